@@ -1,0 +1,55 @@
+"""Settings read from the environment (and a `.env` file in the working directory)."""
+
+from datetime import time
+from functools import cached_property
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_PLACEHOLDERS = {"changethis", "changeme", "xxx", "your-secret", "your-token"}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    line_channel_secret: str | None = None
+    line_channel_access_token: str | None = None
+    line_api_base_url: str | None = None
+    database_url: str = "sqlite:///renkei.db"
+    public_base_url: str | None = None
+    renkei_timezone: str = "Asia/Tokyo"
+    quiet_hours_start: time = time(22, 0)
+    quiet_hours_end: time = time(7, 0)
+    event_workers: int = Field(default=4, ge=1, le=64)
+    # A dialog left alone this long is forgotten; the next message starts afresh.
+    dialog_ttl_minutes: int = Field(default=60 * 24, ge=1)
+
+    @field_validator("renkei_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("line_api_base_url", "public_base_url")
+    @classmethod
+    def _strip_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else value
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.renkei_timezone)
+
+    def missing_line_credentials(self) -> list[str]:
+        """Names of the LINE variables that are unset or still a placeholder."""
+        missing = []
+        for name, value in (
+            ("LINE_CHANNEL_SECRET", self.line_channel_secret),
+            ("LINE_CHANNEL_ACCESS_TOKEN", self.line_channel_access_token),
+        ):
+            if not value or value.strip().lower() in _PLACEHOLDERS:
+                missing.append(name)
+        return missing
