@@ -79,7 +79,6 @@ class Member(Base):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     invite_id: Mapped[int | None] = mapped_column(ForeignKey("invites.id"))
     name: Mapped[str] = mapped_column(String(100))
-    display_name: Mapped[str | None] = mapped_column(String(100))
     fields: Mapped[list[str]] = mapped_column(JSON, default=list)
     role: Mapped[str] = mapped_column(String(10), default=MemberRole.primary)
     is_staff: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -97,6 +96,16 @@ class Member(Base):
     inactive_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organization: Mapped[Organization] = relationship(back_populates="members")
+
+
+class LineProfile(Base):
+    """A user's LINE display name, as the profile API gave it (absent when not allowed)."""
+
+    __tablename__ = "line_profiles"
+
+    line_user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    display_name: Mapped[str | None] = mapped_column(String(100))
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class LineGroup(Base):

@@ -1,0 +1,9 @@
+"""Feature modules, each exporting its router. Order matters: earlier routers win ties."""
+
+from bot.dispatcher import Router
+
+
+def all_routers() -> list[Router]:
+    from handlers import common, groups, profile, registration
+
+    return [common.router, registration.router, profile.router, groups.router, common.fallback_router]

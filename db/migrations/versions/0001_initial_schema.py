@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 19:05:36.317055
+Create Date: 2026-11-24 19:07:27.465876
 
 """
 from typing import Sequence, Union
@@ -66,6 +66,12 @@ def upgrade() -> None:
     sa.Column('left_at', db.types.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('group_id')
     )
+    op.create_table('line_profiles',
+    sa.Column('line_user_id', sa.String(length=64), nullable=False),
+    sa.Column('display_name', sa.String(length=100), nullable=True),
+    sa.Column('fetched_at', db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('line_user_id')
+    )
     op.create_table('organizations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -117,7 +123,6 @@ def upgrade() -> None:
     sa.Column('organization_id', sa.Integer(), nullable=False),
     sa.Column('invite_id', sa.Integer(), nullable=True),
     sa.Column('name', sa.String(length=100), nullable=False),
-    sa.Column('display_name', sa.String(length=100), nullable=True),
     sa.Column('fields', sa.JSON(), nullable=False),
     sa.Column('role', sa.String(length=10), nullable=False),
     sa.Column('is_staff', sa.Boolean(), nullable=False),
@@ -159,6 +164,7 @@ def downgrade() -> None:
 
     op.drop_table('outbox')
     op.drop_table('organizations')
+    op.drop_table('line_profiles')
     op.drop_table('line_groups')
     with op.batch_alter_table('invite_attempts', schema=None) as batch_op:
         batch_op.drop_index('ix_invite_attempts_user_at')

@@ -1,0 +1,85 @@
+"""The web app: webhook, and the background work that handles what it stored."""
+
+import logging
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+from linebot.v3.webhook import SignatureValidator
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot import webhook
+from bot.clock import Clock, SystemClock
+from bot.dispatcher import Dispatcher
+from bot.gateway import LineGateway
+from bot.ingest import EventIngest
+from bot.settings import Settings
+from bot.worker import EventProcessor
+from db.engine import create_engine, session_factory
+from handlers import all_routers
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """Everything the running service holds, built in the app's lifespan."""
+
+    settings: Settings
+    clock: Clock
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    signature: SignatureValidator
+    gateway: LineGateway
+    dispatcher: Dispatcher
+    processor: EventProcessor
+    ingest: EventIngest
+
+    async def ping_database(self) -> None:
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    async def drain(self) -> None:
+        """Wait until everything stored so far has been handled and its replies sent."""
+        await self.ingest.close()
+        await self.processor.drain()
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
+               handle_events: bool = True, sweep_seconds: float = 2.0) -> FastAPI:
+    """Build the app; `handle_events=False` only stores events (used to test restarts)."""
+    settings = settings or Settings()
+    clock = clock or SystemClock()
+    missing = settings.missing_line_credentials()
+    if missing:
+        raise ValueError(f"{missing[0]} is not set")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        engine = create_engine(settings.database_url)
+        sessions = session_factory(engine)
+        gateway = LineGateway(settings=settings, sessions=sessions, clock=clock, sweep_seconds=sweep_seconds / 2)
+        await gateway.start(sweep=handle_events)
+        dispatcher = Dispatcher(all_routers())
+        processor = EventProcessor(sessions=sessions, dispatcher=dispatcher, settings=settings, clock=clock,
+                                   gateway=gateway, workers=settings.event_workers,
+                                   sweep_seconds=sweep_seconds)
+        ingest = EventIngest(engine, clock, processor.notify if handle_events else lambda keys: None)
+        runtime = Runtime(settings=settings, clock=clock, engine=engine, sessions=sessions,
+                          signature=SignatureValidator(settings.line_channel_secret), gateway=gateway,
+                          dispatcher=dispatcher, processor=processor, ingest=ingest)
+        app.state.runtime = runtime
+        if handle_events:
+            await processor.start()
+        try:
+            yield
+        finally:
+            await ingest.close()
+            await processor.stop()
+            await gateway.close()
+            await engine.dispose()
+
+    app = FastAPI(title="Renkei", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.include_router(webhook.router)
+    return app

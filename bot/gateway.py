@@ -1,0 +1,227 @@
+"""The one gateway to LINE: the only module that talks to the Messaging API.
+
+Messages reach LINE only through the outbox: a row is claimed with a lease (so two
+processes never send it at once), sent with its retry key, and its outcome recorded.
+"""
+
+import asyncio
+import json
+import logging
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import aiohttp
+from linebot.v3.messaging import (
+    ApiException,
+    AsyncApiClient,
+    AsyncMessagingApi,
+    Configuration,
+    MulticastRequest,
+    PushMessageRequest,
+    ReplyMessageRequest,
+)
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.outbox import quiet_hours_end
+from bot.settings import Settings
+from db.models import OutboxKind, OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class SendResult:
+    status: int | None
+    error: str | None = None
+    retry_after: float | None = None
+
+    @property
+    def delivered(self) -> bool:
+        # 409: LINE already accepted a request with this retry key.
+        return self.status is not None and (200 <= self.status < 300 or self.status == 409)
+
+    @property
+    def retryable(self) -> bool:
+        return self.status is None or self.status >= 500 or self.status == 429
+
+
+def _error_text(body) -> str | None:
+    if not body:
+        return None
+    try:
+        return str(json.loads(body).get("message", ""))[:300] or None
+    except (ValueError, AttributeError, TypeError):
+        return None
+
+
+def _retry_after(headers) -> float | None:
+    value = (headers or {}).get("Retry-After") or (headers or {}).get("retry-after")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+class LineGateway:
+    def __init__(self, *, settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Clock,
+                 max_attempts: int = 10, request_timeout: float = 10.0, concurrency: int = 16,
+                 sweep_seconds: float = 1.0) -> None:
+        self._settings = settings
+        self._sessions = sessions
+        self._clock = clock
+        self.max_attempts = max_attempts
+        self._timeout = request_timeout
+        self._limit = asyncio.Semaphore(concurrency)
+        self._sweep_seconds = sweep_seconds
+        self._client: AsyncApiClient | None = None
+        self._api: AsyncMessagingApi | None = None
+        self._sweeper: asyncio.Task | None = None
+
+    async def start(self, *, sweep: bool = True) -> None:
+        config = Configuration(access_token=self._settings.line_channel_access_token,
+                               host=self._settings.line_api_base_url or None)
+        self._client = AsyncApiClient(config)
+        self._api = AsyncMessagingApi(self._client)
+        if sweep and self._sweep_seconds > 0:
+            self._sweeper = asyncio.create_task(self._sweep_forever(), name="outbox-sweeper")
+
+    async def close(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            await asyncio.gather(self._sweeper, return_exceptions=True)
+        if self._client is not None:
+            await self._client.close()
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self._sweep_seconds)
+            try:
+                await self.deliver_due()
+            except Exception:
+                log.exception("outbox sweep failed")
+
+    # Reading from LINE
+
+    async def display_name(self, user_id: str) -> str | None:
+        """The user's LINE display name, or None when LINE does not give it."""
+        try:
+            profile = await self._api.get_profile(user_id, _request_timeout=self._timeout)
+        except ApiException as exc:
+            if exc.status != 404:
+                log.warning("profile lookup failed with HTTP %s", exc.status)
+            return None
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            log.warning("profile lookup failed: %s", type(exc).__name__)
+            return None
+        return profile.display_name
+
+    # Sending through the outbox
+
+    async def deliver_due(self, limit: int = 500) -> int:
+        """Send every outbox row that is due; returns how many were attempted."""
+        now = self._clock.now()
+        async with self._sessions() as session:
+            ids = list(await session.scalars(
+                select(OutboxMessage.id)
+                .where(OutboxMessage.status == OutboxStatus.pending, OutboxMessage.next_attempt_at <= now,
+                       or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now))
+                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                .limit(limit)
+            ))
+        await self.deliver(ids)
+        return len(ids)
+
+    async def deliver(self, ids: list[int]) -> None:
+        """Send these outbox rows now, those not claimed elsewhere and due."""
+        await asyncio.gather(*(self._deliver_one(row_id) for row_id in ids))
+
+    async def _claim(self, row_id: int, now: datetime) -> OutboxMessage | None:
+        async with self._sessions() as session, session.begin():
+            claimed = await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row_id, OutboxMessage.status == OutboxStatus.pending,
+                       OutboxMessage.next_attempt_at <= now,
+                       or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now))
+                .values(lease_until=now + LEASE)
+            )
+            if claimed.rowcount != 1:
+                return None
+            return await session.get(OutboxMessage, row_id)
+
+    async def _deliver_one(self, row_id: int) -> None:
+        async with self._limit:
+            now = self._clock.now()
+            row = await self._claim(row_id, now)
+            if row is None:
+                return
+            if row.kind != OutboxKind.reply and not row.urgent:
+                held_until = quiet_hours_end(now, self._settings)
+                if held_until is not None:
+                    await self._update(row_id, next_attempt_at=held_until, lease_until=None)
+                    return
+            changes: dict = {}
+            if row.kind == OutboxKind.reply and row.reply_token_expires_at <= now:
+                changes = self._as_push(row)
+            result = await self._send(row)
+            if row.kind == OutboxKind.reply and result.status == 400:
+                # The token was stale or used: the answer still has to reach the user.
+                changes = self._as_push(row)
+                result = await self._send(row)
+            await self._record(row, result, changes)
+
+    @staticmethod
+    def _as_push(row: OutboxMessage) -> dict:
+        row.kind, row.reply_token = OutboxKind.push, None
+        return {"kind": OutboxKind.push, "reply_token": None}
+
+    async def _send(self, row: OutboxMessage) -> SendResult:
+        try:
+            if row.kind == OutboxKind.reply:
+                request = ReplyMessageRequest.from_dict({"replyToken": row.reply_token, "messages": row.messages})
+                response = await self._api.reply_message_with_http_info(request, _request_timeout=self._timeout)
+            elif row.kind == OutboxKind.push:
+                request = PushMessageRequest.from_dict({"to": row.recipients[0], "messages": row.messages})
+                response = await self._api.push_message_with_http_info(
+                    request, x_line_retry_key=row.retry_key, _request_timeout=self._timeout)
+            else:
+                request = MulticastRequest.from_dict({"to": row.recipients, "messages": row.messages})
+                response = await self._api.multicast_with_http_info(
+                    request, x_line_retry_key=row.retry_key, _request_timeout=self._timeout)
+        except ApiException as exc:
+            return SendResult(exc.status, _error_text(exc.body), _retry_after(exc.headers))
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            return SendResult(None, type(exc).__name__)
+        except ValueError as exc:
+            # The SDK refused to build the request: sending it again cannot help.
+            return SendResult(0, f"invalid request: {type(exc).__name__}")
+        return SendResult(response.status_code)
+
+    def _backoff(self, attempts: int, result: SendResult) -> timedelta:
+        if result.status == 429:
+            seconds = result.retry_after or min(60 * 2 ** (attempts - 1), 3600)
+        else:
+            seconds = min(2 ** attempts, 300)
+        return timedelta(seconds=seconds * random.uniform(1.0, 1.25))
+
+    async def _record(self, row: OutboxMessage, result: SendResult, changes: dict) -> None:
+        now = self._clock.now()
+        attempts = row.attempts + 1
+        values = {**changes, "attempts": attempts, "last_status": result.status, "last_error": result.error,
+                  "lease_until": None}
+        if result.delivered:
+            values.update(status=OutboxStatus.sent, sent_at=now)
+        elif result.retryable and attempts < self.max_attempts:
+            values.update(next_attempt_at=now + self._backoff(attempts, result))
+        else:
+            values.update(status=OutboxStatus.failed)
+            log.warning("outbox %s (%s, %s) failed for good: HTTP %s", row.id, row.kind, row.purpose, result.status)
+        await self._update(row.id, **values)
+
+    async def _update(self, row_id: int, **values) -> None:
+        async with self._sessions() as session, session.begin():
+            await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))

@@ -1,0 +1,149 @@
+"""Handling stored webhook events: one user's events one at a time, in order, across workers."""
+
+import asyncio
+import contextlib
+import json
+import logging
+from datetime import timedelta
+
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import texts as T
+from bot.clock import Clock
+from bot.dispatcher import Context, Dispatcher, load_state, save_state
+from bot.events import Event
+from bot.gateway import LineGateway
+from bot.settings import Settings
+from db.models import EventStatus, InboundEvent
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+
+
+async def lock_actor(session: AsyncSession, key: str) -> None:
+    """Hold the per-user lock until the transaction ends.
+
+    PostgreSQL: a transaction-scoped advisory lock, so workers in any process wait their
+    turn. SQLite: every transaction begins IMMEDIATE, which already serializes writers.
+    """
+    if session.bind.dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
+
+
+class EventProcessor:
+    def __init__(self, *, sessions: async_sessionmaker[AsyncSession], dispatcher: Dispatcher, settings: Settings,
+                 clock: Clock, gateway: LineGateway,
+                 workers: int = 4, sweep_seconds: float = 2.0) -> None:
+        self._sessions = sessions
+        self._dispatcher = dispatcher
+        self._settings = settings
+        self._clock = clock
+        self._gateway = gateway
+        self._workers = workers
+        self._sweep_seconds = sweep_seconds
+        self._queue: asyncio.Queue[str] = asyncio.Queue()
+        self._queued: set[str] = set()
+        self._tasks: list[asyncio.Task] = []
+
+    def notify(self, actor_keys: set[str]) -> None:
+        """Wake the workers for these users (called after their events were stored)."""
+        for key in actor_keys:
+            if key not in self._queued:
+                self._queued.add(key)
+                self._queue.put_nowait(key)
+
+    async def start(self) -> None:
+        await self.sweep()
+        self._tasks = [asyncio.create_task(self._work(), name=f"event-worker-{i}") for i in range(self._workers)]
+        if self._sweep_seconds > 0:
+            self._tasks.append(asyncio.create_task(self._sweep_forever(), name="event-sweeper"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+
+    async def drain(self) -> None:
+        """Wait until every notified event has been handled (for tests and shutdown)."""
+        await self._queue.join()
+
+    async def sweep(self) -> None:
+        """Queue every user with unhandled events: those of a process that died, or of another worker."""
+        async with self._sessions() as session:
+            keys = await session.scalars(
+                select(InboundEvent.actor_key).where(InboundEvent.status == EventStatus.pending).distinct()
+            )
+            self.notify(set(keys))
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self._sweep_seconds)
+            try:
+                await self.sweep()
+            except Exception:
+                log.exception("event sweep failed")
+
+    async def _work(self) -> None:
+        while True:
+            key = await self._queue.get()
+            self._queued.discard(key)
+            try:
+                await self.handle_actor(key)
+            except Exception:
+                log.exception("handling events failed")
+            finally:
+                self._queue.task_done()
+
+    async def handle_actor(self, key: str) -> None:
+        """Handle this user's pending events, oldest first, until none is left."""
+        while await self._handle_next(key):
+            pass
+
+    async def _handle_next(self, key: str) -> bool:
+        async with self._sessions() as session:
+            async with session.begin():
+                await lock_actor(session, key)
+                row = await session.scalar(
+                    select(InboundEvent)
+                    .where(InboundEvent.actor_key == key, InboundEvent.status == EventStatus.pending)
+                    .order_by(InboundEvent.event_time_ms, InboundEvent.id)
+                    .limit(1)
+                )
+                if row is None:
+                    return False
+                ctx = self._context(session, Event(json.loads(row.payload)), row.received_at)
+                try:
+                    async with session.begin_nested():
+                        await load_state(ctx)
+                        await self._dispatcher.dispatch(ctx)
+                        await save_state(ctx, timedelta(minutes=self._settings.dialog_ttl_minutes))
+                        ctx.flush_replies(purpose=row.event_type)
+                        await session.flush()
+                    row.status = EventStatus.done
+                except Exception as exc:
+                    row.attempts += 1
+                    row.error = type(exc).__name__[:200]
+                    log.exception("event %s (%s) failed, attempt %d", row.webhook_event_id, row.event_type, row.attempts)
+                    # Nothing the handler staged is kept: its savepoint was rolled back.
+                    ctx = self._context(session, ctx.event, ctx.received_at)
+                    if row.attempts >= MAX_ATTEMPTS:
+                        row.status = EventStatus.failed
+                        ctx.reply(self._dispatcher.help_message(T.INTERNAL_ERROR))
+                        ctx.flush_replies(purpose="error")
+                        await session.flush()
+                row.handled_at = self._clock.now()
+            queued = [outgoing.id for outgoing in ctx.queued]
+        for callback in ctx.after_commit:
+            with contextlib.suppress(Exception):
+                await callback()
+        if queued:
+            await self._gateway.deliver(queued)
+        return True
+
+    def _context(self, session: AsyncSession, event: Event, received_at) -> Context:
+        return Context(session=session, event=event, settings=self._settings, clock=self._clock,
+                       received_at=received_at, gateway=self._gateway, sessions=self._sessions,
+                       help_message=self._dispatcher.help_message)

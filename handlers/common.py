@@ -1,0 +1,36 @@
+"""Leaving a dialog, help, and the reply to anything not understood."""
+
+from bot import texts as T
+from bot.dispatcher import Context, Router
+from handlers.registration import prompt_invite
+
+router = Router("common")
+fallback_router = Router("fallback")
+
+
+@router.command(T.CANCEL)
+async def cancel(ctx: Context) -> None:
+    """Leave whatever dialog the user is in."""
+    if ctx.state is None:
+        ctx.reply(ctx.help_message(T.NOTHING_TO_CANCEL))
+        return
+    ctx.clear_state()
+    ctx.reply(ctx.help_message(T.CANCELLED))
+
+
+@router.command(T.HELP)
+async def show_help(ctx: Context) -> None:
+    """List the main actions as one-tap buttons."""
+    if await ctx.active_member() is None:
+        prompt_invite(ctx)
+        return
+    ctx.reply(ctx.help_message(T.HELP_TEXT))
+
+
+@fallback_router.fallback()
+async def not_understood(ctx: Context) -> None:
+    """Never leave a message unanswered: say what works."""
+    if await ctx.active_member() is None:
+        prompt_invite(ctx)
+        return
+    ctx.reply(ctx.help_message(T.UNKNOWN_TEXT))
