@@ -2,21 +2,20 @@
 
 import asyncio
 import json
-import secrets
 from datetime import timedelta
 from typing import Annotated
 
 import typer
 from pydantic import ValidationError
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from bot import texts as T
 from bot.clock import SystemClock
 from bot.settings import Settings
 from db.engine import create_engine, session_factory
 from db.migrate import current_revision, head_revision, upgrade
-from db.models import Invite, LineProfile, Member, Organization, OrgType
+from db.access import DataError, create_invite, create_organization, list_members
+from db.models import Organization, OrgType
 
 app = typer.Typer(help="Renkei: a LINE bot for regional partnerships.", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -27,11 +26,6 @@ app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
 app.add_typer(invite_app, name="invite")
 app.add_typer(member_app, name="member")
-
-# Invite codes avoid characters that are easy to misread (0/O, 1/I/L).
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 8
-
 
 def fail(message: str) -> None:
     typer.echo(f"Error: {message}", err=True)
@@ -49,17 +43,20 @@ def load_settings() -> Settings:
 async def _with_session(settings: Settings, work):
     engine = create_engine(settings.database_url)
     try:
-        revision = await current_revision(engine)
-        if revision != head_revision():
+        if await current_revision(engine) != head_revision():
             fail("the database schema is not up to date; run `renkei db upgrade` first")
         async with session_factory(engine)() as session, session.begin():
             return await work(session)
+    except DataError as exc:
+        fail(str(exc))
     finally:
         await engine.dispose()
 
 
 def run(work):
     settings = load_settings()
+    if settings.database_url.startswith("sqlite"):
+        upgrade(settings.database_url)  # the embedded database needs no separate set-up step
     return asyncio.run(_with_session(settings, work))
 
 
@@ -102,21 +99,12 @@ def db_upgrade() -> None:
 def org_add(name: str,
             org_type: Annotated[OrgType, typer.Option("--type", help="Kind of organization.")]) -> None:
     """Add an organization and print its id."""
-    name = name.strip()
-    if not name:
-        fail("the name is empty")
-
     async def work(session):
-        if await session.scalar(select(Organization).where(Organization.name == name)):
-            fail(f"an organization named {name!r} already exists")
-        org = Organization(name=name, org_type=org_type.value, created_at=SystemClock().now())
-        session.add(org)
-        await session.flush()
-        return org.id
+        return await create_organization(session, name=name, org_type=org_type, now=SystemClock().now())
 
-    org_id = run(work)
-    typer.echo(f"Added organization {org_id}: {name} ({org_type.value})")
-    typer.echo(org_id)
+    org = run(work)
+    typer.echo(f"Added organization {org.id}: {org.name} ({org.org_type})")
+    typer.echo(org.id)
 
 
 @org_app.command("list")
@@ -138,14 +126,9 @@ def invite_create(
 ) -> None:
     """Create an invite code; the code alone is printed on the last line."""
     async def work(session):
-        organization = await session.get(Organization, org)
-        if organization is None:
-            fail(f"no organization with id {org} (see `renkei org list`)")
-        now = SystemClock().now()
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        session.add(Invite(code=code, organization_id=org, is_staff=staff, max_uses=uses, uses=0,
-                           expires_at=now + timedelta(days=expires), created_at=now))
-        return organization.name, code
+        invite = await create_invite(session, organization_id=org, now=SystemClock().now(), is_staff=staff,
+                                     max_uses=uses, valid_for=timedelta(days=expires))
+        return (await session.get(Organization, org)).name, invite.code
 
     name, code = run(work)
     kind = "staff invite" if staff else "invite"
@@ -156,19 +139,7 @@ def invite_create(
 @member_app.command("list")
 def member_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """List members with organization, fields, role and status."""
-    async def work(session):
-        rows = await session.execute(
-            select(Member, LineProfile.display_name)
-            .outerjoin(LineProfile, LineProfile.line_user_id == Member.line_user_id)
-            .options(selectinload(Member.organization)).order_by(Member.id))
-        return [{
-            "id": member.id, "name": member.name, "display_name": display, "organization": member.organization.name,
-            "organization_id": member.organization_id, "fields": member.fields or [], "role": member.role,
-            "staff": member.is_staff, "area": member.area, "status": member.status,
-            "registered_at": member.registered_at.isoformat(),
-        } for member, display in rows]
-
-    members = run(work)
+    members = run(list_members)
     if as_json:
         typer.echo(json.dumps(members, ensure_ascii=False, indent=2))
         return
@@ -177,4 +148,5 @@ def member_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON
         return
     for row in members:
         role = T.ROLE_LABELS.get(row["role"], row["role"]) + ("・事務局" if row["staff"] else "")
-        typer.echo(f"{row['id']}\t{row['name']}\t{row['organization']}\t{'、'.join(row['fields'])}\t{role}\t{row['status']}")
+        typer.echo("\t".join([str(row["id"]), row["name"], row["organization"], "、".join(row["fields"]), role,
+                              row["status"]]))

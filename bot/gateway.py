@@ -75,7 +75,7 @@ class LineGateway:
         self._sessions = sessions
         self._clock = clock
         self.max_attempts = max_attempts
-        self._timeout = request_timeout
+        self.request_timeout = request_timeout
         self._limit = asyncio.Semaphore(concurrency)
         self._sweep_seconds = sweep_seconds
         self._client: AsyncApiClient | None = None
@@ -110,7 +110,7 @@ class LineGateway:
     async def display_name(self, user_id: str) -> str | None:
         """The user's LINE display name, or None when LINE does not give it."""
         try:
-            profile = await self._api.get_profile(user_id, _request_timeout=self._timeout)
+            profile = await self._api.get_profile(user_id, _request_timeout=self.request_timeout)
         except ApiException as exc:
             if exc.status != 404:
                 log.warning("profile lookup failed with HTTP %s", exc.status)
@@ -183,15 +183,15 @@ class LineGateway:
         try:
             if row.kind == OutboxKind.reply:
                 request = ReplyMessageRequest.from_dict({"replyToken": row.reply_token, "messages": row.messages})
-                response = await self._api.reply_message_with_http_info(request, _request_timeout=self._timeout)
+                response = await self._api.reply_message_with_http_info(request, _request_timeout=self.request_timeout)
             elif row.kind == OutboxKind.push:
                 request = PushMessageRequest.from_dict({"to": row.recipients[0], "messages": row.messages})
                 response = await self._api.push_message_with_http_info(
-                    request, x_line_retry_key=row.retry_key, _request_timeout=self._timeout)
+                    request, x_line_retry_key=row.retry_key, _request_timeout=self.request_timeout)
             else:
                 request = MulticastRequest.from_dict({"to": row.recipients, "messages": row.messages})
                 response = await self._api.multicast_with_http_info(
-                    request, x_line_retry_key=row.retry_key, _request_timeout=self._timeout)
+                    request, x_line_retry_key=row.retry_key, _request_timeout=self.request_timeout)
         except ApiException as exc:
             return SendResult(exc.status, _error_text(exc.body), _retry_after(exc.headers))
         except (TimeoutError, aiohttp.ClientError) as exc:

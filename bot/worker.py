@@ -45,6 +45,10 @@ class EventProcessor:
         self._sweep_seconds = sweep_seconds
         self._queue: asyncio.Queue[str] = asyncio.Queue()
         self._queued: set[str] = set()
+        # Users being handled by a worker of this process, and those notified meanwhile: one
+        # worker keeps a user's events (and their replies) in sequence instead of two racing.
+        self._busy: set[str] = set()
+        self._again: set[str] = set()
         self._tasks: list[asyncio.Task] = []
 
     def notify(self, actor_keys: set[str]) -> None:
@@ -90,11 +94,22 @@ class EventProcessor:
         while True:
             key = await self._queue.get()
             self._queued.discard(key)
+            if key in self._busy:
+                self._again.add(key)
+                self._queue.task_done()
+                continue
+            self._busy.add(key)
             try:
-                await self.handle_actor(key)
+                while True:
+                    await self.handle_actor(key)
+                    if key not in self._again:
+                        break
+                    self._again.discard(key)
             except Exception:
                 log.exception("handling events failed")
             finally:
+                self._busy.discard(key)
+                self._again.discard(key)
                 self._queue.task_done()
 
     async def handle_actor(self, key: str) -> None:

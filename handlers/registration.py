@@ -441,11 +441,11 @@ async def register_member(ctx: Context) -> None:
 
 async def save_profile(ctx: Context) -> None:
     member = await ctx.active_member()
-    ctx.clear_state()
     if member is None:
         prompt_invite(ctx)
         return
     for key in PROFILE_KEYS:
         setattr(member, key, ctx.data.get(key))
     member.updated_at = ctx.now()
+    ctx.clear_state()
     ctx.reply(ctx.help_message(T.PROFILE_SAVED))

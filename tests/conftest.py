@@ -1,0 +1,90 @@
+"""Fixtures: a real database (SQLite, or PostgreSQL via TEST_DATABASE_URL), the fake LINE
+platform over real HTTP, a hand-moved clock, and the real app receiving signed webhooks."""
+
+import os
+import shutil
+import uuid
+from datetime import UTC, datetime
+
+import psycopg
+import pytest
+from sqlalchemy import text
+
+from bot.clock import ManualClock
+from bot.fakeline.server import FakeLine
+from db.engine import create_engine
+from db.migrate import upgrade
+from db.models import Base
+from tests.harness import BotHarness, CHANNEL_SECRET, ACCESS_TOKEN
+
+# 10:00 in Tokyo on a Tuesday: outside quiet hours.
+START = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
+
+
+def _plain(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A database of this run's own on the server named by TEST_DATABASE_URL, dropped afterwards."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield None
+        return
+    name = f"renkei_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(_plain(base), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = base.rsplit("/", 1)[0] + "/" + name
+    upgrade(url)
+    yield url
+    with psycopg.connect(_plain(base), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("template") / "renkei.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+async def database_url(postgres_url, sqlite_template, tmp_path):
+    """An empty, migrated database for one test."""
+    if postgres_url is None:
+        path = tmp_path / "renkei.db"
+        shutil.copy(sqlite_template, path)
+        yield f"sqlite:///{path}"
+        return
+    engine = create_engine(postgres_url)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    async with engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await engine.dispose()
+    yield postgres_url
+
+
+@pytest.fixture(scope="session")
+def fake_line_server():
+    with FakeLine(access_token=ACCESS_TOKEN) as line:
+        yield line
+
+
+@pytest.fixture
+def fake_line(fake_line_server):
+    fake_line_server.reset()
+    yield fake_line_server
+    fake_line_server.reset()
+
+
+@pytest.fixture
+def clock():
+    return ManualClock(START)
+
+
+@pytest.fixture
+async def bot(database_url, fake_line, clock):
+    """The real app, started, with its LINE calls going to the fake platform."""
+    async with BotHarness(database_url=database_url, line=fake_line, clock=clock) as harness:
+        yield harness

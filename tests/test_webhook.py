@@ -1,0 +1,120 @@
+"""The webhook contract: signatures, storing before the 200, redelivery, restarts, ordering."""
+
+import asyncio
+import json
+
+from sqlalchemy import select
+
+from bot import texts as T
+from bot.fakeline import events as ev
+from db.models import Conversation, InboundEvent
+from db.engine import create_engine, session_factory
+from tests.harness import CHANNEL_SECRET, BotHarness
+from tests.test_registration import make_invite
+
+
+async def test_missing_or_wrong_signature_is_400_and_stores_nothing(bot):
+    body = ev.body([ev.follow(ev.new_user_id())])
+    assert (await bot.post(body, None)).status_code == 400
+    assert (await bot.post(body, ev.sign(body, "another-secret"))).status_code == 400
+    assert (await bot.post(body + b" ", ev.sign(body, CHANNEL_SECRET))).status_code == 400
+    assert await bot.scalars(select(InboundEvent)) == []
+    assert bot.line.requests == []
+
+
+async def test_signed_but_malformed_body_is_400(bot):
+    for body in (b"not json", b'{"destination": "x"}', b'{"events": {}}'):
+        assert (await bot.post(body, ev.sign(body, CHANNEL_SECRET))).status_code == 400
+    assert await bot.scalars(select(InboundEvent)) == []
+
+
+async def test_empty_events_list_is_200(bot):
+    body = ev.body([])
+    response = await bot.post(body, ev.sign(body, CHANNEL_SECRET))
+    assert response.status_code == 200
+
+
+async def test_events_are_stored_before_the_200(database_url, fake_line, clock):
+    async with BotHarness(database_url=database_url, line=fake_line, clock=clock, handle_events=False) as bot:
+        user = ev.new_user_id()
+        response = await bot.deliver(ev.follow(user), ev.text_message(user, "こんにちは"))
+        assert response.status_code == 200
+        rows = await bot.scalars(select(InboundEvent).order_by(InboundEvent.id))
+        assert [(r.event_type, r.status) for r in rows] == [("follow", "pending"), ("message", "pending")]
+        assert fake_line.requests == []
+
+
+async def test_redelivered_event_is_handled_once(bot):
+    user = ev.new_user_id()
+    follow = ev.follow(user, timestamp_ms=bot.now_ms())
+    await bot.send(follow)
+    again = json.loads(json.dumps(follow))
+    again["deliveryContext"]["isRedelivery"] = True
+    await bot.send(again)
+    await bot.send(follow, follow)  # duplicated inside one request too
+    assert bot.texts_to(user) == [T.WELCOME]
+    assert len(await bot.scalars(select(InboundEvent))) == 1
+
+
+async def test_unknown_event_types_are_stored_and_ignored(bot):
+    user = ev.new_user_id()
+    odd = ev.follow(user, timestamp_ms=bot.now_ms())
+    odd["type"] = "somethingNew"
+    odd.pop("follow", None)
+    await bot.send(odd)
+    row = (await bot.scalars(select(InboundEvent)))[0]
+    assert (row.event_type, row.status) == ("somethingNew", "done")
+    assert bot.line.requests == []
+
+
+async def test_events_stored_by_a_process_that_died_are_handled_on_restart(database_url, fake_line, clock):
+    user = ev.new_user_id()
+    async with BotHarness(database_url=database_url, line=fake_line, clock=clock, handle_events=False) as dead:
+        assert (await dead.deliver(ev.follow(user, timestamp_ms=dead.now_ms()))).status_code == 200
+        assert (await dead.deliver(ev.text_message(user, "ヘルプ", timestamp_ms=dead.now_ms() + 1))).status_code == 200
+    assert fake_line.requests == []
+    async with BotHarness(database_url=database_url, line=fake_line, clock=clock) as restarted:
+        restarted.reply_targets.update(dead.reply_targets)
+        await restarted.drain()
+        assert restarted.texts_to(user) == [T.WELCOME, T.NOT_REGISTERED]
+        statuses = {row.status for row in await restarted.scalars(select(InboundEvent))}
+        assert statuses == {"done"}
+
+
+async def test_one_users_events_are_handled_in_order_across_workers(database_url, fake_line, clock):
+    """Two app instances on one database race for the same user's events: each is handled once, in order."""
+    user = ev.new_user_id()
+    async with BotHarness(database_url=database_url, line=fake_line, clock=clock, handle_events=False) as ingest:
+        code = await make_invite(ingest)
+        base = ingest.now_ms()
+        steps = [ev.follow(user, timestamp_ms=base), ev.text_message(user, code, timestamp_ms=base + 1),
+                 ev.text_message(user, "山田 花子", timestamp_ms=base + 2),
+                 ev.postback(user, "reg:field:0", timestamp_ms=base + 3),
+                 ev.postback(user, "reg:field:1", timestamp_ms=base + 4),
+                 ev.postback(user, "reg:field:done", timestamp_ms=base + 5)]
+        for event in reversed(steps):  # arrival order must not matter, event time does
+            assert (await ingest.deliver(event)).status_code == 200
+    first = BotHarness(database_url=database_url, line=fake_line, clock=clock)
+    second = BotHarness(database_url=database_url, line=fake_line, clock=clock)
+    await asyncio.gather(first.__aenter__(), second.__aenter__())  # both sweep and start working at once
+    try:
+        await asyncio.gather(first.drain(), second.drain())
+    finally:
+        await asyncio.gather(first.__aexit__(None, None, None), second.__aexit__(None, None, None))
+    first.reply_targets.update(ingest.reply_targets)
+    conversation = await _conversation(database_url, user)
+    assert conversation.state == "Registration:role"
+    assert conversation.data["name"] == "山田 花子" and conversation.data["fields"] == ["防災", "福祉"]
+    # Two processes may each send a reply at the same moment, so only the set is certain.
+    texts = first.texts_to(user)
+    assert T.WELCOME in texts and T.ASK_ROLE in texts
+    assert len(fake_line.sent("/v2/bot/message/reply")) == len(steps)
+
+
+async def _conversation(database_url, user):
+    engine = create_engine(database_url)
+    try:
+        async with session_factory(engine)() as session:
+            return await session.get(Conversation, user)
+    finally:
+        await engine.dispose()
