@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import logging
 from datetime import timedelta
 from typing import Annotated
 
@@ -76,6 +77,8 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on.")] = "12
         upgrade(settings.database_url)
     elif asyncio.run(_revision_is_head(settings)) is False:
         fail("the database schema is not up to date; run `renkei db upgrade` first")
+    # Access logs stay off: request lines carry LINE user ids in profile lookups' paths.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
 
 

@@ -20,6 +20,8 @@ def async_url(database_url: str) -> URL:
 
 def create_engine(database_url: str, **kwargs) -> AsyncEngine:
     url = async_url(database_url)
+    # Statement parameters carry members' messages and names: keep them out of error logs.
+    kwargs.setdefault("hide_parameters", True)
     if url.get_backend_name() == "sqlite":
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         _configure_sqlite(engine)

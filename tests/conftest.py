@@ -73,9 +73,12 @@ def fake_line_server():
 
 @pytest.fixture
 def fake_line(fake_line_server):
+    """The fake platform, emptied; every test ends by checking what the bot sent against LINE's schema."""
     fake_line_server.reset()
     yield fake_line_server
+    errors = fake_line_server.schema_errors()
     fake_line_server.reset()
+    assert not errors, f"the bot sent requests that do not match LINE's OpenAPI schema: {errors}"
 
 
 @pytest.fixture

@@ -1,16 +1,21 @@
 """Driving the real app the way LINE does: signed webhook bodies in, requests to the fake platform out."""
 
+import json
+
 import httpx
 from sqlalchemy import select
 
 from bot.app import create_app
 from bot.clock import ManualClock
 from bot.fakeline import events as ev
+from bot.fakeline.schema import WebhookSchema, find_spec_dir
 from bot.fakeline.server import FakeLine
 from bot.settings import Settings
 
 CHANNEL_SECRET = "test-channel-secret"
 ACCESS_TOKEN = "test-access-token"
+# Without ../shared/line-openapi the bodies are not checked (the fake says so: schema_checked).
+WEBHOOK_SCHEMA = WebhookSchema() if find_spec_dir() else None
 
 
 class BotHarness:
@@ -49,15 +54,18 @@ class BotHarness:
             headers["x-line-signature"] = signature
         return await self.client.post("/callback", content=body, headers=headers)
 
-    async def deliver(self, *events: dict) -> httpx.Response:
+    async def deliver(self, *events: dict, check_schema: bool = True) -> httpx.Response:
         """POST the events as one signed webhook request; return the response without waiting."""
         self._remember(list(events))
         body = ev.body(list(events))
+        if check_schema and WEBHOOK_SCHEMA is not None:
+            errors = WEBHOOK_SCHEMA.validate_body(json.loads(body))
+            assert not errors, f"the test built a webhook body LINE would not send: {errors}"
         return await self.post(body, ev.sign(body, CHANNEL_SECRET))
 
-    async def send(self, *events: dict) -> httpx.Response:
+    async def send(self, *events: dict, check_schema: bool = True) -> httpx.Response:
         """POST the events and wait until they are handled and the replies sent."""
-        response = await self.deliver(*events)
+        response = await self.deliver(*events, check_schema=check_schema)
         assert response.status_code == 200, response.text
         await self.drain()
         return response
