@@ -18,6 +18,7 @@ from bot.settings import Settings
 from bot.worker import EventProcessor
 from db.engine import create_engine, session_factory
 from handlers import all_routers
+from scheduler.runner import Scheduler
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ class Runtime:
     dispatcher: Dispatcher
     processor: EventProcessor
     ingest: EventIngest
+    scheduler: Scheduler
 
     async def ping_database(self) -> None:
         async with self.engine.connect() as conn:
@@ -46,9 +48,13 @@ class Runtime:
         await self.processor.drain()
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
-               handle_events: bool = True, sweep_seconds: float = 2.0) -> FastAPI:
-    """Build the app; `handle_events=False` only stores events (used to test restarts)."""
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None, handle_events: bool = True,
+               sweep_seconds: float = 2.0, run_scheduler: bool = False) -> FastAPI:
+    """Build the app; `handle_events=False` only stores events (used to test restarts).
+
+    `sweep_seconds=0` turns off the timers that look for unhandled events and unsent
+    messages (tests drive them by hand); `run_scheduler` starts the scheduler's timer.
+    """
     settings = settings or Settings()
     clock = clock or SystemClock()
     missing = settings.missing_line_credentials()
@@ -66,15 +72,19 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
                                    gateway=gateway, workers=settings.event_workers,
                                    sweep_seconds=sweep_seconds)
         ingest = EventIngest(engine, clock, processor.notify if handle_events else lambda keys: None)
+        scheduler = Scheduler(sessions=sessions, gateway=gateway, clock=clock)
         runtime = Runtime(settings=settings, clock=clock, engine=engine, sessions=sessions,
                           signature=SignatureValidator(settings.line_channel_secret), gateway=gateway,
-                          dispatcher=dispatcher, processor=processor, ingest=ingest)
+                          dispatcher=dispatcher, processor=processor, ingest=ingest, scheduler=scheduler)
         app.state.runtime = runtime
         if handle_events:
             await processor.start()
+        if run_scheduler:
+            scheduler.start()
         try:
             yield
         finally:
+            scheduler.shutdown()
             await ingest.close()
             await processor.stop()
             await gateway.close()

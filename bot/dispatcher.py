@@ -6,6 +6,7 @@ a transaction open, so whatever a handler writes (its data, the next dialog stat
 the messages to send) is committed together or not at all.
 """
 
+import copy
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -60,13 +61,13 @@ class Context:
     received_at: datetime
     gateway: Any = None
     sessions: Any = None
-    help_message: Callable[[str], dict] = lambda body: m.text(body)
+    help_message: Callable[[str, bool], dict] = lambda body, staff: m.text(body)
     state: str | None = None
     data: dict = field(default_factory=dict)
     replies: list[dict] = field(default_factory=list)
     queued: list[OutboxMessage] = field(default_factory=list)
     after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
-    _state_changed: bool = False
+    _loaded: tuple = (None, {})
     _member: Member | None = None
     _member_loaded: bool = False
 
@@ -89,9 +90,18 @@ class Context:
             self._member_loaded = True
         return self._member
 
+    def remember_member(self, member: Member) -> None:
+        """A member this handler just created is the sender from now on."""
+        self._member, self._member_loaded = member, True
+
     async def active_member(self) -> Member | None:
         member = await self.member()
         return member if member and member.status == MemberStatus.active else None
+
+    async def help(self, body: str) -> dict:
+        """`body` with the main actions this user may take as quick replies."""
+        member = await self.active_member()
+        return self.help_message(body, bool(member and member.is_staff))
 
     def reply(self, *messages: dict) -> None:
         """Answer the sender, with the event's reply token when there is one."""
@@ -109,12 +119,10 @@ class Context:
         """Move the dialog to `state`, merging `data` into what it carries."""
         self.state = state.name
         self.data.update(data)
-        self._state_changed = True
 
     def clear_state(self) -> None:
         self.state = None
         self.data = {}
-        self._state_changed = True
 
     def in_state(self, *states: State) -> bool:
         return self.state in {s.name for s in states}
@@ -151,7 +159,7 @@ class Router:
     def __init__(self, name: str) -> None:
         self.name = name
         self.routes: list[Route] = []
-        self.help_actions: list[dict] = []
+        self.help_actions: list[tuple[dict, bool]] = []
 
     def _add(self, **route) -> Callable[[Handler], Handler]:
         def decorator(handler: Handler) -> Handler:
@@ -172,41 +180,54 @@ class Router:
         """Postbacks whose data starts with `prefix` (the longest matching prefix wins)."""
         return self._add(kind="postback", prefix=prefix, in_groups=in_groups)
 
+    def event(self, event_type: str, in_groups: bool = True):
+        """Events of one type other than messages and postbacks ("memberJoined", ...)."""
+        return self._add(kind=event_type, in_groups=in_groups)
+
     def follow(self):
-        return self._add(kind="follow")
+        return self.event("follow", in_groups=False)
 
     def unfollow(self):
-        return self._add(kind="unfollow")
+        return self.event("unfollow", in_groups=False)
 
     def join(self):
-        return self._add(kind="join", in_groups=True)
+        return self.event("join")
 
     def leave(self):
-        return self._add(kind="leave", in_groups=True)
+        return self.event("leave")
+
+    def observe(self):
+        """Run for every event, before the handler it is routed to (e.g. to note who is in a group)."""
+        return self._add(kind="observe", in_groups=True)
 
     def fallback(self):
         """A message nobody else understood, in a one-to-one chat."""
         return self._add(kind="fallback")
 
-    def help_action(self, label_text: str, command: str) -> None:
+    def help_action(self, label_text: str, command: str, *, staff_only: bool = False) -> None:
         """Offer `command` among the main actions in the help reply."""
-        self.help_actions.append(m.message_action(command, label_text))
+        self.help_actions.append((m.message_action(command, label_text), staff_only))
 
 
 class Dispatcher:
     def __init__(self, routers: list[Router]) -> None:
         self.routers = routers
-        self.routes = [route for router in routers for route in router.routes]
-        self.help_actions = [action for router in routers for action in router.help_actions][: m.MAX_QUICK_REPLY]
+        routes = [route for router in routers for route in router.routes]
+        self.observers = [route for route in routes if route.kind == "observe"]
+        self.routes = [route for route in routes if route.kind != "observe"]
+        self.help_actions = [action for router in routers for action in router.help_actions]
         names = [route.state for route in self.routes if route.kind == "state"]
         if len(names) != len(set(names)):
             raise ValueError("a dialog state has more than one handler")
 
-    def help_message(self, body: str = T.HELP_TEXT) -> dict:
-        return m.text(body, quick=self.help_actions or None)
+    def help_message(self, body: str = T.HELP_TEXT, staff: bool = False) -> dict:
+        actions = [action for action, staff_only in self.help_actions if staff or not staff_only]
+        return m.text(body, quick=actions[: m.MAX_QUICK_REPLY] or None)
 
     async def dispatch(self, ctx: Context) -> None:
         """Find the handler for this event and run it; events nobody handles are ignored."""
+        for observer in self.observers:
+            await observer.handler(ctx)
         route = self._route(ctx)
         if route is not None:
             await route.handler(ctx)
@@ -216,14 +237,12 @@ class Dispatcher:
         in_group = not event.is_one_to_one
         candidates = [r for r in self.routes if r.in_groups or not in_group]
         kind = event.type
-        if kind in {"follow", "unfollow", "join", "leave"}:
+        if kind not in {"message", "postback"}:
             return next((r for r in candidates if r.kind == kind), None)
         if kind == "postback":
             data = event.postback_data or ""
             matches = [r for r in candidates if r.kind == "postback" and data.startswith(r.prefix)]
             return max(matches, key=lambda r: len(r.prefix), default=None)
-        if kind != "message":
-            return None
         text = event.text
         if text is not None:
             for r in candidates:
@@ -250,12 +269,13 @@ async def load_state(ctx: Context) -> None:
         await ctx.session.delete(row)
         return
     ctx.state, ctx.data = row.state, dict(row.data or {})
+    ctx._loaded = (row.state, copy.deepcopy(ctx.data))
 
 
 async def save_state(ctx: Context, ttl: timedelta) -> None:
-    """Store the dialog state a handler left, in the handler's transaction."""
+    """Store the dialog state a handler left, in the handler's transaction (if it changed)."""
     key = ctx.event.user_id
-    if key is None or not ctx._state_changed:
+    if key is None or (ctx.state, ctx.data) == ctx._loaded:
         return
     if ctx.state is None:
         await ctx.session.execute(delete(Conversation).where(Conversation.actor_key == key))

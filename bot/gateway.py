@@ -32,6 +32,35 @@ from db.models import OutboxKind, OutboxMessage, OutboxStatus
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
+# LINE's per-endpoint rate limits (requests per second), kept per process.
+RATE_LIMITS = {OutboxKind.push: 2000, OutboxKind.multicast: 200, OutboxKind.reply: 2000}
+
+
+class RateLimit:
+    """Spaces requests evenly so that no more than `per_second` start in any second."""
+
+    def __init__(self, per_second: float) -> None:
+        self._spacing = 1.0 / per_second
+        self._next = 0.0
+
+    async def wait(self) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        slot = max(now, self._next)
+        self._next = slot + self._spacing
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+
+@dataclass(frozen=True)
+class Quota:
+    """This month's message quota as LINE reports it; limit None means no limit."""
+
+    limit: int | None
+    used: int
+
+    def left_after(self, count: int) -> int | None:
+        return None if self.limit is None else self.limit - self.used - count
 
 
 @dataclass(frozen=True)
@@ -81,6 +110,7 @@ class LineGateway:
         self._client: AsyncApiClient | None = None
         self._api: AsyncMessagingApi | None = None
         self._sweeper: asyncio.Task | None = None
+        self._rates = {kind: RateLimit(rate) for kind, rate in RATE_LIMITS.items()}
 
     async def start(self, *, sweep: bool = True) -> None:
         config = Configuration(access_token=self._settings.line_channel_access_token,
@@ -119,6 +149,25 @@ class LineGateway:
             log.warning("profile lookup failed: %s", type(exc).__name__)
             return None
         return profile.display_name
+
+    async def group_name(self, group_id: str) -> str | None:
+        try:
+            summary = await self._api.get_group_summary(group_id, _request_timeout=self.request_timeout)
+        except (ApiException, TimeoutError, aiohttp.ClientError) as exc:
+            log.warning("group summary lookup failed: %s", type(exc).__name__)
+            return None
+        return summary.group_name
+
+    async def quota(self) -> Quota | None:
+        """This month's quota and consumption, or None when LINE does not answer."""
+        try:
+            quota = await self._api.get_message_quota(_request_timeout=self.request_timeout)
+            usage = await self._api.get_message_quota_consumption(_request_timeout=self.request_timeout)
+        except (ApiException, TimeoutError, aiohttp.ClientError) as exc:
+            log.warning("quota lookup failed: %s", type(exc).__name__)
+            return None
+        limit = quota.value if quota.type == "limited" else None
+        return Quota(limit=limit, used=usage.total_usage)
 
     # Sending through the outbox
 
@@ -180,6 +229,7 @@ class LineGateway:
         return {"kind": OutboxKind.push, "reply_token": None}
 
     async def _send(self, row: OutboxMessage) -> SendResult:
+        await self._rates[row.kind].wait()
         try:
             if row.kind == OutboxKind.reply:
                 request = ReplyMessageRequest.from_dict({"replyToken": row.reply_token, "messages": row.messages})

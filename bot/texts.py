@@ -100,3 +100,83 @@ ROLE_LABELS = {"primary": ROLE_PRIMARY, "deputy": ROLE_DEPUTY}
 # Fields of activity (分野) and the categories of what organizations need and offer.
 FIELDS = ["防災", "福祉", "健康", "子育て", "教育", "環境", "観光", "まちづくり", "就労支援", "地域経済", "DX", "文化・スポーツ"]
 RESOURCE_CATEGORIES = ["人手", "会場", "資金", "広報", "専門知識", "物資", "輸送", "情報", "連携先"]
+
+# Organization types, as members see them
+ORG_TYPE_LABELS = {"municipality": "行政", "company": "企業", "npo": "NPO", "university": "大学",
+                   "association": "団体・商店会", "other": "その他"}
+
+# Segments
+SEGMENT_ALL = "全員"
+SEGMENT_STAFF = "事務局"
+SEGMENT_TYPE = "種別：{label}"
+SEGMENT_FIELD = "分野：{field}"
+SEGMENT_AGREEMENT = "協定：{name}"
+SEGMENT_GROUP = "グループ：{name}"
+SEGMENT_ORGS = "団体：{names}"
+GROUP_UNNAMED = "（名前なし）"
+
+# Notices: composing
+NOTICE = "お知らせ"
+NOTICE_STATUS = "お知らせ状況"
+NOTICE_STAFF_ONLY = "お知らせの送信は事務局のみできます。"
+ASK_NOTICE_TEXT = "お知らせの本文を送ってください（{max}文字まで）。"
+NOTICE_TEXT_INVALID = "本文は1〜{max}文字の文字で送ってください。"
+ASK_NOTICE_SEGMENT = "送信先を選んでください。"
+PICK_BY_TYPE = "団体種別で"
+PICK_BY_FIELD = "分野で"
+PICK_BY_AGREEMENT = "協定で"
+PICK_BY_GROUP = "グループで"
+PICK_ORGS = "団体を指定"
+ASK_SEGMENT_TYPE = "団体種別を選んでください。"
+ASK_SEGMENT_FIELD = "分野を選んでください。"
+ASK_SEGMENT_AGREEMENT = "協定を選んでください。"
+ASK_SEGMENT_GROUP = "グループを選んでください。"
+ASK_SEGMENT_ORGS = "送信先の団体を選んでください（複数可）。選び終えたら「完了」。\n選択中：{selected}"
+NO_AGREEMENTS = "登録された協定がありません。別の送信先を選んでください。"
+NO_GROUPS = "ボットが参加しているグループがありません。別の送信先を選んでください。"
+SEGMENT_PICK_BUTTON = "下のボタンから送信先を選んでください。"
+NOTICE_NO_RECIPIENTS = "「{segment}」に該当する登録メンバーがいません（0人）。別の送信先を選んでください。"
+ASK_NOTICE_WHEN = "いつ送りますか？"
+SEND_NOW = "今すぐ送信"
+PICK_TIME = "日時を指定"
+NOTICE_TIME_PAST = "過去の日時は指定できません。もう一度選んでください。"
+NOTICE_WHEN_BUTTON = "下のボタンから送信日時を選んでください。"
+NOTICE_PREVIEW = (
+    "【送信内容の確認】\n"
+    "送信先：{segment}（{count}人）\n"
+    "送信日時：{when}\n"
+    "消費するメッセージ数：{count}通\n"
+    "{quota}\n"
+    "―――\n{text}"
+)
+QUOTA_LINE = "今月の上限：{limit}通／使用済み：{used}通／送信後の残り：{left}通"
+QUOTA_UNLIMITED = "今月の送信数：{used}通（上限なし）"
+QUOTA_UNKNOWN = "今月の上限：取得できませんでした（Renkeiからの今月の送信：{own}通）"
+QUOTA_EXCEEDED = "⚠ この送信で今月の上限を{over}通超えます。超えた分は届きません。それでも送る場合は「上限を超えて送信」を押してください。"
+NOW_LABEL = "今すぐ"
+CONFIRM_SEND = "送信する"
+CONFIRM_SEND_OVER = "上限を超えて送信"
+NOTICE_CONFIRM_INVALID = "「{ok}」か「キャンセル」のボタンを押してください。"
+NOTICE_SENT = "お知らせを送信しました（{count}人）。確認状況は「お知らせ状況」で見られます。"
+NOTICE_SCHEDULED = "お知らせを{when}に送信するよう予約しました（現時点で{count}人）。"
+
+# Notices: what members get
+NOTICE_HEADER = "お知らせ"
+NOTICE_REMINDER_HEADER = "お知らせ（確認のお願い）"
+NOTICE_ALT = "【お知らせ】{text}"
+NOTICE_REMINDER_ALT = "【確認のお願い】{text}"
+ACK_BUTTON = "確認しました"
+ACK_THANKS = "確認ありがとうございます。"
+ACK_ALREADY = "このお知らせは確認済みです。"
+ACK_NOT_YOURS = "このお知らせは確認の対象ではありません。"
+
+# Notices: read status
+NOTICE_STATUS_EMPTY = "送信済みのお知らせはまだありません。"
+NOTICE_STATUS_LINE = "#{id} {when} {segment}：確認 {acked}/{total}人「{head}」"
+NOTICE_STATUS_HEADER = "最近のお知らせの確認状況です。詳しく見るものを選んでください。"
+NOTICE_DETAIL = "#{id} {when}\n確認済み {acked}/{total}人\n未確認（{pending}人）：\n{names}"
+NOTICE_DETAIL_ALL_ACKED = "#{id} {when}\n全員（{total}人）が確認済みです。"
+NOTICE_SCHEDULED_LINE = "#{id} {when}に送信予定 {segment}「{head}」"
+
+# Reminders
+AGREEMENT_REVIEW_REMINDER = "【協定の見直し】「{name}」の見直し期日（{review}）まであと{days}日です。見直しの準備をお願いします。"

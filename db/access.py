@@ -1,17 +1,29 @@
 """Data access shared by the command line, the handlers and the tests."""
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from db.models import Invite, LineProfile, Member, Organization, OrgType
+from bot import texts as T
+from db.models import Agreement, Invite, LineProfile, Member, Organization, OrgType, Reminder, ReminderStatus
 
 # Invite codes avoid characters that are easy to misread (0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
+
+
+async def upsert(session: AsyncSession, model, values: dict, *, keys: list[str]) -> None:
+    """Insert a row, or update it where one with the same keys exists (SQLite and PostgreSQL)."""
+    dialect = session.bind.dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model).values(**values)
+    changes = {key: value for key, value in values.items() if key not in keys}
+    statement = (insert.on_conflict_do_update(index_elements=keys, set_=changes) if changes
+                 else insert.on_conflict_do_nothing(index_elements=keys))
+    await session.execute(statement)
 
 
 class DataError(ValueError):
@@ -56,3 +68,40 @@ async def list_members(session: AsyncSession) -> list[dict]:
         "fields": member.fields or [], "role": member.role, "staff": member.is_staff, "area": member.area,
         "status": member.status, "registered_at": member.registered_at.isoformat(),
     } for member, display_name in rows]
+
+
+REVIEW_REMINDER_DAYS = (90, 30)
+
+
+async def create_agreement(session: AsyncSession, *, name: str, organization_ids: list[int], start_date: date,
+                           end_date: date | None, review_date: date | None, now: datetime,
+                           reminder_time: time, tz: tzinfo) -> Agreement:
+    """Create an agreement and the reminders staff get 90 and 30 days before its review date."""
+    name = name.strip()
+    if not name:
+        raise DataError("the name is empty")
+    if await session.scalar(select(Agreement).where(Agreement.name == name)):
+        raise DataError(f"an agreement named {name!r} already exists")
+    if not organization_ids:
+        raise DataError("an agreement needs at least one organization (--org)")
+    organizations = list(await session.scalars(select(Organization).where(Organization.id.in_(organization_ids))))
+    if missing := sorted(set(organization_ids) - {o.id for o in organizations}):
+        raise DataError(f"no organization with id {', '.join(map(str, missing))}")
+    if end_date and end_date < start_date:
+        raise DataError("the end date is before the start date")
+    if review_date and review_date < start_date:
+        raise DataError("the review date is before the start date")
+    agreement = Agreement(name=name, start_date=start_date, end_date=end_date, review_date=review_date,
+                          created_at=now, organizations=organizations)
+    session.add(agreement)
+    await session.flush()
+    if review_date:
+        for days in REVIEW_REMINDER_DAYS:
+            due = datetime.combine(review_date - timedelta(days=days), reminder_time, tzinfo=tz)
+            if due <= now:
+                continue
+            session.add(Reminder(
+                due_at=due, segment="staff", purpose="agreement-review", urgent=False,
+                text=T.AGREEMENT_REVIEW_REMINDER.format(name=name, review=review_date.strftime("%Y/%m/%d"), days=days),
+                dedupe_key=f"agreement:{agreement.id}:review-{days}", status=ReminderStatus.pending, created_at=now))
+    return agreement

@@ -1,9 +1,9 @@
 """The tables of Renkei."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from db.types import BigId, UTCDateTime
@@ -115,6 +115,7 @@ class LineGroup(Base):
 
     group_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str | None] = mapped_column(String(100))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -192,3 +193,98 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Agreement(Base):
+    """A partnership agreement (協定) between organizations, reviewed rather than silently renewed."""
+
+    __tablename__ = "agreements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    review_date: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    organizations: Mapped[list[Organization]] = relationship(secondary="agreement_organizations")
+
+
+class AgreementOrganization(Base):
+    __tablename__ = "agreement_organizations"
+
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), primary_key=True)
+
+
+class GroupMember(Base):
+    """A user seen in a LINE group: how a group becomes a segment of members."""
+
+    __tablename__ = "group_members"
+
+    group_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    line_user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class NoticeStatus(StrEnum):
+    scheduled = "scheduled"
+    sent = "sent"
+    cancelled = "cancelled"
+
+
+class Notice(Base):
+    """A notice from the secretariat to a segment, with a button to acknowledge it."""
+
+    __tablename__ = "notices"
+    __table_args__ = (Index("ix_notices_due", "status", "send_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    segment: Mapped[str] = mapped_column(String(200))
+    author_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    status: Mapped[str] = mapped_column(String(10), default=NoticeStatus.scheduled)
+    send_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    remind_after_minutes: Mapped[int] = mapped_column(Integer, default=24 * 60)
+    over_quota_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class NoticeRecipient(Base):
+    """One member a notice went to, and whether they acknowledged it."""
+
+    __tablename__ = "notice_recipients"
+    __table_args__ = (Index("ix_notice_recipients_member", "member_id"),)
+
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    line_user_id: Mapped[str] = mapped_column(String(64))
+    acked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ReminderStatus(StrEnum):
+    pending = "pending"
+    sent = "sent"
+    skipped = "skipped"
+
+
+class Reminder(Base):
+    """A message due at a set time to a segment, sent once."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    segment: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    purpose: Mapped[str] = mapped_column(String(40))
+    # Set by features that must not create the same reminder twice (e.g. "agreement:3:review-90").
+    dedupe_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(10), default=ReminderStatus.pending)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    recipients: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -12,10 +12,10 @@ fallback_router = Router("fallback")
 async def cancel(ctx: Context) -> None:
     """Leave whatever dialog the user is in."""
     if ctx.state is None:
-        ctx.reply(ctx.help_message(T.NOTHING_TO_CANCEL))
+        ctx.reply(await ctx.help(T.NOTHING_TO_CANCEL))
         return
     ctx.clear_state()
-    ctx.reply(ctx.help_message(T.CANCELLED))
+    ctx.reply(await ctx.help(T.CANCELLED))
 
 
 @router.command(T.HELP)
@@ -24,7 +24,7 @@ async def show_help(ctx: Context) -> None:
     if await ctx.active_member() is None:
         prompt_invite(ctx)
         return
-    ctx.reply(ctx.help_message(T.HELP_TEXT))
+    ctx.reply(await ctx.help(T.HELP_TEXT))
 
 
 @fallback_router.fallback()
@@ -33,4 +33,4 @@ async def not_understood(ctx: Context) -> None:
     if await ctx.active_member() is None:
         prompt_invite(ctx)
         return
-    ctx.reply(ctx.help_message(T.UNKNOWN_TEXT))
+    ctx.reply(await ctx.help(T.UNKNOWN_TEXT))

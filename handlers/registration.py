@@ -5,11 +5,11 @@ import unicodedata
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from bot import messages as m
 from bot import texts as T
 from bot.dispatcher import Context, Router, State, StatesGroup
+from db.access import upsert
 from db.models import Invite, InviteAttempt, LineProfile, Member, MemberRole, MemberStatus, Organization
 
 router = Router("registration")
@@ -53,7 +53,7 @@ async def greet_follower(ctx: Context) -> None:
     if member is not None:
         member.status, member.inactive_since, member.updated_at = MemberStatus.active, None, ctx.now()
         ctx.clear_state()
-        ctx.reply(ctx.help_message(T.WELCOME_BACK))
+        ctx.reply(await ctx.help(T.WELCOME_BACK))
         return
     ctx.clear_state()
     ctx.set_state(Registration.invite_code)
@@ -72,12 +72,9 @@ async def mark_inactive(ctx: Context) -> None:
 async def refresh_display_name(ctx: Context, user_id: str) -> None:
     """Store the LINE display name, when the user's privacy settings let LINE give it."""
     name = await ctx.gateway.display_name(user_id)
-    values = {"line_user_id": user_id, "display_name": name, "fetched_at": ctx.now()}
     async with ctx.sessions() as session, session.begin():
-        dialect = session.bind.dialect.name
-        insert = (postgresql if dialect == "postgresql" else sqlite).insert(LineProfile).values(**values)
-        await session.execute(insert.on_conflict_do_update(
-            index_elements=["line_user_id"], set_={"display_name": name, "fetched_at": values["fetched_at"]}))
+        await upsert(session, LineProfile, {"line_user_id": user_id, "display_name": name, "fetched_at": ctx.now()},
+                     keys=["line_user_id"])
 
 
 def prompt_invite(ctx: Context) -> None:
@@ -112,7 +109,7 @@ async def receive_invite_code(ctx: Context) -> None:
     """Check the code: it must exist, be unexpired and have uses left."""
     if await ctx.active_member():
         ctx.clear_state()
-        ctx.reply(ctx.help_message(T.ALREADY_REGISTERED))
+        ctx.reply(await ctx.help(T.ALREADY_REGISTERED))
         return
     if not ctx.text:
         ctx.reply(m.text(T.ASK_INVITE))
@@ -430,13 +427,14 @@ async def register_member(ctx: Context) -> None:
     if member is None:
         member = Member(line_user_id=ctx.user_id, registered_at=now)
         ctx.session.add(member)
+        ctx.remember_member(member)
     member.organization_id, member.invite_id = invite.organization_id, invite.id
     member.is_staff = bool(invite.is_staff or member.is_staff)
     member.status, member.inactive_since, member.updated_at = MemberStatus.active, None, now
     for key in PROFILE_KEYS:
         setattr(member, key, ctx.data.get(key))
     ctx.clear_state()
-    ctx.reply(ctx.help_message(T.REGISTERED_STAFF if member.is_staff else T.REGISTERED))
+    ctx.reply(await ctx.help(T.REGISTERED_STAFF if member.is_staff else T.REGISTERED))
 
 
 async def save_profile(ctx: Context) -> None:
@@ -448,4 +446,4 @@ async def save_profile(ctx: Context) -> None:
         setattr(member, key, ctx.data.get(key))
     member.updated_at = ctx.now()
     ctx.clear_state()
-    ctx.reply(ctx.help_message(T.PROFILE_SAVED))
+    ctx.reply(await ctx.help(T.PROFILE_SAVED))

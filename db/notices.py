@@ -1,0 +1,129 @@
+"""Notices and their recipients: creating, acknowledging, and who has read what."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Member, Notice, NoticeRecipient, NoticeStatus, Organization, OutboxKind, OutboxMessage, OutboxStatus
+from db.segments import Recipient, Segment
+
+MAX_NOTICE_TEXT = 2000
+DEFAULT_REMIND_AFTER = timedelta(hours=24)
+
+
+async def create_notice(session: AsyncSession, *, text: str, segment: Segment, send_at: datetime, now: datetime,
+                        author_member_id: int | None = None, over_quota_confirmed: bool = False,
+                        remind_after: timedelta = DEFAULT_REMIND_AFTER) -> Notice:
+    notice = Notice(text=text, segment=segment.spec, author_member_id=author_member_id, status=NoticeStatus.scheduled,
+                    send_at=max(send_at, now), remind_after_minutes=int(remind_after.total_seconds() // 60),
+                    over_quota_confirmed=over_quota_confirmed, created_at=now)
+    session.add(notice)
+    await session.flush()
+    return notice
+
+
+async def claim_for_sending(session: AsyncSession, notice_id: int, now: datetime) -> list[Recipient] | None:
+    """Mark a due notice sent and record its recipients; None if another worker already did.
+
+    The conditional update is the claim: on PostgreSQL a second transaction waits on the row
+    and then finds it no longer scheduled, so a notice is sent exactly once.
+    """
+    claimed = await session.execute(
+        update(Notice).where(Notice.id == notice_id, Notice.status == NoticeStatus.scheduled, Notice.send_at <= now)
+        .values(status=NoticeStatus.sent, sent_at=now))
+    if claimed.rowcount != 1:
+        return None
+    notice = await session.get(Notice, notice_id)
+    recipients = await Segment.parse(notice.segment).members(session)
+    if recipients:
+        await session.execute(insert(NoticeRecipient), [
+            {"notice_id": notice_id, "member_id": r.member_id, "line_user_id": r.line_user_id} for r in recipients])
+    return recipients
+
+
+async def due_notice_ids(session: AsyncSession, now: datetime) -> list[int]:
+    return list(await session.scalars(
+        select(Notice.id).where(Notice.status == NoticeStatus.scheduled, Notice.send_at <= now).order_by(Notice.send_at)))
+
+
+async def acknowledge(session: AsyncSession, *, notice_id: int, member_id: int, now: datetime) -> bool | None:
+    """Record an acknowledgement: True when new, False when already given, None when not a recipient."""
+    done = await session.execute(
+        update(NoticeRecipient)
+        .where(NoticeRecipient.notice_id == notice_id, NoticeRecipient.member_id == member_id,
+               NoticeRecipient.acked_at.is_(None))
+        .values(acked_at=now))
+    if done.rowcount == 1:
+        return True
+    exists = await session.get(NoticeRecipient, (notice_id, member_id))
+    return False if exists is not None else None
+
+
+async def claim_ack_reminders(session: AsyncSession, now: datetime) -> dict[int, list[str]]:
+    """Take the recipients due one reminder (not acknowledged, not yet reminded), per notice."""
+    notices = list(await session.scalars(
+        select(Notice).where(Notice.status == NoticeStatus.sent, Notice.remind_after_minutes > 0)))
+    due: dict[int, list[str]] = {}
+    for notice in notices:
+        if notice.sent_at + timedelta(minutes=notice.remind_after_minutes) > now:
+            continue
+        taken = await session.execute(
+            update(NoticeRecipient)
+            .where(NoticeRecipient.notice_id == notice.id, NoticeRecipient.acked_at.is_(None),
+                   NoticeRecipient.reminded_at.is_(None))
+            .values(reminded_at=now)
+            .returning(NoticeRecipient.line_user_id))
+        users = [row[0] for row in taken]
+        if users:
+            due[notice.id] = users
+    return due
+
+
+@dataclass(frozen=True)
+class ReadStatus:
+    notice: Notice
+    acked: list[tuple[str, str]]  # (member name, organization name)
+    pending: list[tuple[str, str]]
+
+    @property
+    def total(self) -> int:
+        return len(self.acked) + len(self.pending)
+
+
+async def read_status(session: AsyncSession, notice_id: int) -> ReadStatus | None:
+    notice = await session.get(Notice, notice_id)
+    if notice is None:
+        return None
+    rows = await session.execute(
+        select(Member.name, Organization.name, NoticeRecipient.acked_at)
+        .join(Member, Member.id == NoticeRecipient.member_id)
+        .join(Organization, Organization.id == Member.organization_id)
+        .where(NoticeRecipient.notice_id == notice_id).order_by(Organization.name, Member.name))
+    acked, pending = [], []
+    for name, org, acked_at in rows:
+        (acked if acked_at else pending).append((name, org))
+    return ReadStatus(notice, acked, pending)
+
+
+async def recent_notices(session: AsyncSession, limit: int = 5) -> list[tuple[Notice, int, int]]:
+    """The latest notices with (acknowledged, total) counts."""
+    notices = list(await session.scalars(
+        select(Notice).where(Notice.status != NoticeStatus.cancelled).order_by(Notice.send_at.desc()).limit(limit)))
+    counts = dict.fromkeys((n.id for n in notices), (0, 0))
+    if notices:
+        rows = await session.execute(
+            select(NoticeRecipient.notice_id, func.count(NoticeRecipient.acked_at), func.count())
+            .where(NoticeRecipient.notice_id.in_(counts)).group_by(NoticeRecipient.notice_id))
+        counts.update({notice_id: (acked, total) for notice_id, acked, total in rows})
+    return [(notice, *counts[notice.id]) for notice in notices]
+
+
+async def own_usage_this_month(session: AsyncSession, month_start: datetime) -> int:
+    """Messages Renkei itself pushed or multicast this month, counted per recipient as LINE counts them."""
+    rows = await session.scalars(
+        select(OutboxMessage.recipients).where(
+            OutboxMessage.kind.in_([OutboxKind.push, OutboxKind.multicast]),
+            OutboxMessage.status == OutboxStatus.sent, OutboxMessage.sent_at >= month_start))
+    return sum(len(recipients) for recipients in rows)
