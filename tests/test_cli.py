@@ -1,11 +1,15 @@
 """The operator commands, run as an operator would, against the test database."""
 
+import asyncio
 import json
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
+from tests.harness import ACCESS_TOKEN
+from tests.seed import partnership
 
 runner = CliRunner()
 
@@ -55,3 +59,65 @@ def test_serve_without_credentials_names_the_missing_variable(renkei):
     assert result.output.strip() == "Error: LINE_CHANNEL_SECRET is not set (see README: connecting a LINE channel)"
     result = renkei("serve", LINE_CHANNEL_SECRET="s3cret")
     assert "LINE_CHANNEL_ACCESS_TOKEN is not set" in result.output
+
+
+def test_agreement_add_and_its_review_reminders_reach_staff(renkei):
+    renkei("org", "add", "市役所", "--type", "municipality")
+    renkei("org", "add", "商工会", "--type", "association")
+    review = date.today() + timedelta(days=100)
+    added = renkei("agreement", "add", "まちづくり包括連携協定", "--org", "1", "--org", "2",
+                   "--start", "2026-04-01", "--end", "2029-03-31", "--review", review.isoformat())
+    assert added.exit_code == 0, added.output
+    assert added.output.count("Staff will be reminded") == 2
+    listed = renkei("agreement", "list").output
+    assert "まちづくり包括連携協定" in listed and "市役所、商工会" in listed
+    bad = renkei("agreement", "add", "別の協定", "--org", "7", "--start", "2026-04-01")
+    assert bad.exit_code == 1 and "no organization with id 7" in bad.output
+    bad_date = renkei("agreement", "add", "別の協定", "--org", "1", "--start", "4/1")
+    assert bad_date.exit_code == 1 and "--start must be a date" in bad_date.output
+
+
+async def test_review_reminders_fire_90_and_30_days_before(bot, renkei):
+    people = await partnership(bot)
+    review = date.today() + timedelta(days=100)
+    result = await asyncio.to_thread(renkei, "agreement", "add", "防災協定", "--org", "1", "--start",
+                                     "2026-04-01", "--review", review.isoformat())
+    assert result.exit_code == 0, result.output
+    at_nine = datetime.combine(review - timedelta(days=90), time(9, 0), tzinfo=bot.settings.tz)
+    bot.clock.set(at_nine - timedelta(minutes=1))
+    assert (await bot.runtime.scheduler.run_due())["send_due_reminders"] == 0
+    bot.clock.set(at_nine)
+    assert (await bot.runtime.scheduler.run_due())["send_due_reminders"] == 1
+    assert "あと90日" in bot.last_text(people["staff"])
+    assert bot.texts_to(people["npo"]) == []
+    bot.clock.set(at_nine + timedelta(days=60))
+    assert (await bot.runtime.scheduler.run_due())["send_due_reminders"] == 1
+    assert "あと30日" in bot.last_text(people["staff"])
+    assert (await bot.runtime.scheduler.run_due())["send_due_reminders"] == 0
+
+
+async def test_notice_send_and_status_from_the_command_line(bot, renkei):
+    people = await partnership(bot)
+    line = {"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN, "LINE_API_BASE_URL": bot.line.url}
+    bot.line.set_quota(3)
+    nobody = await asyncio.to_thread(renkei, "notice", "send", "--to", "field:観光", "--text", "観光の方へ", **line)
+    assert nobody.exit_code == 1 and "covers no active member" in nobody.output
+    wrong = await asyncio.to_thread(renkei, "notice", "send", "--to", "kind:npo", "--text", "x", **line)
+    assert wrong.exit_code == 1 and "unknown segment" in wrong.output
+    over = await asyncio.to_thread(renkei, "notice", "send", "--to", "all", "--text", "全員へ", **line)
+    assert over.exit_code == 1 and "would exceed this month's quota" in over.output
+    sent = await asyncio.to_thread(renkei, "notice", "send", "--to", "field:防災", "--text", "防災訓練のお知らせ", **line)
+    assert sent.exit_code == 0, sent.output
+    assert "to 3 member(s)" in sent.output and "0 left after this send" in sent.output
+    notice_id = sent.output.strip().splitlines()[-1]
+    # The command line uses the real clock; the scheduler runs at the next 10:00, outside quiet hours.
+    morning = datetime.now(bot.settings.tz).replace(hour=10, minute=0, second=0, microsecond=0)
+    bot.clock.set(morning if morning > datetime.now(UTC) else morning + timedelta(days=1))
+    assert (await bot.runtime.scheduler.run_due())["send_due_notices"] == 1
+    [card] = [m for m in bot.messages_to(people["company"]) if m["type"] == "flex"]
+    await bot.tap(people["company"], card["contents"]["footer"]["contents"][0]["action"]["data"])
+    status = await asyncio.to_thread(renkei, "notice", "status", notice_id)
+    assert status.exit_code == 0
+    assert "Acknowledged: 1 of 3" in status.output and "✓ 株式会社 山田建設\t企業 担当" in status.output
+    assert "- NPO法人 みどりの会\tNPO 代表" in status.output
+    assert (await asyncio.to_thread(renkei, "notice", "status", "999")).exit_code == 1

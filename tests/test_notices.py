@@ -211,3 +211,16 @@ async def test_notice_to_chosen_organizations(bot):
     assert "団体：株式会社 山田建設、市立大学（2人）" in bot.texts_to(people["staff"])[-1]
     await bot.press(people["staff"], T.CONFIRM_SEND)
     assert sorted(bot.line.sent(MULTICAST)[0].json["to"]) == sorted([people["company"], people["school"]])
+
+
+async def test_notice_to_the_members_seen_in_a_group(bot):
+    people = await partnership(bot)
+    group = ev.new_group_id()
+    bot.line.set_group(group, "防災ワーキング")
+    await bot.send(ev.join(group, timestamp_ms=bot.now_ms()))
+    for user in (people["npo"], people["company"]):
+        await bot.send(ev.text_message(user, "よろしくお願いします", group_id=group, timestamp_ms=bot.now_ms()))
+    await compose(bot, people["staff"], "ワーキングの皆さんへ", T.PICK_BY_GROUP, "防災ワーキング", T.SEND_NOW)
+    assert "送信先：グループ：防災ワーキング（2人）" in bot.texts_to(people["staff"])[-1]
+    await bot.press(people["staff"], T.CONFIRM_SEND)
+    assert sorted(bot.line.sent(MULTICAST)[0].json["to"]) == sorted([people["npo"], people["company"]])
