@@ -186,33 +186,41 @@ class LineGateway:
         return len(ids)
 
     async def deliver(self, ids: list[int]) -> None:
-        """Send these outbox rows now, those not claimed elsewhere and due."""
-        await asyncio.gather(*(self._deliver_one(row_id) for row_id in ids))
-
-    async def _claim(self, row_id: int, now: datetime) -> OutboxMessage | None:
+        """Send these outbox rows now, those due and not claimed elsewhere."""
+        if not ids:
+            return
+        now = self._clock.now()
+        rows = await self._claim(ids, now)
+        outcomes = await asyncio.gather(*(self._deliver_one(row, now) for row in rows))
+        # One commit for the whole batch; if the process dies before it, the leases expire and
+        # the rows go again with their retry keys, which LINE answers with 409.
         async with self._sessions() as session, session.begin():
-            claimed = await session.execute(
+            for row_id, values in outcomes:
+                await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
+
+    async def _claim(self, ids: list[int], now: datetime) -> list[OutboxMessage]:
+        """Lease the rows (one statement, one commit) so no other process sends them meanwhile."""
+        async with self._sessions() as session, session.begin():
+            claimed = list(await session.scalars(
                 update(OutboxMessage)
-                .where(OutboxMessage.id == row_id, OutboxMessage.status == OutboxStatus.pending,
+                .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.pending,
                        OutboxMessage.next_attempt_at <= now,
                        or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now))
                 .values(lease_until=now + LEASE)
-            )
-            if claimed.rowcount != 1:
-                return None
-            return await session.get(OutboxMessage, row_id)
+                .returning(OutboxMessage.id)))
+            if not claimed:
+                return []
+            rows = await session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed))
+                                         .order_by(OutboxMessage.id))
+            return list(rows)
 
-    async def _deliver_one(self, row_id: int) -> None:
+    async def _deliver_one(self, row: OutboxMessage, now: datetime) -> tuple[int, dict]:
+        """Send one claimed row; returns the changes to record for it."""
         async with self._limit:
-            now = self._clock.now()
-            row = await self._claim(row_id, now)
-            if row is None:
-                return
             if row.kind != OutboxKind.reply and not row.urgent:
                 held_until = quiet_hours_end(now, self._settings)
                 if held_until is not None:
-                    await self._update(row_id, next_attempt_at=held_until, lease_until=None)
-                    return
+                    return row.id, {"next_attempt_at": held_until, "lease_until": None}
             changes: dict = {}
             if row.kind == OutboxKind.reply and row.reply_token_expires_at <= now:
                 changes = self._as_push(row)
@@ -221,7 +229,7 @@ class LineGateway:
                 # The token was stale or used: the answer still has to reach the user.
                 changes = self._as_push(row)
                 result = await self._send(row)
-            await self._record(row, result, changes)
+            return row.id, self._outcome(row, result, changes)
 
     @staticmethod
     def _as_push(row: OutboxMessage) -> dict:
@@ -258,7 +266,7 @@ class LineGateway:
             seconds = min(2 ** attempts, 300)
         return timedelta(seconds=seconds * random.uniform(1.0, 1.25))
 
-    async def _record(self, row: OutboxMessage, result: SendResult, changes: dict) -> None:
+    def _outcome(self, row: OutboxMessage, result: SendResult, changes: dict) -> dict:
         now = self._clock.now()
         attempts = row.attempts + 1
         values = {**changes, "attempts": attempts, "last_status": result.status, "last_error": result.error,
@@ -270,8 +278,4 @@ class LineGateway:
         else:
             values.update(status=OutboxStatus.failed)
             log.warning("outbox %s (%s, %s) failed for good: HTTP %s", row.id, row.kind, row.purpose, result.status)
-        await self._update(row.id, **values)
-
-    async def _update(self, row_id: int, **values) -> None:
-        async with self._sessions() as session, session.begin():
-            await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
+        return values
