@@ -113,6 +113,7 @@ SEGMENT_FIELD = "分野：{field}"
 SEGMENT_AGREEMENT = "協定：{name}"
 SEGMENT_GROUP = "グループ：{name}"
 SEGMENT_ORGS = "団体：{names}"
+SEGMENT_MEMBERS = "メンバー：{names}"
 GROUP_UNNAMED = "（名前なし）"
 
 # Notices: composing
@@ -151,7 +152,8 @@ NOTICE_PREVIEW = (
 )
 QUOTA_LINE = "今月の上限：{limit}通／使用済み：{used}通／送信後の残り：{left}通"
 QUOTA_UNLIMITED = "今月の送信数：{used}通（上限なし）"
-QUOTA_UNKNOWN = "今月の上限：取得できませんでした（Renkeiからの今月の送信：{own}通）"
+QUOTA_UNKNOWN = "今月の上限：取得できませんでした"
+QUOTA_OWN = "うちRenkeiからの今月の送信：{own}通"
 QUOTA_EXCEEDED = "⚠ この送信で今月の上限を{over}通超えます。超えた分は届きません。それでも送る場合は「上限を超えて送信」を押してください。"
 NOW_LABEL = "今すぐ"
 CONFIRM_SEND = "送信する"

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot import texts as T
+from db.segments import Segment
 from db.models import Agreement, Invite, LineProfile, Member, Organization, OrgType, Reminder, ReminderStatus
 
 # Invite codes avoid characters that are easy to misread (0/O, 1/I/L).
@@ -95,13 +96,23 @@ async def create_agreement(session: AsyncSession, *, name: str, organization_ids
                           created_at=now, organizations=organizations)
     session.add(agreement)
     await session.flush()
-    if review_date:
-        for days in REVIEW_REMINDER_DAYS:
-            due = datetime.combine(review_date - timedelta(days=days), reminder_time, tzinfo=tz)
-            if due <= now:
-                continue
-            session.add(Reminder(
-                due_at=due, segment="staff", purpose="agreement-review", urgent=False,
+    for days in REVIEW_REMINDER_DAYS if review_date else ():
+        due = datetime.combine(review_date - timedelta(days=days), reminder_time, tzinfo=tz)
+        if due > now:
+            await create_reminder(
+                session, due_at=due, segment=Segment("staff"), purpose="agreement-review", now=now,
                 text=T.AGREEMENT_REVIEW_REMINDER.format(name=name, review=review_date.strftime("%Y/%m/%d"), days=days),
-                dedupe_key=f"agreement:{agreement.id}:review-{days}", status=ReminderStatus.pending, created_at=now))
+                dedupe_key=f"agreement:{agreement.id}:review-{days}")
     return agreement
+
+
+async def create_reminder(session: AsyncSession, *, due_at: datetime, segment: Segment, text: str, purpose: str,
+                          now: datetime, dedupe_key: str | None = None, urgent: bool = False) -> Reminder | None:
+    """Schedule a message to a segment, sent once by the scheduler; None if `dedupe_key` exists already."""
+    if dedupe_key and await session.scalar(select(Reminder.id).where(Reminder.dedupe_key == dedupe_key)):
+        return None
+    reminder = Reminder(due_at=due_at, segment=segment.spec, text=text, purpose=purpose, dedupe_key=dedupe_key,
+                        urgent=urgent, status=ReminderStatus.pending, created_at=now)
+    session.add(reminder)
+    await session.flush()
+    return reminder

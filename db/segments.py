@@ -17,8 +17,8 @@ from db.models import (
     OrgType,
 )
 
-KINDS = ("all", "staff", "type", "field", "agreement", "group", "orgs")
-SEGMENT_HELP = "all | staff | type:npo | field:防災 | agreement:ID | group:GROUP_ID | orgs:ID,ID"
+KINDS = ("all", "staff", "type", "field", "agreement", "group", "orgs", "members")
+SEGMENT_HELP = "all | staff | type:npo | field:防災 | agreement:ID | group:GROUP_ID | orgs:ID,ID | members:ID,ID"
 
 
 class SegmentError(ValueError):
@@ -54,10 +54,10 @@ class Segment:
             raise SegmentError(f"unknown field {value!r}; fields: {', '.join(T.FIELDS)}")
         if kind == "agreement" and not value.isdigit():
             raise SegmentError("agreement: needs the agreement's id")
-        if kind == "orgs":
+        if kind in ("orgs", "members"):
             ids = [part.strip() for part in value.split(",") if part.strip()]
             if not ids or not all(part.isdigit() for part in ids):
-                raise SegmentError("orgs: needs organization ids separated by commas")
+                raise SegmentError(f"{kind}: needs ids separated by commas")
             value = ",".join(str(i) for i in sorted({int(part) for part in ids}))
         return cls(kind, value)
 
@@ -94,6 +94,9 @@ class Segment:
             group = await session.get(LineGroup, self.value)
             return T.SEGMENT_GROUP.format(name=(group.name if group and group.name else T.GROUP_UNNAMED))
         ids = [int(part) for part in self.value.split(",")]
+        if self.kind == "members":
+            names = await session.scalars(select(Member.name).where(Member.id.in_(ids)).order_by(Member.id))
+            return T.SEGMENT_MEMBERS.format(names="、".join(names))
         names = await session.scalars(select(Organization.name).where(Organization.id.in_(ids)).order_by(Organization.id))
         return T.SEGMENT_ORGS.format(names="、".join(names))
 
@@ -113,6 +116,8 @@ class Segment:
                 GroupMember.group_id == self.value)
         elif self.kind == "orgs":
             query = query.where(Member.organization_id.in_([int(part) for part in self.value.split(",")]))
+        elif self.kind == "members":
+            query = query.where(Member.id.in_([int(part) for part in self.value.split(",")]))
         rows = await session.execute(query.order_by(Member.id))
         return [Recipient(member_id, user_id) for member_id, user_id, fields in rows
                 if self.kind != "field" or self.value in (fields or [])]

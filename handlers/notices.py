@@ -299,9 +299,10 @@ async def show_preview(ctx: Context) -> None:
     send_at = datetime.fromisoformat(ctx.data["send_at"])
     now_label = send_at <= ctx.now() + timedelta(minutes=1)
     quota = await ctx.gateway.quota()
+    month_start = ctx.now().astimezone(ctx.settings.tz).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    own_line = T.QUOTA_OWN.format(own=await own_usage_this_month(ctx.session, month_start))
     if quota is None:
-        month_start = ctx.now().astimezone(ctx.settings.tz).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-        quota_line = T.QUOTA_UNKNOWN.format(own=await own_usage_this_month(ctx.session, month_start))
+        quota_line = T.QUOTA_UNKNOWN
     elif quota.limit is None:
         quota_line = T.QUOTA_UNLIMITED.format(used=quota.used)
     else:
@@ -312,7 +313,7 @@ async def show_preview(ctx: Context) -> None:
     ctx.set_state(Compose.confirm)
     preview = T.NOTICE_PREVIEW.format(segment=await segment.describe(ctx.session), count=count,
                                       when=T.NOW_LABEL if now_label else local_time(send_at, ctx),
-                                      quota=quota_line, text=ctx.data["text"])
+                                      quota=f"{quota_line}\n{own_line}", text=ctx.data["text"])
     messages = [m.text(preview)]
     if over:
         messages.append(m.text(T.QUOTA_EXCEEDED.format(over=over)))
