@@ -92,4 +92,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
 
     app = FastAPI(title="Renkei", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.include_router(webhook.router)
+    app.add_middleware(webhook.WebhookEndpoint)
     return app

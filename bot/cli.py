@@ -1,9 +1,13 @@
 """The `renkei` command: run the service and do the secretariat's operator tasks."""
 
 import asyncio
-import contextlib
 import json
 import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
 from datetime import date, datetime, time, timedelta
 from typing import Annotated
 
@@ -75,9 +79,9 @@ def run(work):
 @app.command()
 def serve(host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-          no_scheduler: Annotated[bool, typer.Option("--no-scheduler", help="Do not run the scheduler in this "
-                                                                              "process.")] = False) -> None:
-    """Run the webhook service."""
+          no_scheduler: Annotated[bool, typer.Option("--no-scheduler", help="Do not run the scheduler (run it "
+                                                                              "elsewhere).")] = False) -> None:
+    """Run the webhook service and, beside it, the background process that handles events."""
     import uvicorn
 
     from bot.app import create_app
@@ -88,11 +92,61 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on.")] = "12
         fail(f"{missing[0]} is not set (see README: connecting a LINE channel)")
     if settings.database_url.startswith("sqlite"):
         upgrade(settings.database_url)
-    elif asyncio.run(_revision_is_head(settings)) is False:
+    elif not asyncio.run(_revision_is_head(settings)):
         fail("the database schema is not up to date; run `renkei db upgrade` first")
-    # Access logs stay off: request lines carry LINE user ids in profile lookups' paths.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run(create_app(settings, run_scheduler=not no_scheduler), host=host, port=port, log_level="info", access_log=False)
+    if settings.database_url.startswith("sqlite"):
+        # SQLite has one writer: handling shares this process's one connection with the webhook.
+        uvicorn.run(create_app(settings, run_scheduler=not no_scheduler), host=host, port=port, log_level="info",
+                    access_log=False)
+        return
+    background = BackgroundProcess(["--no-scheduler"] if no_scheduler else [])
+    background.start()
+    try:
+        # This process only verifies, stores and acknowledges; the background process handles.
+        uvicorn.run(create_app(settings, handle_events=False), host=host, port=port, log_level="info",
+                    access_log=False)
+    finally:
+        background.stop()
+
+
+class BackgroundProcess:
+    """`renkei worker` as a child of `renkei serve`, at a lower CPU priority, restarted if it dies."""
+
+    NICENESS = 10
+
+    def __init__(self, args: list[str]) -> None:
+        self._args = args
+        self._process: subprocess.Popen | None = None
+        self._stopping = threading.Event()
+
+    def _spawn(self) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "bot.cli", "worker", *self._args],
+                                preexec_fn=lambda: os.nice(int(os.environ.get("RENKEI_BG_NICE", self.NICENESS))))
+
+    def start(self) -> None:
+        self._process = self._spawn()
+        threading.Thread(target=self._watch, name="background-watch", daemon=True).start()
+
+    def _watch(self) -> None:
+        delay = 1.0
+        while not self._stopping.is_set():
+            code = self._process.wait()
+            if self._stopping.is_set():
+                return
+            logging.getLogger(__name__).error("background process exited with %s; restarting in %.0fs", code, delay)
+            if self._stopping.wait(delay):
+                return
+            self._process, delay = self._spawn(), min(delay * 2, 60.0)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
 
 
 async def _revision_is_head(settings: Settings) -> bool:
@@ -168,41 +222,42 @@ def member_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON
                               row["status"]]))
 
 
-# The scheduler
+# The background process
 
-@app.command("scheduler")
-def run_scheduler() -> None:
-    """Run the scheduler alone (when `renkei serve --no-scheduler` runs elsewhere)."""
+def _background(*, handle_events: bool, run_scheduler: bool) -> None:
     settings = load_settings()
     missing = settings.missing_line_credentials()
     if missing:
         fail(f"{missing[0]} is not set (see README: connecting a LINE channel)")
     if settings.database_url.startswith("sqlite"):
         upgrade(settings.database_url)
+    elif not asyncio.run(_revision_is_head(settings)):
+        fail("the database schema is not up to date; run `renkei db upgrade` first")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     async def main() -> None:
-        from bot.gateway import LineGateway
-        from scheduler.runner import Scheduler
+        from bot.background import run_background
 
-        engine = create_engine(settings.database_url)
-        if await current_revision(engine) != head_revision():
-            fail("the database schema is not up to date; run `renkei db upgrade` first")
-        sessions = session_factory(engine)
-        gateway = LineGateway(settings=settings, sessions=sessions, clock=SystemClock())
-        await gateway.start()
-        scheduler = Scheduler(sessions=sessions, gateway=gateway, clock=SystemClock())
-        scheduler.start()
-        typer.echo("Scheduler running; Ctrl+C to stop.")
-        try:
-            await asyncio.Event().wait()
-        finally:
-            scheduler.shutdown()
-            await gateway.close()
-            await engine.dispose()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await run_background(settings, handle_events=handle_events, run_scheduler=run_scheduler, stop=stop)
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(main())
+    asyncio.run(main())
+
+
+@app.command("worker")
+def run_worker(no_scheduler: Annotated[bool, typer.Option("--no-scheduler", help="Do not run the scheduler "
+                                                                                  "here.")] = False) -> None:
+    """Handle stored events and send messages (what `renkei serve` starts beside the web server)."""
+    _background(handle_events=True, run_scheduler=not no_scheduler)
+
+
+@app.command("scheduler")
+def run_scheduler() -> None:
+    """Run the scheduler alone (beside `renkei serve --no-scheduler` processes)."""
+    _background(handle_events=False, run_scheduler=True)
 
 
 # Agreements
@@ -354,3 +409,7 @@ def notice_status(notice_id: int) -> None:
     typer.echo(f"Not acknowledged: {len(status.pending)}")
     for name, org in status.pending:
         typer.echo(f"  - {org}\t{name}")
+
+
+if __name__ == "__main__":
+    app()

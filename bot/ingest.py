@@ -58,9 +58,8 @@ class EventIngest:
             })
         return rows
 
-    async def store(self, events: list[dict]) -> None:
-        """Return once `events` are committed (duplicates of stored events are dropped)."""
-        rows = self.rows(events)
+    async def store(self, rows: list[dict]) -> None:
+        """Return once these rows (from `rows()`) are committed; duplicates of stored events are dropped."""
         if not rows:
             return
         future = asyncio.get_running_loop().create_future()

@@ -35,7 +35,7 @@ async def lock_actor(session: AsyncSession, key: str) -> None:
 class EventProcessor:
     def __init__(self, *, sessions: async_sessionmaker[AsyncSession], dispatcher: Dispatcher, settings: Settings,
                  clock: Clock, gateway: LineGateway,
-                 workers: int = 4, sweep_seconds: float = 2.0) -> None:
+                 workers: int = 4, sweep_seconds: float = 2.0, poll_seconds: float = 0.0) -> None:
         self._sessions = sessions
         self._dispatcher = dispatcher
         self._settings = settings
@@ -43,6 +43,8 @@ class EventProcessor:
         self._gateway = gateway
         self._workers = workers
         self._sweep_seconds = sweep_seconds
+        self._poll_seconds = poll_seconds
+        self._seen_id = 0
         self._queue: asyncio.Queue[str] = asyncio.Queue()
         self._queued: set[str] = set()
         # Users being handled by a worker of this process, and those notified meanwhile: one
@@ -62,7 +64,9 @@ class EventProcessor:
         await self.sweep()
         self._tasks = [asyncio.create_task(self._work(), name=f"event-worker-{i}") for i in range(self._workers)]
         if self._sweep_seconds > 0:
-            self._tasks.append(asyncio.create_task(self._sweep_forever(), name="event-sweeper"))
+            self._tasks.append(asyncio.create_task(self._every(self._sweep_seconds, self.sweep), name="event-sweeper"))
+        if self._poll_seconds > 0:
+            self._tasks.append(asyncio.create_task(self._every(self._poll_seconds, self.poll), name="event-poller"))
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -82,13 +86,28 @@ class EventProcessor:
             )
             self.notify(set(keys))
 
-    async def _sweep_forever(self) -> None:
+    async def poll(self) -> None:
+        """Queue the users of events stored since the last look (by another process, the web server).
+
+        Cheap enough to run many times a second: it reads forward from the last id seen. An id
+        committed out of order is skipped here and found by the next sweep.
+        """
+        async with self._sessions() as session:
+            rows = (await session.execute(
+                select(InboundEvent.id, InboundEvent.actor_key)
+                .where(InboundEvent.id > self._seen_id, InboundEvent.status == EventStatus.pending)
+                .order_by(InboundEvent.id).limit(5000))).all()
+        if rows:
+            self._seen_id = rows[-1][0]
+            self.notify({key for _, key in rows})
+
+    async def _every(self, seconds: float, job) -> None:
         while True:
-            await asyncio.sleep(self._sweep_seconds)
+            await asyncio.sleep(seconds)
             try:
-                await self.sweep()
+                await job()
             except Exception:
-                log.exception("event sweep failed")
+                log.exception("%s failed", job.__name__)
 
     async def _work(self) -> None:
         while True:

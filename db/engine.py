@@ -23,6 +23,11 @@ def create_engine(database_url: str, **kwargs) -> AsyncEngine:
     # Statement parameters carry members' messages and names: keep them out of error logs.
     kwargs.setdefault("hide_parameters", True)
     if url.get_backend_name() == "sqlite":
+        # One connection per process: SQLite has one writer at a time, and waiting for the pool
+        # (first come, first served) is fair where SQLite's busy handler, which sleeps and
+        # retries, lets a busy writer starve the others.
+        kwargs.setdefault("pool_size", 1)
+        kwargs.setdefault("max_overflow", 0)
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         _configure_sqlite(engine)
         return engine
