@@ -348,20 +348,21 @@ def notice_send(
     if send_at < now - timedelta(minutes=1):
         fail("--at is in the past")
 
+    quota = asyncio.run(read_quota(settings))
+
     async def work(session):
         await segment.check(session)
         count = len(await segment.members(session))
         if count == 0:
             fail(f"segment {segment.spec!r} covers no active member; nothing was sent")
-        quota = await read_quota(settings)
         if quota is not None and quota.limit is not None and quota.left_after(count) < 0 and not over_quota:
             fail(f"sending to {count} members would exceed this month's quota ({quota.used} of {quota.limit} used); "
                  "add --over-quota to send anyway")
         notice = await create_notice(session, text=text, segment=segment, send_at=send_at, now=now,
                                      over_quota_confirmed=over_quota)
-        return notice.id, count, quota
+        return notice.id, count
 
-    notice_id, count, quota = run(work)
+    notice_id, count = run(work)
     when = "now" if send_at <= now else f"at {send_at.astimezone(settings.tz):%Y-%m-%d %H:%M} ({settings.renkei_timezone})"
     typer.echo(f"Notice {notice_id} to {count} member(s) ({segment.spec}) will be sent {when} by the scheduler.")
     if quota is None:

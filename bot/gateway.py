@@ -32,6 +32,8 @@ from db.models import OutboxKind, OutboxMessage, OutboxStatus
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
+QUOTA_MAX_AGE = timedelta(minutes=10)
+QUOTA_REFRESH_ROUNDS = 120  # sweeps between quota reads (about a minute)
 # LINE's per-endpoint rate limits (requests per second), kept per process.
 RATE_LIMITS = {OutboxKind.push: 2000, OutboxKind.multicast: 200, OutboxKind.reply: 2000}
 
@@ -111,6 +113,7 @@ class LineGateway:
         self._api: AsyncMessagingApi | None = None
         self._sweeper: asyncio.Task | None = None
         self._rates = {kind: RateLimit(rate) for kind, rate in RATE_LIMITS.items()}
+        self._quota: tuple[datetime, Quota] | None = None
 
     async def start(self, *, sweep: bool = True) -> None:
         config = Configuration(access_token=self._settings.line_channel_access_token,
@@ -128,12 +131,16 @@ class LineGateway:
             await self._client.close()
 
     async def _sweep_forever(self) -> None:
+        rounds = 0
         while True:
             await asyncio.sleep(self._sweep_seconds)
             try:
+                if rounds % QUOTA_REFRESH_ROUNDS == 0:
+                    await self.refresh_quota()
                 await self.deliver_due()
             except Exception:
                 log.exception("outbox sweep failed")
+            rounds += 1
 
     # Reading from LINE
 
@@ -157,6 +164,19 @@ class LineGateway:
             log.warning("group summary lookup failed: %s", type(exc).__name__)
             return None
         return summary.group_name
+
+    async def refresh_quota(self) -> Quota | None:
+        """Read the quota from LINE into the cache that handlers read without waiting."""
+        quota = await self.quota()
+        if quota is not None:
+            self._quota = (self._clock.now(), quota)
+        return quota
+
+    def cached_quota(self) -> Quota | None:
+        """The quota as last read, if recent: handlers must not call LINE inside their transaction."""
+        if self._quota is None or self._clock.now() - self._quota[0] > QUOTA_MAX_AGE:
+            return None
+        return self._quota[1]
 
     async def quota(self) -> Quota | None:
         """This month's quota and consumption, or None when LINE does not answer."""
@@ -193,20 +213,27 @@ class LineGateway:
         rows = await self._claim(ids, now)
         outcomes = await asyncio.gather(*(self._deliver_one(row, now) for row in rows))
         # One commit for the whole batch; if the process dies before it, the leases expire and
-        # the rows go again with their retry keys, which LINE answers with 409.
+        # the rows go again with their retry keys, which LINE answers with 409. An outcome only
+        # lands while its lease holds: a row re-claimed elsewhere meanwhile is that claim's.
         async with self._sessions() as session, session.begin():
             for row_id, values in outcomes:
-                await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
+                await session.execute(update(OutboxMessage)
+                                      .where(OutboxMessage.id == row_id, OutboxMessage.lease_until == now + LEASE)
+                                      .values(**values))
 
     async def _claim(self, ids: list[int], now: datetime) -> list[OutboxMessage]:
-        """Lease the rows (one statement, one commit) so no other process sends them meanwhile."""
+        """Lease the rows (one statement, one commit) so no other process sends them meanwhile.
+
+        The claim counts the attempt: if the process dies after sending and before recording,
+        the next claim sees that an attempt of unknown outcome was made.
+        """
         async with self._sessions() as session, session.begin():
             claimed = list(await session.scalars(
                 update(OutboxMessage)
                 .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.pending,
                        OutboxMessage.next_attempt_at <= now,
                        or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now))
-                .values(lease_until=now + LEASE)
+                .values(lease_until=now + LEASE, attempts=OutboxMessage.attempts + 1)
                 .returning(OutboxMessage.id)))
             if not claimed:
                 return []
@@ -220,16 +247,29 @@ class LineGateway:
             if row.kind != OutboxKind.reply and not row.urgent:
                 held_until = quiet_hours_end(now, self._settings)
                 if held_until is not None:
-                    return row.id, {"next_attempt_at": held_until, "lease_until": None}
-            changes: dict = {}
-            if row.kind == OutboxKind.reply and row.reply_token_expires_at <= now:
-                changes = self._as_push(row)
+                    return row.id, {"next_attempt_at": held_until, "lease_until": None, "attempts": row.attempts - 1}
+            if row.kind == OutboxKind.reply:
+                return row.id, await self._reply(row, now)
+            return row.id, self._outcome(row, await self._send(row), {})
+
+    async def _reply(self, row: OutboxMessage, now: datetime) -> dict:
+        """Reply with the token; when LINE will not take it, push instead, unless the reply may have gone.
+
+        A reply has no retry key: after an attempt whose outcome is unknown (a timeout, a 5xx,
+        a process that died before recording), a rejected token most likely means the reply
+        was delivered, and pushing it again would send it twice.
+        """
+        uncertain = row.attempts > 1 and row.last_status != 429
+        if row.reply_token_expires_at > now:
             result = await self._send(row)
-            if row.kind == OutboxKind.reply and result.status == 400:
-                # The token was stale or used: the answer still has to reach the user.
-                changes = self._as_push(row)
-                result = await self._send(row)
-            return row.id, self._outcome(row, result, changes)
+            if result.status != 400:
+                return self._outcome(row, result, {})
+        if uncertain:
+            return {"status": OutboxStatus.sent, "sent_at": now, "lease_until": None,
+                    "last_error": "reply token refused after an attempt of unknown outcome; not sent again"}
+        # Stale or refused before anything could have reached the user: push it.
+        changes = self._as_push(row)
+        return self._outcome(row, await self._send(row), changes)
 
     @staticmethod
     def _as_push(row: OutboxMessage) -> dict:
@@ -268,9 +308,8 @@ class LineGateway:
 
     def _outcome(self, row: OutboxMessage, result: SendResult, changes: dict) -> dict:
         now = self._clock.now()
-        attempts = row.attempts + 1
-        values = {**changes, "attempts": attempts, "last_status": result.status, "last_error": result.error,
-                  "lease_until": None}
+        attempts = row.attempts
+        values = {**changes, "last_status": result.status, "last_error": result.error, "lease_until": None}
         if result.delivered:
             values.update(status=OutboxStatus.sent, sent_at=now)
         elif result.retryable and attempts < self.max_attempts:

@@ -160,6 +160,7 @@ CONFIRM_SEND = "送信する"
 CONFIRM_SEND_OVER = "上限を超えて送信"
 NOTICE_CONFIRM_INVALID = "「{ok}」か「キャンセル」のボタンを押してください。"
 NOTICE_SENT = "お知らせを送信しました（{count}人）。確認状況は「お知らせ状況」で見られます。"
+NOTICE_HELD = "お知らせを受け付けました（{count}人）。夜間のため{when}に届きます。"
 NOTICE_SCHEDULED = "お知らせを{when}に送信するよう予約しました（現時点で{count}人）。"
 
 # Notices: what members get

@@ -22,7 +22,7 @@ async def cancel(ctx: Context) -> None:
 async def show_help(ctx: Context) -> None:
     """List the main actions as one-tap buttons."""
     if await ctx.active_member() is None:
-        prompt_invite(ctx)
+        await prompt_invite(ctx)
         return
     ctx.reply(await ctx.help(T.HELP_TEXT))
 
@@ -31,6 +31,6 @@ async def show_help(ctx: Context) -> None:
 async def not_understood(ctx: Context) -> None:
     """Never leave a message unanswered: say what works."""
     if await ctx.active_member() is None:
-        prompt_invite(ctx)
+        await prompt_invite(ctx)
         return
     ctx.reply(await ctx.help(T.UNKNOWN_TEXT))

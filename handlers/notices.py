@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import messages as m
 from bot import texts as T
 from bot.dispatcher import Context, Router, State, StatesGroup
-from bot.outbox import queue_multicast
+from bot.outbox import queue_multicast, quiet_hours_end
 from db.models import Agreement, LineGroup, Member, Notice, OrgType, Organization, OutboxMessage
 from db.notices import (
     MAX_NOTICE_TEXT,
@@ -95,7 +95,7 @@ async def acknowledge_notice(ctx: Context) -> None:
 async def _staff(ctx: Context) -> Member | None:
     member = await ctx.active_member()
     if member is None:
-        prompt_invite(ctx)
+        await prompt_invite(ctx)
         return None
     if not member.is_staff:
         ctx.clear_state()
@@ -111,6 +111,8 @@ async def start_notice(ctx: Context) -> None:
         return
     ctx.clear_state()
     ctx.set_state(Compose.text)
+    # Read the quota now, outside the transaction, so the preview a few taps later has it.
+    ctx.after_commit.append(ctx.gateway.refresh_quota)
     ctx.reply(m.text(T.ASK_NOTICE_TEXT.format(max=MAX_NOTICE_TEXT), quick=[m.message_action(T.CANCEL)]))
 
 
@@ -151,6 +153,7 @@ async def pick_segment_kind(ctx: Context) -> None:
         ctx.reply(m.text(T.STALE_BUTTON))
         return
     kind = ctx.event.postback_data.removeprefix("ntc:pick:")
+    ctx.set_state(Compose.segment)
     if kind == "type":
         options = [(T.ORG_TYPE_LABELS[t.value], f"type:{t.value}") for t in OrgType]
         question = T.ASK_SEGMENT_TYPE
@@ -298,7 +301,7 @@ async def show_preview(ctx: Context) -> None:
     count = len(await segment.members(ctx.session))
     send_at = datetime.fromisoformat(ctx.data["send_at"])
     now_label = send_at <= ctx.now() + timedelta(minutes=1)
-    quota = await ctx.gateway.quota()
+    quota = ctx.gateway.cached_quota()
     month_start = ctx.now().astimezone(ctx.settings.tz).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     own_line = T.QUOTA_OWN.format(own=await own_usage_this_month(ctx.session, month_start))
     if quota is None:
@@ -341,7 +344,11 @@ async def confirm_notice(ctx: Context) -> None:
     if notice.send_at <= now:
         ctx.queued += await send_notice(ctx.session, notice.id, now) or []
         count = len((await read_status(ctx.session, notice.id)).pending)
-        ctx.reply(await ctx.help(T.NOTICE_SENT.format(count=count)))
+        held_until = quiet_hours_end(now, ctx.settings)
+        if held_until is None:
+            ctx.reply(await ctx.help(T.NOTICE_SENT.format(count=count)))
+        else:
+            ctx.reply(await ctx.help(T.NOTICE_HELD.format(count=count, when=local_time(held_until, ctx))))
     else:
         count = len(await Segment.parse(notice.segment).members(ctx.session))
         ctx.reply(await ctx.help(T.NOTICE_SCHEDULED.format(when=local_time(notice.send_at, ctx), count=count)))

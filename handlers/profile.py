@@ -30,7 +30,7 @@ async def show_profile(ctx: Context) -> None:
     """Show the member's profile with a button per part to change."""
     member = await ctx.active_member()
     if member is None:
-        prompt_invite(ctx)
+        await prompt_invite(ctx)
         return
     await ctx.session.refresh(member, ["organization"])
     ctx.clear_state()
@@ -44,7 +44,7 @@ async def start_profile_edit(ctx: Context) -> None:
     """Ask again the questions of the tapped part, then confirm."""
     member = await ctx.active_member()
     if member is None:
-        prompt_invite(ctx)
+        await prompt_invite(ctx)
         return
     part = EDITABLE.get(ctx.event.postback_data.removeprefix("prof:edit:"))
     if part is None:

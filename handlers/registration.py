@@ -77,8 +77,16 @@ async def refresh_display_name(ctx: Context, user_id: str) -> None:
                      keys=["line_user_id"])
 
 
-def prompt_invite(ctx: Context) -> None:
-    """Someone not registered: the only thing they can do is give an invite code."""
+async def prompt_invite(ctx: Context) -> None:
+    """Someone not registered: the only thing they can do is register.
+
+    Part-way through registration, what they have answered is kept and the question they
+    are on is asked again.
+    """
+    step = (ctx.state or "").removeprefix("Registration:")
+    if ctx.state and ctx.state.startswith("Registration:") and step != "invite_code":
+        await (ask_confirm(ctx) if step == "confirm" else ASK[step](ctx))
+        return
     ctx.clear_state()
     ctx.set_state(Registration.invite_code)
     ctx.reply(m.text(T.NOT_REGISTERED))
@@ -440,7 +448,7 @@ async def register_member(ctx: Context) -> None:
 async def save_profile(ctx: Context) -> None:
     member = await ctx.active_member()
     if member is None:
-        prompt_invite(ctx)
+        await prompt_invite(ctx)
         return
     for key in PROFILE_KEYS:
         setattr(member, key, ctx.data.get(key))

@@ -1,5 +1,6 @@
 """The outbox and the one gateway to LINE: retry keys, retries, give-ups, quiet hours, chunking."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -8,7 +9,7 @@ from sqlalchemy import select
 from bot import messages as m
 from bot import texts as T
 from bot.fakeline import events as ev
-from bot.outbox import queue_multicast, queue_push
+from bot.outbox import queue_multicast, queue_push, queue_reply
 from db.models import OutboxMessage
 from tests.harness import ACCESS_TOKEN, BotHarness
 
@@ -125,7 +126,9 @@ async def test_timeout_is_retried_with_the_same_key(bot):
     bot.clock.advance(timedelta(seconds=3))
     await bot.runtime.gateway.deliver_due()
     assert (await row(bot, row_id)).status == "sent"
-    assert len(set(retry_keys(bot))) == 1
+    # LINE went on with the first request after the client gave up: the retry got 409, one delivery.
+    await bot.line.wait_for_async(lambda: len(retry_keys(bot)) == 2)
+    assert len(set(retry_keys(bot))) == 1 and bot.texts_to(user) == ["お知らせ 1"]
 
 
 async def test_quiet_hours_hold_pushes_until_morning_but_not_urgent_ones(bot):
@@ -181,3 +184,36 @@ async def test_rejected_reply_token_falls_back_to_push(bot):
     await bot.send(follow)
     assert bot.texts_to(user) == [T.WELCOME]
     assert [r.path for r in bot.line.sent()] == ["/v2/bot/message/push"]
+
+
+async def test_a_reply_that_timed_out_but_arrived_is_not_pushed_again(bot):
+    user = ev.new_user_id()
+    bot.runtime.gateway.request_timeout = 0.3
+    bot.line.hang_next("/v2/bot/message/reply", 1.0)  # LINE takes it, but answers too late
+    await bot.follow(user)
+    await bot.line.wait_for_async(lambda: bot.line.sent("/v2/bot/message/reply"))  # the late answer
+    bot.clock.advance(timedelta(seconds=3))
+    await bot.runtime.gateway.deliver_due()
+    reply = (await bot.scalars(select(OutboxMessage)))[0]
+    assert (reply.kind, reply.status) == ("reply", "sent")
+    assert bot.texts_to(user) == [T.WELCOME]
+    assert bot.line.sent(PUSH) == []
+
+
+async def test_a_reply_sent_by_a_process_that_died_before_recording_it_is_not_pushed_again(bot):
+    user = ev.new_user_id()
+    async with bot.runtime.sessions() as session, session.begin():
+        [queued] = queue_reply(session, reply_token="a" * 32, received_at=bot.clock.now(), to=user,
+                               messages=[m.text("こんにちは")], purpose="test", now=bot.clock.now())
+        await session.flush()
+        row_id = queued.id
+    bot.reply_targets["a" * 32] = user
+    gateway = bot.runtime.gateway
+    [claimed] = await gateway._claim([row_id], bot.clock.now())
+    assert (await gateway._send(claimed)).status == 200  # ...and the process dies here
+    bot.clock.advance(timedelta(seconds=61))  # the lease expires; the token has gone stale
+    await gateway.deliver_due()
+    assert (await row(bot, row_id)).status == "sent"
+    assert bot.texts_to(user) == ["こんにちは"] and bot.line.sent(PUSH) == []
+
+

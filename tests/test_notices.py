@@ -117,7 +117,8 @@ async def test_ack_reminder_due_at_night_waits_for_morning(bot):
     bot.line.reset()
     bot.clock.set(datetime(2026, 11, 25, 22, 30, tzinfo=bot.settings.tz))
     await compose(bot, people["staff"], "遅い時間のお知らせ", T.SEGMENT_ALL, T.SEND_NOW, T.CONFIRM_SEND)
-    assert bot.line.sent(MULTICAST) == []  # quiet hours: held
+    assert bot.line.sent(MULTICAST) == []  # quiet hours: held, and staff are told when it goes
+    assert bot.last_text(people["staff"]) == T.NOTICE_HELD.format(count=5, when="11/26 07:00")
     bot.clock.set(datetime(2026, 11, 26, 7, 0, tzinfo=bot.settings.tz))
     await bot.runtime.gateway.deliver_due()
     assert len(bot.line.sent(MULTICAST)) == 1
@@ -207,6 +208,11 @@ async def test_a_send_over_the_quota_needs_an_explicit_confirmation(bot):
 
 async def test_notice_to_chosen_organizations(bot):
     people = await partnership(bot)
+    await compose(bot, people["staff"], "2団体へのお知らせ", T.PICK_ORGS, "市立大学")
+    await bot.tap(people["staff"], "ntc:pick:type")  # an earlier menu button: it still works
+    await bot.press(people["staff"], T.ORG_TYPE_LABELS["company"])
+    assert bot.last_text(people["staff"]) == T.ASK_NOTICE_WHEN
+    await bot.say(people["staff"], T.CANCEL)
     await compose(bot, people["staff"], "2団体へのお知らせ", T.PICK_ORGS, "市立大学", "株式会社 山田建設", T.DONE, T.SEND_NOW)
     assert "団体：株式会社 山田建設、市立大学（2人）" in bot.texts_to(people["staff"])[-1]
     await bot.press(people["staff"], T.CONFIRM_SEND)

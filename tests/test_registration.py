@@ -273,3 +273,19 @@ async def test_bot_joined_to_a_group_records_it(bot):
     assert bot.texts_to(group) == [T.GROUP_JOINED]  # chatter in the group is not answered
     await bot.send(ev.leave(group, timestamp_ms=bot.now_ms()))
     assert (await bot.one(LineGroup, LineGroup.group_id == group)).active is False
+
+
+async def test_help_or_an_old_button_mid_registration_keeps_the_answers(bot):
+    code = await make_invite(bot)
+    user = ev.new_user_id()
+    await bot.follow(user)
+    await bot.say(user, code)
+    await bot.say(user, "山田 花子")
+    await bot.press(user, "防災")
+    await bot.say(user, T.HELP)
+    assert "✓防災" in bot.quick_labels(user)  # the same question again, answers kept
+    await bot.tap(user, "prof:edit:name")
+    await bot.tap(user, "ntc:status:1")
+    conversation = await bot.one(Conversation, Conversation.actor_key == user)
+    assert conversation.state == "Registration:fields"
+    assert conversation.data["name"] == "山田 花子" and conversation.data["fields"] == ["防災"]
