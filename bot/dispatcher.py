@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import messages as m
 from bot import texts as T
 from bot.clock import Clock
-from bot.events import Event
+from bot.events import Event, actor_key
 from bot.outbox import queue_multicast, queue_push, queue_reply
 from bot.settings import Settings
 from db.models import Conversation, Member, MemberStatus, OutboxMessage
@@ -136,7 +136,8 @@ class Context:
             log.warning("event %s: replies dropped, no one to send them to", self.event.webhook_event_id)
         elif self.event.reply_token:
             self.queued += queue_reply(self.session, reply_token=self.event.reply_token, received_at=self.received_at,
-                                       to=target, messages=self.replies, purpose=purpose, now=self.now())
+                                       to=target, messages=self.replies, purpose=purpose, now=self.now(),
+                                       actor_key=actor_key(self.event.raw))
         else:
             self.queued += queue_push(self.session, to=target, messages=self.replies, purpose=purpose,
                                       now=self.now(), urgent=True)

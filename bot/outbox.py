@@ -52,13 +52,15 @@ def _row(kind: OutboxKind, recipients: list[str], messages: list[dict], *, purpo
 
 
 def queue_reply(session: AsyncSession, *, reply_token: str, received_at: datetime, to: str,
-                messages: list[dict], purpose: str, now: datetime) -> list[OutboxMessage]:
+                messages: list[dict], purpose: str, now: datetime, actor_key: str | None = None) -> list[OutboxMessage]:
     """Queue a reply; messages past the fifth, or a reply whose token has gone stale, go as a push."""
     first, rest = messages[:MAX_MESSAGES_PER_REQUEST], messages[MAX_MESSAGES_PER_REQUEST:]
     rows = [_row(OutboxKind.reply, [to], first, purpose=purpose, urgent=True, now=now,
                  reply_token=reply_token, reply_expires=received_at + REPLY_TOKEN_LIFETIME)]
     rows += [_row(OutboxKind.push, [to], part, purpose=purpose, urgent=True, now=now)
              for part in chunks(rest, MAX_MESSAGES_PER_REQUEST)]
+    for row in rows:
+        row.actor_key = actor_key
     session.add_all(rows)
     return rows
 

@@ -6,7 +6,7 @@ import json
 import logging
 from datetime import timedelta
 
-from sqlalchemy import select, text
+from sqlalchemy import or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as T
@@ -15,11 +15,14 @@ from bot.dispatcher import Context, Dispatcher, load_state, save_state
 from bot.events import Event
 from bot.gateway import LineGateway
 from bot.settings import Settings
-from db.models import EventStatus, InboundEvent
+from db.models import EventStatus, InboundEvent, OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
+WAIT = "wait"
+REPLY_WAIT_SECONDS = 0.02
+REPLY_WAIT_ROUNDS = 250  # about 5 s, past which a stuck lease no longer holds the user up
 
 
 async def lock_actor(session: AsyncSession, key: str) -> None:
@@ -133,13 +136,29 @@ class EventProcessor:
 
     async def handle_actor(self, key: str) -> None:
         """Handle this user's pending events, oldest first, until none is left."""
-        while await self._handle_next(key):
-            pass
+        waited = 0
+        while (outcome := await self._handle_next(key, wait_for_replies=waited < REPLY_WAIT_ROUNDS)) is not False:
+            if outcome is WAIT:
+                # Another process is still sending this user's previous reply: let it arrive first.
+                waited += 1
+                await asyncio.sleep(REPLY_WAIT_SECONDS)
+            else:
+                waited = 0
 
-    async def _handle_next(self, key: str) -> bool:
+    async def _replies_in_flight(self, session: AsyncSession, key: str) -> bool:
+        """Whether an answer to this user's previous event is queued or being sent (not merely retrying)."""
+        return await session.scalar(
+            select(OutboxMessage.id).where(
+                OutboxMessage.actor_key == key, OutboxMessage.status == OutboxStatus.pending,
+                or_(OutboxMessage.attempts == 0, OutboxMessage.lease_until > self._clock.now())).limit(1)) is not None
+
+    async def _handle_next(self, key: str, *, wait_for_replies: bool = True):
+        """Handle the user's oldest pending event: True if one was, False if none, WAIT to try again soon."""
         async with self._sessions() as session:
             async with session.begin():
                 await lock_actor(session, key)
+                if wait_for_replies and await self._replies_in_flight(session, key):
+                    return WAIT
                 row = await session.scalar(
                     select(InboundEvent)
                     .where(InboundEvent.actor_key == key, InboundEvent.status == EventStatus.pending)

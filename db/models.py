@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from db.types import BigId, UTCDateTime
@@ -143,7 +143,12 @@ class InboundEvent(Base):
     """A webhook event, stored before the webhook is acknowledged."""
 
     __tablename__ = "inbound_events"
-    __table_args__ = (Index("ix_inbound_events_actor_status", "actor_key", "status", "id"),)
+    __table_args__ = (
+        Index("ix_inbound_events_actor_status", "actor_key", "status", "id"),
+        # The few pending rows among the many handled ones, for the poll and the sweep.
+        Index("ix_inbound_events_pending", "id", postgresql_where=text("status = 'pending'"),
+              sqlite_where=text("status = 'pending'")),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     webhook_event_id: Mapped[str] = mapped_column(String(64), unique=True)
@@ -184,6 +189,8 @@ class OutboxMessage(Base):
     messages: Mapped[list[dict]] = mapped_column(JSON)
     retry_key: Mapped[str] = mapped_column(String(36), unique=True)
     purpose: Mapped[str] = mapped_column(String(40))
+    # The user whose event a reply answers: their next event waits until it has gone.
+    actor_key: Mapped[str | None] = mapped_column(String(64), index=True)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.pending)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
