@@ -86,15 +86,7 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on.")] = "12
 
     from bot.app import create_app
 
-    settings = load_settings()
-    missing = settings.missing_line_credentials()
-    if missing:
-        fail(f"{missing[0]} is not set (see README: connecting a LINE channel)")
-    if settings.database_url.startswith("sqlite"):
-        upgrade(settings.database_url)
-    elif not asyncio.run(_revision_is_head(settings)):
-        fail("the database schema is not up to date; run `renkei db upgrade` first")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = service_settings()
     if settings.database_url.startswith("sqlite"):
         # SQLite has one writer: handling shares this process's one connection with the webhook.
         uvicorn.run(create_app(settings, run_scheduler=not no_scheduler), host=host, port=port, log_level="info",
@@ -147,6 +139,20 @@ class BackgroundProcess:
                 self._process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self._process.kill()
+
+
+def service_settings() -> Settings:
+    """Settings for a long-running process: LINE credentials present, schema current, logging on."""
+    settings = load_settings()
+    missing = settings.missing_line_credentials()
+    if missing:
+        fail(f"{missing[0]} is not set (see README: connecting a LINE channel)")
+    if settings.database_url.startswith("sqlite"):
+        upgrade(settings.database_url)
+    elif not asyncio.run(_revision_is_head(settings)):
+        fail("the database schema is not up to date; run `renkei db upgrade` first")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return settings
 
 
 async def _revision_is_head(settings: Settings) -> bool:
@@ -225,15 +231,7 @@ def member_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON
 # The background process
 
 def _background(*, handle_events: bool, run_scheduler: bool) -> None:
-    settings = load_settings()
-    missing = settings.missing_line_credentials()
-    if missing:
-        fail(f"{missing[0]} is not set (see README: connecting a LINE channel)")
-    if settings.database_url.startswith("sqlite"):
-        upgrade(settings.database_url)
-    elif not asyncio.run(_revision_is_head(settings)):
-        fail("the database schema is not up to date; run `renkei db upgrade` first")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = service_settings()
 
     async def main() -> None:
         from bot.background import run_background

@@ -195,10 +195,14 @@ def _selected_line(ctx: Context, key: str) -> str:
     return T.FIELDS_SELECTED.format(selected="、".join(ctx.data.get(key) or []) or T.NONE_SELECTED)
 
 
-async def ask_fields(ctx: Context) -> None:
-    ctx.set_state(Registration.fields)
-    ctx.reply(m.text(f"{T.ASK_FIELDS}\n{_selected_line(ctx, 'fields')}",
-                     quick=_choices(ctx, "fields", T.FIELDS, "reg:field")))
+def _ask_multi(key: str):
+    """The asker of a multi-select question: the choices so far, and a button per option."""
+    state, options, _, prefix, question = MULTI_SELECT[key]
+
+    async def ask(ctx: Context) -> None:
+        ctx.set_state(state)
+        ctx.reply(m.text(f"{question}\n{_selected_line(ctx, key)}", quick=_choices(ctx, key, options, prefix)))
+    return ask
 
 
 async def ask_role(ctx: Context) -> None:
@@ -214,18 +218,6 @@ async def ask_area(ctx: Context) -> None:
     ctx.reply(m.text(T.ASK_AREA, quick=[m.message_action(area) for area in known] or None))
 
 
-async def ask_needs(ctx: Context) -> None:
-    ctx.set_state(Registration.needs)
-    ctx.reply(m.text(f"{T.ASK_NEEDS}\n{_selected_line(ctx, 'needs')}",
-                     quick=_choices(ctx, "needs", T.RESOURCE_CATEGORIES, "reg:need")))
-
-
-async def ask_offers(ctx: Context) -> None:
-    ctx.set_state(Registration.offers)
-    ctx.reply(m.text(f"{T.ASK_OFFERS}\n{_selected_line(ctx, 'offers')}",
-                     quick=_choices(ctx, "offers", T.RESOURCE_CATEGORIES, "reg:offer")))
-
-
 def _asker_with_skip(state: State, question: str):
     async def ask(ctx: Context) -> None:
         ctx.set_state(state)
@@ -233,14 +225,20 @@ def _asker_with_skip(state: State, question: str):
     return ask
 
 
+MULTI_SELECT = {  # key: state, options, at least one, postback prefix, question
+    "fields": (Registration.fields, T.FIELDS, True, "reg:field", T.ASK_FIELDS),
+    "needs": (Registration.needs, T.RESOURCE_CATEGORIES, False, "reg:need", T.ASK_NEEDS),
+    "offers": (Registration.offers, T.RESOURCE_CATEGORIES, False, "reg:offer", T.ASK_OFFERS),
+}
+
 ASK = {
     "name": ask_name,
-    "fields": ask_fields,
+    "fields": _ask_multi("fields"),
     "role": ask_role,
     "area": ask_area,
-    "needs": ask_needs,
+    "needs": _ask_multi("needs"),
     "needs_note": _asker_with_skip(Registration.needs_note, T.ASK_NEEDS_NOTE),
-    "offers": ask_offers,
+    "offers": _ask_multi("offers"),
     "offers_note": _asker_with_skip(Registration.offers_note, T.ASK_OFFERS_NOTE),
     "intro_now": _asker_with_skip(Registration.intro_now, T.ASK_INTRO_NOW),
     "intro_worry": _asker_with_skip(Registration.intro_worry, T.ASK_INTRO_WORRY),
@@ -250,20 +248,25 @@ ASK = {
 
 # Answers
 
-@router.state(Registration.name)
-async def receive_name(ctx: Context) -> None:
-    """A name of 1 to 50 characters."""
-    name = " ".join((ctx.text or "").split())
-    if not name or len(name) > MAX_NAME:
-        ctx.reply(m.text(T.NAME_INVALID.format(max=MAX_NAME)))
-        return
-    ctx.data["name"] = name
-    await advance(ctx)
+def _required_line(state: State, key: str, limit: int, invalid: str):
+    @router.state(state)
+    async def receive_required_line(ctx: Context) -> None:
+        """One line of 1 to `limit` characters, spaces tidied (a name, an area)."""
+        value = " ".join((ctx.text or "").split())
+        if not value or len(value) > limit:
+            ctx.reply(m.text(invalid.format(max=limit)))
+            return
+        ctx.data[key] = value
+        await advance(ctx)
+
+
+_required_line(Registration.name, "name", MAX_NAME, T.NAME_INVALID)
+_required_line(Registration.area, "area", MAX_AREA, T.AREA_INVALID)
 
 
 async def _toggle(ctx: Context, key: str, options: list[str], choice: str, *, at_least_one: bool) -> None:
     """Add or remove one choice of a multi-select question; "done" moves on."""
-    ask = {"fields": ask_fields, "needs": ask_needs, "offers": ask_offers}[key]
+    ask = ASK[key]
     if choice == "done":
         if at_least_one and not ctx.data.get(key):
             ctx.reply(m.text(T.FIELDS_EMPTY))
@@ -290,17 +293,10 @@ def _choice_from_text(text: str | None, options: list[str]) -> str | None:
     return text if text in options else None
 
 
-MULTI_SELECT = {  # state, data key, options, at least one, postback prefix
-    "fields": (Registration.fields, T.FIELDS, True, "reg:field:"),
-    "needs": (Registration.needs, T.RESOURCE_CATEGORIES, False, "reg:need:"),
-    "offers": (Registration.offers, T.RESOURCE_CATEGORIES, False, "reg:offer:"),
-}
-
-
 def _multi_select(key: str):
-    state, options, at_least_one, prefix = MULTI_SELECT[key]
+    state, options, at_least_one, prefix, _ = MULTI_SELECT[key]
 
-    @router.postback(prefix)
+    @router.postback(prefix + ":")
     async def tap_choice(ctx: Context) -> None:
         """One tap on a multi-select quick reply."""
         choice = _choice_from_postback(ctx.event.postback_data, options)
@@ -333,17 +329,6 @@ async def receive_role(ctx: Context) -> None:
         await ask_role(ctx)
         return
     ctx.data["role"] = roles[ctx.text].value
-    await advance(ctx)
-
-
-@router.state(Registration.area)
-async def receive_area(ctx: Context) -> None:
-    """The district the member works in, 1 to 30 characters."""
-    area = " ".join((ctx.text or "").split())
-    if not area or len(area) > MAX_AREA:
-        ctx.reply(m.text(T.AREA_INVALID.format(max=MAX_AREA)))
-        return
-    ctx.data["area"] = area
     await advance(ctx)
 
 

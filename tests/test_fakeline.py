@@ -199,7 +199,7 @@ async def test_latency_does_not_serialize_requests(line):
         started = time.monotonic()
         responses = await asyncio.gather(*(client.get("/v2/bot/message/quota") for _ in range(20)))
     assert all(r.status_code == 200 for r in responses)
-    assert 0.3 <= time.monotonic() - started < 1.5
+    assert 0.3 <= time.monotonic() - started < 3.0  # one after another would take 6 s
 
 
 async def test_hang_next_times_out_the_client_and_then_processes(line):
