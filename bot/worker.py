@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 WAIT = "wait"
+LAST = "last"
 REPLY_WAIT_SECONDS = 0.02
 REPLY_WAIT_ROUNDS = 250  # about 5 s, past which a stuck lease no longer holds the user up
 
@@ -137,7 +138,7 @@ class EventProcessor:
     async def handle_actor(self, key: str) -> None:
         """Handle this user's pending events, oldest first, until none is left."""
         waited = 0
-        while (outcome := await self._handle_next(key, wait_for_replies=waited < REPLY_WAIT_ROUNDS)) is not False:
+        while (outcome := await self._handle_next(key, wait_for_replies=waited < REPLY_WAIT_ROUNDS)) not in (False, LAST):
             if outcome is WAIT:
                 # Another process is still sending this user's previous reply: let it arrive first.
                 waited += 1
@@ -153,20 +154,26 @@ class EventProcessor:
                 or_(OutboxMessage.attempts == 0, OutboxMessage.lease_until > self._clock.now())).limit(1)) is not None
 
     async def _handle_next(self, key: str, *, wait_for_replies: bool = True):
-        """Handle the user's oldest pending event: True if one was, False if none, WAIT to try again soon."""
+        """Handle the user's oldest pending event.
+
+        Returns True if there may be more, LAST if that was the last one seen, False if there was
+        none, WAIT to try again soon. (Knowing the last one saves a transaction that finds nothing;
+        an event stored meanwhile wakes the worker again.)
+        """
         async with self._sessions() as session:
             async with session.begin():
                 await lock_actor(session, key)
                 if wait_for_replies and await self._replies_in_flight(session, key):
                     return WAIT
-                row = await session.scalar(
+                rows = list(await session.scalars(
                     select(InboundEvent)
                     .where(InboundEvent.actor_key == key, InboundEvent.status == EventStatus.pending)
                     .order_by(InboundEvent.event_time_ms, InboundEvent.id)
-                    .limit(1)
-                )
-                if row is None:
+                    .limit(2)
+                ))
+                if not rows:
                     return False
+                row, more = rows[0], len(rows) > 1
                 ctx = self._context(session, Event(json.loads(row.payload)), row.received_at)
                 try:
                     async with session.begin_nested():
@@ -194,7 +201,7 @@ class EventProcessor:
                 await callback()
         if queued:
             await self._gateway.deliver(queued)
-        return True
+        return True if more or row.status == EventStatus.pending else LAST
 
     def _context(self, session: AsyncSession, event: Event, received_at) -> Context:
         return Context(session=session, event=event, settings=self._settings, clock=self._clock,
