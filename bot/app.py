@@ -48,6 +48,11 @@ class Runtime:
         await self.processor.drain()
 
 
+def event_workers(settings: Settings, engine: AsyncEngine) -> int:
+    """On SQLite one worker: with one connection, more would only queue ahead of the webhook's writes."""
+    return 1 if engine.dialect.name == "sqlite" else settings.event_workers
+
+
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None, handle_events: bool = True,
                sweep_seconds: float = 2.0, run_scheduler: bool = False) -> FastAPI:
     """Build the app; `handle_events=False` only stores events (used to test restarts).
@@ -69,7 +74,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         await gateway.start(sweep=handle_events)
         dispatcher = Dispatcher(all_routers())
         processor = EventProcessor(sessions=sessions, dispatcher=dispatcher, settings=settings, clock=clock,
-                                   gateway=gateway, workers=settings.event_workers,
+                                   gateway=gateway, workers=event_workers(settings, engine),
                                    sweep_seconds=sweep_seconds)
         ingest = EventIngest(engine, clock, processor.notify if handle_events else lambda keys: None)
         scheduler = Scheduler(sessions=sessions, gateway=gateway, clock=clock)

@@ -268,6 +268,7 @@ async def load_state(ctx: Context) -> None:
         return
     if row.expires_at <= ctx.now():
         await ctx.session.delete(row)
+        ctx.reply(m.text(T.DIALOG_EXPIRED))
         return
     ctx.state, ctx.data = row.state, dict(row.data or {})
     ctx._loaded = (row.state, copy.deepcopy(ctx.data))

@@ -289,3 +289,14 @@ async def test_help_or_an_old_button_mid_registration_keeps_the_answers(bot):
     conversation = await bot.one(Conversation, Conversation.actor_key == user)
     assert conversation.state == "Registration:fields"
     assert conversation.data["name"] == "山田 花子" and conversation.data["fields"] == ["防災"]
+
+
+async def test_a_dialog_left_for_a_day_is_forgotten_with_a_word(bot):
+    code = await make_invite(bot)
+    user = ev.new_user_id()
+    await bot.follow(user)
+    await bot.say(user, code)
+    bot.clock.advance(timedelta(hours=25))
+    await bot.say(user, "山田 花子")
+    assert bot.texts_to(user)[-2:] == [T.DIALOG_EXPIRED, T.NOT_REGISTERED]
+    assert (await bot.one(Conversation, Conversation.actor_key == user)).state == "Registration:invite_code"
