@@ -1,6 +1,8 @@
 """The `renkei` command: run the service and do the secretariat's operator tasks."""
 
 import asyncio
+import contextlib
+import ctypes
 import json
 import logging
 import os
@@ -113,8 +115,13 @@ class BackgroundProcess:
         self._stopping = threading.Event()
 
     def _spawn(self) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-m", "bot.cli", "worker", *self._args],
-                                preexec_fn=lambda: os.nice(int(os.environ.get("RENKEI_BG_NICE", self.NICENESS))))
+        return subprocess.Popen([sys.executable, "-m", "bot.cli", "worker", *self._args], preexec_fn=self._in_child)
+
+    def _in_child(self) -> None:
+        os.nice(self.NICENESS)
+        # Die with the web server even if it is killed outright (Linux: PR_SET_PDEATHSIG).
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
 
     def start(self) -> None:
         self._process = self._spawn()
