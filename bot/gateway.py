@@ -210,15 +210,28 @@ class LineGateway:
         if not ids:
             return
         now = self._clock.now()
-        rows = await self._claim(ids, now)
-        outcomes = await asyncio.gather(*(self._deliver_one(row, now) for row in rows))
-        # One commit for the whole batch; if the process dies before it, the leases expire and
-        # the rows go again with their retry keys, which LINE answers with 409. An outcome only
-        # lands while its lease holds: a row re-claimed elsewhere meanwhile is that claim's.
+        await self.deliver_claimed(await self._claim(ids, now), now)
+
+    @staticmethod
+    def lease(rows: list[OutboxMessage], now: datetime) -> None:
+        """Claim rows in the transaction that queues them, for the caller to deliver after its commit."""
+        for row in rows:
+            row.lease_until, row.attempts = now + LEASE, row.attempts + 1
+
+    async def deliver_claimed(self, rows: list[OutboxMessage], claimed_at: datetime) -> None:
+        """Send rows leased at `claimed_at` and record the outcomes.
+
+        One commit for the whole batch; if the process dies before it, the leases expire and
+        the rows go again with their retry keys, which LINE answers with 409. An outcome only
+        lands while its lease holds: a row re-claimed elsewhere meanwhile is that claim's.
+        """
+        if not rows:
+            return
+        outcomes = await asyncio.gather(*(self._deliver_one(row, claimed_at) for row in rows))
         async with self._sessions() as session, session.begin():
             for row_id, values in outcomes:
                 await session.execute(update(OutboxMessage)
-                                      .where(OutboxMessage.id == row_id, OutboxMessage.lease_until == now + LEASE)
+                                      .where(OutboxMessage.id == row_id, OutboxMessage.lease_until == claimed_at + LEASE)
                                       .values(**values))
 
     async def _claim(self, ids: list[int], now: datetime) -> list[OutboxMessage]:

@@ -174,6 +174,7 @@ class EventProcessor:
                 if not rows:
                     return False
                 row, more = rows[0], len(rows) > 1
+                claimed_at = self._clock.now()
                 ctx = self._context(session, Event(json.loads(row.payload)), row.received_at)
                 try:
                     async with session.begin_nested():
@@ -181,6 +182,9 @@ class EventProcessor:
                         await self._dispatcher.dispatch(ctx)
                         await save_state(ctx, timedelta(minutes=self._settings.dialog_ttl_minutes))
                         ctx.flush_replies(purpose=row.event_type)
+                        # What this event queued is claimed in this transaction and sent right after
+                        # its commit: no second transaction, and no other process takes it meanwhile.
+                        self._gateway.lease(ctx.queued, claimed_at)
                         await session.flush()
                     row.status = EventStatus.done
                 except Exception as exc:
@@ -193,14 +197,13 @@ class EventProcessor:
                         row.status = EventStatus.failed
                         ctx.reply(self._dispatcher.help_message(T.INTERNAL_ERROR))
                         ctx.flush_replies(purpose="error")
+                        self._gateway.lease(ctx.queued, claimed_at)
                         await session.flush()
-                row.handled_at = self._clock.now()
-            queued = [outgoing.id for outgoing in ctx.queued]
-        for callback in ctx.after_commit:
+                row.handled_at = claimed_at
+        await self._gateway.deliver_claimed(ctx.queued, claimed_at)
+        for callback in ctx.after_commit:  # after the replies: a slow profile lookup must not delay them
             with contextlib.suppress(Exception):
                 await callback()
-        if queued:
-            await self._gateway.deliver(queued)
         return True if more or row.status == EventStatus.pending else LAST
 
     def _context(self, session: AsyncSession, event: Event, received_at) -> Context:
