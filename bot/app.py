@@ -1,5 +1,6 @@
 """The web app: webhook, and the background work that handles what it stored."""
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import webhook
+from bot.background import BackgroundProcess
 from bot.clock import Clock, SystemClock
 from bot.dispatcher import Dispatcher
 from bot.gateway import LineGateway
@@ -54,11 +56,13 @@ def event_workers(settings: Settings, engine: AsyncEngine) -> int:
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None, handle_events: bool = True,
-               sweep_seconds: float = 2.0, run_scheduler: bool = False) -> FastAPI:
+               sweep_seconds: float = 2.0, run_scheduler: bool = False,
+               companion: BackgroundProcess | None = None) -> FastAPI:
     """Build the app; `handle_events=False` only stores events (used to test restarts).
 
     `sweep_seconds=0` turns off the timers that look for unhandled events and unsent
-    messages (tests drive them by hand); `run_scheduler` starts the scheduler's timer.
+    messages (tests drive them by hand); `run_scheduler` starts the scheduler's timer;
+    `companion` is a background process started and stopped with the app.
     """
     settings = settings or Settings()
     clock = clock or SystemClock()
@@ -86,9 +90,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             await processor.start()
         if run_scheduler:
             scheduler.start()
+        if companion is not None:
+            companion.start()
         try:
             yield
         finally:
+            if companion is not None:
+                await asyncio.to_thread(companion.stop)
             scheduler.shutdown()
             await ingest.close()
             await processor.stop()

@@ -5,7 +5,15 @@ webhooks is acknowledged first and handled right after; `renkei worker` runs one
 """
 
 import asyncio
+import contextlib
+import ctypes
 import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
 
 from bot.clock import Clock, SystemClock
 from bot.dispatcher import Dispatcher
@@ -17,8 +25,6 @@ from handlers import all_routers
 from scheduler.runner import Scheduler
 
 log = logging.getLogger(__name__)
-# APScheduler logs every run at INFO; its warnings (missed runs) are what matter.
-logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 # How often the background process looks for events the web server stored.
 POLL_SECONDS = 0.05
@@ -48,3 +54,62 @@ async def run_background(settings: Settings, *, handle_events: bool = True, run_
         await processor.stop()
         await gateway.close()
         await engine.dispose()
+
+
+class BackgroundProcess:
+    """`renkei worker` as a child of `renkei serve`, at a lower CPU priority, restarted if it dies.
+
+    The child has a session of its own, so Ctrl+C in a terminal reaches the web server only,
+    which stops the child when its app shuts down; and it asks the kernel to be sent SIGTERM
+    should the web server die without that.
+    """
+
+    NICENESS = 10
+    STEADY_SECONDS = 60.0  # a child that ran this long resets the restart delay
+
+    def __init__(self, args: list[str]) -> None:
+        self._args = args
+        self._process: subprocess.Popen | None = None
+        self._stopping = threading.Event()
+
+    def _spawn(self) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "bot.cli", "worker", *self._args],
+                                preexec_fn=self._in_child, start_new_session=True)
+
+    def _in_child(self) -> None:
+        os.nice(self.NICENESS)
+        with contextlib.suppress(OSError, AttributeError):  # Linux only: PR_SET_PDEATHSIG
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
+
+    def start(self) -> None:
+        self._stopping.clear()
+        self._process = self._spawn()
+        threading.Thread(target=self._watch, name="background-watch", daemon=True).start()
+
+    def _watch(self) -> None:
+        delay = 1.0
+        while not self._stopping.is_set():
+            started = time.monotonic()
+            code = self._process.wait() if self._process else None
+            if self._stopping.is_set():
+                return
+            delay = 1.0 if time.monotonic() - started > self.STEADY_SECONDS else delay
+            log.error("background process exited with %s; restarting in %.0fs", code, delay)
+            if self._stopping.wait(delay):
+                return
+            try:
+                self._process = self._spawn()
+            except OSError:
+                log.exception("could not start the background process")
+                self._process = None
+            delay = min(delay * 2, 60.0)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        process = self._process
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()

@@ -1,15 +1,9 @@
 """The `renkei` command: run the service and do the secretariat's operator tasks."""
 
 import asyncio
-import contextlib
-import ctypes
 import json
 import logging
-import os
 import signal
-import subprocess
-import sys
-import threading
 from datetime import date, datetime, time, timedelta
 from typing import Annotated
 
@@ -19,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from bot import texts as T
+from bot.background import BackgroundProcess
 from bot.clock import SystemClock
 from bot.settings import Settings
 from db.access import DataError, create_agreement, create_invite, create_organization, list_members
@@ -94,58 +89,11 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on.")] = "12
         uvicorn.run(create_app(settings, run_scheduler=not no_scheduler), host=host, port=port, log_level="info",
                     access_log=False)
         return
+    # This process only verifies, stores and acknowledges; the background process, started
+    # and stopped with the app, handles.
     background = BackgroundProcess(["--no-scheduler"] if no_scheduler else [])
-    background.start()
-    try:
-        # This process only verifies, stores and acknowledges; the background process handles.
-        uvicorn.run(create_app(settings, handle_events=False), host=host, port=port, log_level="info",
-                    access_log=False)
-    finally:
-        background.stop()
-
-
-class BackgroundProcess:
-    """`renkei worker` as a child of `renkei serve`, at a lower CPU priority, restarted if it dies."""
-
-    NICENESS = 10
-
-    def __init__(self, args: list[str]) -> None:
-        self._args = args
-        self._process: subprocess.Popen | None = None
-        self._stopping = threading.Event()
-
-    def _spawn(self) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-m", "bot.cli", "worker", *self._args], preexec_fn=self._in_child)
-
-    def _in_child(self) -> None:
-        os.nice(self.NICENESS)
-        # Die with the web server even if it is killed outright (Linux: PR_SET_PDEATHSIG).
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
-
-    def start(self) -> None:
-        self._process = self._spawn()
-        threading.Thread(target=self._watch, name="background-watch", daemon=True).start()
-
-    def _watch(self) -> None:
-        delay = 1.0
-        while not self._stopping.is_set():
-            code = self._process.wait()
-            if self._stopping.is_set():
-                return
-            logging.getLogger(__name__).error("background process exited with %s; restarting in %.0fs", code, delay)
-            if self._stopping.wait(delay):
-                return
-            self._process, delay = self._spawn(), min(delay * 2, 60.0)
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
+    uvicorn.run(create_app(settings, handle_events=False, companion=background), host=host, port=port,
+                log_level="info", access_log=False)
 
 
 def service_settings() -> Settings:

@@ -14,6 +14,8 @@ log = logging.getLogger(__name__)
 router = APIRouter()
 
 CALLBACK_PATH = "/callback"
+# LINE's webhook bodies are a few kilobytes; anything far larger is not from LINE.
+MAX_BODY = 1024 * 1024
 _JSON = [(b"content-type", b"application/json")]
 
 
@@ -58,16 +60,27 @@ class WebhookEndpoint:
             if name == b"x-line-signature":
                 signature = value.decode("latin-1")
                 break
-        chunks, more = [], True
+        if not signature:  # refused before the body is read
+            await _answer(send, 400, b'{"detail":"missing X-Line-Signature"}')
+            return
+        chunks, size, more = [], 0, True
         while more:
             message = await receive()
             if message["type"] == "http.disconnect":
                 return
             chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > MAX_BODY:
+                await _answer(send, 413, b'{"detail":"body too large"}')
+                return
             more = message.get("more_body", False)
         status, answer = await receive_events(scope["app"].state.runtime, b"".join(chunks), signature)
-        await send({"type": "http.response.start", "status": status, "headers": _JSON})
-        await send({"type": "http.response.body", "body": answer})
+        await _answer(send, status, answer)
+
+
+async def _answer(send, status: int, body: bytes) -> None:
+    await send({"type": "http.response.start", "status": status, "headers": _JSON})
+    await send({"type": "http.response.body", "body": body})
 
 
 @router.get("/healthz")

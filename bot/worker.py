@@ -55,6 +55,10 @@ class EventProcessor:
         # worker keeps a user's events (and their replies) in sequence instead of two racing.
         self._busy: set[str] = set()
         self._again: set[str] = set()
+        # Users whose next event waits for their previous reply, sent by another process: how
+        # often each has waited, and the wake-ups scheduled for them.
+        self._waits: dict[str, int] = {}
+        self._deferred: set[asyncio.TimerHandle] = set()
         self._tasks: list[asyncio.Task] = []
 
     def notify(self, actor_keys: set[str]) -> None:
@@ -73,6 +77,9 @@ class EventProcessor:
             self._tasks.append(asyncio.create_task(self._every(self._poll_seconds, self.poll), name="event-poller"))
 
     async def stop(self) -> None:
+        for handle in self._deferred:
+            handle.cancel()
+        self._deferred.clear()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -81,6 +88,9 @@ class EventProcessor:
     async def drain(self) -> None:
         """Wait until every notified event has been handled (for tests and shutdown)."""
         await self._queue.join()
+        while self._deferred:
+            await asyncio.sleep(REPLY_WAIT_SECONDS)
+            await self._queue.join()
 
     async def sweep(self) -> None:
         """Queue every user with unhandled events: those of a process that died, or of another worker."""
@@ -137,14 +147,25 @@ class EventProcessor:
 
     async def handle_actor(self, key: str) -> None:
         """Handle this user's pending events, oldest first, until none is left."""
-        waited = 0
-        while (outcome := await self._handle_next(key, wait_for_replies=waited < REPLY_WAIT_ROUNDS)) not in (False, LAST):
+        while True:
+            outcome = await self._handle_next(key, wait_for_replies=self._waits.get(key, 0) < REPLY_WAIT_ROUNDS)
             if outcome is WAIT:
-                # Another process is still sending this user's previous reply: let it arrive first.
-                waited += 1
-                await asyncio.sleep(REPLY_WAIT_SECONDS)
-            else:
-                waited = 0
+                # Another process is still sending this user's previous reply: come back to this
+                # user shortly, and meanwhile leave the worker to everyone else.
+                self._waits[key] = self._waits.get(key, 0) + 1
+                self._defer(key)
+                return
+            self._waits.pop(key, None)
+            if outcome in (False, LAST):
+                return
+
+    def _defer(self, key: str) -> None:
+        def wake() -> None:
+            self._deferred.discard(handle)
+            self.notify({key})
+
+        handle = asyncio.get_running_loop().call_later(REPLY_WAIT_SECONDS, wake)
+        self._deferred.add(handle)
 
     async def _replies_in_flight(self, session: AsyncSession, key: str) -> bool:
         """Whether an answer to this user's previous event is queued or being sent (not merely retrying)."""

@@ -15,6 +15,8 @@ from bot.gateway import LineGateway
 from scheduler.jobs import JOBS
 
 log = logging.getLogger(__name__)
+# APScheduler logs every run at INFO; its warnings (missed runs) are what matter.
+logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 class Scheduler:

@@ -3,11 +3,13 @@
 import asyncio
 import json
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from bot import messages as m
 from bot import texts as T
+from bot.outbox import queue_reply
 from bot.fakeline import events as ev
-from db.models import Conversation, InboundEvent
+from db.models import Conversation, InboundEvent, OutboxMessage
 from db.engine import create_engine, session_factory
 from tests.harness import CHANNEL_SECRET, BotHarness
 from tests.test_registration import make_invite
@@ -120,3 +122,27 @@ async def _conversation(database_url, user):
             return await session.get(Conversation, user)
     finally:
         await engine.dispose()
+
+
+async def test_a_user_waiting_for_a_reply_sent_elsewhere_does_not_hold_up_others(bot):
+    waiting, other = ev.new_user_id(), ev.new_user_id()
+    async with bot.runtime.sessions() as session, session.begin():
+        # Another process is sending this user's previous reply (its lease is live).
+        [in_flight] = queue_reply(session, reply_token="b" * 32, received_at=bot.clock.now(), to=waiting,
+                                  messages=[m.text("前の返信")], purpose="test", now=bot.clock.now(), actor_key=waiting)
+        bot.runtime.gateway.lease([in_flight], bot.clock.now())
+    await bot.deliver(ev.follow(waiting, timestamp_ms=bot.now_ms()))
+    await bot.deliver(ev.follow(other, timestamp_ms=bot.now_ms()))
+    await bot.line.wait_for_async(lambda: bot.texts_to(other) == [T.WELCOME], timeout=2)
+    assert bot.texts_to(waiting) == []  # still waiting its turn
+    async with bot.runtime.sessions() as session, session.begin():
+        await session.execute(update(OutboxMessage).where(OutboxMessage.id == in_flight.id).values(status="sent"))
+    await bot.drain()
+    assert bot.texts_to(waiting) == [T.WELCOME]
+
+
+async def test_an_oversized_body_is_refused_and_nothing_is_stored(bot):
+    body = ev.body([ev.text_message(ev.new_user_id(), "あ" * 400_000)])
+    response = await bot.post(body, ev.sign(body, CHANNEL_SECRET))
+    assert response.status_code == 413
+    assert await bot.scalars(select(InboundEvent)) == []

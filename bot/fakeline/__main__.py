@@ -1,7 +1,16 @@
-"""Run the fake LINE platform in the foreground: python -m bot.fakeline --port 8081 --token TOKEN."""
+"""Run the fake LINE platform in the foreground: python -m bot.fakeline --port 8081 --token TOKEN.
+
+`python -m bot.fakeline send ...` plays the LINE app instead: it posts one signed webhook
+event (follow, text or postback) from a user to a running Renkei.
+"""
 
 import argparse
+import sys
 import time
+import urllib.error
+import urllib.request
+
+from bot.fakeline import events
 
 from bot.fakeline.server import MESSAGE_PATHS, FakeLine, RecordedRequest
 
@@ -18,14 +27,53 @@ def summary(r: RecordedRequest) -> str:
     return line
 
 
+def texts(r: RecordedRequest) -> str:
+    messages = r.json.get("messages", []) if r.path in MESSAGE_PATHS and isinstance(r.json, dict) else []
+    return "".join(f"\n    「{m['text']}」" for m in messages if isinstance(m, dict) and "text" in m)
+
+
+def send(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bot.fakeline send",
+                                     description="Post one signed webhook event to a running Renkei.")
+    parser.add_argument("--url", default="http://127.0.0.1:8000/callback", help="Renkei's webhook URL")
+    parser.add_argument("--secret", required=True, help="the LINE_CHANNEL_SECRET Renkei runs with")
+    parser.add_argument("--user", default="U" + "0" * 31 + "1", help="the sending user's id (U + 32 hex)")
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--follow", action="store_true", help="the user adds the bot as a friend")
+    what.add_argument("--text", help="the user sends this text")
+    what.add_argument("--postback", help="the user taps a button with this postback data")
+    args = parser.parse_args(argv)
+    if args.follow:
+        event = events.follow(args.user)
+    elif args.text is not None:
+        event = events.text_message(args.user, args.text)
+    else:
+        event = events.postback(args.user, args.postback)
+    body = events.body([event])
+    request = urllib.request.Request(args.url, data=body, method="POST", headers={
+        "Content-Type": "application/json", "X-Line-Signature": events.sign(body, args.secret)})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            print(f"{response.status} {response.read().decode()}")
+    except urllib.error.HTTPError as exc:
+        print(f"{exc.code} {exc.read().decode()}")
+        raise SystemExit(1) from None
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["send"]:
+        send(sys.argv[2:])
+        return
     parser = argparse.ArgumentParser(description="A fake LINE Messaging API for local development.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--token", default="test-access-token", help="the channel access token to accept")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds to wait before each answer")
+    parser.add_argument("--show-text", action="store_true",
+                        help="also print the texts the bot sends (for trials with made-up users only)")
     args = parser.parse_args()
-    line = FakeLine(args.token, host=args.host, port=args.port, on_record=lambda r: print(summary(r), flush=True))
+    line = FakeLine(args.token, host=args.host, port=args.port,
+                    on_record=lambda r: print(summary(r) + (texts(r) if args.show_text else ""), flush=True))
     line.latency = args.latency
     with line:
         checked = "on" if line.schema_checked else "off (spec folder not found; set LINE_OPENAPI_DIR)"
