@@ -2,14 +2,14 @@
 running them at once send each thing exactly once, and nothing due is missed."""
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import messages as m
 from bot.outbox import queue_multicast
-from db.models import Notice, Reminder, ReminderStatus
+from db.models import EventStatus, InboundEvent, Notice, Reminder, ReminderStatus
 from db.notices import claim_ack_reminders, due_notice_ids
 from db.segments import Segment
 from handlers.notices import remind_unacknowledged, send_notice
@@ -17,6 +17,8 @@ from handlers.notices import remind_unacknowledged, send_notice
 log = logging.getLogger(__name__)
 
 Sessions = async_sessionmaker[AsyncSession]
+
+EVENT_RETENTION = timedelta(days=30)
 
 
 async def send_due_notices(sessions: Sessions, now: datetime) -> list[int]:
@@ -70,4 +72,18 @@ async def send_due_reminders(sessions: Sessions, now: datetime) -> list[int]:
     return queued
 
 
-JOBS = [send_due_notices, send_ack_reminders, send_due_reminders]
+async def forget_handled_events(sessions: Sessions, now: datetime) -> list[int]:
+    """Delete handled webhook events after their retention: they carry members' messages.
+
+    Failed and pending events are kept; a handled one is long past redelivery by then.
+    """
+    async with sessions() as session, session.begin():
+        gone = await session.execute(
+            delete(InboundEvent).where(InboundEvent.status == EventStatus.done,
+                                       InboundEvent.handled_at < now - EVENT_RETENTION))
+    if gone.rowcount:
+        log.info("deleted %d handled webhook events past their retention", gone.rowcount)
+    return []
+
+
+JOBS = [send_due_notices, send_ack_reminders, send_due_reminders, forget_handled_events]

@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from db.access import create_reminder
-from db.models import Member, Reminder
+from db.models import InboundEvent, Member, Reminder
 from db.segments import Segment, SegmentError
+from bot.fakeline import events as ev
 from tests.harness import BotHarness
 from tests.seed import partnership
 
@@ -64,3 +65,16 @@ def test_segment_specs_are_checked():
     for bad in ("everyone", "type:shop", "field:宇宙", "agreement:x", "orgs:", "all:1", "members:a"):
         with pytest.raises(SegmentError):
             Segment.parse(bad)
+
+
+async def test_handled_events_are_forgotten_after_thirty_days(bot):
+    user = ev.new_user_id()
+    await bot.follow(user)
+    await bot.say(user, "こんにちは")
+    bot.clock.advance(timedelta(days=29))
+    await bot.say(user, "まだ残る")
+    await bot.runtime.scheduler.run_due()
+    assert len(await bot.scalars(select(InboundEvent))) == 3
+    bot.clock.advance(timedelta(days=2))
+    await bot.runtime.scheduler.run_due()
+    assert [e.event_time_ms for e in await bot.scalars(select(InboundEvent))] == [bot.now_ms() - 2 * 86_400_000]
