@@ -15,7 +15,7 @@ from bot.fakeline.server import FakeLine
 from db.engine import create_engine
 from db.migrate import upgrade
 from db.models import Base
-from tests.harness import BotHarness, CHANNEL_SECRET, ACCESS_TOKEN
+from tests.harness import BotHarness, ACCESS_TOKEN
 
 # 10:00 in Tokyo on a Tuesday: outside quiet hours.
 START = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)

@@ -2,7 +2,7 @@
 
 from bot.fakeline import events as ev
 from db.access import create_organization
-from db.models import Member, MemberStatus, Organization, OrgType
+from db.models import Member, MemberStatus, OrgType
 
 
 class Seed:

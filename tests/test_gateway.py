@@ -1,6 +1,5 @@
 """The outbox and the one gateway to LINE: retry keys, retries, give-ups, quiet hours, chunking."""
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 
 import httpx
