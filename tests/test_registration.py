@@ -45,6 +45,15 @@ async def register(bot, user, code, *, name="山田 花子", fields=("防災", "
     await bot.press(user, T.CONFIRM_REGISTER)
 
 
+async def up_to_fields(bot, code, name="山田 花子") -> str:
+    """A new user who has followed, sent the code and their name: the fields question is next."""
+    user = ev.new_user_id()
+    await bot.follow(user)
+    await bot.say(user, code)
+    await bot.say(user, name)
+    return user
+
+
 async def test_follow_greets_and_asks_for_the_invite_code(bot):
     user = ev.new_user_id()
     bot.line.set_profile(user, "はなこ")
@@ -107,10 +116,7 @@ async def test_whole_registration_dialog(bot):
 
 async def test_redo_starts_the_questions_again(bot):
     code = await make_invite(bot)
-    user = ev.new_user_id()
-    await bot.follow(user)
-    await bot.say(user, code)
-    await bot.say(user, "山田")
+    user = await up_to_fields(bot, code, "山田")
     await bot.press(user, "防災")
     await bot.press(user, T.DONE)
     await bot.press(user, T.ROLE_PRIMARY)
@@ -146,10 +152,7 @@ async def test_staff_invite_makes_staff(bot):
 
 async def test_fields_need_at_least_one(bot):
     code = await make_invite(bot)
-    user = ev.new_user_id()
-    await bot.follow(user)
-    await bot.say(user, code)
-    await bot.say(user, "山田")
+    user = await up_to_fields(bot, code, "山田")
     await bot.press(user, T.DONE)
     assert T.FIELDS_EMPTY in bot.texts_to(user)
     await bot.say(user, "宇宙開発")
@@ -277,10 +280,7 @@ async def test_bot_joined_to_a_group_records_it(bot):
 
 async def test_help_or_an_old_button_mid_registration_keeps_the_answers(bot):
     code = await make_invite(bot)
-    user = ev.new_user_id()
-    await bot.follow(user)
-    await bot.say(user, code)
-    await bot.say(user, "山田 花子")
+    user = await up_to_fields(bot, code, "山田 花子")
     await bot.press(user, "防災")
     await bot.say(user, T.HELP)
     assert "✓防災" in bot.quick_labels(user)  # the same question again, answers kept
