@@ -16,13 +16,8 @@ import threading
 import time
 
 from bot.clock import Clock, SystemClock
-from bot.dispatcher import Dispatcher
-from bot.gateway import LineGateway
+from bot.runtime import running
 from bot.settings import Settings
-from bot.worker import EventProcessor
-from db.engine import create_engine, session_factory
-from handlers import all_routers
-from scheduler.runner import Scheduler
 
 log = logging.getLogger(__name__)
 
@@ -33,27 +28,10 @@ POLL_SECONDS = 0.05
 async def run_background(settings: Settings, *, handle_events: bool = True, run_scheduler: bool = True,
                          clock: Clock | None = None, stop: asyncio.Event | None = None) -> None:
     """Run until `stop` is set (or forever)."""
-    clock = clock or SystemClock()
-    engine = create_engine(settings.database_url)
-    sessions = session_factory(engine)
-    gateway = LineGateway(settings=settings, sessions=sessions, clock=clock)
-    await gateway.start()
-    processor = EventProcessor(sessions=sessions, dispatcher=Dispatcher(all_routers()), settings=settings,
-                               clock=clock, gateway=gateway, workers=settings.event_workers,
-                               poll_seconds=POLL_SECONDS)
-    scheduler = Scheduler(sessions=sessions, gateway=gateway, clock=clock)
-    try:
-        if handle_events:
-            await processor.start()
-        if run_scheduler:
-            scheduler.start()
+    async with running(settings, clock or SystemClock(), handle_events=handle_events, send=True,
+                       run_scheduler=run_scheduler, poll_seconds=POLL_SECONDS):
         log.info("background process running (events: %s, scheduler: %s)", handle_events, run_scheduler)
         await (stop or asyncio.Event()).wait()
-    finally:
-        scheduler.shutdown()
-        await processor.stop()
-        await gateway.close()
-        await engine.dispose()
 
 
 class BackgroundProcess:

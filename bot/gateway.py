@@ -21,7 +21,7 @@ from linebot.v3.messaging import (
     PushMessageRequest,
     ReplyMessageRequest,
 )
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -144,26 +144,25 @@ class LineGateway:
 
     # Reading from LINE
 
-    async def display_name(self, user_id: str) -> str | None:
-        """The user's LINE display name, or None when LINE does not give it."""
+    async def _read(self, what: str, call, *args):
+        """One GET from LINE; None when it does not answer (404 is an answer: not allowed, not there)."""
         try:
-            profile = await self._api.get_profile(user_id, _request_timeout=self.request_timeout)
+            return await call(*args, _request_timeout=self.request_timeout)
         except ApiException as exc:
             if exc.status != 404:
-                log.warning("profile lookup failed with HTTP %s", exc.status)
-            return None
+                log.warning("%s lookup failed with HTTP %s", what, exc.status)
         except (TimeoutError, aiohttp.ClientError) as exc:
-            log.warning("profile lookup failed: %s", type(exc).__name__)
-            return None
-        return profile.display_name
+            log.warning("%s lookup failed: %s", what, type(exc).__name__)
+        return None
+
+    async def display_name(self, user_id: str) -> str | None:
+        """The user's LINE display name, or None when LINE does not give it."""
+        profile = await self._read("profile", self._api.get_profile, user_id)
+        return profile.display_name if profile else None
 
     async def group_name(self, group_id: str) -> str | None:
-        try:
-            summary = await self._api.get_group_summary(group_id, _request_timeout=self.request_timeout)
-        except (ApiException, TimeoutError, aiohttp.ClientError) as exc:
-            log.warning("group summary lookup failed: %s", type(exc).__name__)
-            return None
-        return summary.group_name
+        summary = await self._read("group summary", self._api.get_group_summary, group_id)
+        return summary.group_name if summary else None
 
     async def refresh_quota(self) -> Quota | None:
         """Read the quota from LINE into the cache that handlers read without waiting."""
@@ -180,25 +179,27 @@ class LineGateway:
 
     async def quota(self) -> Quota | None:
         """This month's quota and consumption, or None when LINE does not answer."""
-        try:
-            quota = await self._api.get_message_quota(_request_timeout=self.request_timeout)
-            usage = await self._api.get_message_quota_consumption(_request_timeout=self.request_timeout)
-        except (ApiException, TimeoutError, aiohttp.ClientError) as exc:
-            log.warning("quota lookup failed: %s", type(exc).__name__)
+        quota = await self._read("quota", self._api.get_message_quota)
+        usage = await self._read("quota consumption", self._api.get_message_quota_consumption) if quota else None
+        if usage is None:
             return None
         limit = quota.value if quota.type == "limited" else None
         return Quota(limit=limit, used=usage.total_usage)
 
     # Sending through the outbox
 
+    @staticmethod
+    def _claimable(now: datetime):
+        """Pending, due, and not leased by anyone."""
+        return and_(OutboxMessage.status == OutboxStatus.pending, OutboxMessage.next_attempt_at <= now,
+                    or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now))
+
     async def deliver_due(self, limit: int = 500) -> int:
         """Send every outbox row that is due; returns how many were attempted."""
         now = self._clock.now()
         async with self._sessions() as session:
             ids = list(await session.scalars(
-                select(OutboxMessage.id)
-                .where(OutboxMessage.status == OutboxStatus.pending, OutboxMessage.next_attempt_at <= now,
-                       or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now))
+                select(OutboxMessage.id).where(self._claimable(now))
                 .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
                 .limit(limit)
             ))
@@ -243,9 +244,7 @@ class LineGateway:
         async with self._sessions() as session, session.begin():
             claimed = list(await session.scalars(
                 update(OutboxMessage)
-                .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.pending,
-                       OutboxMessage.next_attempt_at <= now,
-                       or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now))
+                .where(OutboxMessage.id.in_(ids), self._claimable(now))
                 .values(lease_until=now + LEASE, attempts=OutboxMessage.attempts + 1)
                 .returning(OutboxMessage.id)))
             if not claimed:

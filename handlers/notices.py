@@ -290,9 +290,8 @@ async def receive_when(ctx: Context) -> None:
     await show_preview(ctx)
 
 
-def local_time(moment: datetime, ctx_or_settings) -> str:
-    settings = getattr(ctx_or_settings, "settings", ctx_or_settings)
-    return moment.astimezone(settings.tz).strftime("%m/%d %H:%M")
+def local_time(moment: datetime, ctx: Context) -> str:
+    return moment.astimezone(ctx.settings.tz).strftime("%m/%d %H:%M")
 
 
 async def show_preview(ctx: Context) -> None:

@@ -1,0 +1,84 @@
+"""What a running Renkei process holds, built and torn down in one place for the web app and
+the background process."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from linebot.v3.webhook import SignatureValidator
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.dispatcher import Dispatcher
+from bot.gateway import LineGateway
+from bot.ingest import EventIngest
+from bot.settings import Settings
+from bot.worker import EventProcessor
+from db.engine import create_engine, session_factory
+from handlers import all_routers
+from scheduler.runner import Scheduler
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    clock: Clock
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    signature: SignatureValidator
+    gateway: LineGateway
+    dispatcher: Dispatcher
+    processor: EventProcessor
+    ingest: EventIngest
+    scheduler: Scheduler
+
+    async def ping_database(self) -> None:
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    async def drain(self) -> None:
+        """Wait until everything stored so far has been handled and its replies sent."""
+        await self.ingest.close()
+        await self.processor.drain()
+
+
+def event_workers(settings: Settings, engine: AsyncEngine) -> int:
+    """On SQLite one worker: with one connection, more would only queue ahead of the webhook's writes."""
+    return 1 if engine.dialect.name == "sqlite" else settings.event_workers
+
+
+@asynccontextmanager
+async def running(settings: Settings, clock: Clock, *, handle_events: bool, send: bool, run_scheduler: bool,
+                  sweep_seconds: float = 2.0, poll_seconds: float = 0.0) -> AsyncIterator[Runtime]:
+    """Start what this process runs and stop it on leaving.
+
+    `handle_events`: handle stored events (found by a sweep every `sweep_seconds`, and by a poll
+    every `poll_seconds` when another process stores them); `send`: sweep the outbox for due
+    messages; `run_scheduler`: start the scheduler's timer. A 0 turns a timer off.
+    """
+    engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+    gateway = LineGateway(settings=settings, sessions=sessions, clock=clock, sweep_seconds=sweep_seconds / 2)
+    await gateway.start(sweep=send)
+    dispatcher = Dispatcher(all_routers())
+    processor = EventProcessor(sessions=sessions, dispatcher=dispatcher, settings=settings, clock=clock,
+                               gateway=gateway, workers=event_workers(settings, engine),
+                               sweep_seconds=sweep_seconds, poll_seconds=poll_seconds)
+    ingest = EventIngest(engine, clock, processor.notify if handle_events else lambda keys: None)
+    scheduler = Scheduler(sessions=sessions, gateway=gateway, clock=clock)
+    runtime = Runtime(settings=settings, clock=clock, engine=engine, sessions=sessions,
+                      signature=SignatureValidator(settings.line_channel_secret), gateway=gateway,
+                      dispatcher=dispatcher, processor=processor, ingest=ingest, scheduler=scheduler)
+    if handle_events:
+        await processor.start()
+    if run_scheduler:
+        scheduler.start()
+    try:
+        yield runtime
+    finally:
+        scheduler.shutdown()
+        await ingest.close()
+        await processor.stop()
+        await gateway.close()
+        await engine.dispose()
