@@ -8,16 +8,16 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from bot import texts as T
 from bot.background import BackgroundProcess
 from bot.clock import SystemClock
+from bot.cli_support import fail, load_settings, run
 from bot.settings import Settings
-from db.access import DataError, create_agreement, create_invite, create_organization, list_members
-from db.engine import create_engine, session_factory
+from db.access import create_agreement, create_invite, create_organization, list_members
+from db.engine import create_engine
 from db.migrate import current_revision, head_revision, upgrade
 from db.models import Agreement, Organization, OrgType, Reminder
 from db.notices import MAX_NOTICE_TEXT, create_notice, read_status
@@ -39,38 +39,6 @@ app.add_typer(notice_app, name="notice")
 
 # Agreement review reminders go out at this local time of day.
 REVIEW_REMINDER_TIME = time(9, 0)
-
-def fail(message: str) -> None:
-    typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(1)
-
-
-def load_settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        fail(f"{str(error['loc'][0]).upper()}: {error['msg']}")
-
-
-async def _with_session(settings: Settings, work):
-    engine = create_engine(settings.database_url)
-    try:
-        if await current_revision(engine) != head_revision():
-            fail("the database schema is not up to date; run `renkei db upgrade` first")
-        async with session_factory(engine)() as session, session.begin():
-            return await work(session)
-    except DataError as exc:
-        fail(str(exc))
-    finally:
-        await engine.dispose()
-
-
-def run(work):
-    settings = load_settings()
-    if settings.database_url.startswith("sqlite"):
-        upgrade(settings.database_url)  # the embedded database needs no separate set-up step
-    return asyncio.run(_with_session(settings, work))
 
 
 @app.command()
@@ -367,3 +335,8 @@ def notice_status(notice_id: int) -> None:
 
 if __name__ == "__main__":
     app()
+
+
+from bot.cli_checks import check_app  # noqa: E402  (it uses the helpers above through bot.cli_support)
+
+app.add_typer(check_app, name="check")

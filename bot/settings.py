@@ -24,6 +24,11 @@ class Settings(BaseSettings):
     event_workers: int = Field(default=4, ge=1, le=64)
     # A dialog left alone this long is forgotten; the next message starts afresh.
     dialog_ttl_minutes: int = Field(default=60 * 24, ge=1)
+    # Contact checks: members who have not answered are asked again this often, this many times.
+    check_reask_minutes: int = Field(default=30, ge=1)
+    check_max_reasks: int = Field(default=3, ge=0, le=10)
+    # The bearer token for POST /api/contact-checks; unset, the endpoint does not exist.
+    renkei_api_token: str | None = None
 
     @field_validator("renkei_timezone")
     @classmethod

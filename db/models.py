@@ -295,3 +295,76 @@ class Reminder(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     recipients: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CheckStatus(StrEnum):
+    open = "open"
+    closed = "closed"
+
+
+class ContactCheck(Base):
+    """A disaster-time contact check (安否確認): one question to a segment, re-asked until answered."""
+
+    __tablename__ = "contact_checks"
+    __table_args__ = (
+        # One running check per segment: a second start while it runs is the same check.
+        Index("ux_contact_checks_open_segment", "segment", unique=True,
+              postgresql_where=text("status = 'open'"), sqlite_where=text("status = 'open'")),
+        Index("ix_contact_checks_reask", "status", "next_reask_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    segment: Mapped[str] = mapped_column(String(200))
+    drill: Mapped[bool] = mapped_column(Boolean, default=False)
+    message: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default=CheckStatus.open)
+    source: Mapped[str] = mapped_column(String(10))  # line, cli or api
+    started_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reask_interval_minutes: Mapped[int] = mapped_column(Integer, default=30)
+    max_reasks: Mapped[int] = mapped_column(Integer, default=3)
+    reasks_done: Mapped[int] = mapped_column(Integer, default=0)
+    next_reask_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_reason: Mapped[str | None] = mapped_column(String(20))
+
+
+class ContactCheckTarget(Base):
+    """One member a check covers: when they were asked, and their first and latest answer."""
+
+    __tablename__ = "contact_check_targets"
+    __table_args__ = (Index("ix_contact_check_targets_org", "check_id", "organization_id"),)
+
+    check_id: Mapped[int] = mapped_column(ForeignKey("contact_checks.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    line_user_id: Mapped[str] = mapped_column(String(64))
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    # Deputies of an organization whose primary contact is covered wait until the primary stays silent.
+    held: Mapped[bool] = mapped_column(Boolean, default=False)
+    asked_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    first_status: Mapped[str | None] = mapped_column(String(10))
+    first_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str | None] = mapped_column(String(10))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answers: Mapped[int] = mapped_column(Integer, default=0)
+    by_proxy: Mapped[bool] = mapped_column(Boolean, default=False)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    provisions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    note: Mapped[str | None] = mapped_column(String(300))
+
+
+class ContactCheckAnswer(Base):
+    """Every answer as it arrived, once: keyed by the webhook event (or the staff entry) it came from."""
+
+    __tablename__ = "contact_check_answers"
+    __table_args__ = (Index("ix_contact_check_answers_check", "check_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("contact_checks.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    status: Mapped[str] = mapped_column(String(10))
+    source_key: Mapped[str] = mapped_column(String(80), unique=True)
+    recorded_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -17,8 +17,8 @@ from db.models import (
     OrgType,
 )
 
-KINDS = ("all", "staff", "type", "field", "agreement", "group", "orgs", "members")
-SEGMENT_HELP = "all | staff | type:npo | field:防災 | agreement:ID | group:GROUP_ID | orgs:ID,ID | members:ID,ID"
+KINDS = ("all", "staff", "type", "field", "area", "agreement", "group", "orgs", "members")
+SEGMENT_HELP = "all | staff | type:npo | field:防災 | area:北地区 | agreement:ID | group:GROUP_ID | orgs:ID,ID | members:ID,ID"
 
 
 class SegmentError(ValueError):
@@ -29,6 +29,8 @@ class SegmentError(ValueError):
 class Recipient:
     member_id: int
     line_user_id: str
+    organization_id: int = 0
+    role: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,8 @@ class Segment:
             return T.SEGMENT_TYPE.format(label=T.ORG_TYPE_LABELS.get(self.value, self.value))
         if self.kind == "field":
             return T.SEGMENT_FIELD.format(field=self.value)
+        if self.kind == "area":
+            return T.SEGMENT_AREA.format(area=self.value)
         if self.kind == "agreement":
             agreement = await session.get(Agreement, int(self.value))
             return T.SEGMENT_AGREEMENT.format(name=agreement.name if agreement else self.value)
@@ -102,12 +106,15 @@ class Segment:
 
     async def members(self, session: AsyncSession) -> list[Recipient]:
         """The active members the segment covers, in a stable order."""
-        query = select(Member.id, Member.line_user_id, Member.fields).where(Member.status == MemberStatus.active)
+        query = select(Member.id, Member.line_user_id, Member.organization_id, Member.role, Member.fields).where(
+            Member.status == MemberStatus.active)
         if self.kind == "staff":
             query = query.where(Member.is_staff.is_(True))
         elif self.kind == "type":
             query = query.join(Organization, Organization.id == Member.organization_id).where(
                 Organization.org_type == self.value)
+        elif self.kind == "area":
+            query = query.where(Member.area == self.value)
         elif self.kind == "agreement":
             query = query.join(AgreementOrganization, AgreementOrganization.organization_id == Member.organization_id
                                ).where(AgreementOrganization.agreement_id == int(self.value))
@@ -119,5 +126,5 @@ class Segment:
         elif self.kind == "members":
             query = query.where(Member.id.in_([int(part) for part in self.value.split(",")]))
         rows = await session.execute(query.order_by(Member.id))
-        return [Recipient(member_id, user_id) for member_id, user_id, fields in rows
+        return [Recipient(member_id, user_id, org_id, role) for member_id, user_id, org_id, role, fields in rows
                 if self.kind != "field" or self.value in (fields or [])]

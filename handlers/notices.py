@@ -9,7 +9,7 @@ from bot import messages as m
 from bot import texts as T
 from bot.dispatcher import Context, Router, State, StatesGroup
 from bot.outbox import queue_multicast, quiet_hours_end
-from db.models import Agreement, LineGroup, Member, Notice, OrgType, Organization, OutboxMessage
+from db.models import Member, Notice, Organization, OutboxMessage
 from db.notices import (
     MAX_NOTICE_TEXT,
     acknowledge,
@@ -20,7 +20,7 @@ from db.notices import (
     recent_notices,
 )
 from db.segments import Segment
-from handlers.registration import prompt_invite
+from handlers.shared import require_staff, segment_options
 
 router = Router("notices")
 router.help_action(T.NOTICE, T.NOTICE, staff_only=True)
@@ -93,15 +93,7 @@ async def acknowledge_notice(ctx: Context) -> None:
 # Composing (staff only)
 
 async def _staff(ctx: Context) -> Member | None:
-    member = await ctx.active_member()
-    if member is None:
-        await prompt_invite(ctx)
-        return None
-    if not member.is_staff:
-        ctx.clear_state()
-        ctx.reply(await ctx.help(T.NOTICE_STAFF_ONLY))
-        return None
-    return member
+    return await require_staff(ctx, T.NOTICE_STAFF_ONLY)
 
 
 @router.command(T.NOTICE)
@@ -154,28 +146,15 @@ async def pick_segment_kind(ctx: Context) -> None:
         return
     kind = ctx.event.postback_data.removeprefix("ntc:pick:")
     ctx.set_state(Compose.segment)
-    if kind == "type":
-        options = [(T.ORG_TYPE_LABELS[t.value], f"type:{t.value}") for t in OrgType]
-        question = T.ASK_SEGMENT_TYPE
-    elif kind == "field":
-        options = [(field, f"field:{field}") for field in T.FIELDS]
-        question = T.ASK_SEGMENT_FIELD
-    elif kind == "agreement":
-        agreements = await ctx.session.scalars(select(Agreement).order_by(Agreement.id.desc()).limit(12))
-        options = [(a.name, f"agreement:{a.id}") for a in agreements]
-        question = T.ASK_SEGMENT_AGREEMENT if options else T.NO_AGREEMENTS
-    elif kind == "group":
-        groups = await ctx.session.scalars(
-            select(LineGroup).where(LineGroup.active.is_(True)).order_by(LineGroup.joined_at.desc()).limit(12))
-        options = [(g.name or T.GROUP_UNNAMED, f"group:{g.group_id}") for g in groups]
-        question = T.ASK_SEGMENT_GROUP if options else T.NO_GROUPS
-    elif kind == "orgs":
+    if kind == "orgs":
         ctx.set_state(Compose.orgs, orgs=[])
         await ask_orgs(ctx)
         return
-    else:
+    menu = await segment_options(ctx.session, kind)
+    if menu is None:
         ctx.reply(m.text(T.STALE_BUTTON))
         return
+    question, options = menu
     if not options:
         ctx.reply(m.text(question))
         ask_segment(ctx)

@@ -9,9 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import messages as m
 from bot.outbox import queue_multicast
+from db.contact_checks import claim_reask, due_reask_ids
 from db.models import EventStatus, InboundEvent, Notice, Reminder, ReminderStatus
 from db.notices import claim_ack_reminders, due_notice_ids
 from db.segments import Segment
+from handlers.contact_checks import queue_questions
 from handlers.notices import remind_unacknowledged, send_notice
 
 log = logging.getLogger(__name__)
@@ -72,6 +74,25 @@ async def send_due_reminders(sessions: Sessions, now: datetime) -> list[int]:
     return queued
 
 
+async def reask_contact_checks(sessions: Sessions, now: datetime) -> list[int]:
+    """Ask again those who have not answered a running contact check, and deputies whose primary stays silent."""
+    async with sessions() as session:
+        due = await due_reask_ids(session, now)
+    queued: list[int] = []
+    for check_id in due:
+        async with sessions() as session, session.begin():
+            reask = await claim_reask(session, check_id, now)
+            if reask is None:
+                continue
+            rows = queue_questions(session, reask.check, reask.again, now, again=True)
+            rows += queue_questions(session, reask.check, reask.deputies, now, deputy=True)
+            await session.flush()
+            queued += [row.id for row in rows]
+            log.info("contact check %d: re-ask %d sent to %d, first ask to %d deputies", check_id, reask.round,
+                     len(reask.again), len(reask.deputies))
+    return queued
+
+
 async def forget_handled_events(sessions: Sessions, now: datetime) -> list[int]:
     """Delete handled webhook events after their retention: they carry members' messages.
 
@@ -86,4 +107,4 @@ async def forget_handled_events(sessions: Sessions, now: datetime) -> list[int]:
     return []
 
 
-JOBS = [send_due_notices, send_ack_reminders, send_due_reminders, forget_handled_events]
+JOBS = [reask_contact_checks, send_due_notices, send_ack_reminders, send_due_reminders, forget_handled_events]

@@ -1,0 +1,44 @@
+"""What every `renkei` command shares: failing with one clear line, settings, a database session."""
+
+import asyncio
+
+import typer
+from pydantic import ValidationError
+
+from bot.settings import Settings
+from db.access import DataError
+from db.engine import create_engine, session_factory
+from db.migrate import current_revision, head_revision, upgrade
+
+
+def fail(message: str) -> None:
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        fail(f"{str(error['loc'][0]).upper()}: {error['msg']}")
+
+
+async def with_session(settings: Settings, work):
+    engine = create_engine(settings.database_url)
+    try:
+        if await current_revision(engine) != head_revision():
+            fail("the database schema is not up to date; run `renkei db upgrade` first")
+        async with session_factory(engine)() as session, session.begin():
+            return await work(session)
+    except DataError as exc:
+        fail(str(exc))
+    finally:
+        await engine.dispose()
+
+
+def run(work):
+    settings = load_settings()
+    if settings.database_url.startswith("sqlite"):
+        upgrade(settings.database_url)  # the embedded database needs no separate set-up step
+    return asyncio.run(with_session(settings, work))

@@ -1,0 +1,369 @@
+"""Disaster-time contact checks (安否確認): who is asked, their answers, re-asks, and the live picture.
+
+The organization is the unit the secretariat plans with: an organization has answered when
+any of its contacts has. Its primary contacts are asked first; its deputies are asked too
+when no primary has answered after the first re-ask. Everything staff see is computed from
+the stored answers when they ask, so the picture always matches what was stored.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import (
+    CheckStatus,
+    ContactCheck,
+    ContactCheckAnswer,
+    ContactCheckTarget,
+    Member,
+    MemberRole,
+    Organization,
+    OutboxMessage,
+    OutboxStatus,
+)
+from db.segments import Segment
+
+ANSWERS = ("safe", "damaged", "help")
+PROVISIONS = ("supplies", "shelter", "transport", "people")
+NO_PROVISION = "none"
+# A second start for the same segment this soon after the first is the same emergency.
+DUPLICATE_WINDOW = timedelta(minutes=10)
+MILESTONES = (25, 50, 75)
+MAX_NOTE = 200
+
+
+class CheckError(ValueError):
+    """A check that cannot start or an answer that cannot be taken; the message says why."""
+
+
+def purpose(check_id: int) -> str:
+    """The outbox purpose of a check's questions, to count what reached LINE."""
+    return f"check:{check_id}"
+
+
+@dataclass
+class Started:
+    check: ContactCheck
+    created: bool
+    asked: list[str] = field(default_factory=list)  # LINE user ids to send the question to now
+
+
+async def open_check_for(session: AsyncSession, segment: Segment) -> ContactCheck | None:
+    return await session.scalar(select(ContactCheck).where(ContactCheck.segment == segment.spec,
+                                                           ContactCheck.status == CheckStatus.open))
+
+
+async def start_check(session: AsyncSession, *, segment: Segment, drill: bool, now: datetime, source: str,
+                      message: str | None = None, started_by: int | None = None, reask_minutes: int = 30,
+                      max_reasks: int = 3) -> Started:
+    """Start a check, or return the one already running for this segment.
+
+    A running check is returned when it started within DUPLICATE_WINDOW, or when it is real
+    and this one is a drill; otherwise (an old check, or a drill now followed by the real
+    thing) it is closed as superseded and a new one starts. The unique index on open checks
+    per segment settles two starts racing each other.
+    """
+    running = await open_check_for(session, segment)
+    if running is not None:
+        recent = now - running.started_at < DUPLICATE_WINDOW
+        real_after_drill = running.drill and not drill
+        if (recent and not real_after_drill) or (not running.drill and drill):
+            return Started(running, created=False)
+        running.status, running.closed_at, running.closed_reason = CheckStatus.closed, now, "superseded"
+        await session.flush()
+    people = await segment.members(session)
+    if not people:
+        raise CheckError("the segment has no active members")
+    check = ContactCheck(segment=segment.spec, drill=drill, message=message, status=CheckStatus.open, source=source,
+                         started_by_member_id=started_by, started_at=now, reask_interval_minutes=reask_minutes,
+                         max_reasks=max_reasks, reasks_done=0,
+                         next_reask_at=now + timedelta(minutes=reask_minutes) if max_reasks > 0 else None)
+    try:
+        async with session.begin_nested():
+            session.add(check)
+    except IntegrityError:
+        return Started(await open_check_for(session, segment), created=False)
+    with_primary = {p.organization_id for p in people if p.role == MemberRole.primary}
+    rows, asked = [], []
+    for p in people:
+        held = p.role != MemberRole.primary and p.organization_id in with_primary
+        rows.append({"check_id": check.id, "member_id": p.member_id, "line_user_id": p.line_user_id,
+                     "organization_id": p.organization_id, "held": held, "asked_count": 0 if held else 1,
+                     "last_asked_at": None if held else now, "answers": 0, "by_proxy": False, "late": False,
+                     "provisions": []})
+        if not held:
+            asked.append(p.line_user_id)
+    await session.execute(ContactCheckTarget.__table__.insert(), rows)
+    return Started(check, created=True, asked=asked)
+
+
+@dataclass(frozen=True)
+class Answered:
+    check: ContactCheck
+    target: ContactCheckTarget
+    late: bool
+    changed: bool  # an earlier answer existed
+    duplicate: bool = False
+
+
+async def _target(session: AsyncSession, check_id: int, member_id: int) -> ContactCheckTarget | None:
+    return await session.scalar(select(ContactCheckTarget).where(
+        ContactCheckTarget.check_id == check_id, ContactCheckTarget.member_id == member_id).with_for_update())
+
+
+async def record_answer(session: AsyncSession, *, check_id: int, member_id: int, status: str, now: datetime,
+                        source_key: str, recorded_by: int | None = None, by_proxy: bool = False) -> Answered | None:
+    """Store one answer (None when the member is not asked in this check).
+
+    Kept in the log once per `source_key` (the webhook event, or the staff entry); the
+    target row keeps the first answer and the latest one, and whether staff entered the
+    latest on the member's behalf (`recorded_by` in LINE, `by_proxy` from the command line).
+    """
+    if status not in ANSWERS:
+        raise CheckError(f"unknown answer {status!r}; use one of {', '.join(ANSWERS)}")
+    target = await _target(session, check_id, member_id)
+    if target is None:
+        return None
+    check = await session.get(ContactCheck, check_id)
+    late = check.status != CheckStatus.open
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    logged = await session.execute(dialect.insert(ContactCheckAnswer).values(
+        check_id=check_id, member_id=member_id, status=status, source_key=source_key, recorded_by_member_id=recorded_by,
+        late=late, answered_at=now).on_conflict_do_nothing(index_elements=["source_key"]))
+    if logged.rowcount != 1:
+        return Answered(check, target, late, changed=False, duplicate=True)
+    changed = target.status is not None
+    if target.first_status is None:
+        target.first_status, target.first_answered_at = status, now
+    target.status, target.answered_at, target.answers = status, now, target.answers + 1
+    target.by_proxy, target.late = by_proxy or recorded_by is not None, late
+    return Answered(check, target, late, changed)
+
+
+async def toggle_provision(session: AsyncSession, *, check_id: int, member_id: int, code: str) -> list[str] | None:
+    """Add or remove one thing the organization can provide; "none" clears the rest."""
+    if code not in PROVISIONS and code != NO_PROVISION:
+        raise CheckError(f"unknown provision {code!r}")
+    target = await _target(session, check_id, member_id)
+    if target is None or target.status is None:
+        return None
+    chosen = [c for c in target.provisions or [] if c != NO_PROVISION]
+    if code == NO_PROVISION:
+        chosen = [NO_PROVISION]
+    elif code in chosen:
+        chosen.remove(code)
+    else:
+        chosen.append(code)
+    target.provisions = [c for c in (*PROVISIONS, NO_PROVISION) if c in chosen]
+    return target.provisions
+
+
+async def set_answer_details(session: AsyncSession, *, check_id: int, member_id: int,
+                             provisions: list[str] | None = None, note: str | None = None) -> bool:
+    """Set provisions and a note together (the command line's proxy answer)."""
+    target = await _target(session, check_id, member_id)
+    if target is None:
+        return False
+    if provisions is not None:
+        unknown = [p for p in provisions if p not in PROVISIONS and p != NO_PROVISION]
+        if unknown:
+            raise CheckError(f"unknown provision {unknown[0]!r}; use {', '.join((*PROVISIONS, NO_PROVISION))}")
+        target.provisions = [c for c in (*PROVISIONS, NO_PROVISION) if c in provisions]
+    if note is not None:
+        target.note = note.strip()[:MAX_NOTE] or None
+    return True
+
+
+async def close_check(session: AsyncSession, check_id: int, now: datetime) -> bool:
+    closed = await session.execute(update(ContactCheck).where(
+        ContactCheck.id == check_id, ContactCheck.status == CheckStatus.open).values(
+        status=CheckStatus.closed, closed_at=now, closed_reason="closed", next_reask_at=None))
+    return closed.rowcount == 1
+
+
+async def open_checks(session: AsyncSession) -> list[ContactCheck]:
+    return list(await session.scalars(select(ContactCheck).where(ContactCheck.status == CheckStatus.open)
+                                      .order_by(ContactCheck.started_at.desc())))
+
+
+async def latest_check(session: AsyncSession) -> ContactCheck | None:
+    return await session.scalar(select(ContactCheck).order_by(ContactCheck.started_at.desc(), ContactCheck.id.desc())
+                                .limit(1))
+
+
+# Re-asking
+
+async def due_reask_ids(session: AsyncSession, now: datetime) -> list[int]:
+    return list(await session.scalars(select(ContactCheck.id).where(
+        ContactCheck.status == CheckStatus.open, ContactCheck.next_reask_at <= now).order_by(ContactCheck.id)))
+
+
+@dataclass(frozen=True)
+class Reask:
+    check: ContactCheck
+    round: int
+    again: list[str]     # asked before, still silent
+    deputies: list[str]  # asked for the first time: their primary contact stayed silent
+
+
+async def claim_reask(session: AsyncSession, check_id: int, now: datetime) -> Reask | None:
+    """Take the next re-ask round of a check; None when it is not due or another worker took it."""
+    check = await session.get(ContactCheck, check_id)
+    if check is None or check.status != CheckStatus.open or check.next_reask_at is None or check.next_reask_at > now:
+        return None
+    round_ = check.reasks_done + 1
+    following = (check.started_at + timedelta(minutes=check.reask_interval_minutes * (round_ + 1))
+                 if round_ < check.max_reasks else None)
+    claimed = await session.execute(update(ContactCheck).where(
+        ContactCheck.id == check_id, ContactCheck.reasks_done == check.reasks_done,
+        ContactCheck.status == CheckStatus.open).values(reasks_done=round_, next_reask_at=following))
+    if claimed.rowcount != 1:
+        return None
+    await session.refresh(check)
+    answered = select(ContactCheckTarget.organization_id).where(
+        ContactCheckTarget.check_id == check_id, ContactCheckTarget.status.is_not(None))
+    silent = list(await session.execute(select(ContactCheckTarget.member_id, ContactCheckTarget.line_user_id,
+                                                ContactCheckTarget.asked_count).where(
+        ContactCheckTarget.check_id == check_id, ContactCheckTarget.status.is_(None),
+        ContactCheckTarget.organization_id.not_in(answered))))
+    again = [(m, u) for m, u, asked in silent if asked > 0]
+    deputies = [(m, u) for m, u, asked in silent if asked == 0] if round_ >= 2 else []
+    ids = [m for m, _ in again + deputies]
+    if ids:
+        await session.execute(update(ContactCheckTarget).where(
+            ContactCheckTarget.check_id == check_id, ContactCheckTarget.member_id.in_(ids)).values(
+            asked_count=ContactCheckTarget.asked_count + 1, last_asked_at=now))
+    return Reask(check, round_, [u for _, u in again], [u for _, u in deputies])
+
+
+# The picture for staff
+
+@dataclass
+class OrgLine:
+    organization_id: int
+    name: str
+    contacts: int
+    answered: int = 0
+    status: str | None = None  # the most serious answer among its contacts
+    provisions: set[str] = field(default_factory=set)
+    first_answered_at: datetime | None = None
+
+
+@dataclass
+class CheckSummary:
+    check: ContactCheck
+    segment_label: str
+    members: int
+    members_asked: int
+    members_answered: int
+    member_status: dict[str, int]
+    orgs: list[OrgLine]
+    by_proxy: int
+    late: int
+    questions_sent: int
+    questions_waiting: int
+    questions_failed: int
+
+    @property
+    def orgs_answered(self) -> list[OrgLine]:
+        return [o for o in self.orgs if o.status is not None]
+
+    @property
+    def orgs_silent(self) -> list[OrgLine]:
+        return [o for o in self.orgs if o.status is None]
+
+    def org_status(self) -> dict[str, int]:
+        return {s: sum(1 for o in self.orgs if o.status == s) for s in ANSWERS}
+
+    def offered(self) -> dict[str, int]:
+        return {p: sum(1 for o in self.orgs if p in o.provisions) for p in PROVISIONS}
+
+    def milestones(self) -> dict[int, timedelta | None]:
+        """How long it took until 25/50/75 % of the organizations had answered."""
+        times = sorted(o.first_answered_at for o in self.orgs if o.first_answered_at is not None)
+        out = {}
+        for share in MILESTONES:
+            needed = max(1, math.ceil(len(self.orgs) * share / 100))
+            out[share] = times[needed - 1] - self.check.started_at if len(times) >= needed else None
+        return out
+
+
+SEVERITY = {"safe": 0, "damaged": 1, "help": 2}
+
+
+async def summarize(session: AsyncSession, check: ContactCheck) -> CheckSummary:
+    rows = await session.execute(
+        select(ContactCheckTarget, Organization.name)
+        .join(Organization, Organization.id == ContactCheckTarget.organization_id)
+        .where(ContactCheckTarget.check_id == check.id).order_by(Organization.name))
+    orgs: dict[int, OrgLine] = {}
+    member_status = dict.fromkeys(ANSWERS, 0)
+    asked = answered = by_proxy = late = 0
+    for target, org_name in rows:
+        org = orgs.setdefault(target.organization_id, OrgLine(target.organization_id, org_name, 0))
+        org.contacts += 1
+        asked += target.asked_count > 0
+        if target.status is None:
+            continue
+        answered += 1
+        by_proxy += target.by_proxy
+        late += target.late
+        member_status[target.status] += 1
+        org.answered += 1
+        if org.status is None or SEVERITY[target.status] > SEVERITY[org.status]:
+            org.status = target.status
+        org.provisions |= {p for p in target.provisions or [] if p in PROVISIONS}
+        if org.first_answered_at is None or target.first_answered_at < org.first_answered_at:
+            org.first_answered_at = target.first_answered_at
+    sent = waiting = failed = 0
+    for status, recipients in await session.execute(
+            select(OutboxMessage.status, OutboxMessage.recipients).where(OutboxMessage.purpose == purpose(check.id))):
+        count = len(recipients)
+        if status == OutboxStatus.sent:
+            sent += count
+        elif status == OutboxStatus.failed:
+            failed += count
+        else:
+            waiting += count
+    return CheckSummary(check=check, segment_label=await Segment.parse(check.segment).describe(session),
+                        members=sum(o.contacts for o in orgs.values()), members_asked=asked,
+                        members_answered=answered, member_status=member_status, orgs=list(orgs.values()),
+                        by_proxy=by_proxy, late=late, questions_sent=sent, questions_waiting=waiting,
+                        questions_failed=failed)
+
+
+async def export_rows(session: AsyncSession, check_id: int) -> list[dict]:
+    """One row per member asked or held back, with both answers, for the CSV export."""
+    rows = await session.execute(
+        select(ContactCheckTarget, Member.name, Member.role, Organization.name)
+        .join(Member, Member.id == ContactCheckTarget.member_id)
+        .join(Organization, Organization.id == ContactCheckTarget.organization_id)
+        .where(ContactCheckTarget.check_id == check_id).order_by(Organization.name, Member.id))
+    return [{"organization": org, "member_id": t.member_id, "member": name, "role": role,
+             "asked": t.asked_count, "first_status": t.first_status, "first_answered_at": t.first_answered_at,
+             "status": t.status, "answered_at": t.answered_at, "answers": t.answers, "by_proxy": t.by_proxy,
+             "late": t.late, "provisions": " ".join(t.provisions or []), "note": t.note or ""}
+            for t, name, role, org in rows]
+
+
+async def find_targets(session: AsyncSession, check_id: int, query: str, limit: int = 12) -> list[tuple[int, str, str]]:
+    """Members of a check whose name or organization contains `query`: (member id, name, organization)."""
+    like = f"%{query.strip()}%"
+    rows = await session.execute(
+        select(Member.id, Member.name, Organization.name)
+        .join(ContactCheckTarget, and_(ContactCheckTarget.member_id == Member.id,
+                                       ContactCheckTarget.check_id == check_id))
+        .join(Organization, Organization.id == Member.organization_id)
+        .where(Member.name.like(like) | Organization.name.like(like))
+        .order_by(ContactCheckTarget.status.is_not(None), Organization.name, Member.name).limit(limit))
+    return [tuple(row) for row in rows]
+
+
+async def answer_count(session: AsyncSession, check_id: int) -> int:
+    return await session.scalar(select(func.count()).select_from(ContactCheckAnswer)
+                                .where(ContactCheckAnswer.check_id == check_id))

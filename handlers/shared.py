@@ -1,0 +1,49 @@
+"""Pieces several features' dialogs use: who may act as staff, and the menu of segments."""
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import texts as T
+from bot.dispatcher import Context
+from db.models import Agreement, LineGroup, Member, MemberStatus, OrgType
+from handlers.registration import prompt_invite
+
+MAX_OPTIONS = 12  # leaves room for キャンセル among LINE's 13 quick replies
+
+
+async def require_staff(ctx: Context, refusal: str) -> Member | None:
+    """The sender if they are active staff; otherwise answer them (`refusal`, or the invite prompt)."""
+    member = await ctx.active_member()
+    if member is None:
+        await prompt_invite(ctx)
+        return None
+    if not member.is_staff:
+        ctx.clear_state()
+        ctx.reply(await ctx.help(refusal))
+        return None
+    return member
+
+
+async def segment_options(session: AsyncSession, kind: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """The question and the (label, segment spec) choices for one kind of segment; None if unknown."""
+    if kind == "type":
+        return T.ASK_SEGMENT_TYPE, [(T.ORG_TYPE_LABELS[t.value], f"type:{t.value}") for t in OrgType]
+    if kind == "field":
+        return T.ASK_SEGMENT_FIELD, [(f, f"field:{f}") for f in T.FIELDS[:MAX_OPTIONS]]
+    if kind == "area":
+        count = func.count().label("n")
+        areas = await session.execute(
+            select(Member.area, count).where(Member.status == MemberStatus.active, Member.area.is_not(None))
+            .group_by(Member.area).order_by(count.desc(), Member.area).limit(MAX_OPTIONS))
+        options = [(area, f"area:{area}") for area, _ in areas if area]
+        return (T.ASK_SEGMENT_AREA if options else T.NO_AREAS), options
+    if kind == "agreement":
+        agreements = await session.scalars(select(Agreement).order_by(Agreement.id.desc()).limit(MAX_OPTIONS))
+        options = [(a.name, f"agreement:{a.id}") for a in agreements]
+        return (T.ASK_SEGMENT_AGREEMENT if options else T.NO_AGREEMENTS), options
+    if kind == "group":
+        groups = await session.scalars(
+            select(LineGroup).where(LineGroup.active.is_(True)).order_by(LineGroup.joined_at.desc()).limit(MAX_OPTIONS))
+        options = [(g.name or T.GROUP_UNNAMED, f"group:{g.group_id}") for g in groups]
+        return (T.ASK_SEGMENT_GROUP if options else T.NO_GROUPS), options
+    return None
