@@ -134,8 +134,9 @@ async def record_answer(session: AsyncSession, *, check_id: int, member_id: int,
     dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
     logged = await session.execute(dialect.insert(ContactCheckAnswer).values(
         check_id=check_id, member_id=member_id, status=status, source_key=source_key, recorded_by_member_id=recorded_by,
-        late=late, answered_at=now).on_conflict_do_nothing(index_elements=["source_key"]))
-    if logged.rowcount != 1:
+        late=late, answered_at=now).on_conflict_do_nothing(index_elements=["source_key"])
+        .returning(ContactCheckAnswer.id))
+    if logged.scalar() is None:
         return Answered(check, target, late, changed=False, duplicate=True)
     changed = target.status is not None
     if target.first_status is None:

@@ -9,7 +9,9 @@ from datetime import UTC, datetime
 import psycopg
 import pytest
 from sqlalchemy import text
+from typer.testing import CliRunner
 
+from bot.cli import app as cli_app
 from bot.clock import ManualClock
 from bot.fakeline.server import FakeLine
 from db.engine import create_engine
@@ -91,3 +93,16 @@ async def bot(database_url, fake_line, clock):
     """The real app, started, with its LINE calls going to the fake platform."""
     async with BotHarness(database_url=database_url, line=fake_line, clock=clock) as harness:
         yield harness
+
+
+@pytest.fixture
+def renkei(database_url, monkeypatch, tmp_path):
+    """Run a `renkei` command as an operator would, against the test database."""
+    monkeypatch.chdir(tmp_path)  # away from any developer's .env
+
+    def run(*args: str, **env: str):
+        environment = {"DATABASE_URL": database_url, "LINE_CHANNEL_SECRET": "", "LINE_CHANNEL_ACCESS_TOKEN": ""}
+        environment.update(env)
+        return CliRunner().invoke(cli_app, list(args), env=environment)
+
+    return run

@@ -4,26 +4,8 @@ import asyncio
 import json
 from datetime import UTC, date, datetime, time, timedelta
 
-import pytest
-from typer.testing import CliRunner
-
-from bot.cli import app
 from tests.harness import ACCESS_TOKEN
 from tests.seed import partnership
-
-runner = CliRunner()
-
-
-@pytest.fixture
-def renkei(database_url, monkeypatch, tmp_path):
-    monkeypatch.chdir(tmp_path)  # away from any developer's .env
-
-    def run(*args: str, **env: str):
-        environment = {"DATABASE_URL": database_url, "LINE_CHANNEL_SECRET": "", "LINE_CHANNEL_ACCESS_TOKEN": ""}
-        environment.update(env)
-        return runner.invoke(app, list(args), env=environment)
-
-    return run
 
 
 def test_org_invite_and_member_list(renkei):
