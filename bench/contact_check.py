@@ -1,0 +1,269 @@
+"""A contact check (安否確認) to 10,000 members: the questions out, then the answers in.
+
+    .venv/bin/python bench/contact_check.py [--members 10000] [--latency 0.05] [--db sqlite|postgres|both]
+
+Needs `wrk` (apt-get install wrk) and, for postgres, PostgreSQL at 127.0.0.1:5432 as
+bench/webhook.py does. Per database, with `renkei serve` running as its own process
+against a fake LINE platform (in this process, answering each call after `--latency`):
+
+1. Questions: POST /api/contact-checks (everyone), timed until LINE has accepted the
+   question for every member. Printed against the floor (ceil(N/500) multicast calls at
+   LINE's 200 calls/s, plus one latency) and against a baseline in the same run: the same
+   multicast bodies posted straight to the fake with aiohttp (no database, no outbox).
+2. Answers: every member answers once, each answer its own signed webhook request, posted by
+   wrk (another process) over 32 connections as fast as the service acknowledges them.
+   Printed: answers/s and p99 of the acknowledgement, then the time until every answer was
+   handled, and the count of answers stored, which must equal the count acknowledged.
+   The baseline: the same bodies against line-bot-sdk's FastAPI example shape
+   (bench/baseline_app.py: verify and parse, store nothing), served the same way.
+Exits 1 if an answer acknowledged with 200 is not stored, or a member was not asked once.
+"""
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.fanout import TOKEN as FANOUT_TOKEN  # noqa: E402
+from bench.fanout import baseline as multicast_baseline  # noqa: E402
+from bench.webhook import PY, RENKEI, Database, Procs, free_port, run_wrk, tail, wait_http  # noqa: E402
+from bot.fakeline import events as ev  # noqa: E402
+from bot.fakeline.server import FakeLine  # noqa: E402
+
+MULTICAST = "/v2/bot/message/multicast"
+CONNECTIONS = 32
+HANDLE_LIMIT = 900.0  # seconds to wait for the answers to be handled
+ANSWERS = ("safe", "damaged", "help")
+
+
+def seed(url: str, members: int) -> list[str]:
+    """Members of 2,000-odd organizations, every one a primary contact (so every one is asked)."""
+    from sqlalchemy import insert
+
+    from db.engine import create_engine
+    from db.models import Member, Organization
+
+    users = [ev.new_user_id() for _ in range(members)]
+    orgs = max(1, members // 5)
+
+    async def work() -> None:
+        engine = create_engine(url)
+        now = datetime.now(UTC)
+        async with engine.begin() as conn:
+            await conn.execute(insert(Organization), [
+                {"name": f"団体{i}", "org_type": "npo", "created_at": now} for i in range(orgs)])
+            await conn.execute(insert(Member), [
+                {"line_user_id": user, "organization_id": 1 + i % orgs, "name": f"会員{i}", "fields": ["防災"],
+                 "role": "primary", "is_staff": False, "area": "北地区", "needs": [], "offers": [],
+                 "status": "active", "registered_at": now, "updated_at": now} for i, user in enumerate(users)])
+        await engine.dispose()
+
+    asyncio.run(work())
+    return users
+
+
+def write_answers(directory: Path, users: list[str], check_id: int, secret: str) -> None:
+    """bodies_<t>.txt per wrk connection: `signature<TAB>body`, one answer per request."""
+    directory.mkdir(parents=True, exist_ok=True)
+    now_ms = time.time_ns() // 1_000_000
+    lines: list[list[str]] = [[] for _ in range(CONNECTIONS)]
+    for i, user in enumerate(users):
+        event = ev.postback(user, f"chk:ans:{check_id}:{ANSWERS[i % 3]}", timestamp_ms=now_ms + i)
+        body = ev.body([event])
+        lines[i % CONNECTIONS].append(ev.sign(body, secret) + "\t" + body.decode("utf-8"))
+    for t, chunk in enumerate(lines):
+        (directory / f"bodies_{t}.txt").write_text("\n".join(chunk) + "\n", encoding="utf-8")
+
+
+def post_json(url: str, body: bytes, token: str) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, data=body, method="POST", headers={
+        "Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.status, response.read()
+
+
+class Run:
+    def __init__(self, kind: str, opts, tmp: Path, procs: Procs) -> None:
+        self.kind, self.opts, self.tmp, self.procs = kind, opts, tmp, procs
+        self.secret = secrets.token_hex(16)
+        self.token = FANOUT_TOKEN  # the token the multicast baseline sends
+        self.api_token = secrets.token_hex(16)
+        self.results: dict = {"db": kind}
+        self._multicast_done = threading.Event()
+        self._asked: Counter = Counter()
+        self._last_multicast = 0.0
+
+    def _record(self, record) -> None:
+        if record.path == MULTICAST and 200 <= record.status < 300:
+            self._asked.update(record.json["to"])
+            self._last_multicast = time.perf_counter()
+            if len(self._asked) >= self.opts.members:
+                self._multicast_done.set()
+
+    def go(self) -> dict:
+        db = Database(self.kind, self.tmp)
+        try:
+            db.create()
+            env = {"DATABASE_URL": db.url}
+            up = subprocess.run([RENKEI, "db", "upgrade"], env={**os.environ, **env}, cwd=self.tmp,
+                                capture_output=True, text=True)
+            if up.returncode != 0:
+                raise RuntimeError(f"renkei db upgrade failed:\n{up.stdout}{up.stderr}")
+            users = seed(db.url, self.opts.members)
+            with FakeLine(self.token, check_schema=False, on_record=self._record) as line:
+                line.latency = self.opts.latency
+                port = free_port()
+                env.update(LINE_CHANNEL_SECRET=self.secret, LINE_CHANNEL_ACCESS_TOKEN=self.token,
+                           LINE_API_BASE_URL=line.url, RENKEI_API_TOKEN=self.api_token)
+                server = self.procs.start(f"renkei-{self.kind}", [RENKEI, "serve", "--port", str(port)], env=env)
+                try:
+                    wait_http(f"http://127.0.0.1:{port}/healthz", server)
+                    check_id = self.questions(port, line)
+                    self.answers(port, db, users, check_id, server)
+                finally:
+                    self.procs.stop(server)
+                problems = [l for l in server.log_path.read_text(errors="replace").splitlines()
+                            if " ERROR " in l or l.startswith(("ERROR", "Traceback"))]
+                self.results["log_errors"] = len(problems)
+                if problems:
+                    print(f"  {self.kind}: first error in the server log: {problems[0][:200]}", file=sys.stderr)
+        finally:
+            db.drop()
+        return self.results
+
+    def questions(self, port: int, line: FakeLine) -> int:
+        started = time.perf_counter()
+        status, body = post_json(f"http://127.0.0.1:{port}/api/contact-checks", b'{"segment": "all"}',
+                                 self.api_token)
+        answered = time.perf_counter()
+        if status != 201:
+            raise RuntimeError(f"starting the check answered {status}: {body[:200]!r}")
+        if not self._multicast_done.wait(120):
+            raise RuntimeError(f"only {len(self._asked)} members were asked within 120 s")
+        calls = line.sent(MULTICAST)
+        bodies = [call.json for call in calls]
+        self.results.update(handoff=self._last_multicast - started, api=answered - started, calls=len(calls),
+                            asked_once=set(self._asked.values()) == {1} and len(self._asked) == self.opts.members,
+                            floor=math.ceil(self.opts.members / 500) / 200 + self.opts.latency)
+        line.reset()
+        line.latency = self.opts.latency
+        self.results["baseline"] = asyncio.run(multicast_baseline(line, bodies))
+        line.latency = 0.0  # replies to answers come back at once, as LINE's usually do
+        return int(json.loads(body)["id"])
+
+    def answers(self, port: int, db: Database, users: list[str], check_id: int, server) -> None:
+        directory = self.tmp / f"answers-{self.kind}"
+        write_answers(directory, users, check_id, self.secret)
+        load = run_wrk(f"http://127.0.0.1:{port}", directory, 600, CONNECTIONS, cycle=False)
+        loaded = time.monotonic()
+        self.results.update(rps=load.rps, p50=load.p50, p99=load.p99, accepted=load.ok, non200=dict(load.non200),
+                            socket_errors=load.socket_errors)
+        stored_events = sum(db.event_counts().values())
+        while time.monotonic() - loaded < HANDLE_LIMIT:
+            counts = db.event_counts()
+            if counts.get("pending", 0) == 0 and db.outbox_pending() == 0:
+                break
+            if server.poll() is not None:
+                raise RuntimeError(f"renkei exited:\n{tail(server.log_path)}")
+            time.sleep(0.5)
+        handled_at = time.monotonic()
+        answers = db.query(f"SELECT count(*) FROM contact_check_answers WHERE check_id = {check_id}")[0][0]
+        answered = db.query(f"SELECT count(*) FROM contact_check_targets WHERE check_id = {check_id} "
+                            "AND status IS NOT NULL")[0][0]
+        kinds = dict(db.query("SELECT kind, count(*) FROM outbox WHERE purpose <> 'check:%d' GROUP BY kind"
+                              % check_id))
+        self.results.update(stored_events=stored_events, answers=answers, answered=answered,
+                            drain=handled_at - loaded, handled_rate=answers / (handled_at - loaded + load.window),
+                            replies=kinds.get("reply", 0), pushes=kinds.get("push", 0),
+                            events=db.event_counts())
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def baseline_answers(tmp: Path, procs: Procs, members: int) -> dict:
+    """The same kind of answer bodies against the SDK example's shape (verify, parse, nothing stored)."""
+    secret = secrets.token_hex(16)
+    port = free_port()
+    server = procs.start("baseline", [PY, str(BENCH / "baseline_app.py"), "--app", "fastapi", "--port", str(port)],
+                         env={"LINE_CHANNEL_SECRET": secret})
+    try:
+        wait_http(f"http://127.0.0.1:{port}/", server)
+        directory = tmp / "answers-baseline"
+        write_answers(directory, [ev.new_user_id() for _ in range(members)], 1, secret)
+        load = run_wrk(f"http://127.0.0.1:{port}", directory, 600, CONNECTIONS, cycle=False)
+        shutil.rmtree(directory, ignore_errors=True)
+        return {"rps": load.rps, "p50": load.p50, "p99": load.p99, "accepted": load.ok}
+    finally:
+        procs.stop(server)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=10_000)
+    parser.add_argument("--latency", type=float, default=0.05, help="the fake LINE's answer delay, seconds")
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    opts = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
+        return 2
+    tmp = Path(tempfile.mkdtemp(prefix="renkei-check-bench-"))
+    procs = Procs(tmp)
+    rows = []
+    try:
+        base = baseline_answers(tmp, procs, opts.members)
+        for kind in (["sqlite", "postgres"] if opts.db == "both" else [opts.db]):
+            rows.append(Run(kind, opts, tmp, procs).go())
+    finally:
+        procs.stop_all()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    ok = True
+    print(f"contact check to {opts.members:,} members; fake LINE latency {opts.latency * 1000:.0f} ms; "
+          f"{os.cpu_count()} cores")
+    print("\n1. questions handed to LINE (POST /api/contact-checks until the last multicast is accepted)")
+    print(f"{'database':<10}{'seconds':>9}{'API answer s':>14}{'calls':>7}{'floor s':>9}{'x floor':>9}"
+          f"{'baseline s':>12}{'x baseline':>12}")
+    for r in rows:
+        print(f"{r['db']:<10}{r['handoff']:>9.3f}{r['api']:>14.3f}{r['calls']:>7}{r['floor']:>9.3f}"
+              f"{r['handoff'] / r['floor']:>9.2f}{r['baseline']:>12.3f}{r['handoff'] / r['baseline']:>12.2f}")
+        if not r["asked_once"]:
+            ok = False
+            print(f"  {r['db']}: FAIL: not every member was asked exactly once")
+    print(f"\n2. answers posted by wrk ({CONNECTIONS} connections), one per member, one per request")
+    print(f"{'target':<12}{'answers/s':>10}{'p50 ms':>8}{'p99 ms':>8}{'accepted':>9}{'stored':>8}"
+          f"{'handled by s':>13}{'handled/s':>10}{'replies':>8}{'pushes':>7}")
+    print(f"{'baseline':<12}{base['rps']:>10.0f}{base['p50']:>8.2f}{base['p99']:>8.2f}{base['accepted']:>9}"
+          f"{'-':>8}{'-':>13}{'-':>10}{'-':>8}{'-':>7}")
+    for r in rows:
+        print(f"{r['db']:<12}{r['rps']:>10.0f}{r['p50']:>8.2f}{r['p99']:>8.2f}{r['accepted']:>9}{r['answers']:>8}"
+              f"{r['drain']:>13.1f}{r['handled_rate']:>10.0f}{r['replies']:>8}{r['pushes']:>7}")
+    for r in rows:
+        print(f"  {r['db']}: answers/s against the baseline: {r['rps'] / base['rps']:.2f}x; events {r['events']}; "
+              f"members answered {r['answered']}; server log errors {r['log_errors']}")
+        if r["non200"] or r["socket_errors"]:
+            print(f"  {r['db']}: non-200 {r['non200']} socket errors {r['socket_errors'] or 'none'}")
+        if r["answers"] != r["accepted"] or r["stored_events"] != r["accepted"]:
+            ok = False
+            print(f"  {r['db']}: FAIL: {r['accepted']} acknowledged, {r['stored_events']} events stored, "
+                  f"{r['answers']} answers stored")
+    print("every acknowledged answer stored" if ok else "FAILED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
