@@ -17,12 +17,12 @@ log = logging.getLogger(__name__)
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None, handle_events: bool = True,
                sweep_seconds: float = 2.0, run_scheduler: bool = False,
-               companion: BackgroundProcess | None = None) -> FastAPI:
+               companions: tuple[BackgroundProcess, ...] = ()) -> FastAPI:
     """Build the app; `handle_events=False` only stores events (used to test restarts).
 
     `sweep_seconds=0` turns off the timers that look for unhandled events and unsent
     messages (tests drive them by hand); `run_scheduler` starts the scheduler's timer;
-    `companion` is a background process started and stopped with the app.
+    `companions` are background processes started and stopped with the app.
     """
     settings = settings or Settings()
     clock = clock or SystemClock()
@@ -35,13 +35,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         async with running(settings, clock, handle_events=handle_events, send=handle_events,
                            run_scheduler=run_scheduler, sweep_seconds=sweep_seconds) as runtime:
             app.state.runtime = runtime
-            if companion is not None:
+            for companion in companions:
                 companion.start()
             try:
                 yield
             finally:
-                if companion is not None:
-                    await asyncio.to_thread(companion.stop)
+                await asyncio.gather(*(asyncio.to_thread(companion.stop) for companion in companions))
 
     app = FastAPI(title="Renkei", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.include_router(webhook.router)

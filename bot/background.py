@@ -1,7 +1,8 @@
 """The background process: handles stored events, sends the outbox, runs the scheduler.
 
-`renkei serve` starts one beside the web server, at a lower CPU priority, so that a burst of
-webhooks is acknowledged first and handled right after; `renkei worker` runs one alone.
+`renkei serve` starts them beside the web server (WORKER_PROCESSES of them, each handling a
+share of the users), at a lower CPU priority, so that a burst of webhooks is acknowledged
+first and handled right after; `renkei worker` runs one alone.
 """
 
 import asyncio
@@ -26,11 +27,13 @@ POLL_SECONDS = 0.05
 
 
 async def run_background(settings: Settings, *, handle_events: bool = True, run_scheduler: bool = True,
-                         clock: Clock | None = None, stop: asyncio.Event | None = None) -> None:
+                         clock: Clock | None = None, stop: asyncio.Event | None = None,
+                         shard: tuple[int, int] = (0, 1)) -> None:
     """Run until `stop` is set (or forever)."""
     async with running(settings, clock or SystemClock(), handle_events=handle_events, send=True,
-                       run_scheduler=run_scheduler, poll_seconds=POLL_SECONDS):
-        log.info("background process running (events: %s, scheduler: %s)", handle_events, run_scheduler)
+                       run_scheduler=run_scheduler, poll_seconds=POLL_SECONDS, shard=shard):
+        log.info("background process running (events: %s, users: share %d of %d, scheduler: %s)", handle_events,
+                 shard[0] + 1, shard[1], run_scheduler)
         await (stop or asyncio.Event()).wait()
 
 

@@ -59,8 +59,10 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on.")] = "12
         return
     # This process only verifies, stores and acknowledges; the background process, started
     # and stopped with the app, handles.
-    background = BackgroundProcess(["--no-scheduler"] if no_scheduler else [])
-    uvicorn.run(create_app(settings, handle_events=False, companion=background), host=host, port=port,
+    count = settings.worker_processes
+    background = tuple(BackgroundProcess(["--shard", f"{i}/{count}"] + (["--no-scheduler"] if no_scheduler or i else []))
+                       for i in range(count))
+    uvicorn.run(create_app(settings, handle_events=False, companions=background), host=host, port=port,
                 log_level="info", access_log=False)
 
 
@@ -153,7 +155,7 @@ def member_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON
 
 # The background process
 
-def _background(*, handle_events: bool, run_scheduler: bool) -> None:
+def _background(*, handle_events: bool, run_scheduler: bool, shard: tuple[int, int] = (0, 1)) -> None:
     settings = service_settings()
 
     async def main() -> None:
@@ -163,16 +165,22 @@ def _background(*, handle_events: bool, run_scheduler: bool) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        await run_background(settings, handle_events=handle_events, run_scheduler=run_scheduler, stop=stop)
+        await run_background(settings, handle_events=handle_events, run_scheduler=run_scheduler, stop=stop,
+                             shard=shard)
 
     asyncio.run(main())
 
 
 @app.command("worker")
 def run_worker(no_scheduler: Annotated[bool, typer.Option("--no-scheduler", help="Do not run the scheduler "
-                                                                                  "here.")] = False) -> None:
+                                                                                  "here.")] = False,
+               shard: Annotated[str, typer.Option("--shard", help="I/N: handle the I-th of N shares of the users "
+                                                  "(counting from 0), beside N-1 other workers.")] = "0/1") -> None:
     """Handle stored events and send messages (what `renkei serve` starts beside the web server)."""
-    _background(handle_events=True, run_scheduler=not no_scheduler)
+    index, _, count = shard.partition("/")
+    if not (index.isdigit() and count.isdigit() and int(index) < int(count)):
+        fail(f"--shard must look like 0/2 (index/count, index below count), not {shard!r}")
+    _background(handle_events=True, run_scheduler=not no_scheduler, shard=(int(index), int(count)))
 
 
 @app.command("scheduler")

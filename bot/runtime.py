@@ -50,12 +50,14 @@ def event_workers(settings: Settings, engine: AsyncEngine) -> int:
 
 @asynccontextmanager
 async def running(settings: Settings, clock: Clock, *, handle_events: bool, send: bool, run_scheduler: bool,
-                  sweep_seconds: float = 2.0, poll_seconds: float = 0.0) -> AsyncIterator[Runtime]:
+                  sweep_seconds: float = 2.0, poll_seconds: float = 0.0,
+                  shard: tuple[int, int] = (0, 1)) -> AsyncIterator[Runtime]:
     """Start what this process runs and stop it on leaving.
 
     `handle_events`: handle stored events (found by a sweep every `sweep_seconds`, and by a poll
     every `poll_seconds` when another process stores them); `send`: sweep the outbox for due
-    messages; `run_scheduler`: start the scheduler's timer. A 0 turns a timer off.
+    messages; `run_scheduler`: start the scheduler's timer. A 0 turns a timer off. `shard`
+    (index, count): handle only this share of the users, when several processes handle events.
     """
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
@@ -64,7 +66,7 @@ async def running(settings: Settings, clock: Clock, *, handle_events: bool, send
     dispatcher = Dispatcher(all_routers())
     processor = EventProcessor(sessions=sessions, dispatcher=dispatcher, settings=settings, clock=clock,
                                gateway=gateway, workers=event_workers(settings, engine),
-                               sweep_seconds=sweep_seconds, poll_seconds=poll_seconds)
+                               sweep_seconds=sweep_seconds, poll_seconds=poll_seconds, shard=shard)
     ingest = EventIngest(engine, clock, processor.notify if handle_events else lambda keys: None)
     scheduler = Scheduler(sessions=sessions, gateway=gateway, clock=clock)
     runtime = Runtime(settings=settings, clock=clock, engine=engine, sessions=sessions,

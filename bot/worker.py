@@ -4,6 +4,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import zlib
 from datetime import timedelta
 
 from sqlalchemy import or_, select, text
@@ -26,6 +27,12 @@ REPLY_WAIT_SECONDS = 0.02
 REPLY_WAIT_ROUNDS = 250  # about 5 s, past which a stuck lease no longer holds the user up
 
 
+def in_shard(key: str, shard: tuple[int, int]) -> bool:
+    """Whether this user's events belong to shard (index, count): a stable split across processes."""
+    index, count = shard
+    return count == 1 or zlib.crc32(key.encode()) % count == index
+
+
 async def lock_actor(session: AsyncSession, key: str) -> None:
     """Hold the per-user lock until the transaction ends.
 
@@ -39,7 +46,8 @@ async def lock_actor(session: AsyncSession, key: str) -> None:
 class EventProcessor:
     def __init__(self, *, sessions: async_sessionmaker[AsyncSession], dispatcher: Dispatcher, settings: Settings,
                  clock: Clock, gateway: LineGateway,
-                 workers: int = 4, sweep_seconds: float = 2.0, poll_seconds: float = 0.0) -> None:
+                 workers: int = 4, sweep_seconds: float = 2.0, poll_seconds: float = 0.0,
+                 shard: tuple[int, int] = (0, 1)) -> None:
         self._sessions = sessions
         self._dispatcher = dispatcher
         self._settings = settings
@@ -48,6 +56,9 @@ class EventProcessor:
         self._workers = workers
         self._sweep_seconds = sweep_seconds
         self._poll_seconds = poll_seconds
+        # Several background processes split the users between them (each user in one process):
+        # two processes taking turns on the same user would only wait on each other's lock.
+        self._shard = shard
         self._seen_id = 0
         self._queue: asyncio.Queue[str] = asyncio.Queue()
         self._queued: set[str] = set()
@@ -98,7 +109,7 @@ class EventProcessor:
             keys = await session.scalars(
                 select(InboundEvent.actor_key).where(InboundEvent.status == EventStatus.pending).distinct()
             )
-            self.notify(set(keys))
+            self.notify({key for key in keys if in_shard(key, self._shard)})
 
     async def poll(self) -> None:
         """Queue the users of events stored since the last look (by another process, the web server).
@@ -113,7 +124,7 @@ class EventProcessor:
                 .order_by(InboundEvent.id).limit(5000))).all()
         if rows:
             self._seen_id = rows[-1][0]
-            self.notify({key for _, key in rows})
+            self.notify({key for _, key in rows if in_shard(key, self._shard)})
 
     async def _every(self, seconds: float, job) -> None:
         while True:

@@ -103,3 +103,9 @@ async def test_notice_send_and_status_from_the_command_line(bot, renkei):
     assert "Acknowledged: 1 of 3" in status.output and "✓ 株式会社 山田建設\t企業 担当" in status.output
     assert "- NPO法人 みどりの会\tNPO 代表" in status.output
     assert (await asyncio.to_thread(renkei, "notice", "status", "999")).exit_code == 1
+
+
+def test_a_worker_share_must_name_one_of_the_shares(renkei):
+    for shard in ("2/2", "1", "a/b"):
+        result = renkei("worker", "--shard", shard)
+        assert result.exit_code == 1 and "--shard must look like 0/2" in result.output

@@ -8,6 +8,8 @@ from sqlalchemy import select, update
 from bot import messages as m
 from bot import texts as T
 from bot.outbox import queue_reply
+from bot.runtime import running
+from bot.worker import in_shard
 from bot.fakeline import events as ev
 from db.models import Conversation, InboundEvent, OutboxMessage
 from db.engine import create_engine, session_factory
@@ -146,3 +148,28 @@ async def test_an_oversized_body_is_refused_and_nothing_is_stored(bot):
     response = await bot.post(body, ev.sign(body, CHANNEL_SECRET))
     assert response.status_code == 413
     assert await bot.scalars(select(InboundEvent)) == []
+
+
+async def test_background_processes_split_the_users_and_together_handle_every_event(database_url, fake_line, clock):
+    """WORKER_PROCESSES: each process takes its share of the users; no user is left out."""
+    users = [ev.new_user_id() for _ in range(20)]
+    async with BotHarness(database_url=database_url, line=fake_line, clock=clock, handle_events=False) as ingest:
+        for user in users:
+            assert (await ingest.deliver(ev.follow(user, timestamp_ms=ingest.now_ms()))).status_code == 200
+    first_share = {user for user in users if in_shard(user, (0, 2))}
+    assert 0 < len(first_share) < len(users)
+
+    async def pending() -> set[str]:
+        engine = create_engine(database_url)
+        try:
+            async with session_factory(engine)() as session:
+                return set(await session.scalars(select(InboundEvent.actor_key).where(InboundEvent.status == "pending")))
+        finally:
+            await engine.dispose()
+
+    for index, left in ((0, set(users) - first_share), (1, set())):
+        async with running(ingest.settings, clock, handle_events=True, send=True, run_scheduler=False,
+                           sweep_seconds=0, shard=(index, 2)) as runtime:
+            await runtime.drain()
+        assert await pending() == left
+    assert len(fake_line.sent("/v2/bot/message/reply")) == len(users)
