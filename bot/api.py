@@ -78,4 +78,6 @@ async def status(check_id: int, request: Request) -> dict:
                       members_answered=summary.members_answered, member_status=summary.member_status,
                       organizations=len(summary.orgs), organizations_answered=len(summary.orgs_answered),
                       organization_status=summary.org_status(), offered=summary.offered(),
-                      silent_organizations=[o.name for o in summary.orgs_silent])
+                      silent_organizations=[o.name for o in summary.orgs_silent],
+                      in_need=[{"organization": o.name, "status": o.status, "provisions": sorted(o.provisions),
+                                "notes": o.notes} for o in summary.orgs_in_need])

@@ -113,7 +113,7 @@ def check_status(check_id: Annotated[int | None, typer.Argument(help="Default: t
 
     async def work(session):
         summary = await summarize(session, await _check_or_fail(session, check_id))
-        return summary_text(summary, datetime.now(UTC), settings.tz) + "\n" + silent_text(summary, limit=None)
+        return summary_text(summary, datetime.now(UTC), settings.tz, need_limit=None) + "\n" + silent_text(summary, limit=None)
 
     typer.echo(run(work))
 

@@ -181,6 +181,7 @@ NOTICE_STATUS_HEADER = "最近のお知らせの確認状況です。詳しく�
 NOTICE_DETAIL = "#{id} {when}\n確認済み {acked}/{total}人\n未確認（{pending}人）：\n{names}"
 NOTICE_DETAIL_ALL_ACKED = "#{id} {when}\n全員（{total}人）が確認済みです。"
 NOTICE_SCHEDULED_LINE = "#{id} {when}に送信予定 {segment}「{head}」"
+NOTICE_MORE_NAMES = "…ほか{count}人"
 
 # Reminders
 AGREEMENT_REVIEW_REMINDER = "【協定の見直し】「{name}」の見直し期日（{review}）まであと{days}日です。見直しの準備をお願いします。"
@@ -242,6 +243,10 @@ CHECK_SUMMARY = (
     "質問の送信：届いた {sent}人／送信待ち {waiting}人／失敗 {failed}人"
 )
 CHECK_ELAPSED = "経過{minutes}分"
+CHECK_NEED_HEADER = "被害・支援の要請："
+CHECK_NEED_LINE = "・{answer} {name}{note}"
+CHECK_NEED_NOTE = "（{note}）"
+CHECK_MORE_ORGS = "…ほか{count}団体"
 CHECK_CLOSED_AT = "（{when}終了）"
 CHECK_MILESTONES = "回答の到達時間（団体）：25% {p25}／50% {p50}／75% {p75}"
 CHECK_MILESTONE_NONE = "未到達"

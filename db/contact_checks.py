@@ -253,6 +253,7 @@ class OrgLine:
     status: str | None = None  # the most serious answer among its contacts
     provisions: set[str] = field(default_factory=set)
     first_answered_at: datetime | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -273,6 +274,12 @@ class CheckSummary:
     @property
     def orgs_answered(self) -> list[OrgLine]:
         return [o for o in self.orgs if o.status is not None]
+
+    @property
+    def orgs_in_need(self) -> list[OrgLine]:
+        """Organizations that answered 支援が必要 or 被害あり, the most serious first."""
+        return sorted((o for o in self.orgs if o.status in ("help", "damaged")),
+                      key=lambda o: (-SEVERITY[o.status], o.name))
 
     @property
     def orgs_silent(self) -> list[OrgLine]:
@@ -319,6 +326,8 @@ async def summarize(session: AsyncSession, check: ContactCheck) -> CheckSummary:
         if org.status is None or SEVERITY[target.status] > SEVERITY[org.status]:
             org.status = target.status
         org.provisions |= {p for p in target.provisions or [] if p in PROVISIONS}
+        if target.note:
+            org.notes.append(target.note)
         if org.first_answered_at is None or target.first_answered_at < org.first_answered_at:
             org.first_answered_at = target.first_answered_at
     sent = waiting = failed = 0

@@ -35,6 +35,7 @@ router.help_action(T.CHECK, T.CHECK, staff_only=True)
 router.help_action(T.CHECK_STATUS, T.CHECK_STATUS, staff_only=True)
 
 MAX_SILENT_LISTED = 60
+MAX_NEED_LISTED = 15
 BUTTON_COLORS = {"safe": "#1F6F43", "damaged": "#B7791F", "help": "#C53030"}
 
 
@@ -306,7 +307,7 @@ async def confirm_start(ctx: Context) -> None:
 
 # The live picture (staff)
 
-def summary_text(summary: CheckSummary, now: datetime, tz) -> str:
+def summary_text(summary: CheckSummary, now: datetime, tz, need_limit: int | None = MAX_NEED_LISTED) -> str:
     check = summary.check
     end = check.closed_at or now
     org_status = summary.org_status()
@@ -322,6 +323,14 @@ def summary_text(summary: CheckSummary, now: datetime, tz) -> str:
         answered=summary.members_answered, asked=summary.members_asked, **summary.member_status,
         **summary.offered(), proxy=summary.by_proxy, late=summary.late, sent=summary.questions_sent,
         waiting=summary.questions_waiting, failed=summary.questions_failed)
+    in_need = summary.orgs_in_need
+    if in_need:
+        lines = [T.CHECK_NEED_LINE.format(answer=T.CHECK_ANSWER_LABELS[o.status], name=o.name,
+                                          note=T.CHECK_NEED_NOTE.format(note=" / ".join(o.notes)) if o.notes else "")
+                 for o in in_need[:need_limit]]
+        if need_limit is not None and len(in_need) > need_limit:
+            lines.append(T.CHECK_MORE_ORGS.format(count=len(in_need) - need_limit))
+        text += "\n" + T.CHECK_NEED_HEADER + "\n" + "\n".join(lines)
     if check.drill:
         shown = {f"p{share}": T.CHECK_MINUTES.format(minutes=round(took.total_seconds() / 60, 1)) if took is not None
                  else T.CHECK_MILESTONE_NONE for share, took in summary.milestones().items()}
@@ -335,7 +344,7 @@ def silent_text(summary: CheckSummary, limit: int | None = MAX_SILENT_LISTED) ->
         return T.CHECK_ALL_ANSWERED
     names = [o.name for o in silent[:limit]]
     if limit is not None and len(silent) > limit:
-        names.append(f"…ほか{len(silent) - limit}団体")
+        names.append(T.CHECK_MORE_ORGS.format(count=len(silent) - limit))
     return T.CHECK_SILENT_ORGS.format(count=len(silent), names="、".join(names))
 
 

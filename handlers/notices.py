@@ -372,6 +372,6 @@ async def show_notice_detail(ctx: Context) -> None:
         return
     names = [f"・{org} {name}" for name, org in status.pending[:MAX_NAMES_LISTED]]
     if len(status.pending) > MAX_NAMES_LISTED:
-        names.append(f"…ほか{len(status.pending) - MAX_NAMES_LISTED}人")
+        names.append(T.NOTICE_MORE_NAMES.format(count=len(status.pending) - MAX_NAMES_LISTED))
     ctx.reply(m.text(T.NOTICE_DETAIL.format(id=status.notice.id, when=when, acked=len(status.acked),
                                             total=status.total, pending=len(status.pending), names="\n".join(names))))

@@ -100,6 +100,8 @@ async def test_start_in_line_at_night_answer_change_provide_and_note(bot):
     assert "無事 0／被害あり 1／支援が必要 1" in summary
     assert "提供できる団体：物資 1／避難場所 1／輸送 0／人員 0" in summary
     assert "届いた 4人／送信待ち 0人／失敗 0人" in summary
+    assert ("被害・支援の要請：\n・支援が必要 株式会社 山田建設\n"
+            "・被害あり NPO法人 みどりの会（体育館を避難所として開放できます）") in summary
     await bot.press(people["staff"], T.CHECK_SILENT_BUTTON)
     assert bot.last_text(people["staff"]) == T.CHECK_SILENT_ORGS.format(count=2, names="市役所 企画課、市立大学")
 
@@ -309,6 +311,7 @@ async def test_the_http_api_needs_its_token_and_starts_once(bot):
     body = status.json()
     assert (body["organizations"], body["organizations_answered"], body["member_status"]["safe"]) == (4, 1, 1)
     assert sorted(body["silent_organizations"]) == sorted(["市役所 企画課", "株式会社 山田建設", "市立大学"])
+    assert body["in_need"] == []
     assert (await bot.client.get(f"{API}/99", headers=auth)).status_code == 404
     assert (await bot.client.get(f"{API}/1")).status_code == 401
 
