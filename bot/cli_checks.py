@@ -28,7 +28,7 @@ from db.contact_checks import (
 from db.engine import create_engine, session_factory
 from db.models import ContactCheck
 from db.segments import SEGMENT_HELP, Segment, SegmentError
-from handlers.contact_checks import queue_questions, silent_text, summary_text
+from handlers.contact_checks import org_table_text, queue_questions, silent_text, summary_text
 
 check_app = typer.Typer(help="Disaster-time contact checks (安否確認).", no_args_is_help=True)
 
@@ -113,7 +113,8 @@ def check_status(check_id: Annotated[int | None, typer.Argument(help="Default: t
 
     async def work(session):
         summary = await summarize(session, await _check_or_fail(session, check_id))
-        return summary_text(summary, datetime.now(UTC), settings.tz, need_limit=None) + "\n" + silent_text(summary, limit=None)
+        return "\n".join([summary_text(summary, datetime.now(UTC), settings.tz, need_limit=None),
+                          silent_text(summary, limit=None), org_table_text(summary, limit=None)])
 
     typer.echo(run(work))
 
@@ -187,7 +188,8 @@ def check_export(
     rows = run(work)
     columns = ["organization", "member_id", "member", "role", "asked", "first_status", "first_answered_at", "status",
                "answered_at", "answers", "by_proxy", "late", "provisions", "note"]
-    handle = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
+    # A file gets a byte-order mark so that spreadsheet programs read the Japanese right.
+    handle = output.open("w", newline="", encoding="utf-8-sig") if output else sys.stdout
     try:
         writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()

@@ -31,8 +31,6 @@ from db.segments import Segment
 ANSWERS = ("safe", "damaged", "help")
 PROVISIONS = ("supplies", "shelter", "transport", "people")
 NO_PROVISION = "none"
-# A second start for the same segment this soon after the first is the same emergency.
-DUPLICATE_WINDOW = timedelta(minutes=10)
 MILESTONES = (25, 50, 75)
 MAX_NOTE = 200
 
@@ -63,22 +61,21 @@ async def start_check(session: AsyncSession, *, segment: Segment, drill: bool, n
                       max_reasks: int = 3) -> Started:
     """Start a check, or return the one already running for this segment.
 
-    A running check is returned when it started within DUPLICATE_WINDOW, or when it is real
-    and this one is a drill; otherwise (an old check, or a drill now followed by the real
-    thing) it is closed as superseded and a new one starts. The unique index on open checks
-    per segment settles two starts racing each other.
+    While a check runs for a segment, starting one again (a second staff member, a repeated
+    alert) returns it: its answers stay in one place, and staff close it to start afresh.
+    Only the real thing replaces a running drill, which is then closed as superseded. The
+    unique index on open checks per segment settles two starts racing each other.
     """
-    running = await open_check_for(session, segment)
-    if running is not None:
-        recent = now - running.started_at < DUPLICATE_WINDOW
-        real_after_drill = running.drill and not drill
-        if (recent and not real_after_drill) or (not running.drill and drill):
-            return Started(running, created=False)
-        running.status, running.closed_at, running.closed_reason = CheckStatus.closed, now, "superseded"
-        await session.flush()
     people = await segment.members(session)
     if not people:
         raise CheckError("the segment has no active members")
+    running = await open_check_for(session, segment)
+    if running is not None:
+        if not (running.drill and not drill):
+            return Started(running, created=False)
+        running.status, running.closed_at, running.closed_reason = CheckStatus.closed, now, "superseded"
+        running.next_reask_at = None
+        await session.flush()
     check = ContactCheck(segment=segment.spec, drill=drill, message=message, status=CheckStatus.open, source=source,
                          started_by_member_id=started_by, started_at=now, reask_interval_minutes=reask_minutes,
                          max_reasks=max_reasks, reasks_done=0,
@@ -107,7 +104,7 @@ class Answered:
     check: ContactCheck
     target: ContactCheckTarget
     late: bool
-    changed: bool  # an earlier answer existed
+    changed: bool  # an earlier, different answer existed
     duplicate: bool = False
 
 
@@ -129,7 +126,9 @@ async def record_answer(session: AsyncSession, *, check_id: int, member_id: int,
     target = await _target(session, check_id, member_id)
     if target is None:
         return None
-    check = await session.get(ContactCheck, check_id)
+    # Shared lock: an answer racing the check's closing is stored on the right side of it.
+    check = await session.scalar(select(ContactCheck).where(ContactCheck.id == check_id)
+                                 .with_for_update(read=True))
     late = check.status != CheckStatus.open
     dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
     logged = await session.execute(dialect.insert(ContactCheckAnswer).values(
@@ -138,7 +137,7 @@ async def record_answer(session: AsyncSession, *, check_id: int, member_id: int,
         .returning(ContactCheckAnswer.id))
     if logged.scalar() is None:
         return Answered(check, target, late, changed=False, duplicate=True)
-    changed = target.status is not None
+    changed = target.status is not None and target.status != status
     if target.first_status is None:
         target.first_status, target.first_answered_at = status, now
     target.status, target.answered_at, target.answers = status, now, target.answers + 1
@@ -218,8 +217,9 @@ async def claim_reask(session: AsyncSession, check_id: int, now: datetime) -> Re
     if check is None or check.status != CheckStatus.open or check.next_reask_at is None or check.next_reask_at > now:
         return None
     round_ = check.reasks_done + 1
-    following = (check.started_at + timedelta(minutes=check.reask_interval_minutes * (round_ + 1))
-                 if round_ < check.max_reasks else None)
+    interval = timedelta(minutes=check.reask_interval_minutes)
+    # Rounds missed while no scheduler ran are not made up in a rush: the next one is a full interval away.
+    following = max(now + interval, check.started_at + interval * (round_ + 1)) if round_ < check.max_reasks else None
     claimed = await session.execute(update(ContactCheck).where(
         ContactCheck.id == check_id, ContactCheck.reasks_done == check.reasks_done,
         ContactCheck.status == CheckStatus.open).values(reasks_done=round_, next_reask_at=following))
@@ -233,7 +233,8 @@ async def claim_reask(session: AsyncSession, check_id: int, now: datetime) -> Re
         ContactCheckTarget.check_id == check_id, ContactCheckTarget.status.is_(None),
         ContactCheckTarget.organization_id.not_in(answered))))
     again = [(m, u) for m, u, asked in silent if asked > 0]
-    deputies = [(m, u) for m, u, asked in silent if asked == 0] if round_ >= 2 else []
+    # Deputies join after the first re-ask went unanswered (or in the only re-ask there is).
+    deputies = [(m, u) for m, u, asked in silent if asked == 0] if round_ >= min(2, check.max_reasks) else []
     ids = [m for m, _ in again + deputies]
     if ids:
         await session.execute(update(ContactCheckTarget).where(
@@ -254,6 +255,7 @@ class OrgLine:
     provisions: set[str] = field(default_factory=set)
     first_answered_at: datetime | None = None
     notes: list[str] = field(default_factory=list)
+    changes: list[tuple[str, str]] = field(default_factory=list)  # (first, latest) of contacts who changed
 
 
 @dataclass
@@ -328,23 +330,21 @@ async def summarize(session: AsyncSession, check: ContactCheck) -> CheckSummary:
         org.provisions |= {p for p in target.provisions or [] if p in PROVISIONS}
         if target.note:
             org.notes.append(target.note)
+        if target.first_status != target.status:
+            org.changes.append((target.first_status, target.status))
         if org.first_answered_at is None or target.first_answered_at < org.first_answered_at:
             org.first_answered_at = target.first_answered_at
-    sent = waiting = failed = 0
+    reached, waiting, failed = set(), set(), set()
     for status, recipients in await session.execute(
             select(OutboxMessage.status, OutboxMessage.recipients).where(OutboxMessage.purpose == purpose(check.id))):
-        count = len(recipients)
-        if status == OutboxStatus.sent:
-            sent += count
-        elif status == OutboxStatus.failed:
-            failed += count
-        else:
-            waiting += count
+        {OutboxStatus.sent: reached, OutboxStatus.failed: failed}.get(status, waiting).update(recipients)
+    waiting -= reached
+    failed -= reached | waiting
     return CheckSummary(check=check, segment_label=await Segment.parse(check.segment).describe(session),
                         members=sum(o.contacts for o in orgs.values()), members_asked=asked,
                         members_answered=answered, member_status=member_status, orgs=list(orgs.values()),
-                        by_proxy=by_proxy, late=late, questions_sent=sent, questions_waiting=waiting,
-                        questions_failed=failed)
+                        by_proxy=by_proxy, late=late, questions_sent=len(reached), questions_waiting=len(waiting),
+                        questions_failed=len(failed))
 
 
 async def export_rows(session: AsyncSession, check_id: int) -> list[dict]:
@@ -363,13 +363,13 @@ async def export_rows(session: AsyncSession, check_id: int) -> list[dict]:
 
 async def find_targets(session: AsyncSession, check_id: int, query: str, limit: int = 12) -> list[tuple[int, str, str]]:
     """Members of a check whose name or organization contains `query`: (member id, name, organization)."""
-    like = f"%{query.strip()}%"
     rows = await session.execute(
         select(Member.id, Member.name, Organization.name)
         .join(ContactCheckTarget, and_(ContactCheckTarget.member_id == Member.id,
                                        ContactCheckTarget.check_id == check_id))
         .join(Organization, Organization.id == Member.organization_id)
-        .where(Member.name.like(like) | Organization.name.like(like))
+        .where(Member.name.contains(query.strip(), autoescape=True)
+               | Organization.name.contains(query.strip(), autoescape=True))
         .order_by(ContactCheckTarget.status.is_not(None), Organization.name, Member.name).limit(limit))
     return [tuple(row) for row in rows]
 

@@ -14,6 +14,7 @@ from db.contact_checks import (
     NO_PROVISION,
     PROVISIONS,
     CheckError,
+    SEVERITY,
     CheckSummary,
     close_check,
     find_targets,
@@ -36,6 +37,9 @@ router.help_action(T.CHECK_STATUS, T.CHECK_STATUS, staff_only=True)
 
 MAX_SILENT_LISTED = 60
 MAX_NEED_LISTED = 15
+MAX_ORGS_LISTED = 40
+MAX_PROXY_MATCHES = 12
+MAX_NOTE_SHOWN = 40
 BUTTON_COLORS = {"safe": "#1F6F43", "damaged": "#B7791F", "help": "#C53030"}
 
 
@@ -86,19 +90,24 @@ def queue_questions(session: AsyncSession, check: ContactCheck, users: list[str]
                            purpose=purpose(check.id), now=now, urgent=True)
 
 
-def provisions_question(check_id: int, chosen: list[str]) -> dict:
+def provisions_question(prefix: str, chosen: list[str]) -> dict:
+    """What the organization can provide, one toggle per tap; each button's data is `prefix` + its code."""
     labels = T.CHECK_PROVISION_LABELS
     selected = "、".join(labels[c] for c in chosen) or T.NONE_SELECTED
-    buttons = [m.postback_action(("✓" if code in chosen else "") + labels[code], f"chk:prv:{check_id}:{code}")
+    buttons = [m.postback_action(("✓" if code in chosen else "") + labels[code], f"{prefix}{code}")
                for code in (*PROVISIONS, NO_PROVISION)]
-    buttons.append(m.postback_action(T.DONE, f"chk:prv:{check_id}:done", display_text=T.DONE))
+    buttons.append(m.postback_action(T.DONE, f"{prefix}done", display_text=T.DONE))
     return m.text(T.ASK_CHECK_PROVISIONS.format(selected=selected), quick=buttons)
 
 
 def _parts(ctx: Context, prefix: str, count: int) -> list[str] | None:
     """The postback's values after `prefix`, when there are `count` of them and the first is an id."""
     parts = (ctx.event.postback_data or "").removeprefix(prefix).split(":")
-    return parts if len(parts) == count and parts[0].isdigit() else None
+    return parts if len(parts) == count and _is_id(parts[0]) else None
+
+
+def _is_id(value: str) -> bool:
+    return value.isascii() and value.isdecimal() and len(value) <= 12
 
 
 def local_time(moment: datetime, ctx: Context) -> str:
@@ -133,7 +142,7 @@ async def answer(ctx: Context) -> None:
         said = T.CHECK_RECORDED.format(answer=T.CHECK_ANSWER_LABELS[target.status], when=local_time(ctx.now(), ctx))
     if done.check.drill:
         said = T.CHECK_DRILL_NOTE + said
-    ctx.reply(m.text(said), provisions_question(check_id, target.provisions or []))
+    ctx.reply(m.text(said), provisions_question(f"chk:prv:{check_id}:", target.provisions or []))
 
 
 @router.postback("chk:prv:")
@@ -154,7 +163,7 @@ async def provision(ctx: Context) -> None:
             ctx.reply(m.text(T.STALE_BUTTON))
             return
         if code != NO_PROVISION:
-            ctx.reply(provisions_question(check_id, chosen))
+            ctx.reply(provisions_question(f"chk:prv:{check_id}:", chosen))
             return
     if ctx.state is None:  # never interrupt another dialog for the optional note
         ctx.set_state(Note.text, check_id=check_id)
@@ -323,19 +332,38 @@ def summary_text(summary: CheckSummary, now: datetime, tz, need_limit: int | Non
         answered=summary.members_answered, asked=summary.members_asked, **summary.member_status,
         **summary.offered(), proxy=summary.by_proxy, late=summary.late, sent=summary.questions_sent,
         waiting=summary.questions_waiting, failed=summary.questions_failed)
-    in_need = summary.orgs_in_need
-    if in_need:
-        lines = [T.CHECK_NEED_LINE.format(answer=T.CHECK_ANSWER_LABELS[o.status], name=o.name,
-                                          note=T.CHECK_NEED_NOTE.format(note=" / ".join(o.notes)) if o.notes else "")
-                 for o in in_need[:need_limit]]
-        if need_limit is not None and len(in_need) > need_limit:
-            lines.append(T.CHECK_MORE_ORGS.format(count=len(in_need) - need_limit))
-        text += "\n" + T.CHECK_NEED_HEADER + "\n" + "\n".join(lines)
     if check.drill:
         shown = {f"p{share}": T.CHECK_MINUTES.format(minutes=round(took.total_seconds() / 60, 1)) if took is not None
                  else T.CHECK_MILESTONE_NONE for share, took in summary.milestones().items()}
         text += "\n" + T.CHECK_MILESTONES.format(**shown)
+    in_need = summary.orgs_in_need
+    if in_need:
+        note_limit = MAX_NOTE_SHOWN if need_limit is not None else MAX_NOTE
+        lines = [T.CHECK_NEED_LINE.format(answer=T.CHECK_ANSWER_LABELS[o.status], name=o.name,
+                                          note=T.CHECK_NEED_NOTE.format(note=m.truncate_utf16(" / ".join(o.notes),
+                                                                                              note_limit))
+                                          if o.notes else "")
+                 for o in in_need[:need_limit]]
+        if need_limit is not None and len(in_need) > need_limit:
+            lines.append(T.CHECK_MORE_ORGS.format(count=len(in_need) - need_limit))
+        text += "\n" + T.CHECK_NEED_HEADER + "\n" + "\n".join(lines)
     return text
+
+
+def org_table_text(summary: CheckSummary, limit: int | None = MAX_ORGS_LISTED) -> str:
+    """Each organization: its answer (the most serious of its contacts'), who answered, what it offers."""
+    labels, offers = T.CHECK_ANSWER_LABELS, T.CHECK_PROVISION_LABELS
+    lines = []
+    for org in sorted(summary.orgs, key=lambda o: (o.status is None, -SEVERITY.get(o.status, 0), o.name))[:limit]:
+        provided = "、".join(offers[p] for p in PROVISIONS if p in org.provisions)
+        changed = "、".join(f"{labels[a]}→{labels[b]}" for a, b in org.changes)
+        lines.append(T.CHECK_ORG_LINE.format(
+            name=org.name, answer=labels[org.status] if org.status else T.CHECK_NO_ANSWER, answered=org.answered,
+            contacts=org.contacts, offers=T.CHECK_ORG_OFFERS.format(offers=provided) if provided else "",
+            changed=T.CHECK_ORG_CHANGED.format(changes=changed) if changed else ""))
+    if limit is not None and len(summary.orgs) > limit:
+        lines.append(T.CHECK_MORE_ORGS.format(count=len(summary.orgs) - limit))
+    return T.CHECK_ORG_HEADER.format(id=summary.check.id) + "\n" + "\n".join(lines)
 
 
 def silent_text(summary: CheckSummary, limit: int | None = MAX_SILENT_LISTED) -> str:
@@ -351,10 +379,11 @@ def silent_text(summary: CheckSummary, limit: int | None = MAX_SILENT_LISTED) ->
 async def reply_summary(ctx: Context, check: ContactCheck) -> None:
     summary = await summarize(ctx.session, check)
     others = [c for c in await open_checks(ctx.session) if c.id != check.id]
-    buttons = [m.postback_action(T.CHECK_SILENT_BUTTON, f"chks:silent:{check.id}")]
+    buttons = [m.postback_action(T.CHECK_SILENT_BUTTON, f"chks:silent:{check.id}"),
+               m.postback_action(T.CHECK_ORGS_BUTTON, f"chks:orgs:{check.id}")]
     if check.status == "open":
         buttons += [m.message_action(T.CHECK_PROXY), m.message_action(T.CHECK_CLOSE)]
-    buttons += [m.postback_action(f"#{c.id}", f"chks:status:{c.id}") for c in others[:9]]
+    buttons += [m.postback_action(f"#{c.id}", f"chks:status:{c.id}") for c in others[:8]]
     ctx.reply(m.text(summary_text(summary, ctx.now(), ctx.settings.tz), quick=buttons))
 
 
@@ -389,6 +418,12 @@ async def status_of(ctx: Context) -> None:
 async def silent(ctx: Context) -> None:
     if await _staff(ctx) is not None and (check := await _check_from(ctx, "chks:silent:")) is not None:
         ctx.reply(m.text(silent_text(await summarize(ctx.session, check))))
+
+
+@router.postback("chks:orgs:")
+async def per_organization(ctx: Context) -> None:
+    if await _staff(ctx) is not None and (check := await _check_from(ctx, "chks:orgs:")) is not None:
+        ctx.reply(m.text(org_table_text(await summarize(ctx.session, check))))
 
 
 # Closing (staff)
@@ -462,16 +497,17 @@ def ask_proxy_name(ctx: Context, check_id: int) -> None:
 async def proxy_name(ctx: Context) -> None:
     query = (ctx.text or "").strip()
     check_id = int(ctx.data["check_id"])
-    found = await find_targets(ctx.session, check_id, query) if query else []
+    found = await find_targets(ctx.session, check_id, query, limit=MAX_PROXY_MATCHES) if query else []
     if not found:
         ctx.reply(m.text(T.PROXY_NO_MATCH.format(query=query), quick=[m.message_action(T.CANCEL)]))
         return
-    ctx.reply(m.text(T.ASK_PROXY_PICK, quick=[m.postback_action(f"{name}（{org}）", f"chks:proxy:{check_id}:{member_id}")
-                                              for member_id, name, org in found]))
+    question = T.ASK_PROXY_PICK_MORE if len(found) >= MAX_PROXY_MATCHES else T.ASK_PROXY_PICK
+    ctx.reply(m.text(question, quick=[m.postback_action(f"{name}（{org}）", f"chks:proxy:{check_id}:{member_id}")
+                                      for member_id, name, org in found]))
 
 
 async def _member_and_org(ctx: Context, parts: list[str] | None) -> tuple[Member | None, str]:
-    member = await ctx.session.get(Member, int(parts[1])) if parts and parts[1].isdigit() else None
+    member = await ctx.session.get(Member, int(parts[1])) if parts and _is_id(parts[1]) else None
     org = await ctx.session.get(Organization, member.organization_id) if member else None
     return member, org.name if org else ""
 
@@ -506,5 +542,31 @@ async def proxy_answer(ctx: Context) -> None:
         ctx.reply(m.text(T.STALE_BUTTON))
         return
     ctx.clear_state()
-    ctx.reply(await ctx.help(T.PROXY_RECORDED.format(name=member.name, org=org,
-                                                     answer=T.CHECK_ANSWER_LABELS[parts[2]])))
+    recorded = (T.PROXY_RECORDED_LATE if done.late else T.PROXY_RECORDED).format(
+        name=member.name, org=org, answer=T.CHECK_ANSWER_LABELS[parts[2]])
+    ctx.reply(m.text(recorded), provisions_question(f"chks:pprv:{parts[0]}:{member.id}:", done.target.provisions or []))
+
+
+@router.postback("chks:pprv:")
+async def proxy_provision(ctx: Context) -> None:
+    """What the member said their organization can provide, entered by staff like the member would."""
+    parts = _parts(ctx, "chks:pprv:", 3)
+    if await _staff(ctx) is None:
+        return
+    member, _ = await _member_and_org(ctx, parts)
+    if member is None:
+        ctx.reply(m.text(T.STALE_BUTTON))
+        return
+    code = parts[2]
+    if code != "done":
+        try:
+            chosen = await toggle_provision(ctx.session, check_id=int(parts[0]), member_id=member.id, code=code)
+        except CheckError:
+            chosen = None
+        if chosen is None:
+            ctx.reply(m.text(T.STALE_BUTTON))
+            return
+        if code != NO_PROVISION:
+            ctx.reply(provisions_question(f"chks:pprv:{parts[0]}:{member.id}:", chosen))
+            return
+    ctx.reply(await ctx.help(T.PROXY_DONE.format(name=member.name)))

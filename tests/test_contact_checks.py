@@ -11,6 +11,7 @@ from sqlalchemy import func, insert, select
 
 from bot import texts as T
 from bot.fakeline import events as ev
+from db.contact_checks import record_answer
 from db.models import ContactCheck, ContactCheckAnswer, ContactCheckTarget, Member, Organization, OutboxMessage
 from tests.seed import Seed, partnership
 
@@ -104,6 +105,15 @@ async def test_start_in_line_at_night_answer_change_provide_and_note(bot):
             "・被害あり NPO法人 みどりの会（体育館を避難所として開放できます）") in summary
     await bot.press(people["staff"], T.CHECK_SILENT_BUTTON)
     assert bot.last_text(people["staff"]) == T.CHECK_SILENT_ORGS.format(count=2, names="市役所 企画課、市立大学")
+    await bot.say(people["staff"], T.CHECK_STATUS)
+    await bot.press(people["staff"], T.CHECK_ORGS_BUTTON)
+    assert bot.last_text(people["staff"]).splitlines() == [
+        "【団体別】#1",
+        "・株式会社 山田建設：支援が必要（1/1人回答）",
+        "・NPO法人 みどりの会：被害あり（1/2人回答） 提供：物資、避難場所 変更：無事→被害あり",
+        "・市役所 企画課：未回答（0/1人回答）",
+        "・市立大学：未回答（0/1人回答）",
+    ]
 
 
 async def test_a_redelivered_answer_is_stored_once_and_bad_buttons_change_nothing(bot):
@@ -114,6 +124,14 @@ async def test_a_redelivered_answer_is_stored_once_and_bad_buttons_change_nothin
     await bot.send({**tap, "deliveryContext": {"isRedelivery": True}})
     assert (await target(bot, people["school"])).answers == 1
     assert len(await bot.scalars(select(ContactCheckAnswer))) == 1
+    # Below the webhook's own deduplication, the answer log refuses the same source twice too.
+    school = await bot.one(Member, Member.line_user_id == people["school"])
+    async with bot.runtime.sessions() as session, session.begin():
+        again = await record_answer(session, check_id=1, member_id=school.id, status="help", now=bot.clock.now(),
+                                    source_key=f"line:{tap['webhookEventId']}")
+    assert again.duplicate and (await target(bot, people["school"])).status == "safe"
+    await answer(bot, people["school"], "無事")  # the same answer again is not a change
+    assert bot.texts_to(people["school"])[-2] == T.CHECK_RECORDED.format(answer="無事", when="11/24 10:00")
 
     outsider = await Seed(bot).member("後から登録", org="新しい団体")
     await bot.tap(outsider, "chk:ans:1:safe")  # not asked in this check
@@ -122,7 +140,7 @@ async def test_a_redelivered_answer_is_stored_once_and_bad_buttons_change_nothin
     assert bot.last_text(people["company"]) == T.CHECK_NOT_TARGET
     await bot.tap(people["company"], "chk:prv:1:shelter")  # provisions before any answer
     assert bot.last_text(people["company"]) == T.STALE_BUTTON
-    assert len(await bot.scalars(select(ContactCheckAnswer))) == 1
+    assert len(await bot.scalars(select(ContactCheckAnswer))) == 2  # the school's two taps, nothing else
     assert (await target(bot, people["company"])).provisions == []
 
 
@@ -189,6 +207,66 @@ async def test_a_second_start_returns_the_running_check_and_the_real_thing_repla
     drill, real = await bot.scalars(select(ContactCheck).order_by(ContactCheck.id))
     assert (drill.status, drill.closed_reason, real.status) == ("closed", "superseded", "open")
     assert card_texts(cards(bot, people["npo"])[-1])[0] == T.CHECK_HEADER
+    bot.clock.advance(timedelta(hours=2))  # a running real check is never replaced by a new start
+    await start_in_line(bot, people["staff"], T.SEGMENT_ALL, T.CHECK_REAL, T.CHECK_START)
+    assert bot.last_text(people["staff"]).startswith("同じ対象の安否確認 #2（本番）")
+    assert len(bot.line.sent(MULTICAST)) == 2
+
+
+async def test_a_start_that_cannot_ask_anyone_leaves_the_running_drill_alone(bot):
+    people = await partnership(bot)
+    bot.settings.renkei_api_token = TOKEN
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    drill = await bot.client.post(API, json={"segment": "type:university", "drill": True}, headers=auth)
+    assert drill.status_code == 201
+    await bot.send(ev.unfollow(people["school"], timestamp_ms=bot.now_ms()))  # the only member leaves
+    real = await bot.client.post(API, json={"segment": "type:university"}, headers=auth)
+    assert real.status_code == 422 and "no active members" in real.text
+    [check] = await bot.scalars(select(ContactCheck))
+    assert (check.status, check.drill) == ("open", True)
+
+
+async def test_two_starts_at_the_same_moment_make_one_check(bot):
+    await partnership(bot)
+    bot.settings.renkei_api_token = TOKEN
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    first, second = await asyncio.gather(bot.client.post(API, json={}, headers=auth),
+                                         bot.client.post(API, json={}, headers=auth))
+    assert sorted([first.status_code, second.status_code]) == [200, 201]
+    assert first.json()["id"] == second.json()["id"]
+    assert len(await bot.scalars(select(ContactCheck))) == 1 and len(bot.line.sent(MULTICAST)) == 1
+
+
+async def test_rounds_missed_while_the_scheduler_was_down_are_not_sent_in_a_rush(bot):
+    people = await partnership(bot)
+    await start_in_line(bot, people["staff"], T.SEGMENT_ALL, T.CHECK_REAL, T.CHECK_START)
+
+    async def rounds() -> int:
+        await bot.runtime.scheduler.run_due()
+        return (await bot.one(ContactCheck, ContactCheck.id == 1)).reasks_done
+
+    bot.clock.advance(timedelta(hours=3))
+    assert await rounds() == 1
+    bot.clock.advance(timedelta(seconds=15))
+    assert await rounds() == 1
+    bot.clock.advance(timedelta(minutes=29))
+    assert await rounds() == 1
+    bot.clock.advance(timedelta(minutes=1))
+    assert await rounds() == 2
+    assert len(cards(bot, people["school"])) == 3
+
+
+async def test_with_a_single_reask_the_deputy_is_asked_in_it(bot):
+    people = await partnership(bot)
+    bot.settings.check_max_reasks = 1
+    await start_in_line(bot, people["staff"], T.SEGMENT_ALL, T.CHECK_REAL, T.CHECK_START)
+    bot.clock.advance(timedelta(minutes=30))
+    await bot.runtime.scheduler.run_due()
+    assert len(cards(bot, people["npo_deputy"])) == 1 and len(cards(bot, people["npo"])) == 2
+    bot.clock.advance(timedelta(hours=1))
+    assert (await bot.runtime.scheduler.run_due())["reask_contact_checks"] == 0
+    await bot.say(people["staff"], T.CHECK_STATUS)
+    assert "届いた 5人／送信待ち 0人／失敗 0人" in bot.last_text(people["staff"])  # people, not messages
 
 
 async def test_close_in_line_then_a_late_answer_is_thanked_and_kept(bot):
@@ -227,10 +305,13 @@ async def test_staff_enter_an_answer_received_by_phone(bot):
     assert bot.quick_labels(people["staff"]) == ["大学 教員（市立大学）"]
     await bot.press(people["staff"], "大学 教員（市立大学）")
     await bot.press(people["staff"], "支援が必要")
-    assert bot.last_text(people["staff"]) == T.PROXY_RECORDED.format(name="大学 教員", org="市立大学",
-                                                                     answer="支援が必要")
+    assert bot.texts_to(people["staff"])[-2] == T.PROXY_RECORDED.format(name="大学 教員", org="市立大学",
+                                                                        answer="支援が必要")
+    await bot.press(people["staff"], "輸送")  # what they said on the phone they can provide
+    await bot.press(people["staff"], T.DONE)
+    assert bot.last_text(people["staff"]) == T.PROXY_DONE.format(name="大学 教員")
     school = await target(bot, people["school"])
-    assert (school.status, school.by_proxy) == ("help", True)
+    assert (school.status, school.by_proxy, school.provisions) == ("help", True, ["transport"])
     [logged] = await bot.scalars(select(ContactCheckAnswer))
     staff = await bot.one(Member, Member.line_user_id == people["staff"])
     assert logged.recorded_by_member_id == staff.id
