@@ -26,7 +26,6 @@ import math
 import os
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -120,11 +119,8 @@ class Run:
         db = Database(self.kind, self.tmp)
         try:
             db.create()
+            db.upgrade(self.tmp)
             env = {"DATABASE_URL": db.url}
-            up = subprocess.run([RENKEI, "db", "upgrade"], env={**os.environ, **env}, cwd=self.tmp,
-                                capture_output=True, text=True)
-            if up.returncode != 0:
-                raise RuntimeError(f"renkei db upgrade failed:\n{up.stdout}{up.stderr}")
             users = seed(db.url, self.opts.members)
             with FakeLine(self.token, check_schema=False, on_record=self._record) as line:
                 line.latency = self.opts.latency

@@ -374,6 +374,13 @@ class Database:
                 conn.execute(f'CREATE DATABASE "{self.name}"')
         self.created = True
 
+    def upgrade(self, cwd: Path) -> None:
+        """Migrate with the real `renkei db upgrade`, as an operator would."""
+        up = subprocess.run([RENKEI, "db", "upgrade"], env={**os.environ, "DATABASE_URL": self.url}, cwd=cwd,
+                            capture_output=True, text=True)
+        if up.returncode != 0:
+            raise RuntimeError(f"renkei db upgrade failed:\n{up.stdout}{up.stderr}")
+
     def drop(self) -> None:
         if not self.created:
             return
@@ -494,11 +501,8 @@ class Bench:
         db = Database(kind, self.tmp)
         try:
             db.create()
+            db.upgrade(self.tmp)
             env = {"DATABASE_URL": db.url}
-            up = subprocess.run([RENKEI, "db", "upgrade"], env={**os.environ, **env}, cwd=self.tmp,
-                                capture_output=True, text=True)
-            if up.returncode != 0:
-                raise RuntimeError(f"renkei db upgrade failed:\n{up.stdout}{up.stderr}")
             codes = create_invites(db.url, INVITES)
             line_port, port = free_port(), free_port()
             line = self.procs.start(f"fakeline-{kind}", [PY, "-c", FAKELINE, self.token, str(line_port)],

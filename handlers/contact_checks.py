@@ -29,7 +29,7 @@ from db.contact_checks import (
 )
 from db.models import ContactCheck, Member, Organization, OutboxMessage
 from db.segments import Segment
-from handlers.shared import require_staff, segment_options
+from handlers.shared import require_staff, segment_choices, segment_menu, segment_options
 
 router = Router("contact_checks")
 router.help_action(T.CHECK, T.CHECK, staff_only=True)
@@ -204,15 +204,7 @@ async def begin(ctx: Context) -> None:
 
 def ask_check_segment(ctx: Context) -> None:
     ctx.set_state(Start.segment)
-    ctx.reply(m.text(T.ASK_CHECK_SEGMENT, quick=[
-        m.postback_action(T.SEGMENT_ALL, "chks:seg:all", display_text=T.SEGMENT_ALL),
-        m.postback_action(T.PICK_BY_AREA, "chks:pick:area"),
-        m.postback_action(T.PICK_BY_TYPE, "chks:pick:type"),
-        m.postback_action(T.PICK_BY_FIELD, "chks:pick:field"),
-        m.postback_action(T.PICK_BY_AGREEMENT, "chks:pick:agreement"),
-        m.postback_action(T.PICK_BY_GROUP, "chks:pick:group"),
-        m.message_action(T.CANCEL),
-    ]))
+    ctx.reply(segment_menu(T.ASK_CHECK_SEGMENT, "chks:", ["area", "type", "field", "agreement", "group"]))
 
 
 @router.state(Start.segment)
@@ -232,8 +224,7 @@ async def pick_kind(ctx: Context) -> None:
         ctx.reply(m.text(question))
         ask_check_segment(ctx)
         return
-    ctx.reply(m.text(question, quick=[m.postback_action(label, f"chks:seg:{spec}", display_text=m.label(label))
-                                      for label, spec in options] + [m.message_action(T.CANCEL)]))
+    ctx.reply(segment_choices(question, "chks:", options))
 
 
 @router.postback("chks:seg:")
@@ -388,6 +379,9 @@ async def reply_summary(ctx: Context, check: ContactCheck) -> None:
 
 
 async def _check_from(ctx: Context, prefix: str) -> ContactCheck | None:
+    """The check a staff member's button names; None (and the sender answered) otherwise."""
+    if await _staff(ctx) is None:
+        return None
     parts = _parts(ctx, prefix, 1)
     check = await ctx.session.get(ContactCheck, int(parts[0])) if parts else None
     if check is None:
@@ -410,19 +404,19 @@ async def status(ctx: Context) -> None:
 
 @router.postback("chks:status:")
 async def status_of(ctx: Context) -> None:
-    if await _staff(ctx) is not None and (check := await _check_from(ctx, "chks:status:")) is not None:
+    if (check := await _check_from(ctx, "chks:status:")) is not None:
         await reply_summary(ctx, check)
 
 
 @router.postback("chks:silent:")
 async def silent(ctx: Context) -> None:
-    if await _staff(ctx) is not None and (check := await _check_from(ctx, "chks:silent:")) is not None:
+    if (check := await _check_from(ctx, "chks:silent:")) is not None:
         ctx.reply(m.text(silent_text(await summarize(ctx.session, check))))
 
 
 @router.postback("chks:orgs:")
 async def per_organization(ctx: Context) -> None:
-    if await _staff(ctx) is not None and (check := await _check_from(ctx, "chks:orgs:")) is not None:
+    if (check := await _check_from(ctx, "chks:orgs:")) is not None:
         ctx.reply(m.text(org_table_text(await summarize(ctx.session, check))))
 
 
@@ -457,13 +451,13 @@ async def close(ctx: Context) -> None:
 
 @router.postback("chks:closeask:")
 async def close_which(ctx: Context) -> None:
-    if await _staff(ctx) is not None and (check := await _check_from(ctx, "chks:closeask:")) is not None:
+    if (check := await _check_from(ctx, "chks:closeask:")) is not None:
         await ask_close(ctx, check)
 
 
 @router.postback("chks:close:")
 async def close_confirmed(ctx: Context) -> None:
-    if await _staff(ctx) is None or (check := await _check_from(ctx, "chks:close:")) is None:
+    if (check := await _check_from(ctx, "chks:close:")) is None:
         return
     if not await close_check(ctx.session, check.id, ctx.now()):
         ctx.reply(await ctx.help(T.CHECK_NONE_OPEN))
@@ -483,7 +477,7 @@ async def proxy(ctx: Context) -> None:
 
 @router.postback("chks:proxyfor:")
 async def proxy_for(ctx: Context) -> None:
-    if await _staff(ctx) is not None and (check := await _check_from(ctx, "chks:proxyfor:")) is not None:
+    if (check := await _check_from(ctx, "chks:proxyfor:")) is not None:
         ask_proxy_name(ctx, check.id)
 
 

@@ -20,7 +20,7 @@ from db.notices import (
     recent_notices,
 )
 from db.segments import Segment
-from handlers.shared import require_staff, segment_options
+from handlers.shared import require_staff, segment_choices, segment_menu, segment_options
 
 router = Router("notices")
 router.help_action(T.NOTICE, T.NOTICE, staff_only=True)
@@ -120,15 +120,8 @@ async def receive_notice_text(ctx: Context) -> None:
 
 def ask_segment(ctx: Context) -> None:
     ctx.set_state(Compose.segment)
-    ctx.reply(m.text(T.ASK_NOTICE_SEGMENT, quick=[
-        m.postback_action(T.SEGMENT_ALL, "ntc:seg:all", display_text=T.SEGMENT_ALL),
-        m.postback_action(T.PICK_BY_TYPE, "ntc:pick:type"),
-        m.postback_action(T.PICK_BY_FIELD, "ntc:pick:field"),
-        m.postback_action(T.PICK_BY_AGREEMENT, "ntc:pick:agreement"),
-        m.postback_action(T.PICK_BY_GROUP, "ntc:pick:group"),
-        m.postback_action(T.PICK_ORGS, "ntc:pick:orgs"),
-        m.message_action(T.CANCEL),
-    ]))
+    ctx.reply(segment_menu(T.ASK_NOTICE_SEGMENT, "ntc:", ["type", "field", "agreement", "group"],
+                           m.postback_action(T.PICK_ORGS, "ntc:pick:orgs")))
 
 
 @router.state(Compose.segment)
@@ -159,8 +152,7 @@ async def pick_segment_kind(ctx: Context) -> None:
         ctx.reply(m.text(question))
         ask_segment(ctx)
         return
-    ctx.reply(m.text(question, quick=[m.postback_action(label, f"ntc:seg:{spec}", display_text=m.label(label))
-                                      for label, spec in options[:12]] + [m.message_action(T.CANCEL)]))
+    ctx.reply(segment_choices(question, "ntc:", options))
 
 
 async def ask_orgs(ctx: Context) -> None:

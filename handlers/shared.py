@@ -3,6 +3,7 @@
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import messages as m
 from bot import texts as T
 from bot.dispatcher import Context
 from db.models import Agreement, LineGroup, Member, MemberStatus, OrgType
@@ -47,3 +48,21 @@ async def segment_options(session: AsyncSession, kind: str) -> tuple[str, list[t
         options = [(g.name or T.GROUP_UNNAMED, f"group:{g.group_id}") for g in groups]
         return (T.ASK_SEGMENT_GROUP if options else T.NO_GROUPS), options
     return None
+
+
+PICK_LABELS = {"area": T.PICK_BY_AREA, "type": T.PICK_BY_TYPE, "field": T.PICK_BY_FIELD,
+               "agreement": T.PICK_BY_AGREEMENT, "group": T.PICK_BY_GROUP}
+
+
+def segment_menu(question: str, prefix: str, kinds: list[str], *extra: dict) -> dict:
+    """The first level of a segment menu: everyone, or a kind to pick from (`{prefix}pick:{kind}`)."""
+    return m.text(question, quick=[
+        m.postback_action(T.SEGMENT_ALL, f"{prefix}seg:all", display_text=T.SEGMENT_ALL),
+        *(m.postback_action(PICK_LABELS[kind], f"{prefix}pick:{kind}") for kind in kinds),
+        *extra, m.message_action(T.CANCEL)])
+
+
+def segment_choices(question: str, prefix: str, options: list[tuple[str, str]]) -> dict:
+    """The second level: one button per segment (`{prefix}seg:{spec}`)."""
+    return m.text(question, quick=[m.postback_action(label, f"{prefix}seg:{spec}", display_text=m.label(label))
+                                   for label, spec in options[:MAX_OPTIONS]] + [m.message_action(T.CANCEL)])
