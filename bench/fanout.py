@@ -66,7 +66,7 @@ async def renkei_fanout(database_url: str, line: FakeLine) -> tuple[float, int, 
     sessions = session_factory(engine)
     gateway = LineGateway(settings=settings, sessions=sessions, clock=clock)
     await gateway.start(sweep=False)
-    scheduler = Scheduler(sessions=sessions, gateway=gateway, clock=clock)
+    scheduler = Scheduler(sessions=sessions, gateway=gateway, clock=clock, settings=settings)
     try:
         started = time.perf_counter()
         async with sessions() as session, session.begin():

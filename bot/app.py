@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from bot import api, webhook
+from bot import api, calendar, webhook
 from bot.background import BackgroundProcess
 from bot.clock import Clock, SystemClock
 from bot.runtime import running
@@ -45,5 +45,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app = FastAPI(title="Renkei", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.include_router(webhook.router)
     app.include_router(api.router)
+    app.include_router(calendar.router)
     app.add_middleware(webhook.WebhookEndpoint)
     return app

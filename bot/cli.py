@@ -348,3 +348,7 @@ if __name__ == "__main__":
 from bot.cli_checks import check_app  # noqa: E402  (it uses the helpers above through bot.cli_support)
 
 app.add_typer(check_app, name="check")
+
+from bot.cli_meetings import meeting_app  # noqa: E402
+
+app.add_typer(meeting_app, name="meeting")

@@ -68,7 +68,7 @@ async def running(settings: Settings, clock: Clock, *, handle_events: bool, send
                                gateway=gateway, workers=event_workers(settings, engine),
                                sweep_seconds=sweep_seconds, poll_seconds=poll_seconds, shard=shard)
     ingest = EventIngest(engine, clock, processor.notify if handle_events else lambda keys: None)
-    scheduler = Scheduler(sessions=sessions, gateway=gateway, clock=clock)
+    scheduler = Scheduler(sessions=sessions, gateway=gateway, clock=clock, settings=settings)
     runtime = Runtime(settings=settings, clock=clock, engine=engine, sessions=sessions,
                       signature=SignatureValidator(settings.line_channel_secret), gateway=gateway,
                       dispatcher=dispatcher, processor=processor, ingest=ingest, scheduler=scheduler)

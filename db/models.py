@@ -368,3 +368,69 @@ class ContactCheckAnswer(Base):
     recorded_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MeetingStatus(StrEnum):
+    open = "open"          # collecting answers until the deadline
+    deciding = "deciding"  # the organizer confirms the best slot or picks another
+    decided = "decided"
+    cancelled = "cancelled"
+
+
+class Meeting(Base):
+    """A meeting being scheduled: a poll over candidate slots, then the decided slot."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (Index("ix_meetings_status_deadline", "status", "deadline"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(100))
+    organizer_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    segment: Mapped[str] = mapped_column(String(200))
+    # The LINE group the poll was started in, if any: the decision is posted there too.
+    group_id: Mapped[str | None] = mapped_column(String(64))
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(10), default=MeetingStatus.open)
+    decided_slot_id: Mapped[int | None] = mapped_column(Integer)
+    decide_by: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the best slot stands after this
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # of the decided slot (moved if changed)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # non-responders, before the deadline
+    day_before_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    hour_before_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    calendar_token: Mapped[str] = mapped_column(String(32), unique=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)  # bumped on every change, for calendars
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MeetingSlot(Base):
+    __tablename__ = "meeting_slots"
+    __table_args__ = (Index("ux_meeting_slots_position", "meeting_id", "position", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MeetingInvitee(Base):
+    __tablename__ = "meeting_invitees"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    line_user_id: Mapped[str] = mapped_column(String(64))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class MeetingAnswer(Base):
+    """○ (yes), △ (maybe) or × (no) for one slot; the last answer counts."""
+
+    __tablename__ = "meeting_answers"
+
+    slot_id: Mapped[int] = mapped_column(ForeignKey("meeting_slots.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    choice: Mapped[str] = mapped_column(String(5))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())

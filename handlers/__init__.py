@@ -4,7 +4,7 @@ from bot.dispatcher import Router
 
 
 def all_routers() -> list[Router]:
-    from handlers import common, contact_checks, groups, notices, profile, registration
+    from handlers import common, contact_checks, groups, meetings, notices, profile, registration
 
-    return [common.router, registration.router, profile.router, notices.router, contact_checks.router, groups.router,
+    return [common.router, registration.router, profile.router, notices.router, contact_checks.router, meetings.router, groups.router,
             common.fallback_router]

@@ -8,12 +8,16 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import messages as m
+from bot import texts as T
 from bot.outbox import queue_multicast
+from bot.settings import Settings
+from db import meetings
 from db.contact_checks import claim_reask, due_reask_ids
 from db.models import EventStatus, InboundEvent, Notice, Reminder, ReminderStatus
 from db.notices import claim_ack_reminders, due_notice_ids
 from db.segments import Segment
 from handlers.contact_checks import queue_questions
+from handlers.meetings import announce, close_and_decide, moment_label, send_poll, slot_label
 from handlers.notices import remind_unacknowledged, send_notice
 
 log = logging.getLogger(__name__)
@@ -23,7 +27,7 @@ Sessions = async_sessionmaker[AsyncSession]
 EVENT_RETENTION = timedelta(days=30)
 
 
-async def send_due_notices(sessions: Sessions, now: datetime) -> list[int]:
+async def send_due_notices(sessions: Sessions, now: datetime, settings: Settings) -> list[int]:
     """Send every scheduled notice whose time has come; returns the outbox rows queued."""
     async with sessions() as session:
         due = await due_notice_ids(session, now)
@@ -36,7 +40,7 @@ async def send_due_notices(sessions: Sessions, now: datetime) -> list[int]:
     return queued
 
 
-async def send_ack_reminders(sessions: Sessions, now: datetime) -> list[int]:
+async def send_ack_reminders(sessions: Sessions, now: datetime, settings: Settings) -> list[int]:
     """One reminder to each recipient who has not acknowledged a notice in time."""
     async with sessions() as session, session.begin():
         due = await claim_ack_reminders(session, now)
@@ -47,7 +51,7 @@ async def send_ack_reminders(sessions: Sessions, now: datetime) -> list[int]:
         return [row.id for row in rows]
 
 
-async def send_due_reminders(sessions: Sessions, now: datetime) -> list[int]:
+async def send_due_reminders(sessions: Sessions, now: datetime, settings: Settings) -> list[int]:
     """Send every reminder whose time has come, once, to the members its segment covers then."""
     async with sessions() as session:
         due = list(await session.scalars(
@@ -74,7 +78,7 @@ async def send_due_reminders(sessions: Sessions, now: datetime) -> list[int]:
     return queued
 
 
-async def reask_contact_checks(sessions: Sessions, now: datetime) -> list[int]:
+async def reask_contact_checks(sessions: Sessions, now: datetime, settings: Settings) -> list[int]:
     """Ask again those who have not answered a running contact check, and deputies whose primary stays silent."""
     async with sessions() as session:
         due = await due_reask_ids(session, now)
@@ -93,7 +97,7 @@ async def reask_contact_checks(sessions: Sessions, now: datetime) -> list[int]:
     return queued
 
 
-async def forget_handled_events(sessions: Sessions, now: datetime) -> list[int]:
+async def forget_handled_events(sessions: Sessions, now: datetime, settings: Settings) -> list[int]:
     """Delete handled webhook events after their retention: they carry members' messages.
 
     Failed and pending events are kept; a handled one is long past redelivery by then.
@@ -107,4 +111,47 @@ async def forget_handled_events(sessions: Sessions, now: datetime) -> list[int]:
     return []
 
 
-JOBS = [reask_contact_checks, send_due_notices, send_ack_reminders, send_due_reminders, forget_handled_events]
+async def meeting_work(sessions: Sessions, now: datetime, settings: Settings) -> list[int]:
+    """Polls past their deadline, reminders to answer, decisions left to stand, reminders before meetings."""
+    async with sessions() as session:
+        work = await meetings.due(session, now)
+    queued: list[int] = []
+
+    async def each(ids: list[int], act) -> None:
+        for meeting_id in ids:
+            async with sessions() as session, session.begin():
+                rows = await act(session, meeting_id)
+                await session.flush()
+                queued.extend(row.id for row in rows)
+
+    async def remind(session, meeting_id):
+        meeting = await meetings.claim(session, meeting_id, "reminded_at", now)
+        to = await meetings.invitees(session, meeting_id, unanswered=True) if meeting else []
+        if not to:
+            return []
+        text = T.MEETING_REMINDER.format(title=meeting.title, deadline=moment_label(meeting.deadline, settings.tz))
+        return await send_poll(session, meeting, to, now, settings.tz, m.text(text))
+
+    async def let_stand(session, meeting_id):
+        meeting = await meetings.decide(session, meeting_id, None, now)
+        return await announce(session, meeting, settings, now) if meeting else []
+
+    def before(column: str, template: str):
+        async def act(session, meeting_id):
+            meeting = await meetings.claim(session, meeting_id, column, now)
+            to = await meetings.attendees(session, meeting) if meeting else []
+            if not to:
+                return []
+            text = template.format(title=meeting.title, slot=slot_label(meeting.starts_at, meeting.ends_at, settings.tz))
+            return queue_multicast(session, to=to, messages=[m.text(text)], purpose=f"meeting:{meeting_id}", now=now)
+        return act
+
+    await each(work.close, lambda session, meeting_id: close_and_decide(session, meeting_id, settings, now))
+    await each(work.remind, remind)
+    await each(work.confirm, let_stand)
+    await each(work.hour_before, before("hour_before_sent_at", T.MEETING_HOUR_BEFORE))
+    await each(work.day_before, before("day_before_sent_at", T.MEETING_DAY_BEFORE))
+    return queued
+
+
+JOBS = [reask_contact_checks, meeting_work, send_due_notices, send_ack_reminders, send_due_reminders, forget_handled_events]

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.gateway import LineGateway
+from bot.settings import Settings
 from scheduler.jobs import JOBS
 
 log = logging.getLogger(__name__)
@@ -21,10 +22,12 @@ logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 class Scheduler:
     def __init__(self, *, sessions: async_sessionmaker[AsyncSession], gateway: LineGateway, clock: Clock,
+                 settings: Settings,
                  interval_seconds: float = 15.0) -> None:
         self._sessions = sessions
         self._gateway = gateway
         self._clock = clock
+        self._settings = settings
         self._interval = interval_seconds
         self._aps: AsyncIOScheduler | None = None
 
@@ -45,7 +48,7 @@ class Scheduler:
         counts, queued = {}, []
         for job in JOBS:
             try:
-                ids = await job(self._sessions, now)
+                ids = await job(self._sessions, now, self._settings)
             except Exception:
                 log.exception("scheduled job %s failed", job.__name__)
                 continue

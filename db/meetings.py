@@ -1,0 +1,324 @@
+"""Meeting scheduling: candidate slots, ○/△/× answers, the decision, reminders, the calendar file."""
+
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+
+import jpholiday
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.access import upsert
+from db.models import Meeting, MeetingAnswer, MeetingInvitee, MeetingSlot, MeetingStatus, Member, Organization
+from db.segments import Segment
+
+CHOICES = ("yes", "maybe", "no")  # ○ △ ×
+MAX_SLOTS = 10
+MAX_TITLE = 60
+DEFAULT_LENGTH = timedelta(hours=1)
+DECIDE_WITHIN = timedelta(hours=24)  # the organizer's time to confirm; then the best slot stands
+REMIND_BEFORE_DEADLINE = timedelta(days=1)
+DAY_BEFORE = timedelta(days=1)
+HOUR_BEFORE = timedelta(hours=1)
+EARLIEST, LATEST = time(8, 0), time(21, 0)  # slots outside these hours are flagged
+
+
+class MeetingError(ValueError):
+    """Input a meeting cannot take; the message says why (for the command line)."""
+
+
+_SLOT = re.compile(r"^(?:(\d{4})[-/])?(\d{1,2})[-/](\d{1,2})(?:\([^)]*\))?\s*(\d{1,2}):(\d{2})"
+                   r"(?:\s*[-~〜]\s*(\d{1,2}):(\d{2}))?$")
+
+
+def parse_slot(text: str, now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
+    """A slot typed as people type it: "12/3 14:00-15:30", "12/3(水) 14:00〜15:30", "2026-12-03 14:00".
+
+    Full-width digits and signs are accepted; without a year the next such date is meant;
+    without an end the slot lasts an hour. Raises MeetingError for anything else.
+    """
+    cleaned = unicodedata.normalize("NFKC", text).strip().replace("～", "~")
+    match = _SLOT.match(cleaned)
+    if match is None:
+        raise MeetingError(f"cannot read {text!r} as a slot like 12/3 14:00-15:30")
+    year, month, day, hour, minute, end_hour, end_minute = match.groups()
+    local_now = now.astimezone(tz)
+    try:
+        if year:
+            day_ = date(int(year), int(month), int(day))
+        else:
+            day_ = date(local_now.year, int(month), int(day))
+            if day_ < local_now.date():
+                day_ = day_.replace(year=day_.year + 1)
+        start = datetime.combine(day_, time(int(hour), int(minute)), tzinfo=tz)
+        end = (datetime.combine(day_, time(int(end_hour), int(end_minute)), tzinfo=tz) if end_hour
+               else start + DEFAULT_LENGTH)
+    except ValueError as exc:
+        raise MeetingError(f"{text!r} is not a real date and time") from exc
+    if end <= start:
+        raise MeetingError(f"{text!r} ends before it starts")
+    return start, end
+
+
+def slot_flags(start: datetime, end: datetime, tz: tzinfo) -> list[str]:
+    """What an organizer should know about a slot: "holiday:<name>", "weekend", "hours"."""
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    flags = []
+    name = jpholiday.is_holiday_name(local_start.date())
+    if name:
+        flags.append(f"holiday:{name}")
+    if local_start.weekday() >= 5:
+        flags.append("weekend")
+    if local_start.time() < EARLIEST or local_end.time() > LATEST or local_end.date() != local_start.date():
+        flags.append("hours")
+    return flags
+
+
+async def create_meeting(session: AsyncSession, *, title: str, slots: list[tuple[datetime, datetime]],
+                         segment: Segment, deadline: datetime, now: datetime, organizer_id: int | None = None,
+                         group_id: str | None = None) -> tuple[Meeting, list[str]]:
+    """Create the poll and its invitees; returns it with the LINE ids to send it to."""
+    title = title.strip()
+    if not title or len(title) > MAX_TITLE:
+        raise MeetingError(f"the title must be 1 to {MAX_TITLE} characters")
+    if not 1 <= len(slots) <= MAX_SLOTS:
+        raise MeetingError(f"a poll has 1 to {MAX_SLOTS} slots")
+    slots = sorted(set(slots))
+    if slots[0][0] <= now:
+        raise MeetingError("a slot is in the past")
+    if deadline <= now:
+        raise MeetingError("the deadline is in the past")
+    if deadline > slots[0][0]:
+        raise MeetingError("the deadline must come before the first slot")
+    people = await segment.members(session)
+    if not people:
+        raise MeetingError("the segment has no active members")
+    meeting = Meeting(title=title, organizer_member_id=organizer_id, segment=segment.spec, group_id=group_id,
+                      deadline=deadline, status=MeetingStatus.open, calendar_token=secrets.token_urlsafe(16),
+                      sequence=0, created_at=now)
+    session.add(meeting)
+    await session.flush()
+    session.add_all([MeetingSlot(meeting_id=meeting.id, position=i, starts_at=start, ends_at=end)
+                     for i, (start, end) in enumerate(slots, 1)])
+    session.add_all([MeetingInvitee(meeting_id=meeting.id, member_id=p.member_id, line_user_id=p.line_user_id)
+                     for p in people])
+    await session.flush()
+    return meeting, [p.line_user_id for p in people]
+
+
+async def slots_of(session: AsyncSession, meeting_id: int) -> list[MeetingSlot]:
+    return list(await session.scalars(select(MeetingSlot).where(MeetingSlot.meeting_id == meeting_id)
+                                      .order_by(MeetingSlot.position)))
+
+
+@dataclass(frozen=True)
+class Choice:
+    meeting: Meeting
+    slot: MeetingSlot
+    everyone_answered: bool
+
+
+async def record_choice(session: AsyncSession, *, meeting_id: int, member_id: int, position: int, choice: str,
+                        now: datetime) -> Choice | str:
+    """Store one ○/△/×; the last one counts. Returns why not ("closed", "not-invited", "no-slot")."""
+    meeting = await session.get(Meeting, meeting_id)
+    invitee = await session.get(MeetingInvitee, (meeting_id, member_id))
+    if meeting is None or invitee is None or choice not in CHOICES:
+        return "not-invited"
+    if meeting.status != MeetingStatus.open or now >= meeting.deadline:
+        return "closed"
+    slot = await session.scalar(select(MeetingSlot).where(MeetingSlot.meeting_id == meeting_id,
+                                                          MeetingSlot.position == position))
+    if slot is None:
+        return "no-slot"
+    await upsert(session, MeetingAnswer, {"slot_id": slot.id, "member_id": member_id, "meeting_id": meeting_id,
+                                          "choice": choice, "answered_at": now}, keys=["slot_id", "member_id"])
+    if invitee.answered_at is None:
+        answered = await session.scalar(select(func.count()).select_from(MeetingAnswer).where(
+            MeetingAnswer.meeting_id == meeting_id, MeetingAnswer.member_id == member_id))
+        slots = await session.scalar(select(func.count()).select_from(MeetingSlot)
+                                     .where(MeetingSlot.meeting_id == meeting_id))
+        if answered >= slots:
+            invitee.answered_at = now
+            await session.flush()
+    waiting = await session.scalar(select(func.count()).select_from(MeetingInvitee).where(
+        MeetingInvitee.meeting_id == meeting_id, MeetingInvitee.answered_at.is_(None)))
+    return Choice(meeting, slot, everyone_answered=waiting == 0)
+
+
+@dataclass
+class SlotTally:
+    slot: MeetingSlot
+    yes: list[str] = field(default_factory=list)    # names
+    maybe: list[str] = field(default_factory=list)
+    no: list[str] = field(default_factory=list)
+
+    @property
+    def rank(self) -> tuple:
+        """Most ○, then most △, then earliest."""
+        return (-len(self.yes), -len(self.maybe), self.slot.starts_at, self.slot.position)
+
+
+@dataclass
+class Tally:
+    meeting: Meeting
+    slots: list[SlotTally]
+    invited: int
+    answered: int
+    mine: dict[int, str] = field(default_factory=dict)  # position -> choice, for one member
+
+    def best(self) -> SlotTally:
+        return min(self.slots, key=lambda s: s.rank)
+
+    def for_slot(self, slot_id: int) -> SlotTally:
+        return next(s for s in self.slots if s.slot.id == slot_id)
+
+
+async def tally(session: AsyncSession, meeting: Meeting, member_id: int | None = None) -> Tally:
+    slots = {s.id: SlotTally(s) for s in await slots_of(session, meeting.id)}
+    rows = await session.execute(
+        select(MeetingAnswer.slot_id, MeetingAnswer.member_id, MeetingAnswer.choice, Member.name, Organization.name)
+        .join(Member, Member.id == MeetingAnswer.member_id)
+        .join(Organization, Organization.id == Member.organization_id)
+        .where(MeetingAnswer.meeting_id == meeting.id).order_by(Organization.name, Member.name))
+    mine = {}
+    for slot_id, who, choice, name, org in rows:
+        getattr(slots[slot_id], choice).append(f"{name}（{org}）")
+        if who == member_id:
+            mine[slots[slot_id].slot.position] = choice
+    invited = await session.scalar(select(func.count()).select_from(MeetingInvitee)
+                                   .where(MeetingInvitee.meeting_id == meeting.id))
+    answered = await session.scalar(select(func.count()).select_from(MeetingInvitee).where(
+        MeetingInvitee.meeting_id == meeting.id, MeetingInvitee.answered_at.is_not(None)))
+    return Tally(meeting, list(slots.values()), invited, answered, mine)
+
+
+# Deciding
+
+async def close_poll(session: AsyncSession, meeting_id: int, now: datetime) -> Tally | None:
+    """Close answering and propose the best slot to the organizer (None if already closed elsewhere).
+
+    Without an organizer the best slot is decided at once.
+    """
+    meeting = await session.get(Meeting, meeting_id)
+    if meeting is None:
+        return None
+    result = await tally(session, meeting)
+    best = result.best()
+    organizer = meeting.organizer_member_id is not None
+    claimed = await session.execute(update(Meeting).where(
+        Meeting.id == meeting_id, Meeting.status == MeetingStatus.open).values(
+        status=MeetingStatus.deciding if organizer else MeetingStatus.decided, decided_slot_id=best.slot.id,
+        decide_by=now + DECIDE_WITHIN if organizer else None, decided_at=None if organizer else now,
+        starts_at=None if organizer else best.slot.starts_at, ends_at=None if organizer else best.slot.ends_at))
+    if claimed.rowcount != 1:
+        return None
+    await session.refresh(meeting)
+    return result
+
+
+async def decide(session: AsyncSession, meeting_id: int, slot_id: int | None, now: datetime) -> Meeting | None:
+    """Fix the slot (None: the one proposed); None when the meeting is not waiting for a decision."""
+    meeting = await session.get(Meeting, meeting_id)
+    if meeting is None or meeting.status != MeetingStatus.deciding:
+        return None
+    slot = await session.get(MeetingSlot, slot_id or meeting.decided_slot_id)
+    if slot is None or slot.meeting_id != meeting_id:
+        return None
+    claimed = await session.execute(update(Meeting).where(
+        Meeting.id == meeting_id, Meeting.status == MeetingStatus.deciding).values(
+        status=MeetingStatus.decided, decided_slot_id=slot.id, decided_at=now, starts_at=slot.starts_at,
+        ends_at=slot.ends_at))
+    if claimed.rowcount != 1:
+        return None
+    await session.refresh(meeting)
+    return meeting
+
+
+async def attendees(session: AsyncSession, meeting: Meeting) -> list[str]:
+    """Everyone invited except those who said × to the decided slot."""
+    declined = select(MeetingAnswer.member_id).where(MeetingAnswer.slot_id == meeting.decided_slot_id,
+                                                     MeetingAnswer.choice == "no")
+    return list(await session.scalars(select(MeetingInvitee.line_user_id).where(
+        MeetingInvitee.meeting_id == meeting.id, MeetingInvitee.member_id.not_in(declined))))
+
+
+async def invitees(session: AsyncSession, meeting_id: int, *, unanswered: bool = False) -> list[str]:
+    query = select(MeetingInvitee.line_user_id).where(MeetingInvitee.meeting_id == meeting_id)
+    if unanswered:
+        query = query.where(MeetingInvitee.answered_at.is_(None))
+    return list(await session.scalars(query))
+
+
+async def cancel(session: AsyncSession, meeting_id: int, now: datetime) -> bool:
+    done = await session.execute(update(Meeting).where(
+        Meeting.id == meeting_id, Meeting.status.in_([MeetingStatus.open, MeetingStatus.deciding,
+                                                      MeetingStatus.decided])).values(
+        status=MeetingStatus.cancelled, sequence=Meeting.sequence + 1))
+    return done.rowcount == 1
+
+
+async def move(session: AsyncSession, meeting_id: int, start: datetime, now: datetime) -> Meeting | None:
+    """Move a decided meeting, keeping its length; its reminders go again for the new time."""
+    meeting = await session.get(Meeting, meeting_id)
+    if meeting is None or meeting.status != MeetingStatus.decided:
+        return None
+    if start <= now:
+        raise MeetingError("the new time is in the past")
+    length = meeting.ends_at - meeting.starts_at
+    meeting.starts_at, meeting.ends_at, meeting.sequence = start, start + length, meeting.sequence + 1
+    meeting.day_before_sent_at = meeting.hour_before_sent_at = None
+    await session.flush()
+    return meeting
+
+
+# What the scheduler claims
+
+@dataclass
+class Due:
+    close: list[int] = field(default_factory=list)    # polls past their deadline
+    remind: list[int] = field(default_factory=list)   # a day before the deadline: the non-responders
+    confirm: list[int] = field(default_factory=list)  # the organizer did not decide in time
+    day_before: list[int] = field(default_factory=list)
+    hour_before: list[int] = field(default_factory=list)
+
+
+async def due(session: AsyncSession, now: datetime) -> Due:
+    out = Due()
+    rows = await session.scalars(select(Meeting).where(Meeting.status.in_(
+        [MeetingStatus.open, MeetingStatus.deciding, MeetingStatus.decided])).where(
+        (Meeting.status != MeetingStatus.decided) | (Meeting.hour_before_sent_at.is_(None))))
+    for meeting in rows:
+        if meeting.status == MeetingStatus.open:
+            if meeting.deadline <= now:
+                out.close.append(meeting.id)
+            elif meeting.reminded_at is None and meeting.deadline - REMIND_BEFORE_DEADLINE <= now:
+                out.remind.append(meeting.id)
+        elif meeting.status == MeetingStatus.deciding:
+            if meeting.decide_by <= now:
+                out.confirm.append(meeting.id)
+        elif meeting.starts_at > now:
+            if meeting.starts_at - HOUR_BEFORE <= now:
+                out.hour_before.append(meeting.id)
+            elif meeting.day_before_sent_at is None and meeting.starts_at - DAY_BEFORE <= now:
+                out.day_before.append(meeting.id)
+    return out
+
+
+async def claim(session: AsyncSession, meeting_id: int, column: str, now: datetime) -> Meeting | None:
+    """Set one of the meeting's *_at columns if still unset: the claim that makes a reminder go once.
+
+    The hour-before claim also takes the day-before one, which is pointless by then.
+    """
+    values = {column: now}
+    if column == "hour_before_sent_at":
+        values["day_before_sent_at"] = func.coalesce(Meeting.day_before_sent_at, now)
+    done = await session.execute(update(Meeting).where(Meeting.id == meeting_id, getattr(Meeting, column).is_(None))
+                                 .values(values))
+    if done.rowcount != 1:
+        return None
+    meeting = await session.get(Meeting, meeting_id)
+    await session.refresh(meeting)
+    return meeting
