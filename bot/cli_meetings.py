@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.cli_support import fail, load_settings, run
 from db.meetings import MAX_SLOTS, MeetingError, cancel, create_meeting, parse_slot, slot_flags, tally
-from db.models import Meeting
+from db.models import Meeting, Member
 from db.segments import SEGMENT_HELP, Segment, SegmentError
 from handlers.meetings import cancelled_text, send_poll, slot_label, tally_text, tell_invitees
 
@@ -40,6 +40,8 @@ def meeting_create(
 
     async def work(session):
         await segment.check(session)
+        if organizer is not None and await session.get(Member, organizer) is None:
+            fail(f"no member with id {organizer}")
         meeting, invited = await create_meeting(session, title=title, slots=candidates, segment=segment,
                                                 deadline=closes, now=now, organizer_id=organizer)
         await send_poll(session, meeting, invited, now, settings.tz)

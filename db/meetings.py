@@ -49,9 +49,7 @@ def parse_slot(text: str, now: datetime, tz: tzinfo) -> tuple[datetime, datetime
         if year:
             day_ = date(int(year), int(month), int(day))
         else:
-            day_ = date(local_now.year, int(month), int(day))
-            if day_ < local_now.date():
-                day_ = day_.replace(year=day_.year + 1)
+            day_ = _next_date(local_now.date(), int(month), int(day))
         start = datetime.combine(day_, time(int(hour), int(minute)), tzinfo=tz)
         end = (datetime.combine(day_, time(int(end_hour), int(end_minute)), tzinfo=tz) if end_hour
                else start + DEFAULT_LENGTH)
@@ -60,6 +58,18 @@ def parse_slot(text: str, now: datetime, tz: tzinfo) -> tuple[datetime, datetime
     if end <= start:
         raise MeetingError(f"{text!r} ends before it starts")
     return start, end
+
+
+def _next_date(today: date, month: int, day: int) -> date:
+    """The next month/day from today on (2/29 waits for a leap year)."""
+    for year in range(today.year, today.year + 5):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= today:
+            return candidate
+    raise ValueError(f"no date {month}/{day}")
 
 
 def slot_flags(start: datetime, end: datetime, tz: tzinfo) -> list[str]:
@@ -108,6 +118,10 @@ async def create_meeting(session: AsyncSession, *, title: str, slots: list[tuple
     return meeting, [p.line_user_id for p in people]
 
 
+async def _locked(session: AsyncSession, meeting_id: int) -> Meeting | None:
+    return await session.scalar(select(Meeting).where(Meeting.id == meeting_id).with_for_update())
+
+
 async def slots_of(session: AsyncSession, meeting_id: int) -> list[MeetingSlot]:
     return list(await session.scalars(select(MeetingSlot).where(MeetingSlot.meeting_id == meeting_id)
                                       .order_by(MeetingSlot.position)))
@@ -123,7 +137,8 @@ class Choice:
 async def record_choice(session: AsyncSession, *, meeting_id: int, member_id: int, position: int, choice: str,
                         now: datetime) -> Choice | str:
     """Store one ○/△/×; the last one counts. Returns why not ("closed", "not-invited", "no-slot")."""
-    meeting = await session.get(Meeting, meeting_id)
+    # The meeting row is locked so that an answer and the closing of the poll do not cross.
+    meeting = await _locked(session, meeting_id)
     invitee = await session.get(MeetingInvitee, (meeting_id, member_id))
     if meeting is None or invitee is None or choice not in CHOICES:
         return "not-invited"
@@ -169,8 +184,11 @@ class Tally:
     answered: int
     mine: dict[int, str] = field(default_factory=dict)  # position -> choice, for one member
 
-    def best(self) -> SlotTally:
-        return min(self.slots, key=lambda s: s.rank)
+    def best(self, after: datetime | None = None) -> SlotTally | None:
+        """The slot most can attend (among those after `after`); None when nobody can attend any."""
+        slots = [s for s in self.slots if after is None or s.slot.starts_at > after]
+        best = min(slots, key=lambda s: s.rank, default=None)
+        return best if best is not None and (best.yes or best.maybe) else None
 
     def for_slot(self, slot_id: int) -> SlotTally:
         return next(s for s in self.slots if s.slot.id == slot_id)
@@ -197,43 +215,48 @@ async def tally(session: AsyncSession, meeting: Meeting, member_id: int | None =
 
 # Deciding
 
-async def close_poll(session: AsyncSession, meeting_id: int, now: datetime) -> Tally | None:
-    """Close answering and propose the best slot to the organizer (None if already closed elsewhere).
+async def close_poll(session: AsyncSession, meeting_id: int, now: datetime, *,
+                     organizer_from: datetime | None = None) -> Tally | None:
+    """Close answering (None if it already was) and take the best slot still ahead.
 
-    Without an organizer the best slot is decided at once.
+    With an organizer the slot is proposed: it stands after DECIDE_WITHIN, counted from
+    `organizer_from` (the end of quiet hours, when the proposal arrives), but at the latest an
+    hour before it starts. Without an organizer it is decided at once. When nobody can attend
+    any slot ahead, the meeting is cancelled.
     """
-    meeting = await session.get(Meeting, meeting_id)
-    if meeting is None:
+    meeting = await _locked(session, meeting_id)
+    if meeting is None or meeting.status != MeetingStatus.open:
         return None
     result = await tally(session, meeting)
-    best = result.best()
-    organizer = meeting.organizer_member_id is not None
-    claimed = await session.execute(update(Meeting).where(
-        Meeting.id == meeting_id, Meeting.status == MeetingStatus.open).values(
-        status=MeetingStatus.deciding if organizer else MeetingStatus.decided, decided_slot_id=best.slot.id,
-        decide_by=now + DECIDE_WITHIN if organizer else None, decided_at=None if organizer else now,
-        starts_at=None if organizer else best.slot.starts_at, ends_at=None if organizer else best.slot.ends_at))
-    if claimed.rowcount != 1:
-        return None
-    await session.refresh(meeting)
+    best = result.best(after=now)
+    if best is None:
+        meeting.status = MeetingStatus.cancelled
+    elif meeting.organizer_member_id is not None:
+        stands_at = min((organizer_from or now) + DECIDE_WITHIN, best.slot.starts_at - HOUR_BEFORE)
+        meeting.status, meeting.decided_slot_id, meeting.decide_by = MeetingStatus.deciding, best.slot.id, max(
+            stands_at, now)
+    else:
+        _fix(meeting, best.slot, now)
+    await session.flush()
     return result
 
 
+def _fix(meeting: Meeting, slot: MeetingSlot, now: datetime) -> None:
+    meeting.status, meeting.decided_slot_id, meeting.decided_at = MeetingStatus.decided, slot.id, now
+    meeting.starts_at, meeting.ends_at = slot.starts_at, slot.ends_at
+
+
 async def decide(session: AsyncSession, meeting_id: int, slot_id: int | None, now: datetime) -> Meeting | None:
-    """Fix the slot (None: the one proposed); None when the meeting is not waiting for a decision."""
-    meeting = await session.get(Meeting, meeting_id)
+    """Fix the slot (None: the one proposed); None when the meeting is not waiting for a decision
+    or the slot has already begun."""
+    meeting = await _locked(session, meeting_id)
     if meeting is None or meeting.status != MeetingStatus.deciding:
         return None
     slot = await session.get(MeetingSlot, slot_id or meeting.decided_slot_id)
-    if slot is None or slot.meeting_id != meeting_id:
+    if slot is None or slot.meeting_id != meeting_id or slot.starts_at <= now:
         return None
-    claimed = await session.execute(update(Meeting).where(
-        Meeting.id == meeting_id, Meeting.status == MeetingStatus.deciding).values(
-        status=MeetingStatus.decided, decided_slot_id=slot.id, decided_at=now, starts_at=slot.starts_at,
-        ends_at=slot.ends_at))
-    if claimed.rowcount != 1:
-        return None
-    await session.refresh(meeting)
+    _fix(meeting, slot, now)
+    await session.flush()
     return meeting
 
 
@@ -285,38 +308,54 @@ class Due:
     hour_before: list[int] = field(default_factory=list)
 
 
-async def due(session: AsyncSession, now: datetime) -> Due:
+DAY_BEFORE_FROM = time(9, 0)  # the day-before reminder goes from this local time on the previous day
+
+
+def day_before_due(starts_at: datetime, now: datetime, tz: tzinfo) -> bool:
+    """From 09:00 on the previous calendar day (and, if that passed unsent, on the day: to be skipped)."""
+    start_day, local = starts_at.astimezone(tz).date(), now.astimezone(tz)
+    return local.date() >= start_day or (local.date() == start_day - timedelta(days=1) and local.time() >= DAY_BEFORE_FROM)
+
+
+async def due(session: AsyncSession, now: datetime, tz: tzinfo) -> Due:
     out = Due()
-    rows = await session.scalars(select(Meeting).where(Meeting.status.in_(
-        [MeetingStatus.open, MeetingStatus.deciding, MeetingStatus.decided])).where(
-        (Meeting.status != MeetingStatus.decided) | (Meeting.hour_before_sent_at.is_(None))))
+    rows = await session.scalars(select(Meeting).where(
+        Meeting.status.in_([MeetingStatus.open, MeetingStatus.deciding])
+        | ((Meeting.status == MeetingStatus.decided) & (Meeting.starts_at > now)
+           & Meeting.hour_before_sent_at.is_(None))))
     for meeting in rows:
         if meeting.status == MeetingStatus.open:
             if meeting.deadline <= now:
                 out.close.append(meeting.id)
-            elif meeting.reminded_at is None and meeting.deadline - REMIND_BEFORE_DEADLINE <= now:
-                out.remind.append(meeting.id)
+            elif (meeting.reminded_at is None and meeting.deadline - REMIND_BEFORE_DEADLINE <= now
+                  and meeting.created_at <= meeting.deadline - REMIND_BEFORE_DEADLINE):
+                out.remind.append(meeting.id)  # (a poll open for less than a day gets no reminder)
         elif meeting.status == MeetingStatus.deciding:
             if meeting.decide_by <= now:
                 out.confirm.append(meeting.id)
-        elif meeting.starts_at > now:
-            if meeting.starts_at - HOUR_BEFORE <= now:
-                out.hour_before.append(meeting.id)
-            elif meeting.day_before_sent_at is None and meeting.starts_at - DAY_BEFORE <= now:
-                out.day_before.append(meeting.id)
+        elif meeting.starts_at - HOUR_BEFORE <= now:
+            out.hour_before.append(meeting.id)
+        elif meeting.day_before_sent_at is None and day_before_due(meeting.starts_at, now, tz):
+            out.day_before.append(meeting.id)
     return out
 
 
 async def claim(session: AsyncSession, meeting_id: int, column: str, now: datetime) -> Meeting | None:
-    """Set one of the meeting's *_at columns if still unset: the claim that makes a reminder go once.
+    """Set one of the meeting's *_at columns if still unset, and the meeting still in that stage:
+    the claim that makes a reminder go once, and not for a meeting moved or closed meanwhile.
 
     The hour-before claim also takes the day-before one, which is pointless by then.
     """
     values = {column: now}
+    if column == "reminded_at":
+        where = [Meeting.status == MeetingStatus.open, Meeting.deadline > now]
+    else:
+        where = [Meeting.status == MeetingStatus.decided, Meeting.starts_at > now]
     if column == "hour_before_sent_at":
         values["day_before_sent_at"] = func.coalesce(Meeting.day_before_sent_at, now)
-    done = await session.execute(update(Meeting).where(Meeting.id == meeting_id, getattr(Meeting, column).is_(None))
-                                 .values(values))
+        where.append(Meeting.starts_at <= now + HOUR_BEFORE)
+    done = await session.execute(update(Meeting).where(Meeting.id == meeting_id, getattr(Meeting, column).is_(None),
+                                                       *where).values(values))
     if done.rowcount != 1:
         return None
     meeting = await session.get(Meeting, meeting_id)

@@ -9,11 +9,10 @@ from bot import messages as m
 from bot import texts as T
 from bot.calendar import calendar_url
 from bot.dispatcher import Context, Router, State, StatesGroup
-from bot.outbox import queue_multicast, queue_push
+from bot.outbox import queue_multicast, queue_push, quiet_hours_end
 from bot.settings import Settings
 from db.meetings import (
     CHOICES,
-    DECIDE_WITHIN,
     MAX_SLOTS,
     MAX_TITLE,
     Choice,
@@ -31,7 +30,7 @@ from db.meetings import (
     slots_of,
     tally,
 )
-from db.models import Meeting, MeetingInvitee, MeetingSlot, MeetingStatus, Member, OutboxMessage
+from db.models import Meeting, MeetingInvitee, MeetingSlot, MeetingStatus, Member, MemberStatus, OutboxMessage
 from db.segments import Segment
 from handlers.shared import segment_choices, segment_menu, segment_options
 
@@ -150,33 +149,40 @@ async def announce(session: AsyncSession, meeting: Meeting, settings: Settings, 
     return rows
 
 
-async def propose(session: AsyncSession, meeting: Meeting, result: Tally, settings: Settings,
-                  now: datetime) -> list[OutboxMessage]:
-    """Ask the organizer to confirm the best slot or pick another."""
-    organizer = await session.get(Member, meeting.organizer_member_id)
+async def proposal(session: AsyncSession, meeting: Meeting, settings: Settings, now: datetime) -> dict:
+    """The best slot for the organizer to confirm with one tap, or another (still ahead) to pick."""
+    tz = settings.tz
+    result = await tally(session, meeting)
     best = result.for_slot(meeting.decided_slot_id)
     text = T.MEETING_PROPOSAL.format(
-        title=meeting.title, slot=slot_label(best.slot.starts_at, best.slot.ends_at, settings.tz), yes=len(best.yes),
-        maybe=len(best.maybe), lines=tally_text(result, settings.tz).split("\n", 1)[1].rsplit("\n", 1)[0],
-        hours=int(DECIDE_WITHIN.total_seconds() // 3600))
-    others = [m.postback_action(moment_label(s.slot.starts_at, settings.tz), f"mtg:d:{meeting.id}:{s.slot.position}")
-              for s in result.slots if s.slot.id != best.slot.id]
+        title=meeting.title, slot=slot_label(best.slot.starts_at, best.slot.ends_at, tz), yes=len(best.yes),
+        maybe=len(best.maybe), lines=tally_text(result, tz).split("\n", 1)[1].rsplit("\n", 1)[0],
+        hours=max(1, round((meeting.decide_by - now).total_seconds() / 3600)))
+    others = [m.postback_action(slot_label(s.slot.starts_at, s.slot.ends_at, tz), f"mtg:d:{meeting.id}:{s.slot.position}")
+              for s in result.slots if s.slot.id != best.slot.id and s.slot.starts_at > now]
     quick = [m.postback_action(T.MEETING_CONFIRM_BEST, f"mtg:d:{meeting.id}:0", display_text=T.MEETING_CONFIRM_BEST),
-             *others[:12]]
-    return queue_push(session, to=organizer.line_user_id, messages=[m.text(text, quick=quick)],
-                      purpose=f"meeting:{meeting.id}", now=now)
+             *others[:11], m.message_action(T.MEETING_MANAGE)]
+    return m.text(text, quick=quick)
 
 
 async def close_and_decide(session: AsyncSession, meeting_id: int, settings: Settings,
                            now: datetime) -> list[OutboxMessage]:
     """Close answering: propose to the organizer, or (without one) decide and announce at once."""
-    result = await close_poll(session, meeting_id, now)
+    result = await close_poll(session, meeting_id, now, organizer_from=quiet_hours_end(now, settings) or now)
     if result is None:
         return []
     meeting = result.meeting
     organizer = meeting.organizer_member_id and await session.get(Member, meeting.organizer_member_id)
-    if meeting.status == MeetingStatus.deciding and organizer and organizer.status == "active":
-        return await propose(session, meeting, result, settings, now)
+    here = organizer is not None and organizer and organizer.status == MemberStatus.active
+    purpose = f"meeting:{meeting.id}"
+    if meeting.status == MeetingStatus.cancelled:  # nobody can attend any slot still ahead
+        text = T.MEETING_NO_SLOT_WORKS.format(title=meeting.title)
+        if here:
+            return queue_push(session, to=organizer.line_user_id, messages=[m.text(text)], purpose=purpose, now=now)
+        return (await tell_invitees(session, meeting, text, now))[0]
+    if meeting.status == MeetingStatus.deciding and here:
+        return queue_push(session, to=organizer.line_user_id, messages=[await proposal(session, meeting, settings, now)],
+                          purpose=purpose, now=now)
     if meeting.status == MeetingStatus.deciding:  # the organizer has left: the best slot stands
         meeting = await decide(session, meeting_id, None, now)
     return await announce(session, meeting, settings, now)
@@ -196,7 +202,7 @@ async def answer(ctx: Context) -> None:
     """○ / △ / × for one slot: the last answer counts until the deadline."""
     parts = (ctx.event.postback_data or "").removeprefix("mtg:a:").split(":")
     member = await ctx.active_member()
-    ok = len(parts) == 3 and parts[0].isdecimal() and parts[1].isdecimal() and parts[2] in CODES
+    ok = len(parts) == 3 and all(p.isascii() and p.isdecimal() and len(p) <= 9 for p in parts[:2]) and parts[2] in CODES
     if member is None or not ok:
         ctx.reply(m.text(T.MEETING_NOT_INVITED))
         return
@@ -210,11 +216,13 @@ async def answer(ctx: Context) -> None:
     said = T.MEETING_ANSWERED.format(slot=slot_label(done.slot.starts_at, done.slot.ends_at, tz),
                                      mark=T.MEETING_MARKS[CODES[parts[2]]], done=len(result.mine),
                                      total=len(result.slots))
+    if done.everyone_answered:  # no need to wait for the deadline
+        ctx.reply(m.text(said + "\n" + T.MEETING_ALL_IN))
+        ctx.queued += await close_and_decide(ctx.session, done.meeting.id, ctx.settings, ctx.now())
+        return
     if len(result.mine) == len(result.slots):
         said += "\n" + T.MEETING_ALL_ANSWERED.format(deadline=moment_label(done.meeting.deadline, tz))
     ctx.reply(m.text(said))
-    if done.everyone_answered:  # no need to wait for the deadline
-        ctx.queued += await close_and_decide(ctx.session, done.meeting.id, ctx.settings, ctx.now())
 
 
 @router.postback("mtg:t:")
@@ -371,7 +379,12 @@ async def slots_done(ctx: Context) -> None:
         ask_slot(ctx, m.text(T.SLOTS_NONE))
         return
     if ctx.data.get("group_id"):
-        ctx.data["segment"] = Segment("group", ctx.data["group_id"]).spec
+        segment = Segment("group", ctx.data["group_id"])
+        if not await segment.members(ctx.session):
+            ctx.clear_state()
+            ctx.reply(m.text(T.MEETING_NO_INVITEES_GROUP))
+            return
+        ctx.data["segment"] = segment.spec
         ask_deadline(ctx)
         return
     ask_invitees(ctx)
@@ -422,6 +435,11 @@ async def pick_segment(ctx: Context) -> None:
 
 
 def ask_deadline(ctx: Context, *before: dict) -> None:
+    ahead = [[a.isoformat(), b.isoformat()] for a, b in _slots(ctx) if a > ctx.now() + timedelta(minutes=5)]
+    if len(ahead) < len(_slots(ctx)):  # time passed while setting up: a slot is no longer ahead
+        ctx.data["slots"] = ahead
+        ask_slot(ctx, *before, m.text(T.SLOT_PAST))
+        return
     ctx.set_state(Create.deadline)
     tz, first = ctx.settings.tz, _slots(ctx)[0][0]
     local_now = ctx.now().astimezone(tz)
@@ -495,6 +513,11 @@ async def confirm(ctx: Context) -> None:
             deadline=datetime.fromisoformat(data["deadline"]), now=now, organizer_id=member.id,
             group_id=data.get("group_id"))
     except MeetingError:
+        segment = Segment.parse(data["segment"])
+        if not await segment.members(ctx.session):  # everyone invited has left meanwhile
+            ctx.clear_state()
+            ctx.reply(await ctx.help(T.MEETING_NO_INVITEES.format(segment=await segment.describe(ctx.session))))
+            return
         # Time passed while the organizer looked at the preview: a slot or the deadline is now past.
         ctx.set_state(Create.slots, slots=[[a.isoformat(), b.isoformat()] for a, b in _slots(ctx) if a > now])
         ask_slot(ctx, m.text(T.SLOT_PAST))
@@ -548,12 +571,15 @@ async def manage_one(ctx: Context) -> None:
         return
     tz = ctx.settings.tz
     quick = [m.postback_action(T.MEETING_CANCEL, f"mtg:cancel:{meeting.id}", display_text=T.MEETING_CANCEL)]
+    if meeting.status == MeetingStatus.deciding:  # the proposal's buttons again, should they be gone
+        ctx.reply(await proposal(ctx.session, meeting, ctx.settings, ctx.now()))
     if meeting.status == MeetingStatus.decided:
         local_now = ctx.now().astimezone(tz)
+        latest = max(local_now + timedelta(days=365), meeting.starts_at.astimezone(tz))
+        initial = min(max(meeting.starts_at.astimezone(tz), local_now), latest)
         quick.append({"type": "datetimepicker", "label": T.MEETING_MOVE, "data": f"mtg:move:{meeting.id}",
-                      "mode": "datetime", "initial": meeting.starts_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
-                      "min": local_now.strftime("%Y-%m-%dT%H:%M"),
-                      "max": (local_now + timedelta(days=365)).strftime("%Y-%m-%dT%H:%M")})
+                      "mode": "datetime", "initial": initial.strftime("%Y-%m-%dT%H:%M"),
+                      "min": local_now.strftime("%Y-%m-%dT%H:%M"), "max": latest.strftime("%Y-%m-%dT%H:%M")})
     quick.append(m.message_action(T.CANCEL))
     ctx.reply(m.text(T.ASK_MEETING_ACTION.format(title=meeting.title, when=_when(meeting, tz)), quick=quick))
 

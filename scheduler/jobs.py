@@ -114,7 +114,7 @@ async def forget_handled_events(sessions: Sessions, now: datetime, settings: Set
 async def meeting_work(sessions: Sessions, now: datetime, settings: Settings) -> list[int]:
     """Polls past their deadline, reminders to answer, decisions left to stand, reminders before meetings."""
     async with sessions() as session:
-        work = await meetings.due(session, now)
+        work = await meetings.due(session, now, settings.tz)
     queued: list[int] = []
 
     async def each(ids: list[int], act) -> None:
@@ -136,20 +136,25 @@ async def meeting_work(sessions: Sessions, now: datetime, settings: Settings) ->
         meeting = await meetings.decide(session, meeting_id, None, now)
         return await announce(session, meeting, settings, now) if meeting else []
 
-    def before(column: str, template: str):
+    def before(column: str, template: str, urgent: bool = False):
         async def act(session, meeting_id):
             meeting = await meetings.claim(session, meeting_id, column, now)
             to = await meetings.attendees(session, meeting) if meeting else []
             if not to:
                 return []
+            day_before = meeting.starts_at.astimezone(settings.tz).date() - timedelta(days=1)
+            if column == "day_before_sent_at" and now.astimezone(settings.tz).date() != day_before:
+                return []  # decided or moved too late for "tomorrow": the hour-before reminder remains
             text = template.format(title=meeting.title, slot=slot_label(meeting.starts_at, meeting.ends_at, settings.tz))
-            return queue_multicast(session, to=to, messages=[m.text(text)], purpose=f"meeting:{meeting_id}", now=now)
+            return queue_multicast(session, to=to, messages=[m.text(text)], purpose=f"meeting:{meeting_id}", now=now,
+                                   urgent=urgent)
         return act
 
     await each(work.close, lambda session, meeting_id: close_and_decide(session, meeting_id, settings, now))
     await each(work.remind, remind)
     await each(work.confirm, let_stand)
-    await each(work.hour_before, before("hour_before_sent_at", T.MEETING_HOUR_BEFORE))
+    # An hour before is too late to wait out quiet hours: a 23:30 meeting's reminder goes at 22:30.
+    await each(work.hour_before, before("hour_before_sent_at", T.MEETING_HOUR_BEFORE, urgent=True))
     await each(work.day_before, before("day_before_sent_at", T.MEETING_DAY_BEFORE))
     return queued
 

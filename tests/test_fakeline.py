@@ -108,6 +108,22 @@ def test_ids_that_cannot_exist_are_rejected(line, http):
     assert line.schema_errors() == ["to: is not a valid user, group or room id"]
 
 
+@pytest.mark.parametrize("picker, error", [
+    ({"initial": "2026-12-01T10:00", "min": "2026-12-02T00:00", "max": "2026-12-31T00:00"}, "must be between"),
+    ({"min": "2026-12-02T00:00", "max": "2026-12-01T00:00"}, "max must be after min"),
+    ({"initial": "2026/12/01 10:00"}, "is not a datetime value"),
+    ({"initial": "2026-12-01T10:00", "min": "2026-12-01T10:00", "max": "2026-12-01T11:00"}, None),
+])
+def test_date_time_pickers_out_of_order_are_rejected(line, http, picker, error):
+    action = {"type": "datetimepicker", "label": "日時", "data": "x", "mode": "datetime", **picker}
+    message = text(quickReply={"items": [{"type": "action", "action": action}]})
+    response = http.post("/v2/bot/message/push", json={"to": events.new_user_id(), "messages": [message]})
+    if error is None:
+        assert response.status_code == 200 and line.schema_errors() == []
+    else:
+        assert response.status_code == 400 and any(error in e for e in line.schema_errors())
+
+
 def test_retry_key_replay_is_a_conflict(line, http):
     headers = {"X-Line-Retry-Key": str(uuid.uuid4())}
     body = {"to": events.new_user_id(), "messages": [text()]}

@@ -78,7 +78,10 @@ async def create_in_line(bot, organizer, title, slots, *segment_picks, deadline=
     await bot.press(organizer, T.DONE)
     for label in segment_picks:
         await bot.press(organizer, label)
-    await bot.press(organizer, deadline)
+    if deadline[:1].isdigit():  # picked with the date-time picker
+        await bot.send(ev.postback(organizer, "mtgc:dl:pick", params={"datetime": deadline}, timestamp_ms=bot.now_ms()))
+    else:
+        await bot.press(organizer, deadline)
     await bot.press(organizer, T.MEETING_SEND)
 
 
@@ -153,7 +156,7 @@ async def test_a_poll_from_creation_to_reminders_in_a_one_to_one_chat(bot):
     assert proposal.startswith("【日程調整の締め切り】12月 推進会議\n最有力：12/3(木) 14:00-15:30（○2 △0）")
     await mark(bot, people["npo_deputy"], 1, "○")
     assert bot.last_text(people["npo_deputy"]) == T.MEETING_CLOSED
-    await bot.press(organizer, "12/5(土) 10:00")  # the organizer prefers the other slot
+    await bot.press(organizer, "12/5(土) 10:00-11:30")  # the organizer prefers the other slot
     decided = bot.line.sent(MULTICAST)[-1]
     text = decided.json["messages"][0]["text"]
     assert sorted(decided.json["to"]) == sorted(invited)
@@ -293,3 +296,64 @@ def test_the_card_for_ten_slots_is_built_without_the_database():
     card = poll_card(meeting, slots, TOKYO)
     assert slot_label(slots[0].starts_at, slots[0].ends_at, TOKYO) == "12/1(火) 10:00-11:00"
     assert all(len(d) <= 300 for d in card_buttons(card).values())
+
+
+async def test_more_maybes_beat_an_earlier_slot_and_a_poll_nobody_can_attend_is_not_decided(bot):
+    people = await partnership(bot)
+    await create_in_line(bot, people["npo"], "△の多い方", ["12/1 10:00", "12/2 10:00"], T.PICK_BY_TYPE, "企業")
+    await mark(bot, people["company"], 1, "○")
+    await mark(bot, people["company"], 2, "○")
+    # One invitee: ○ ties, so the earlier slot wins; now a second poll where △ decides.
+    assert "最有力：12/1(火) 10:00-11:00" in bot.last_text(people["npo"])
+    await create_in_line(bot, people["staff"], "△で決まる", ["12/1 10:00", "12/2 10:00"], T.PICK_BY_TYPE, "NPO")
+    for who, answers in (("npo", ("○", "○")), ("npo_deputy", ("×", "△"))):
+        for position, label in enumerate(answers, 1):
+            await mark(bot, people[who], position, label)
+    assert "最有力：12/2(水) 10:00-11:00（○1 △1）" in bot.last_text(people["staff"])
+    await create_in_line(bot, people["staff"], "誰も来られない", ["12/1 10:00"], T.PICK_BY_TYPE, "企業")
+    await mark(bot, people["company"], 1, "×")
+    assert bot.last_text(people["staff"]) == T.MEETING_NO_SLOT_WORKS.format(title="誰も来られない")
+    assert (await bot.one(Meeting, Meeting.title == "誰も来られない")).status == "cancelled"
+
+
+async def test_reminders_respect_the_hour_and_the_day(bot):
+    people = await partnership(bot)
+    # A same-day meeting at 23:30: decided at once, so no "tomorrow" reminder, and the one an
+    # hour before goes at 22:30 even though that is within quiet hours.
+    await create_in_line(bot, people["staff"], "夜の打合せ", ["11/24 23:30-23:59"], T.PICK_BY_TYPE, "企業",
+                         deadline="2026-11-24T12:00")
+    bot.clock.set(datetime(2026, 11, 24, 11, 0, tzinfo=TOKYO))
+    await bot.runtime.scheduler.run_due()
+    assert len(bot.line.sent(MULTICAST)) == 1  # the poll alone: open for hours, it gets no reminder
+    await mark(bot, people["company"], 1, "○")
+    await bot.press(people["staff"], T.MEETING_CONFIRM_BEST)
+    sent = len(bot.line.sent(MULTICAST))
+    bot.clock.set(datetime(2026, 11, 24, 22, 29, tzinfo=TOKYO))
+    await bot.runtime.scheduler.run_due()
+    await bot.runtime.gateway.deliver_due()
+    assert len(bot.line.sent(MULTICAST)) == sent  # no 【明日の会議】 for a meeting today
+    bot.clock.set(datetime(2026, 11, 24, 22, 30, tzinfo=TOKYO))
+    await bot.runtime.scheduler.run_due()
+    assert bot.last_text(people["company"]) == "【1時間後の会議】夜の打合せ\n11/24(火) 23:30-23:59"
+
+
+async def test_a_poll_open_for_less_than_a_day_gets_no_reminder_and_a_begun_slot_cannot_be_chosen(bot):
+    people = await partnership(bot)
+    await create_in_line(bot, people["staff"], "急ぎの会議", ["11/26 10:00", "11/25 10:00"], T.PICK_BY_TYPE, "NPO",
+                         deadline="2026-11-25T09:00")
+    bot.clock.advance(timedelta(minutes=1))  # within the day before the deadline from the start
+    await bot.runtime.scheduler.run_due()
+    assert len(cards(bot, people["npo_deputy"])) == 1  # no reminder right after the poll itself
+    await mark(bot, people["npo"], 1, "○")
+    await mark(bot, people["npo"], 2, "○")
+    await mark(bot, people["npo_deputy"], 1, "○")
+    await mark(bot, people["npo_deputy"], 2, "×")  # everyone answered: the proposal comes at once
+    assert "最有力：11/25(水) 10:00-11:00（○2 △0）" in bot.last_text(people["staff"])
+    meeting = await bot.one(Meeting, Meeting.title == "急ぎの会議")
+    # The organizer's 24 hours end an hour before the best slot begins.
+    assert meeting.decide_by == datetime(2026, 11, 25, 9, 0, tzinfo=TOKYO)
+    bot.clock.set(datetime(2026, 11, 25, 10, 30, tzinfo=TOKYO))
+    await bot.tap(people["staff"], "mtg:d:1:1")  # 11/25 10:00 has begun
+    assert bot.last_text(people["staff"]) == T.MEETING_NOT_DECIDING
+    await bot.tap(people["staff"], "mtg:d:1:2")
+    assert bot.last_text(people["staff"]).startswith("「急ぎの会議」を11/26(木) 10:00-11:00で確定")

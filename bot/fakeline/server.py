@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from datetime import datetime
 import random
 import re
 import secrets
@@ -322,6 +323,7 @@ class FakeLine:
         else:
             r.schema_errors += self._shape_errors(r.path, r.json)
         r.schema_errors += self._id_errors(r.path, r.json)
+        r.schema_errors += _picker_errors(r.json)
         if r.schema_errors:
             details = [dict(zip(("property", "message"), e.split(": ", 1))) for e in r.schema_errors]
             return 400, {"message": f"The request body has {len(details)} error(s)", "details": details}, {}
@@ -411,3 +413,33 @@ class FakeLine:
         if key is not None:
             self._retry_keys[key] = (r.request_id, response)
         return status, response, {}
+
+
+_PICKER_FORMATS = {"date": "%Y-%m-%d", "time": "%H:%M", "datetime": "%Y-%m-%dT%H:%M"}
+
+
+def _picker_errors(data, where: str = "") -> list[str]:
+    """LINE rejects a date-time picker whose initial, min and max are malformed or out of order
+    (max after min, initial between them); the schema only says 'string'."""
+    errors = []
+    if isinstance(data, list):
+        for i, item in enumerate(data):
+            errors += _picker_errors(item, f"{where}[{i}]")
+    elif isinstance(data, dict):
+        if data.get("type") == "datetimepicker":
+            fmt = _PICKER_FORMATS.get(data.get("mode"), "")
+            values = {}
+            for key in ("initial", "min", "max"):
+                if key in data:
+                    try:
+                        values[key] = datetime.strptime(data[key].replace("t", "T"), fmt)
+                    except (ValueError, AttributeError):
+                        errors.append(f"{where}.{key}: {data[key]!r} is not a {data.get('mode')} value")
+            if "min" in values and "max" in values and not values["min"] < values["max"]:
+                errors.append(f"{where}: max must be after min")
+            if "initial" in values and not (values.get("min", values["initial"]) <= values["initial"]
+                                            <= values.get("max", values["initial"])):
+                errors.append(f"{where}.initial: must be between min and max")
+        for key, value in data.items():
+            errors += _picker_errors(value, f"{where}.{key}" if where else key)
+    return errors
