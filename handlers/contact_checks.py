@@ -29,7 +29,7 @@ from db.contact_checks import (
 )
 from db.models import ContactCheck, Member, Organization, OutboxMessage
 from db.segments import Segment
-from handlers.shared import require_staff, segment_choices, segment_menu, segment_options
+from handlers.shared import SegmentStep, require_staff
 
 router = Router("contact_checks")
 router.help_action(T.CHECK, T.CHECK, staff_only=True)
@@ -199,51 +199,17 @@ async def begin(ctx: Context) -> None:
     if await _staff(ctx) is None:
         return
     ctx.clear_state()
-    ask_check_segment(ctx)
+    SEGMENT_STEP.ask(ctx)
 
 
-def ask_check_segment(ctx: Context) -> None:
-    ctx.set_state(Start.segment)
-    ctx.reply(segment_menu(T.ASK_CHECK_SEGMENT, "chks:", ["area", "type", "field", "agreement", "group"]))
-
-
-@router.state(Start.segment)
-async def segment_by_text(ctx: Context) -> None:
-    ctx.reply(m.text(T.CHECK_SEGMENT_BUTTON))
-    ask_check_segment(ctx)
-
-
-@router.postback("chks:pick:")
-async def pick_kind(ctx: Context) -> None:
-    menu = await segment_options(ctx.session, ctx.event.postback_data.removeprefix("chks:pick:"))
-    if not ctx.in_state(Start.segment) or menu is None:
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
-    question, options = menu
-    if not options:
-        ctx.reply(m.text(question))
-        ask_check_segment(ctx)
-        return
-    ctx.reply(segment_choices(question, "chks:", options))
-
-
-@router.postback("chks:seg:")
-async def pick_segment(ctx: Context) -> None:
-    if not ctx.in_state(Start.segment):
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
-    try:
-        segment = Segment.parse(ctx.event.postback_data.removeprefix("chks:seg:"))
-        await segment.check(ctx.session)
-    except ValueError:
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
-    if not await segment.members(ctx.session):
-        ctx.reply(m.text(T.CHECK_NO_MEMBERS.format(segment=await segment.describe(ctx.session))))
-        ask_check_segment(ctx)
-        return
+async def segment_chosen(ctx: Context, segment: Segment) -> None:
     ctx.set_state(Start.kind, segment=segment.spec)
     ask_kind(ctx)
+
+
+SEGMENT_STEP = SegmentStep(router, prefix="chks:", state=Start.segment, question=T.ASK_CHECK_SEGMENT,
+                           kinds=["area", "type", "field", "agreement", "group"], empty=T.CHECK_NO_MEMBERS,
+                           chosen=segment_chosen)
 
 
 def ask_kind(ctx: Context) -> None:

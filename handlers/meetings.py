@@ -32,7 +32,7 @@ from db.meetings import (
 )
 from db.models import Meeting, MeetingInvitee, MeetingSlot, MeetingStatus, Member, MemberStatus, OutboxMessage
 from db.segments import Segment
-from handlers.shared import segment_choices, segment_menu, segment_options
+from handlers.shared import SegmentStep
 
 router = Router("meetings")
 router.help_action(T.MEETING, T.MEETING)
@@ -387,51 +387,17 @@ async def slots_done(ctx: Context) -> None:
         ctx.data["segment"] = segment.spec
         ask_deadline(ctx)
         return
-    ask_invitees(ctx)
+    INVITEES_STEP.ask(ctx)
 
 
-def ask_invitees(ctx: Context) -> None:
-    ctx.set_state(Create.segment)
-    ctx.reply(segment_menu(T.ASK_MEETING_SEGMENT, "mtgc:", ["type", "field", "agreement", "group", "area"]))
-
-
-@router.state(Create.segment)
-async def segment_by_text(ctx: Context) -> None:
-    ctx.reply(m.text(T.SEGMENT_PICK_BUTTON))
-    ask_invitees(ctx)
-
-
-@router.postback("mtgc:pick:")
-async def pick_kind(ctx: Context) -> None:
-    menu = await segment_options(ctx.session, ctx.event.postback_data.removeprefix("mtgc:pick:"))
-    if not ctx.in_state(Create.segment) or menu is None:
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
-    question, options = menu
-    if not options:
-        ctx.reply(m.text(question))
-        ask_invitees(ctx)
-        return
-    ctx.reply(segment_choices(question, "mtgc:", options))
-
-
-@router.postback("mtgc:seg:")
-async def pick_segment(ctx: Context) -> None:
-    if not ctx.in_state(Create.segment):
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
-    try:
-        segment = Segment.parse(ctx.event.postback_data.removeprefix("mtgc:seg:"))
-        await segment.check(ctx.session)
-    except ValueError:
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
-    if not await segment.members(ctx.session):
-        ctx.reply(m.text(T.MEETING_NO_INVITEES.format(segment=await segment.describe(ctx.session))))
-        ask_invitees(ctx)
-        return
+async def invitees_chosen(ctx: Context, segment: Segment) -> None:
     ctx.data["segment"] = segment.spec
     ask_deadline(ctx)
+
+
+INVITEES_STEP = SegmentStep(router, prefix="mtgc:", state=Create.segment, question=T.ASK_MEETING_SEGMENT,
+                            kinds=["type", "field", "agreement", "group", "area"], empty=T.MEETING_NO_INVITEES,
+                            chosen=invitees_chosen)
 
 
 def ask_deadline(ctx: Context, *before: dict) -> None:

@@ -5,7 +5,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import messages as m
 from bot import texts as T
-from bot.dispatcher import Context
+from collections.abc import Awaitable, Callable
+
+from bot.dispatcher import Context, Router, State
+from db.segments import Segment
 from db.models import Agreement, LineGroup, Member, MemberStatus, OrgType
 from handlers.registration import prompt_invite
 
@@ -66,3 +69,53 @@ def segment_choices(question: str, prefix: str, options: list[tuple[str, str]]) 
     """The second level: one button per segment (`{prefix}seg:{spec}`)."""
     return m.text(question, quick=[m.postback_action(label, f"{prefix}seg:{spec}", display_text=m.label(label))
                                    for label, spec in options[:MAX_OPTIONS]] + [m.message_action(T.CANCEL)])
+
+
+class SegmentStep:
+    """A dialog step where the user picks a segment from the two-level menu.
+
+    Registers its handlers on the feature's router: typed text (the menu again), the kind
+    (`{prefix}pick:`) and the segment (`{prefix}seg:`). A segment with nobody in it is refused
+    with `empty` (a text with {segment}); a valid one is passed to `chosen`.
+    """
+
+    def __init__(self, router: Router, *, prefix: str, state: State, question: str, kinds: list[str], empty: str,
+                 chosen: Callable[[Context, Segment], Awaitable[None]]) -> None:
+        self.prefix, self.state, self.question, self.kinds = prefix, state, question, kinds
+        self.empty, self.chosen = empty, chosen
+        router.state(state)(self._typed)
+        router.postback(f"{prefix}pick:")(self._kind)
+        router.postback(f"{prefix}seg:")(self._segment)
+
+    def ask(self, ctx: Context, *before: dict) -> None:
+        ctx.set_state(self.state)
+        ctx.reply(*before, segment_menu(self.question, self.prefix, self.kinds))
+
+    async def _typed(self, ctx: Context) -> None:
+        self.ask(ctx, m.text(T.SEGMENT_PICK_BUTTON))
+
+    async def _kind(self, ctx: Context) -> None:
+        menu = await segment_options(ctx.session, ctx.event.postback_data.removeprefix(f"{self.prefix}pick:"))
+        if not ctx.in_state(self.state) or menu is None:
+            ctx.reply(m.text(T.STALE_BUTTON))
+            return
+        question, options = menu
+        if not options:
+            self.ask(ctx, m.text(question))
+            return
+        ctx.reply(segment_choices(question, self.prefix, options))
+
+    async def _segment(self, ctx: Context) -> None:
+        if not ctx.in_state(self.state):
+            ctx.reply(m.text(T.STALE_BUTTON))
+            return
+        try:
+            segment = Segment.parse(ctx.event.postback_data.removeprefix(f"{self.prefix}seg:"))
+            await segment.check(ctx.session)
+        except ValueError:
+            ctx.reply(m.text(T.STALE_BUTTON))
+            return
+        if not await segment.members(ctx.session):
+            self.ask(ctx, m.text(self.empty.format(segment=await segment.describe(ctx.session))))
+            return
+        await self.chosen(ctx, segment)
