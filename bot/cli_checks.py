@@ -28,7 +28,8 @@ from db.contact_checks import (
 from db.engine import create_engine, session_factory
 from db.models import ContactCheck
 from db.segments import SEGMENT_HELP, Segment, SegmentError
-from handlers.contact_checks import org_table_text, queue_questions, silent_text, summary_text
+from handlers.contact_check_views import org_table_text, silent_text, summary_text
+from handlers.contact_checks import queue_questions
 
 check_app = typer.Typer(help="Disaster-time contact checks (安否確認).", no_args_is_help=True)
 

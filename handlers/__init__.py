@@ -4,7 +4,21 @@ from bot.dispatcher import Router
 
 
 def all_routers() -> list[Router]:
-    from handlers import common, contact_checks, groups, meetings, notices, profile, registration
+    from handlers import (
+        common,
+        contact_check_proxy,
+        contact_check_staff,
+        contact_checks,
+        groups,
+        meeting_changes,
+        meeting_setup,
+        meetings,
+        notices,
+        profile,
+        registration,
+    )
 
-    return [common.router, registration.router, profile.router, notices.router, contact_checks.router, meetings.router, groups.router,
-            common.fallback_router]
+    return [common.router, registration.router, profile.router, notices.router,
+            contact_checks.router, contact_check_staff.router, contact_check_proxy.router,
+            meetings.router, meeting_setup.router, meeting_changes.router,
+            groups.router, common.fallback_router]

@@ -1,0 +1,114 @@
+"""Contact checks: answers received by phone, entered by staff on the member's behalf."""
+
+from bot import messages as m
+from bot import texts as T
+from bot.dispatcher import Context, Router, State, StatesGroup
+from db.contact_checks import ANSWERS, NO_PROVISION, CheckError, find_targets, record_answer, toggle_provision
+from db.models import Member, Organization
+from handlers.contact_check_staff import check_from_button, pick_open, staff_only
+from handlers.contact_checks import is_id, postback_parts, provisions_question
+
+router = Router("contact_check_proxy")
+
+MAX_PROXY_MATCHES = 12
+
+
+class Proxy(StatesGroup):
+    name = State()
+
+
+@router.command(T.CHECK_PROXY)
+async def proxy(ctx: Context) -> None:
+    if await staff_only(ctx) is not None and (check := await pick_open(ctx, "chks:proxyfor:")) is not None:
+        ask_proxy_name(ctx, check.id)
+
+
+@router.postback("chks:proxyfor:")
+async def proxy_for(ctx: Context) -> None:
+    if (check := await check_from_button(ctx, "chks:proxyfor:")) is not None:
+        ask_proxy_name(ctx, check.id)
+
+
+def ask_proxy_name(ctx: Context, check_id: int) -> None:
+    ctx.clear_state()
+    ctx.set_state(Proxy.name, check_id=check_id)
+    ctx.reply(m.text(T.ASK_PROXY_NAME.format(id=check_id), quick=[m.message_action(T.CANCEL)]))
+
+
+@router.state(Proxy.name)
+async def proxy_name(ctx: Context) -> None:
+    query = (ctx.text or "").strip()
+    check_id = int(ctx.data["check_id"])
+    found = await find_targets(ctx.session, check_id, query, limit=MAX_PROXY_MATCHES) if query else []
+    if not found:
+        ctx.reply(m.text(T.PROXY_NO_MATCH.format(query=query), quick=[m.message_action(T.CANCEL)]))
+        return
+    question = T.ASK_PROXY_PICK_MORE if len(found) >= MAX_PROXY_MATCHES else T.ASK_PROXY_PICK
+    ctx.reply(m.text(question, quick=[m.postback_action(f"{name}（{org}）", f"chks:proxy:{check_id}:{member_id}")
+                                      for member_id, name, org in found]))
+
+
+async def _member_and_org(ctx: Context, parts: list[str] | None) -> tuple[Member | None, str]:
+    member = await ctx.session.get(Member, int(parts[1])) if parts and is_id(parts[1]) else None
+    org = await ctx.session.get(Organization, member.organization_id) if member else None
+    return member, org.name if org else ""
+
+
+@router.postback("chks:proxy:")
+async def proxy_pick(ctx: Context) -> None:
+    parts = postback_parts(ctx, "chks:proxy:", 2)
+    if await staff_only(ctx) is None:
+        return
+    member, org = await _member_and_org(ctx, parts)
+    if member is None:
+        ctx.reply(m.text(T.STALE_BUTTON))
+        return
+    ctx.reply(m.text(T.ASK_PROXY_ANSWER.format(name=member.name, org=org), quick=[
+        m.postback_action(T.CHECK_ANSWER_LABELS[code], f"chks:pans:{parts[0]}:{member.id}:{code}",
+                          display_text=T.CHECK_ANSWER_LABELS[code]) for code in ANSWERS]))
+
+
+@router.postback("chks:pans:")
+async def proxy_answer(ctx: Context) -> None:
+    parts = postback_parts(ctx, "chks:pans:", 3)
+    staff = await staff_only(ctx)
+    if staff is None:
+        return
+    member, org = await _member_and_org(ctx, parts)
+    done = None
+    if member is not None and parts[2] in ANSWERS:
+        done = await record_answer(ctx.session, check_id=int(parts[0]), member_id=member.id, status=parts[2],
+                                   now=ctx.now(), source_key=f"line:{ctx.event.webhook_event_id}",
+                                   recorded_by=staff.id)
+    if done is None:
+        ctx.reply(m.text(T.STALE_BUTTON))
+        return
+    ctx.clear_state()
+    recorded = (T.PROXY_RECORDED_LATE if done.late else T.PROXY_RECORDED).format(
+        name=member.name, org=org, answer=T.CHECK_ANSWER_LABELS[parts[2]])
+    ctx.reply(m.text(recorded), provisions_question(f"chks:pprv:{parts[0]}:{member.id}:", done.target.provisions or []))
+
+
+@router.postback("chks:pprv:")
+async def proxy_provision(ctx: Context) -> None:
+    """What the member said their organization can provide, entered by staff like the member would."""
+    parts = postback_parts(ctx, "chks:pprv:", 3)
+    if await staff_only(ctx) is None:
+        return
+    member, _ = await _member_and_org(ctx, parts)
+    if member is None:
+        ctx.reply(m.text(T.STALE_BUTTON))
+        return
+    code = parts[2]
+    if code != "done":
+        try:
+            chosen = await toggle_provision(ctx.session, check_id=int(parts[0]), member_id=member.id, code=code)
+        except CheckError:
+            chosen = None
+        if chosen is None:
+            ctx.reply(m.text(T.STALE_BUTTON))
+            return
+        if code != NO_PROVISION:
+            ctx.reply(provisions_question(f"chks:pprv:{parts[0]}:{member.id}:", chosen))
+            return
+    ctx.reply(await ctx.help(T.PROXY_DONE.format(name=member.name)))
