@@ -317,7 +317,7 @@ async def test_staff_enter_an_answer_received_by_phone(bot):
     assert logged.recorded_by_member_id == staff.id
 
 
-async def test_start_from_the_command_line_answer_for_a_member_status_and_export(bot, renkei):
+async def test_start_from_the_command_line_answer_for_a_member_status_and_export(bot, renkei, tmp_path):
     people = await partnership(bot)
 
     async def cli(*args):
@@ -359,6 +359,11 @@ async def test_start_from_the_command_line_answer_for_a_member_status_and_export
     assert (school_row["status"], school_row["by_proxy"], school_row["provisions"]) == ("damaged", "True",
                                                                                          "shelter people")
     assert [r["asked"] for r in rows if r["role"] == "deputy"] == ["0"]
+    path = tmp_path / "check.csv"
+    written = await cli("check", "export", check_id, "--format", "csv", "--output", str(path))
+    assert written.exit_code == 0 and "5 row(s) written" in written.output
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # spreadsheets then read the Japanese right
+    assert list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))) == rows
     assert (await cli("check", "close", check_id)).exit_code == 0
     assert (await cli("check", "close", check_id)).exit_code == 1
     assert "closed" in (await cli("check", "list")).output
