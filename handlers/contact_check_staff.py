@@ -53,6 +53,11 @@ def ask_kind(ctx: Context) -> None:
 
 @router.state(Start.kind)
 async def kind_by_text(ctx: Context) -> None:
+    """本番 or 訓練 typed instead of tapped."""
+    if ctx.text in (T.CHECK_REAL, T.CHECK_DRILL):
+        ctx.set_state(Start.confirm, drill=ctx.text == T.CHECK_DRILL)
+        await show_preview(ctx)
+        return
     ask_kind(ctx)
 
 

@@ -159,7 +159,7 @@ async def note(ctx: Context) -> None:
         ctx.reply(m.text(T.CHECK_NOTE_TOO_LONG.format(max=MAX_NOTE), quick=[m.message_action(T.CHECK_NOTE_NONE)]))
         return
     member = await ctx.member()
-    if text != T.CHECK_NOTE_NONE and member is not None:
+    if text not in (T.CHECK_NOTE_NONE, T.SKIP) and member is not None:
         await set_answer_details(ctx.session, check_id=int(ctx.data["check_id"]), member_id=member.id, note=text)
     ctx.clear_state()
     ctx.reply(m.text(T.CHECK_THANKS))

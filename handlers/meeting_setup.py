@@ -183,7 +183,23 @@ def ask_deadline(ctx: Context, *before: dict) -> None:
 
 @router.state(Create.deadline)
 async def deadline_by_text(ctx: Context) -> None:
-    ask_deadline(ctx)
+    """明日18時 / 3日後18時 typed, or a time typed like a slot ("12/1 18:00")."""
+    tz, text = ctx.settings.tz, ctx.text or ""
+    days = {T.DEADLINE_TOMORROW: 1, T.DEADLINE_IN_3_DAYS: 3}.get(text)
+    if days:
+        await set_deadline(ctx, _six_pm(ctx, days))
+        return
+    try:
+        deadline, _ = parse_slot(text, ctx.now(), tz)
+    except MeetingError:
+        ask_deadline(ctx, m.text(T.SLOT_INVALID))
+        return
+    await set_deadline(ctx, deadline)
+
+
+def _six_pm(ctx: Context, days: int) -> datetime:
+    day = ctx.now().astimezone(ctx.settings.tz).date() + timedelta(days=days)
+    return datetime(day.year, day.month, day.day, 18, 0, tzinfo=ctx.settings.tz)
 
 
 @router.postback("mtgc:dl:")
@@ -191,20 +207,22 @@ async def deadline_picked(ctx: Context) -> None:
     if not ctx.in_state(Create.deadline):
         ctx.reply(m.text(T.STALE_BUTTON))
         return
-    tz, choice = ctx.settings.tz, ctx.event.postback_data.removeprefix("mtgc:dl:")
+    choice = ctx.event.postback_data.removeprefix("mtgc:dl:")
     if choice in ("1", "3"):
-        day = ctx.now().astimezone(tz).date() + timedelta(days=int(choice))
-        deadline = datetime(day.year, day.month, day.day, 18, 0, tzinfo=tz)
-    else:
-        try:
-            deadline = datetime.strptime(ctx.event.postback_params.get("datetime", ""), "%Y-%m-%dT%H:%M")
-        except ValueError:
-            ask_deadline(ctx)
-            return
-        deadline = deadline.replace(tzinfo=tz)
+        await set_deadline(ctx, _six_pm(ctx, int(choice)))
+        return
+    try:
+        picked = datetime.strptime(ctx.event.postback_params.get("datetime", ""), "%Y-%m-%dT%H:%M")
+    except ValueError:
+        ask_deadline(ctx)
+        return
+    await set_deadline(ctx, picked.replace(tzinfo=ctx.settings.tz))
+
+
+async def set_deadline(ctx: Context, deadline: datetime) -> None:
     first = _slots(ctx)[0][0]
     if not ctx.now() < deadline <= first:
-        ask_deadline(ctx, m.text(T.DEADLINE_INVALID.format(first=moment_label(first, tz))))
+        ask_deadline(ctx, m.text(T.DEADLINE_INVALID.format(first=moment_label(first, ctx.settings.tz))))
         return
     ctx.set_state(Create.confirm, deadline=deadline.isoformat())
     await show_preview(ctx)

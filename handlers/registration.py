@@ -335,11 +335,11 @@ async def receive_role(ctx: Context) -> None:
 def _free_line(state: State, key: str, limit: int):
     @router.state(state)
     async def receive_line(ctx: Context) -> None:
-        """An optional line of text; スキップ leaves it empty."""
+        """An optional line of text; スキップ (or a stray 完了 or なし) leaves it empty."""
         if ctx.text is None:
             ctx.reply(m.text(T.TEXT_ONLY))
             return
-        if ctx.text == T.SKIP:
+        if ctx.text in (T.SKIP, T.DONE, T.NONE_SELECTED):
             ctx.data[key] = None
         elif len(ctx.text) > limit:
             ctx.reply(m.text(T.NOTE_TOO_LONG.format(max=limit)))

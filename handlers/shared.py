@@ -92,6 +92,10 @@ class SegmentStep:
         ctx.reply(*before, segment_menu(self.question, self.prefix, self.kinds))
 
     async def _typed(self, ctx: Context) -> None:
+        """全員 typed is everyone; anything else gets the buttons again."""
+        if ctx.text == T.SEGMENT_ALL:
+            await self._chosen_if_anyone(ctx, Segment("all"))
+            return
         self.ask(ctx, m.text(T.SEGMENT_PICK_BUTTON))
 
     async def _kind(self, ctx: Context) -> None:
@@ -115,6 +119,9 @@ class SegmentStep:
         except ValueError:
             ctx.reply(m.text(T.STALE_BUTTON))
             return
+        await self._chosen_if_anyone(ctx, segment)
+
+    async def _chosen_if_anyone(self, ctx: Context, segment: Segment) -> None:
         if not await segment.members(ctx.session):
             self.ask(ctx, m.text(self.empty.format(segment=await segment.describe(ctx.session))))
             return

@@ -85,7 +85,7 @@ async def test_start_in_line_at_night_answer_change_provide_and_note(bot):
                                                                      first_when="11/24 23:30")
     await answer(bot, people["company"], "支援が必要")
     await bot.press(people["company"], "なし")  # なし ends the choice at once
-    await bot.say(people["company"], T.CHECK_NOTE_NONE)
+    await bot.say(people["company"], T.SKIP)  # スキップ, as elsewhere, means no note
 
     npo = await target(bot, people["npo"])
     assert (npo.first_status, npo.status, npo.answers) == ("safe", "damaged", 2)
@@ -285,6 +285,18 @@ async def test_close_in_line_then_a_late_answer_is_thanked_and_kept(bot):
     assert "終了後の回答 1件" in bot.last_text(people["staff"])
     await bot.say(people["staff"], T.CHECK_CLOSE)
     assert bot.last_text(people["staff"]).startswith(T.CHECK_NONE_OPEN)
+
+
+async def test_the_choices_can_be_typed_instead_of_tapped(bot):
+    people = await partnership(bot)
+    await bot.say(people["staff"], T.CHECK)
+    await bot.say(people["staff"], "みんな")
+    assert bot.texts_to(people["staff"])[-2] == T.SEGMENT_PICK_BUTTON
+    await bot.say(people["staff"], T.SEGMENT_ALL)
+    await bot.say(people["staff"], T.CHECK_DRILL)
+    assert "種別：訓練" in bot.last_text(people["staff"])
+    await bot.say(people["staff"], T.CHECK_START)
+    assert bot.last_text(people["staff"]) == T.CHECK_STARTED.format(id=1, kind=T.CHECK_DRILL, count=4)
 
 
 async def test_members_cannot_start_or_see_checks(bot):

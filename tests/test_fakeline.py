@@ -281,3 +281,25 @@ def test_messaging_schema_checks_the_concrete_message_type():
     assert schema.validate_request("POST", "/v2/bot/message/push", {}, bad) == [
         "Authorization: must be 'Bearer <channel access token>'", "messages[0].stickerId: is required"]
     assert schema.validate_request("GET", "/v2/bot/profile/U1", AUTH, None) == []
+
+
+def test_show_text_prints_cards_and_what_each_button_sends():
+    from bot.fakeline.__main__ import texts
+    from bot.fakeline.server import RecordedRequest
+
+    card = {"type": "flex", "altText": "alt", "contents": {"type": "bubble", "body": {
+        "type": "box", "layout": "vertical", "contents": [{"type": "text", "text": "【安否確認】"}]},
+        "footer": {"type": "box", "layout": "vertical", "contents": [
+            {"type": "button", "action": {"type": "postback", "label": "無事", "data": "chk:ans:1:safe"}}]}}}
+    quick = text("いつ？", quickReply={"items": [
+        {"type": "action", "action": {"type": "message", "label": "キャンセル", "text": "キャンセル"}},
+        {"type": "action", "action": {"type": "datetimepicker", "label": "日時", "data": "mtgc:dl:pick",
+                                      "mode": "datetime"}}]})
+    record = RecordedRequest("POST", "/v2/bot/message/push", {}, b"", {"to": "U", "messages": [card, quick]},
+                             200, [], 0.0, "id")
+    assert texts(record).splitlines()[1:] == [
+        "    「【安否確認】」",
+        "      [無事 → postback:chk:ans:1:safe]",
+        "    「いつ？」",
+        "      [キャンセル → text:キャンセル] [日時 → picker:mtgc:dl:pick]",
+    ]

@@ -298,6 +298,22 @@ def test_the_card_for_ten_slots_is_built_without_the_database():
     assert all(len(d) <= 300 for d in card_buttons(card).values())
 
 
+async def test_invitees_and_deadline_can_be_typed(bot):
+    people = await partnership(bot)
+    organizer = people["npo"]
+    await bot.say(organizer, T.MEETING)
+    await bot.say(organizer, "打合せ")
+    await bot.say(organizer, "12/3 14:00")
+    await bot.say(organizer, T.DONE)
+    await bot.say(organizer, T.SEGMENT_ALL)
+    await bot.say(organizer, "12/4 18:00")  # after the first slot
+    assert bot.texts_to(organizer)[-2] == T.DEADLINE_INVALID.format(first="12/3(木) 14:00")
+    await bot.say(organizer, "11/30 18:00")
+    assert "参加依頼：全員（5人）" in bot.last_text(organizer) and "締め切り：11/30(月) 18:00" in bot.last_text(organizer)
+    await bot.say(organizer, T.MEETING_SEND)
+    assert len(bot.line.sent(MULTICAST)[-1].json["to"]) == 5
+
+
 async def test_more_maybes_beat_an_earlier_slot_and_a_poll_nobody_can_attend_is_not_decided(bot):
     people = await partnership(bot)
     await create_in_line(bot, people["npo"], "△の多い方", ["12/1 10:00", "12/2 10:00"], T.PICK_BY_TYPE, "企業")

@@ -92,7 +92,7 @@ async def test_whole_registration_dialog(bot):
     await bot.say(user, "週末のイベント運営")
     await bot.press(user, "会場")
     await bot.press(user, T.DONE)
-    await bot.press(user, T.SKIP)
+    await bot.say(user, T.DONE)  # 完了 typed once more (the list is gone): not taken as the note
     await bot.say(user, "子ども食堂を月2回")
     await bot.press(user, T.SKIP)
     await bot.say(user, "調理場の貸出")

@@ -28,8 +28,41 @@ def summary(r: RecordedRequest) -> str:
 
 
 def texts(r: RecordedRequest) -> str:
+    """What a user would see: each message's text (a card's texts too), then its buttons.
+
+    A button shows its label and what tapping it sends: `text:` to send with --text, or
+    `postback:` data to send with --postback (`picker:` data takes --datetime as well).
+    """
     messages = r.json.get("messages", []) if r.path in MESSAGE_PATHS and isinstance(r.json, dict) else []
-    return "".join(f"\n    「{m['text']}」" for m in messages if isinstance(m, dict) and "text" in m)
+    out = []
+    for message in messages:
+        if not isinstance(message, dict):
+            continue
+        shown = [message["text"]] if "text" in message else [t["text"] for t in _walk(message) if t.get("type") == "text"]
+        out += [f"\n    「{text}」" for text in shown]
+        buttons = [_button(a) for a in _walk(message) if isinstance(a.get("label"), str) and "type" in a
+                   and a.get("type") in ("postback", "message", "datetimepicker", "uri")]
+        if buttons:
+            out.append("\n      [" + "] [".join(buttons) + "]")
+    return "".join(out)
+
+
+def _walk(node):
+    """Every dict inside a message (flex contents, quick-reply items, actions)."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _walk(item)
+
+
+def _button(action: dict) -> str:
+    kind = action.get("type")
+    what = {"postback": f"postback:{action.get('data')}", "message": f"text:{action.get('text')}",
+            "datetimepicker": f"picker:{action.get('data')}", "uri": f"uri:{action.get('uri')}"}[kind]
+    return f"{action['label']} → {what}"
 
 
 def send(argv: list[str]) -> None:
@@ -42,13 +75,16 @@ def send(argv: list[str]) -> None:
     what.add_argument("--follow", action="store_true", help="the user adds the bot as a friend")
     what.add_argument("--text", help="the user sends this text")
     what.add_argument("--postback", help="the user taps a button with this postback data")
+    parser.add_argument("--datetime", help="with --postback: what the user picked in a date-time picker, "
+                                           "e.g. 2026-12-01T18:00")
     args = parser.parse_args(argv)
     if args.follow:
         event = events.follow(args.user)
     elif args.text is not None:
         event = events.text_message(args.user, args.text)
     else:
-        event = events.postback(args.user, args.postback)
+        event = events.postback(args.user, args.postback,
+                                params={"datetime": args.datetime} if args.datetime else None)
     body = events.body([event])
     request = urllib.request.Request(args.url, data=body, method="POST", headers={
         "Content-Type": "application/json", "X-Line-Signature": events.sign(body, args.secret)})
