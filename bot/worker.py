@@ -25,6 +25,8 @@ WAIT = "wait"
 LAST = "last"
 REPLY_WAIT_SECONDS = 0.02
 REPLY_WAIT_ROUNDS = 250  # about 5 s, past which a stuck lease no longer holds the user up
+# Replies being sent while the workers go on to other users; past this many, a worker waits.
+MAX_SENDING = 32
 
 
 def in_shard(key: str, shard: tuple[int, int]) -> bool:
@@ -71,6 +73,10 @@ class EventProcessor:
         self._waits: dict[str, int] = {}
         self._deferred: set[asyncio.TimerHandle] = set()
         self._tasks: list[asyncio.Task] = []
+        # What an event queued is sent after its commit by a task of its own, so that a worker
+        # does not sit out LINE's answer time; the user's next event waits for it (see WAIT).
+        self._sending: set[asyncio.Task] = set()
+        self._send_slots = asyncio.Semaphore(MAX_SENDING)
 
     def notify(self, actor_keys: set[str]) -> None:
         """Wake the workers for these users (called after their events were stored)."""
@@ -95,13 +101,21 @@ class EventProcessor:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
+        # Replies already handed over get a moment to go; a lease left behind expires and the
+        # outbox sweep sends the row again with its retry key.
+        if self._sending:
+            await asyncio.wait(list(self._sending), timeout=5)
 
     async def drain(self) -> None:
-        """Wait until every notified event has been handled (for tests and shutdown)."""
-        await self._queue.join()
-        while self._deferred:
-            await asyncio.sleep(REPLY_WAIT_SECONDS)
+        """Wait until every notified event has been handled and its replies sent (tests, shutdown)."""
+        while True:
             await self._queue.join()
+            if self._sending:
+                await asyncio.gather(*list(self._sending), return_exceptions=True)
+            elif self._deferred:
+                await asyncio.sleep(REPLY_WAIT_SECONDS)
+            else:
+                return
 
     async def sweep(self) -> None:
         """Queue every user with unhandled events: those of a process that died, or of another worker."""
@@ -232,11 +246,22 @@ class EventProcessor:
                         self._gateway.lease(ctx.queued, claimed_at)
                         await session.flush()
                 row.handled_at = claimed_at
-        await self._gateway.deliver_claimed(ctx.queued, claimed_at)
-        for callback in ctx.after_commit:  # after the replies: a slow profile lookup must not delay them
+        await self._send_slots.acquire()
+        task = asyncio.create_task(self._send(ctx.queued, claimed_at, ctx.after_commit))
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+        return True if more or row.status == EventStatus.pending else LAST
+
+    async def _send(self, rows: list[OutboxMessage], claimed_at, after_commit) -> None:
+        try:
+            await self._gateway.deliver_claimed(rows, claimed_at)
+        except Exception:
+            log.exception("sending the replies of an event failed; the outbox sweep sends them again")
+        finally:
+            self._send_slots.release()
+        for callback in after_commit:  # after the replies: a slow profile lookup must not delay them
             with contextlib.suppress(Exception):
                 await callback()
-        return True if more or row.status == EventStatus.pending else LAST
 
     def _context(self, session: AsyncSession, event: Event, received_at) -> Context:
         return Context(session=session, event=event, settings=self._settings, clock=self._clock,

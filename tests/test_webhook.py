@@ -173,3 +173,17 @@ async def test_background_processes_split_the_users_and_together_handle_every_ev
             await runtime.drain()
         assert await pending() == left
     assert len(fake_line.sent("/v2/bot/message/reply")) == len(users)
+
+
+async def test_a_slow_reply_does_not_hold_up_other_users(bot):
+    """LINE takes its time answering a reply; meanwhile the worker goes on to other users."""
+    slow, others = ev.new_user_id(), [ev.new_user_id() for _ in range(3)]
+    bot.line.hang_next("/v2/bot/message/reply", 3.0)
+    await bot.deliver(ev.follow(slow, timestamp_ms=bot.now_ms()))
+    await bot.line.wait_for_async(lambda: bot.runtime.processor._sending, timeout=2)  # its reply is on its way
+    for user in others:
+        await bot.deliver(ev.follow(user, timestamp_ms=bot.now_ms()))
+    await bot.line.wait_for_async(lambda: all(bot.texts_to(u) == [T.WELCOME] for u in others), timeout=2)
+    assert bot.texts_to(slow) == []  # still with LINE
+    await bot.drain()
+    assert bot.texts_to(slow) == [T.WELCOME]
