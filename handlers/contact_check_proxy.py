@@ -3,10 +3,10 @@
 from bot import messages as m
 from bot import texts as T
 from bot.dispatcher import Context, Router, State, StatesGroup
-from db.contact_checks import ANSWERS, NO_PROVISION, CheckError, find_targets, record_answer, toggle_provision
+from db.contact_checks import ANSWERS, find_targets, record_answer
 from db.models import Member, Organization
 from handlers.contact_check_staff import check_from_button, pick_open, staff_only
-from handlers.contact_checks import is_id, postback_parts, provisions_question
+from handlers.contact_checks import is_id, postback_parts, provision_tap, provisions_question
 
 router = Router("contact_check_proxy")
 
@@ -99,16 +99,7 @@ async def proxy_provision(ctx: Context) -> None:
     if member is None:
         ctx.reply(m.text(T.STALE_BUTTON))
         return
-    code = parts[2]
-    if code != "done":
-        try:
-            chosen = await toggle_provision(ctx.session, check_id=int(parts[0]), member_id=member.id, code=code)
-        except CheckError:
-            chosen = None
-        if chosen is None:
-            ctx.reply(m.text(T.STALE_BUTTON))
-            return
-        if code != NO_PROVISION:
-            ctx.reply(provisions_question(f"chks:pprv:{parts[0]}:{member.id}:", chosen))
-            return
+    if not await provision_tap(ctx, check_id=int(parts[0]), member_id=member.id, code=parts[2],
+                               prefix=f"chks:pprv:{parts[0]}:{member.id}:"):
+        return
     ctx.reply(await ctx.help(T.PROXY_DONE.format(name=member.name)))

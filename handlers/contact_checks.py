@@ -77,6 +77,24 @@ def provisions_question(prefix: str, chosen: list[str]) -> dict:
     return m.text(T.ASK_CHECK_PROVISIONS.format(selected=selected), quick=buttons)
 
 
+async def provision_tap(ctx: Context, *, check_id: int, member_id: int, code: str, prefix: str) -> bool:
+    """One tap on the list of what can be provided: the list again, or True once it is finished
+    (完了, or なし which leaves nothing else to choose)."""
+    if code == "done":
+        return True
+    try:
+        chosen = await toggle_provision(ctx.session, check_id=check_id, member_id=member_id, code=code)
+    except CheckError:
+        chosen = None
+    if chosen is None:
+        ctx.reply(m.text(T.STALE_BUTTON))
+        return False
+    if code == NO_PROVISION:
+        return True
+    ctx.reply(provisions_question(prefix, chosen))
+    return False
+
+
 def postback_parts(ctx: Context, prefix: str, count: int) -> list[str] | None:
     """The postback's values after `prefix`, when there are `count` of them and the first is an id."""
     parts = (ctx.event.postback_data or "").removeprefix(prefix).split(":")
@@ -130,18 +148,10 @@ async def provision(ctx: Context) -> None:
     if parts is None or member is None:
         ctx.reply(m.text(T.CHECK_NOT_TARGET))
         return
-    check_id, code = int(parts[0]), parts[1]
-    if code != "done":
-        try:
-            chosen = await toggle_provision(ctx.session, check_id=check_id, member_id=member.id, code=code)
-        except CheckError:
-            chosen = None
-        if chosen is None:
-            ctx.reply(m.text(T.STALE_BUTTON))
-            return
-        if code != NO_PROVISION:
-            ctx.reply(provisions_question(f"chk:prv:{check_id}:", chosen))
-            return
+    check_id = int(parts[0])
+    if not await provision_tap(ctx, check_id=check_id, member_id=member.id, code=parts[1],
+                               prefix=f"chk:prv:{check_id}:"):
+        return
     if ctx.state is None:  # never interrupt another dialog for the optional note
         ctx.set_state(Note.text, check_id=check_id)
         ctx.reply(m.text(T.ASK_CHECK_NOTE.format(max=MAX_NOTE), quick=[m.message_action(T.CHECK_NOTE_NONE)]))
