@@ -1,7 +1,6 @@
 """Handling stored webhook events: one user's events one at a time, in order, across workers."""
 
 import asyncio
-import contextlib
 import json
 import logging
 import zlib
@@ -76,6 +75,7 @@ class EventProcessor:
         # What an event queued is sent after its commit by a task of its own, so that a worker
         # does not sit out LINE's answer time; the user's next event waits for it (see WAIT).
         self._sending: set[asyncio.Task] = set()
+        self._sending_for: dict[str, asyncio.Task] = {}  # the user whose event's replies a task sends
         self._send_slots = asyncio.Semaphore(MAX_SENDING)
 
     def notify(self, actor_keys: set[str]) -> None:
@@ -101,17 +101,23 @@ class EventProcessor:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
-        # Replies already handed over get a moment to go; a lease left behind expires and the
-        # outbox sweep sends the row again with its retry key.
+        # Replies already handed over get the time of one request to LINE to go (and be recorded).
+        # What is still running after that is cancelled: its lease expires and the outbox sweep
+        # takes the row again.
         if self._sending:
-            await asyncio.wait(list(self._sending), timeout=5)
+            _, running = await asyncio.wait(list(self._sending), timeout=self._gateway.request_timeout + 2)
+            for task in running:
+                task.cancel()
+            if running:
+                await asyncio.wait(running)
 
     async def drain(self) -> None:
         """Wait until every notified event has been handled and its replies sent (tests, shutdown)."""
         while True:
             await self._queue.join()
             if self._sending:
-                await asyncio.gather(*list(self._sending), return_exceptions=True)
+                await asyncio.wait(list(self._sending))
+                await asyncio.sleep(0)  # the wake-ups of users whose replies have gone
             elif self._deferred:
                 await asyncio.sleep(REPLY_WAIT_SECONDS)
             else:
@@ -173,6 +179,12 @@ class EventProcessor:
     async def handle_actor(self, key: str) -> None:
         """Handle this user's pending events, oldest first, until none is left."""
         while True:
+            sending = self._sending_for.get(key)
+            if sending is not None:
+                # This process is still sending the user's previous replies: the next event waits
+                # for them (however long LINE takes), and the worker goes on to other users.
+                sending.add_done_callback(lambda _task: self.notify({key}))
+                return
             outcome = await self._handle_next(key, wait_for_replies=self._waits.get(key, 0) < REPLY_WAIT_ROUNDS)
             if outcome is WAIT:
                 # Another process is still sending this user's previous reply: come back to this
@@ -206,10 +218,21 @@ class EventProcessor:
         none, WAIT to try again soon. (Knowing the last one saves a transaction that finds nothing;
         an event stored meanwhile wakes the worker again.)
         """
+        # A slot for sending is taken before anything is committed: once the event is handled,
+        # its replies must be handed to a task without waiting (a cancelled wait would strand them).
+        await self._send_slots.acquire()
+        try:
+            return await self._handle_locked(key, wait_for_replies)
+        except BaseException:
+            self._send_slots.release()
+            raise
+
+    async def _handle_locked(self, key: str, wait_for_replies: bool):
         async with self._sessions() as session:
             async with session.begin():
                 await lock_actor(session, key)
                 if wait_for_replies and await self._replies_in_flight(session, key):
+                    self._send_slots.release()
                     return WAIT
                 rows = list(await session.scalars(
                     select(InboundEvent)
@@ -218,6 +241,7 @@ class EventProcessor:
                     .limit(2)
                 ))
                 if not rows:
+                    self._send_slots.release()
                     return False
                 row, more = rows[0], len(rows) > 1
                 claimed_at = self._clock.now()
@@ -246,22 +270,37 @@ class EventProcessor:
                         self._gateway.lease(ctx.queued, claimed_at)
                         await session.flush()
                 row.handled_at = claimed_at
-        await self._send_slots.acquire()
+        result = True if more or row.status == EventStatus.pending else LAST
+        if not ctx.queued and not ctx.after_commit:
+            self._send_slots.release()
+            return result
         task = asyncio.create_task(self._send(ctx.queued, claimed_at, ctx.after_commit))
         self._sending.add(task)
-        task.add_done_callback(self._sending.discard)
-        return True if more or row.status == EventStatus.pending else LAST
+        self._sending_for[key] = task
+
+        def finished(done: asyncio.Task) -> None:
+            self._sending.discard(done)
+            if self._sending_for.get(key) is done:
+                del self._sending_for[key]
+
+        task.add_done_callback(finished)
+        return result
 
     async def _send(self, rows: list[OutboxMessage], claimed_at, after_commit) -> None:
+        """Send an event's replies, then run its after-commit work (a slow profile lookup must
+        not delay the replies); the user's next event waits for both."""
         try:
             await self._gateway.deliver_claimed(rows, claimed_at)
         except Exception:
-            log.exception("sending the replies of an event failed; the outbox sweep sends them again")
+            log.exception("sending an event's messages failed; their lease expires and the outbox sweep "
+                          "takes them again")
         finally:
             self._send_slots.release()
-        for callback in after_commit:  # after the replies: a slow profile lookup must not delay them
-            with contextlib.suppress(Exception):
+        for callback in after_commit:
+            try:
                 await callback()
+            except Exception:
+                log.warning("after-commit work %s failed", getattr(callback, "__name__", callback), exc_info=True)
 
     def _context(self, session: AsyncSession, event: Event, received_at) -> Context:
         return Context(session=session, event=event, settings=self._settings, clock=self._clock,

@@ -187,3 +187,15 @@ async def test_a_slow_reply_does_not_hold_up_other_users(bot):
     assert bot.texts_to(slow) == []  # still with LINE
     await bot.drain()
     assert bot.texts_to(slow) == [T.WELCOME]
+
+
+async def test_a_users_next_event_waits_for_a_slow_reply_however_long(bot):
+    """Replies go out in order even when LINE takes longer than the cross-process wait (about 5 s)."""
+    user = ev.new_user_id()
+    bot.line.hang_next("/v2/bot/message/reply", 6.0)
+    await bot.deliver(ev.follow(user, timestamp_ms=bot.now_ms()))
+    await bot.line.wait_for_async(lambda: bot.runtime.processor._sending, timeout=2)
+    await bot.deliver(ev.text_message(user, "こんにちは", timestamp_ms=bot.now_ms() + 1))
+    await bot.drain()
+    texts = bot.texts_to(user)
+    assert texts[0] == T.WELCOME and len(texts) == 2  # the welcome first, then the answer to the text
