@@ -6,7 +6,8 @@ from bot.dispatcher import Context, Router, State, StatesGroup
 from db.contact_checks import ANSWERS, find_targets, record_answer
 from db.models import Member, Organization
 from handlers.contact_check_staff import check_from_button, pick_open, staff_only
-from handlers.contact_checks import is_id, postback_parts, provision_tap, provisions_question
+from handlers.contact_checks import provision_tap, provisions_question
+from handlers.shared import is_id, postback_parts
 
 router = Router("contact_check_proxy")
 

@@ -8,8 +8,8 @@ from db.contact_checks import CheckError, close_check, latest_check, open_checks
 from db.models import ContactCheck, Member
 from db.segments import Segment
 from handlers.contact_check_views import org_table_text, silent_text, summary_text
-from handlers.contact_checks import local_time, postback_parts, queue_questions
-from handlers.shared import SegmentStep, require_staff
+from handlers.contact_checks import queue_questions
+from handlers.shared import SegmentStep, local_time, postback_parts, require_staff
 
 router = Router("contact_check_staff")
 router.help_action(T.CHECK, T.CHECK, staff_only=True)

@@ -24,6 +24,7 @@ from db.contact_checks import (
     toggle_provision,
 )
 from db.models import ContactCheck, OutboxMessage
+from handlers.shared import local_time, postback_parts
 
 router = Router("contact_checks")
 
@@ -93,20 +94,6 @@ async def provision_tap(ctx: Context, *, check_id: int, member_id: int, code: st
         return True
     ctx.reply(provisions_question(prefix, chosen))
     return False
-
-
-def postback_parts(ctx: Context, prefix: str, count: int) -> list[str] | None:
-    """The postback's values after `prefix`, when there are `count` of them and the first is an id."""
-    parts = (ctx.event.postback_data or "").removeprefix(prefix).split(":")
-    return parts if len(parts) == count and is_id(parts[0]) else None
-
-
-def is_id(value: str) -> bool:
-    return value.isascii() and value.isdecimal() and len(value) <= 12
-
-
-def local_time(moment: datetime, ctx: Context) -> str:
-    return moment.astimezone(ctx.settings.tz).strftime("%m/%d %H:%M")
 
 
 # Answering

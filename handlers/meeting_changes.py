@@ -10,7 +10,8 @@ from bot.calendar import calendar_url
 from bot.dispatcher import Context, Router
 from db.meetings import MeetingError, cancel, move
 from db.models import Meeting, MeetingStatus, Member
-from handlers.meetings import cancelled_text, ints, proposal, slot_label, tell_invitees, when_label
+from handlers.meetings import cancelled_text, proposal, slot_label, tell_invitees, when_label
+from handlers.shared import postback_ids
 
 router = Router("meeting_changes")
 
@@ -35,7 +36,7 @@ async def manage(ctx: Context) -> None:
 
 
 async def _my_meeting(ctx: Context, prefix: str) -> Meeting | None:
-    ids = ints(ctx, prefix, 1)
+    ids = postback_ids(ctx, prefix, 1)
     member = await ctx.active_member()
     meeting = await ctx.session.get(Meeting, ids[0]) if ids else None
     if member is None or meeting is None or not (member.is_staff or meeting.organizer_member_id == member.id) \

@@ -26,6 +26,7 @@ from db.meetings import (
     tally,
 )
 from db.models import Meeting, MeetingInvitee, MeetingSlot, MeetingStatus, Member, MemberStatus, OutboxMessage
+from handlers.shared import is_id, postback_ids, postback_parts
 
 router = Router("meetings")
 
@@ -194,20 +195,12 @@ def cancelled_text(meeting: Meeting, tz: tzinfo) -> str:
 
 # Answering
 
-def ints(ctx: Context, prefix: str, count: int) -> list[int] | None:
-    parts = (ctx.event.postback_data or "").removeprefix(prefix).split(":")
-    if len(parts) != count or not all(p.isascii() and p.isdecimal() and len(p) <= 9 for p in parts[:count]):
-        return None
-    return [int(p) for p in parts]
-
-
 @router.postback("mtg:a:")
 async def answer(ctx: Context) -> None:
     """○ / △ / × for one slot: the last answer counts until the deadline."""
-    parts = (ctx.event.postback_data or "").removeprefix("mtg:a:").split(":")
+    parts = postback_parts(ctx, "mtg:a:", 3)
     member = await ctx.active_member()
-    ok = len(parts) == 3 and all(p.isascii() and p.isdecimal() and len(p) <= 9 for p in parts[:2]) and parts[2] in CODES
-    if member is None or not ok:
+    if member is None or parts is None or not is_id(parts[1]) or parts[2] not in CODES:
         ctx.reply(m.text(T.MEETING_NOT_INVITED))
         return
     done = await record_choice(ctx.session, meeting_id=int(parts[0]), member_id=member.id, position=int(parts[1]),
@@ -231,7 +224,7 @@ async def answer(ctx: Context) -> None:
 
 @router.postback("mtg:t:")
 async def show_tally(ctx: Context) -> None:
-    ids = ints(ctx, "mtg:t:", 1)
+    ids = postback_ids(ctx, "mtg:t:", 1)
     member = await ctx.active_member()
     meeting = await ctx.session.get(Meeting, ids[0]) if ids else None
     invited = meeting is not None and member is not None and (
@@ -246,7 +239,7 @@ async def show_tally(ctx: Context) -> None:
 @router.postback("mtg:d:")
 async def organizer_decides(ctx: Context) -> None:
     """The organizer confirms the proposed slot (0) or picks another by its position."""
-    ids = ints(ctx, "mtg:d:", 2)
+    ids = postback_ids(ctx, "mtg:d:", 2)
     member = await ctx.active_member()
     meeting = await ctx.session.get(Meeting, ids[0]) if ids else None
     if meeting is None or member is None or not (member.id == meeting.organizer_member_id or member.is_staff):

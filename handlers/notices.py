@@ -20,7 +20,7 @@ from db.notices import (
     recent_notices,
 )
 from db.segments import Segment
-from handlers.shared import require_staff, segment_choices, segment_menu, segment_options
+from handlers.shared import is_id, local_time, require_staff, segment_choices, segment_menu, segment_options
 
 router = Router("notices")
 router.help_action(T.NOTICE, T.NOTICE, staff_only=True)
@@ -83,7 +83,7 @@ async def acknowledge_notice(ctx: Context) -> None:
     """The 確認しました button; pressing it twice counts once."""
     member = await ctx.active_member()
     value = ctx.event.postback_data.removeprefix("ack:")
-    if member is None or not value.isdigit():
+    if member is None or not is_id(value):
         ctx.reply(m.text(T.ACK_NOT_YOURS))
         return
     outcome = await acknowledge(ctx.session, notice_id=int(value), member_id=member.id, now=ctx.now())
@@ -177,7 +177,7 @@ async def toggle_org(ctx: Context) -> None:
             return
         await choose_segment(ctx, Segment("orgs", ",".join(str(i) for i in sorted(chosen))))
         return
-    if not value.isdigit():
+    if not is_id(value):
         ctx.reply(m.text(T.STALE_BUTTON))
         return
     org_id = int(value)
@@ -259,10 +259,6 @@ async def receive_when(ctx: Context) -> None:
             return
     ctx.data["send_at"] = send_at.isoformat()
     await show_preview(ctx)
-
-
-def local_time(moment: datetime, ctx: Context) -> str:
-    return moment.astimezone(ctx.settings.tz).strftime("%m/%d %H:%M")
 
 
 async def show_preview(ctx: Context) -> None:
@@ -354,7 +350,7 @@ async def show_notice_detail(ctx: Context) -> None:
     if await _staff(ctx) is None:
         return
     value = ctx.event.postback_data.removeprefix("ntc:status:")
-    status = await read_status(ctx.session, int(value)) if value.isdigit() else None
+    status = await read_status(ctx.session, int(value)) if is_id(value) else None
     if status is None:
         ctx.reply(m.text(T.STALE_BUTTON))
         return

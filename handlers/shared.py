@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import messages as m
 from bot import texts as T
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from bot.dispatcher import Context, Router, State
 from db.segments import Segment
@@ -13,6 +14,27 @@ from db.models import Agreement, LineGroup, Member, MemberStatus, OrgType
 from handlers.registration import prompt_invite
 
 MAX_OPTIONS = 12  # leaves room for キャンセル among LINE's 13 quick replies
+
+
+def is_id(value: str) -> bool:
+    """A row id as the bot writes it into postback data (short ASCII digits; anything else is forged)."""
+    return value.isascii() and value.isdecimal() and len(value) <= 9
+
+
+def postback_parts(ctx: Context, prefix: str, count: int) -> list[str] | None:
+    """The postback's `count` values after `prefix`, the first of them an id; None otherwise."""
+    parts = (ctx.event.postback_data or "").removeprefix(prefix).split(":")
+    return parts if len(parts) == count and is_id(parts[0]) else None
+
+
+def postback_ids(ctx: Context, prefix: str, count: int) -> list[int] | None:
+    """The postback's `count` values after `prefix`, all ids; None otherwise."""
+    parts = postback_parts(ctx, prefix, count)
+    return [int(p) for p in parts] if parts and all(is_id(p) for p in parts) else None
+
+
+def local_time(moment: datetime, ctx: Context) -> str:
+    return moment.astimezone(ctx.settings.tz).strftime("%m/%d %H:%M")
 
 
 async def require_staff(ctx: Context, refusal: str) -> Member | None:
