@@ -49,21 +49,26 @@ async def proxy_name(ctx: Context) -> None:
                                       for member_id, name, org in found]))
 
 
-async def _member_and_org(ctx: Context, parts: list[str] | None) -> tuple[Member | None, str]:
+async def _entry(ctx: Context, prefix: str, count: int):
+    """The staff member, the member the button is about, that member's organization and the
+    postback values; None (with the sender answered) when any is missing."""
+    staff = await staff_only(ctx)
+    if staff is None:
+        return None
+    parts = postback_parts(ctx, prefix, count)
     member = await ctx.session.get(Member, int(parts[1])) if parts and is_id(parts[1]) else None
-    org = await ctx.session.get(Organization, member.organization_id) if member else None
-    return member, org.name if org else ""
+    if member is None:
+        ctx.reply(m.text(T.STALE_BUTTON))
+        return None
+    org = await ctx.session.get(Organization, member.organization_id)
+    return staff, member, org.name, parts
 
 
 @router.postback("chks:proxy:")
 async def proxy_pick(ctx: Context) -> None:
-    parts = postback_parts(ctx, "chks:proxy:", 2)
-    if await staff_only(ctx) is None:
+    if (entry := await _entry(ctx, "chks:proxy:", 2)) is None:
         return
-    member, org = await _member_and_org(ctx, parts)
-    if member is None:
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
+    _, member, org, parts = entry
     ctx.reply(m.text(T.ASK_PROXY_ANSWER.format(name=member.name, org=org), quick=[
         m.postback_action(T.CHECK_ANSWER_LABELS[code], f"chks:pans:{parts[0]}:{member.id}:{code}",
                           display_text=T.CHECK_ANSWER_LABELS[code]) for code in ANSWERS]))
@@ -71,13 +76,11 @@ async def proxy_pick(ctx: Context) -> None:
 
 @router.postback("chks:pans:")
 async def proxy_answer(ctx: Context) -> None:
-    parts = postback_parts(ctx, "chks:pans:", 3)
-    staff = await staff_only(ctx)
-    if staff is None:
+    if (entry := await _entry(ctx, "chks:pans:", 3)) is None:
         return
-    member, org = await _member_and_org(ctx, parts)
+    staff, member, org, parts = entry
     done = None
-    if member is not None and parts[2] in ANSWERS:
+    if parts[2] in ANSWERS:
         done = await record_answer(ctx.session, check_id=int(parts[0]), member_id=member.id, status=parts[2],
                                    now=ctx.now(), source_key=f"line:{ctx.event.webhook_event_id}",
                                    recorded_by=staff.id)
@@ -93,13 +96,9 @@ async def proxy_answer(ctx: Context) -> None:
 @router.postback("chks:pprv:")
 async def proxy_provision(ctx: Context) -> None:
     """What the member said their organization can provide, entered by staff like the member would."""
-    parts = postback_parts(ctx, "chks:pprv:", 3)
-    if await staff_only(ctx) is None:
+    if (entry := await _entry(ctx, "chks:pprv:", 3)) is None:
         return
-    member, _ = await _member_and_org(ctx, parts)
-    if member is None:
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
+    _, member, _, parts = entry
     if not await provision_tap(ctx, check_id=int(parts[0]), member_id=member.id, code=parts[2],
                                prefix=f"chks:pprv:{parts[0]}:{member.id}:"):
         return

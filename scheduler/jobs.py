@@ -27,17 +27,23 @@ Sessions = async_sessionmaker[AsyncSession]
 EVENT_RETENTION = timedelta(days=30)
 
 
+async def each_in_its_own_transaction(sessions: Sessions, ids: list[int], act) -> list[int]:
+    """Run `act(session, id)` for each due item, each in a transaction of its own (one item's
+    claim and messages commit together); returns the ids of the outbox rows queued."""
+    queued: list[int] = []
+    for item_id in ids:
+        async with sessions() as session, session.begin():
+            rows = await act(session, item_id) or []
+            await session.flush()
+            queued += [row.id for row in rows]
+    return queued
+
+
 async def send_due_notices(sessions: Sessions, now: datetime, settings: Settings) -> list[int]:
     """Send every scheduled notice whose time has come; returns the outbox rows queued."""
     async with sessions() as session:
         due = await due_notice_ids(session, now)
-    queued: list[int] = []
-    for notice_id in due:
-        async with sessions() as session, session.begin():
-            rows = await send_notice(session, notice_id, now)
-            await session.flush()
-            queued += [row.id for row in rows or []]
-    return queued
+    return await each_in_its_own_transaction(sessions, due, lambda session, notice_id: send_notice(session, notice_id, now))
 
 
 async def send_ack_reminders(sessions: Sessions, now: datetime, settings: Settings) -> list[int]:
@@ -57,44 +63,40 @@ async def send_due_reminders(sessions: Sessions, now: datetime, settings: Settin
         due = list(await session.scalars(
             select(Reminder.id).where(Reminder.status == ReminderStatus.pending, Reminder.due_at <= now)
             .order_by(Reminder.due_at)))
-    queued: list[int] = []
-    for reminder_id in due:
-        async with sessions() as session, session.begin():
-            claimed = await session.execute(
-                update(Reminder).where(Reminder.id == reminder_id, Reminder.status == ReminderStatus.pending)
-                .values(status=ReminderStatus.sent, sent_at=now))
-            if claimed.rowcount != 1:
-                continue
-            reminder = await session.get(Reminder, reminder_id)
-            recipients = await Segment.parse(reminder.segment).members(session)
-            reminder.recipients = len(recipients)
-            if not recipients:
-                reminder.status = ReminderStatus.skipped
-                continue
-            rows = queue_multicast(session, to=[r.line_user_id for r in recipients], messages=[m.text(reminder.text)],
-                                   purpose=reminder.purpose, now=now, urgent=reminder.urgent)
-            await session.flush()
-            queued += [row.id for row in rows]
-    return queued
+
+    async def send(session, reminder_id):
+        claimed = await session.execute(
+            update(Reminder).where(Reminder.id == reminder_id, Reminder.status == ReminderStatus.pending)
+            .values(status=ReminderStatus.sent, sent_at=now))
+        if claimed.rowcount != 1:
+            return []
+        reminder = await session.get(Reminder, reminder_id)
+        recipients = await Segment.parse(reminder.segment).members(session)
+        reminder.recipients = len(recipients)
+        if not recipients:
+            reminder.status = ReminderStatus.skipped
+            return []
+        return queue_multicast(session, to=[r.line_user_id for r in recipients], messages=[m.text(reminder.text)],
+                               purpose=reminder.purpose, now=now, urgent=reminder.urgent)
+
+    return await each_in_its_own_transaction(sessions, due, send)
 
 
 async def reask_contact_checks(sessions: Sessions, now: datetime, settings: Settings) -> list[int]:
     """Ask again those who have not answered a running contact check, and deputies whose primary stays silent."""
     async with sessions() as session:
         due = await due_reask_ids(session, now)
-    queued: list[int] = []
-    for check_id in due:
-        async with sessions() as session, session.begin():
-            reask = await claim_reask(session, check_id, now)
-            if reask is None:
-                continue
-            rows = queue_questions(session, reask.check, reask.again, now, again=True)
-            rows += queue_questions(session, reask.check, reask.deputies, now, deputy=True)
-            await session.flush()
-            queued += [row.id for row in rows]
-            log.info("contact check %d: re-ask %d sent to %d, first ask to %d deputies", check_id, reask.round,
-                     len(reask.again), len(reask.deputies))
-    return queued
+
+    async def reask(session, check_id):
+        taken = await claim_reask(session, check_id, now)
+        if taken is None:
+            return []
+        log.info("contact check %d: re-ask %d sent to %d, first ask to %d deputies", check_id, taken.round,
+                 len(taken.again), len(taken.deputies))
+        return (queue_questions(session, taken.check, taken.again, now, again=True)
+                + queue_questions(session, taken.check, taken.deputies, now, deputy=True))
+
+    return await each_in_its_own_transaction(sessions, due, reask)
 
 
 async def forget_handled_events(sessions: Sessions, now: datetime, settings: Settings) -> list[int]:
@@ -118,11 +120,7 @@ async def meeting_work(sessions: Sessions, now: datetime, settings: Settings) ->
     queued: list[int] = []
 
     async def each(ids: list[int], act) -> None:
-        for meeting_id in ids:
-            async with sessions() as session, session.begin():
-                rows = await act(session, meeting_id)
-                await session.flush()
-                queued.extend(row.id for row in rows)
+        queued.extend(await each_in_its_own_transaction(sessions, ids, act))
 
     async def remind(session, meeting_id):
         meeting = await meetings.claim(session, meeting_id, "reminded_at", now)
