@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -372,8 +372,3 @@ async def find_targets(session: AsyncSession, check_id: int, query: str, limit: 
                | Organization.name.contains(query.strip(), autoescape=True))
         .order_by(ContactCheckTarget.status.is_not(None), Organization.name, Member.name).limit(limit))
     return [tuple(row) for row in rows]
-
-
-async def answer_count(session: AsyncSession, check_id: int) -> int:
-    return await session.scalar(select(func.count()).select_from(ContactCheckAnswer)
-                                .where(ContactCheckAnswer.check_id == check_id))
