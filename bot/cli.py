@@ -148,7 +148,7 @@ def member_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON
         typer.echo("No members yet.")
         return
     for row in members:
-        role = T.ROLE_LABELS.get(row["role"], row["role"]) + ("・事務局" if row["staff"] else "")
+        role = T.ROLE_LABELS.get(row["role"], row["role"]) + (T.STAFF_SUFFIX if row["staff"] else "")
         typer.echo("\t".join([str(row["id"]), row["name"], row["organization"], "、".join(row["fields"]), role,
                               row["status"]]))
 

@@ -102,6 +102,7 @@ FIELDS = ["防災", "福祉", "健康", "子育て", "教育", "環境", "観光
 RESOURCE_CATEGORIES = ["人手", "会場", "資金", "広報", "専門知識", "物資", "輸送", "情報", "連携先"]
 
 # Organization types, as members see them
+STAFF_SUFFIX = "・事務局"
 ORG_TYPE_LABELS = {"municipality": "行政", "company": "企業", "npo": "NPO", "university": "大学",
                    "association": "団体・商店会", "other": "その他"}
 
@@ -182,6 +183,7 @@ NOTICE_DETAIL = "#{id} {when}\n確認済み {acked}/{total}人\n未確認（{pen
 NOTICE_DETAIL_ALL_ACKED = "#{id} {when}\n全員（{total}人）が確認済みです。"
 NOTICE_SCHEDULED_LINE = "#{id} {when}に送信予定 {segment}「{head}」"
 NOTICE_MORE_NAMES = "…ほか{count}人"
+NOTICE_PENDING_NAME = "・{org} {name}"
 
 # Reminders
 AGREEMENT_REVIEW_REMINDER = "【協定の見直し】「{name}」の見直し期日（{review}）まであと{days}日です。見直しの準備をお願いします。"
@@ -303,6 +305,7 @@ DEADLINE_IN_3_DAYS = "3日後18時"
 PICK_DEADLINE = "日時を指定"
 DEADLINE_INVALID = "締め切りは今より後で、最初の候補（{first}）より前にしてください。"
 MEETING_PREVIEW = "【日程調整の確認】\n会議：{title}\n候補：\n{slots}\n参加依頼：{segment}（{count}人）\n締め切り：{deadline}"
+MEETING_PREVIEW_SLOT = "・{slot}{flags}"
 MEETING_SEND = "送信する"
 MEETING_CONFIRM_INVALID = "「送信する」か「キャンセル」のボタンを押してください。"
 MEETING_SENT = "日程調整「{title}」を{count}人に送りました（#{id}）。締め切り後に、いちばん多く参加できる日時をお知らせします。"

@@ -234,7 +234,8 @@ async def show_preview(ctx: Context) -> None:
     lines = []
     for start, end in _slots(ctx):
         flags = flag_texts(start, end, tz)
-        lines.append(f"・{slot_label(start, end, tz)}" + (f" {' '.join(flags)}" if flags else ""))
+        lines.append(T.MEETING_PREVIEW_SLOT.format(slot=slot_label(start, end, tz),
+                                                  flags="".join(f" {flag}" for flag in flags)))
     ctx.reply(m.text(T.MEETING_PREVIEW.format(
         title=ctx.data["title"], slots="\n".join(lines), segment=await segment.describe(ctx.session),
         count=len(await segment.members(ctx.session)),

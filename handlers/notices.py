@@ -358,7 +358,7 @@ async def show_notice_detail(ctx: Context) -> None:
     if not status.pending:
         ctx.reply(m.text(T.NOTICE_DETAIL_ALL_ACKED.format(id=status.notice.id, when=when, total=status.total)))
         return
-    names = [f"・{org} {name}" for name, org in status.pending[:MAX_NAMES_LISTED]]
+    names = [T.NOTICE_PENDING_NAME.format(org=org, name=name) for name, org in status.pending[:MAX_NAMES_LISTED]]
     if len(status.pending) > MAX_NAMES_LISTED:
         names.append(T.NOTICE_MORE_NAMES.format(count=len(status.pending) - MAX_NAMES_LISTED))
     ctx.reply(m.text(T.NOTICE_DETAIL.format(id=status.notice.id, when=when, acked=len(status.acked),
