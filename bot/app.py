@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from bot import api, calendar, webhook
+from bot import api, calendar, charts, webhook
 from bot.background import BackgroundProcess
 from bot.clock import Clock, SystemClock
 from bot.runtime import running
@@ -46,5 +46,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(webhook.router)
     app.include_router(api.router)
     app.include_router(calendar.router)
+    app.include_router(charts.router)
     app.add_middleware(webhook.WebhookEndpoint)
     return app

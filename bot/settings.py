@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     # Contact checks: members who have not answered are asked again this often, this many times.
     check_reask_minutes: int = Field(default=30, ge=1)
     check_max_reasks: int = Field(default=3, ge=0, le=10)
+    # KPI prompts: unanswered this many days -> a reminder, then the deputies, then the secretariat.
+    kpi_escalate_days: int = Field(default=3, ge=1, le=30)
+    # An answer this many days after the prompt is confirmed before it is stored.
+    kpi_late_days: int = Field(default=14, ge=1)
     # The bearer token for POST /api/contact-checks; unset, the endpoint does not exist.
     renkei_api_token: str | None = None
 

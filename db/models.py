@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from db.types import BigId, UTCDateTime
@@ -434,3 +434,85 @@ class MeetingAnswer(Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
     choice: Mapped[str] = mapped_column(String(5))
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class KpiCadence(StrEnum):
+    monthly = "monthly"
+    quarterly = "quarterly"
+    dates = "dates"  # one-off dates, listed on the KPI
+
+
+class KpiStatus(StrEnum):
+    active = "active"
+    archived = "archived"
+
+
+class Kpi(Base):
+    """A number an agreement tracks (参加者数, 満足度 ...), reported by one organization each period."""
+
+    __tablename__ = "kpis"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(40))
+    unit: Mapped[str] = mapped_column(String(10), default="")
+    target_value: Mapped[float] = mapped_column(Float)
+    target_date: Mapped[date] = mapped_column(Date)
+    cadence: Mapped[str] = mapped_column(String(10))
+    due_dates: Mapped[list[str]] = mapped_column(JSON, default=list)  # ISO dates, for the "dates" cadence
+    status: Mapped[str] = mapped_column(String(10), default=KpiStatus.active)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class KpiReport(Base):
+    """A value reported for one period; a correction adds a row and marks the one it replaces."""
+
+    __tablename__ = "kpi_reports"
+    __table_args__ = (
+        # One current value per KPI and period; replaced rows stay as the history.
+        Index("ux_kpi_reports_current", "kpi_id", "period", unique=True,
+              postgresql_where=text("replaced_at IS NULL"), sqlite_where=text("replaced_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id"), index=True)
+    period: Mapped[str] = mapped_column(String(10))  # 2026-10, 2026-Q3 or 2026-12-15
+    value: Mapped[float | None] = mapped_column(Float)  # None: nothing to report this period
+    comment: Mapped[str | None] = mapped_column(String(200))
+    reported_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The webhook event (or command) the value came from: a redelivery cannot store it twice.
+    source_key: Mapped[str] = mapped_column(String(80), unique=True)
+    replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class KpiPromptStep(StrEnum):
+    waiting = "waiting"      # the period has closed; the first prompt is due
+    asked = "asked"          # the primary contacts were asked
+    reminded = "reminded"    # ... and reminded once
+    deputies = "deputies"    # the deputies were asked too
+    escalated = "escalated"  # the secretariat was told
+    answered = "answered"    # a value (or "nothing this period") was stored
+
+
+class KpiPrompt(Base):
+    """The request for one KPI's value for one period, and how far its escalation has gone."""
+
+    __tablename__ = "kpi_prompts"
+    __table_args__ = (
+        Index("ux_kpi_prompts_period", "kpi_id", "period", unique=True),
+        Index("ix_kpi_prompts_due", "step", "next_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id"))
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    period: Mapped[str] = mapped_column(String(10))
+    step: Mapped[str] = mapped_column(String(10), default=KpiPromptStep.waiting)
+    next_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # when the next step (or a snoozed ask) is due
+    snoozed: Mapped[bool] = mapped_column(Boolean, default=False)  # "あとで": ask again at next_at, same step
+    first_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,107 @@
+"""Reading KPI numbers as people type them in chat, and writing them back the same way.
+
+"４２人", "1,200", "約1.2万", "3千", "1万2千", "3.5%", "▲3": normalized with NFKC, then read
+with Decimal so that 1.2万 is exactly 12000. What follows the number and its unit is the
+reporter's one-line comment.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+MULTIPLIERS = {"億": Decimal(100_000_000), "万": Decimal(10_000), "千": Decimal(1_000), "百": Decimal(100)}
+# Counters people put after a number; the KPI's own unit is accepted too.
+COUNTERS = ("%", "人", "名", "件", "回", "個", "社", "団体", "世帯", "箇所", "か所", "カ所", "ヶ所", "円", "時間",
+            "分", "日", "点", "本", "枚", "部", "冊", "台", "校", "区", "kg", "t", "km", "人日", "人回", "pt")
+APPROXIMATELY = ("約", "およそ", "おおよそ", "だいたい", "ほぼ", "概ね", "おおむね")
+MINUS = ("-", "−", "▲", "△", "マイナス")
+SEPARATORS = " \t、,。.:;/・!！"
+MAX_COMMENT = 200
+
+_DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_RANGE = re.compile(r"^\s*[~〜～\-]\s*\d")
+
+
+class NotANumber(ValueError):
+    """The text does not start with a number we can read."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    value: Decimal
+    unit: str | None
+    comment: str | None
+    approximate: bool = False
+
+
+def normalize(text: str) -> str:
+    """Full-width digits, letters and punctuation to ASCII; runs of spaces to one."""
+    return " ".join(unicodedata.normalize("NFKC", text).replace("〜", "~").split())
+
+
+def _amount(text: str) -> tuple[Decimal, str]:
+    """The number at the start of `text` (with 万/千 and commas) and what follows it."""
+    total, position, last_multiplier, seen = Decimal(0), 0, None, False
+    while True:
+        match = _DIGITS.match(text, position)
+        if not match:
+            break
+        number = Decimal(match.group().replace(",", ""))
+        position = match.end()
+        multiplier = MULTIPLIERS.get(text[position:position + 1])
+        if multiplier is None:
+            total += number
+            seen = True
+            break
+        if last_multiplier is not None and multiplier >= last_multiplier:
+            raise NotANumber(text)  # 3千2万: not a way anyone writes a number
+        total += number * multiplier
+        last_multiplier, seen = multiplier, True
+        position += 1
+    if not seen:
+        raise NotANumber(text)
+    return total, text[position:]
+
+
+def parse_value(text: str, unit: str | None = None) -> Reading:
+    """One number with an optional unit and comment: "約42人 雨で減った" -> 42, 人, "雨で減った"."""
+    rest = normalize(text)
+    approximate = False
+    for word in APPROXIMATELY:
+        if rest.startswith(word):
+            rest, approximate = rest[len(word):].lstrip(), True
+            break
+    sign = Decimal(1)
+    for word in MINUS:
+        if rest.startswith(word):
+            rest, sign = rest[len(word):].lstrip(), Decimal(-1)
+            break
+    try:
+        value, rest = _amount(rest)
+    except InvalidOperation as exc:
+        raise NotANumber(text) from exc
+    if _RANGE.match(rest):
+        raise NotANumber(text)  # 40〜45: a range is not a value
+    found_unit = None
+    stripped = rest.lstrip()
+    for counter in sorted({*(COUNTERS), *([normalize(unit)] if unit else [])}, key=len, reverse=True):
+        if counter and stripped.startswith(counter):
+            found_unit, stripped = counter, stripped[len(counter):]
+            break
+    else:
+        stripped = rest
+    comment = stripped.strip(SEPARATORS).strip()
+    return Reading(value=sign * value, unit=found_unit, comment=comment or None, approximate=approximate)
+
+
+def format_value(value: float | Decimal, unit: str = "") -> str:
+    """42 -> "42人", 1200 -> "1,200人", 4.5 -> "4.5", 0.125 -> "0.125": the shortest exact form."""
+    number = Decimal(str(value)) if not isinstance(value, Decimal) else value
+    number = number.normalize()
+    if number == number.to_integral_value():
+        text = f"{int(number):,}"
+    else:
+        whole, _, fraction = f"{abs(number):f}".partition(".")
+        text = ("-" if number < 0 else "") + f"{int(whole):,}.{fraction}"
+    return text + (unit or "")
