@@ -331,6 +331,7 @@ KPI_PERIOD_QUARTER = "{year}年{first}-{last}月"
 KPI_PERIOD_DATE = "{year}/{month}/{day}"
 
 # KPI reports: staff define a KPI (KPI設定)
+KPI_STAFF_ONLY = "KPIの設定は事務局のみできます。"
 KPI_SETUP_NO_AGREEMENTS = "協定がまだありません。先に `renkei agreement add` で協定を登録してください。"
 KPI_SETUP_ASK_AGREEMENT = "どの協定のKPIですか？"
 KPI_SETUP_ASK_ORG = "報告する団体を選んでください。"

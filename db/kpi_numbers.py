@@ -105,3 +105,40 @@ def format_value(value: float | Decimal, unit: str = "") -> str:
         whole, _, fraction = f"{abs(number):f}".partition(".")
         text = ("-" if number < 0 else "") + f"{int(whole):,}.{fraction}"
     return text + (unit or "")
+
+
+_STARTS_NUMBER = re.compile(r"^(?:約|およそ|だいたい|ほぼ)?(?:[-−▲△]|マイナス)?\d")
+_GLUED = re.compile(r"^(\D+?)[:=]?((?:約|およそ|だいたい|ほぼ)?(?:[-−▲△]|マイナス)?\d.*)$")
+
+
+def _name_for(word: str, names: list[str]) -> str | None:
+    """The KPI a word names: exactly, or as a unique part of one name ("参加者" for "講座参加者数")."""
+    word = word.rstrip(":=")
+    if word in names:
+        return word
+    partial = [name for name in names if len(word) >= 2 and word in name]
+    return partial[0] if len(partial) == 1 else None
+
+
+def split_by_names(text: str, names: list[str]) -> list[tuple[str | None, str]]:
+    """"参加者 42 満足度 4.5 よかった" -> [("参加者", "42"), ("満足度", "4.5 よかった")].
+
+    A word starts a KPI's part only when it names one and a number follows it; text before the
+    first name is a part with no name (a bare "42")."""
+    words: list[str] = []
+    for word in normalize(text).split(" "):
+        glued = _GLUED.match(word)
+        if glued and _name_for(glued.group(1), names):
+            words += [glued.group(1), glued.group(2)]
+        else:
+            words.append(word)
+    parts: list[tuple[str | None, list[str]]] = []
+    for i, word in enumerate(words):
+        name = _name_for(word, names)
+        if name and i + 1 < len(words) and _STARTS_NUMBER.match(words[i + 1]):
+            parts.append((name, []))
+        elif parts:
+            parts[-1][1].append(word)
+        else:
+            parts.append((None, [word]))
+    return [(name, " ".join(rest)) for name, rest in parts]

@@ -9,6 +9,8 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.kpi_numbers import normalize
+from db.meetings import next_date
 from db.models import (
     Agreement,
     AgreementOrganization,
@@ -184,14 +186,14 @@ async def reporting_kpis(session: AsyncSession, organization_id: int) -> list[Kp
 async def open_due_prompts(session: AsyncSession, now: datetime, tz: tzinfo) -> int:
     """Create the prompt for every period that has closed; returns how many were new."""
     today = now.astimezone(tz).date()
+    kpis = list(await session.scalars(select(Kpi).where(Kpi.status == KpiStatus.active)))
+    known = set((await session.execute(
+        select(KpiPrompt.kpi_id, KpiPrompt.period).join(Kpi, Kpi.id == KpiPrompt.kpi_id)
+        .where(Kpi.status == KpiStatus.active))).tuples())
     created = 0
-    for kpi in await session.scalars(select(Kpi).where(Kpi.status == KpiStatus.active)):
-        periods = closed_periods(kpi, today, kpi.created_at.astimezone(tz).date())
-        if not periods:
-            continue
-        known = set(await session.scalars(select(KpiPrompt.period).where(KpiPrompt.kpi_id == kpi.id)))
-        for period in periods:
-            if period in known:
+    for kpi in kpis:
+        for period in closed_periods(kpi, today, kpi.created_at.astimezone(tz).date()):
+            if (kpi.id, period) in known:
                 continue
             due = next_asking_time(datetime.combine(period_end(period), ASK_FROM, tzinfo=tz), tz)
             try:
@@ -330,3 +332,12 @@ async def export_rows(session: AsyncSession, agreement_id: int | None = None) ->
              "comment": report.comment or "", "reported_by": member_name or "", "reported_at": report.reported_at,
              "replaced_at": report.replaced_at}
             for report, kpi, agreement, member_name, org_name in await session.execute(query)]
+
+
+def parse_day(text: str, today: date) -> date:
+    """"2027/3/31", "2027-03-31" or "3/31" (the next such day) as people type a date; ValueError otherwise."""
+    parts = normalize(text).replace("-", "/").replace("年", "/").replace("月", "/").rstrip("日").split("/")
+    if not all(part.isascii() and part.isdecimal() for part in parts) or len(parts) not in (2, 3):
+        raise ValueError(text)
+    numbers = [int(part) for part in parts]
+    return date(*numbers) if len(numbers) == 3 else next_date(today, *numbers)

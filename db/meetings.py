@@ -49,7 +49,7 @@ def parse_slot(text: str, now: datetime, tz: tzinfo) -> tuple[datetime, datetime
         if year:
             day_ = date(int(year), int(month), int(day))
         else:
-            day_ = _next_date(local_now.date(), int(month), int(day))
+            day_ = next_date(local_now.date(), int(month), int(day))
         start = datetime.combine(day_, time(int(hour), int(minute)), tzinfo=tz)
         end = (datetime.combine(day_, time(int(end_hour), int(end_minute)), tzinfo=tz) if end_hour
                else start + DEFAULT_LENGTH)
@@ -60,7 +60,7 @@ def parse_slot(text: str, now: datetime, tz: tzinfo) -> tuple[datetime, datetime
     return start, end
 
 
-def _next_date(today: date, month: int, day: int) -> date:
+def next_date(today: date, month: int, day: int) -> date:
     """The next month/day from today on (2/29 waits for a leap year)."""
     for year in range(today.year, today.year + 5):
         try:

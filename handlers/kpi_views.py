@@ -5,12 +5,13 @@ from datetime import date, datetime, tzinfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import messages as m
+from bot.outbox import queue_multicast
 from bot import texts as T
 from bot.charts import chart_urls
 from bot.settings import Settings
 from db.kpi_numbers import format_value
-from db.kpis import previous_period, series
-from db.models import Agreement, Kpi, KpiPrompt, KpiReport, Organization
+from db.kpis import Claimed, contacts, previous_period, series, staff_users
+from db.models import Agreement, Kpi, KpiPrompt, KpiReport, MemberRole, Organization, OutboxMessage
 
 MAX_CHARTS = 4  # with the summary text, LINE's five messages per reply
 
@@ -135,3 +136,34 @@ async def summary_messages(session: AsyncSession, rows: list[tuple[Kpi, Agreemen
 def local_date(moment: datetime, tz: tzinfo) -> str:
     local = moment.astimezone(tz)
     return f"{local.month}/{local.day}({T.WEEKDAYS[local.weekday()]})"
+
+
+HEADERS = {"ask": T.KPI_PROMPT_HEADER, "again": T.KPI_AGAIN_HEADER, "remind": T.KPI_REMINDER_HEADER,
+           "deputies": T.KPI_DEPUTY_HEADER}
+
+
+async def queue_prompts(session: AsyncSession, organization_id: int, claimed: list[Claimed], now: datetime,
+                        tz: tzinfo) -> list[OutboxMessage]:
+    """The messages for the steps just claimed: one per kind of step to its people, late ones to the secretariat."""
+    rows: list[OutboxMessage] = []
+    primaries = await contacts(session, organization_id, MemberRole.primary)
+    for action, header in HEADERS.items():
+        items = [(c.kpi, c.prompt) for c in claimed if c.action == action]
+        if not items:
+            continue
+        to = primaries
+        if action == "deputies":
+            # Without deputies, the primary contacts are reminded once more.
+            to = await contacts(session, organization_id, MemberRole.deputy) or primaries
+            header = header if to is not primaries else T.KPI_REMINDER_HEADER
+        if to:
+            rows += queue_multicast(session, to=to, messages=[await prompt_message(session, header, items)],
+                                    purpose=f"kpi-prompt:{organization_id}", now=now)
+    late = [c for c in claimed if c.action == "escalate"]
+    staff = await staff_users(session) if late else []
+    if staff:
+        org = await session.get(Organization, organization_id)
+        text = "\n".join(T.KPI_LATE_STAFF.format(org=org.name, name=c.kpi.name, period=period_label(c.prompt.period),
+                                                 asked=local_date(c.prompt.first_asked_at, tz)) for c in late)
+        rows += queue_multicast(session, to=staff, messages=[m.text(text)], purpose=f"kpi-late:{organization_id}", now=now)
+    return rows

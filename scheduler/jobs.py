@@ -12,11 +12,13 @@ from bot import texts as T
 from bot.outbox import queue_multicast
 from bot.settings import Settings
 from db import meetings
+from db.kpis import claim_due_prompts, due_prompt_orgs, is_asking_time, open_due_prompts
 from db.contact_checks import claim_reask, due_reask_ids
 from db.models import EventStatus, InboundEvent, Notice, Reminder, ReminderStatus
 from db.notices import claim_ack_reminders, due_notice_ids
 from db.segments import Segment
 from handlers.contact_checks import queue_questions
+from handlers.kpi_views import queue_prompts
 from handlers.meetings import announce, close_and_decide, moment_label, send_poll, slot_label
 from handlers.notices import remind_unacknowledged, send_notice
 
@@ -157,4 +159,23 @@ async def meeting_work(sessions: Sessions, now: datetime, settings: Settings) ->
     return queued
 
 
-JOBS = [reask_contact_checks, meeting_work, send_due_notices, send_ack_reminders, send_due_reminders, forget_handled_events]
+async def send_due_kpi_prompts(sessions: Sessions, now: datetime, settings: Settings) -> list[int]:
+    """Ask for each closed period's KPI values on business days; then remind, ask the deputies, tell the secretariat."""
+    tz = settings.tz
+    async with sessions() as session, session.begin():
+        opened = await open_due_prompts(session, now, tz)
+    if opened:
+        log.info("%d KPI period(s) closed; their prompts are due", opened)
+    if not is_asking_time(now, tz):
+        return []  # nights, weekends and public holidays: the prompts wait for the next business morning
+    async with sessions() as session:
+        due = await due_prompt_orgs(session, now)
+
+    async def step(session, organization_id):
+        claimed = await claim_due_prompts(session, organization_id, now, tz, timedelta(days=settings.kpi_escalate_days))
+        return await queue_prompts(session, organization_id, claimed, now, tz)
+
+    return await each_in_its_own_transaction(sessions, due, step)
+
+
+JOBS = [reask_contact_checks, meeting_work, send_due_kpi_prompts, send_due_notices, send_ack_reminders, send_due_reminders, forget_handled_events]
