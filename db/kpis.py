@@ -187,9 +187,9 @@ async def open_due_prompts(session: AsyncSession, now: datetime, tz: tzinfo) -> 
     """Create the prompt for every period that has closed; returns how many were new."""
     today = now.astimezone(tz).date()
     kpis = list(await session.scalars(select(Kpi).where(Kpi.status == KpiStatus.active)))
-    known = set((await session.execute(
+    known = {tuple(row) for row in await session.execute(
         select(KpiPrompt.kpi_id, KpiPrompt.period).join(Kpi, Kpi.id == KpiPrompt.kpi_id)
-        .where(Kpi.status == KpiStatus.active))).tuples())
+        .where(Kpi.status == KpiStatus.active))}
     created = 0
     for kpi in kpis:
         for period in closed_periods(kpi, today, kpi.created_at.astimezone(tz).date()):
@@ -328,7 +328,8 @@ async def export_rows(session: AsyncSession, agreement_id: int | None = None) ->
     if agreement_id is not None:
         query = query.where(Kpi.agreement_id == agreement_id)
     return [{"agreement": agreement.name, "kpi_id": kpi.id, "kpi": kpi.name, "unit": kpi.unit,
-             "target": kpi.target_value, "organization": org_name, "period": report.period, "value": report.value,
+             "target": kpi.target_value, "organization": org_name, "period": report.period,
+             "value": int(report.value) if report.value is not None and report.value.is_integer() else report.value,
              "comment": report.comment or "", "reported_by": member_name or "", "reported_at": report.reported_at,
              "replaced_at": report.replaced_at}
             for report, kpi, agreement, member_name, org_name in await session.execute(query)]
