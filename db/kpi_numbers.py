@@ -20,7 +20,8 @@ SEPARATORS = " \t、,。.:;/・!！"
 MAX_COMMENT = 200
 
 _DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
-_RANGE = re.compile(r"^\s*[~〜～\-]\s*\d")
+# 40〜45 is a range, 12/3 a date and 14:00 a time: none of them is a value.
+_NOT_A_VALUE = re.compile(r"^\s*[~〜～\-/:]\s*\d")
 
 
 class NotANumber(ValueError):
@@ -81,8 +82,8 @@ def parse_value(text: str, unit: str | None = None) -> Reading:
         value, rest = _amount(rest)
     except InvalidOperation as exc:
         raise NotANumber(text) from exc
-    if _RANGE.match(rest):
-        raise NotANumber(text)  # 40〜45: a range is not a value
+    if _NOT_A_VALUE.match(rest):
+        raise NotANumber(text)
     found_unit = None
     stripped = rest.lstrip()
     for counter in sorted({*(COUNTERS), *([normalize(unit)] if unit else [])}, key=len, reverse=True):

@@ -56,7 +56,7 @@ def test_the_kpis_own_unit_is_recognized():
     assert parse_value("15ヘクタール 植樹", "ヘクタール").comment == "植樹"
 
 
-@pytest.mark.parametrize("typed", ["", "なし", "よんじゅうに", "参加者", "40〜45", "40-45", "3千2万", "万", "約", "?"])
+@pytest.mark.parametrize("typed", ["", "なし", "よんじゅうに", "参加者", "40〜45", "40-45", "12/3", "14:00", "3千2万", "万", "約", "?"])
 def test_what_is_not_a_number_is_refused(typed):
     with pytest.raises(NotANumber):
         parse_value(typed)
