@@ -59,13 +59,37 @@ async def begin_kpi_setup(ctx: Context) -> None:
         m.postback_action(a.name, f"kpis:ag:{a.id}", display_text=m.label(a.name)) for a in agreements] + [CANCEL]))
 
 
+async def ask_organization(ctx: Context, agreement: Agreement, *before: dict) -> None:
+    orgs = list(await ctx.session.scalars(
+        select(Organization).join(AgreementOrganization, AgreementOrganization.organization_id == Organization.id)
+        .where(AgreementOrganization.agreement_id == agreement.id).order_by(Organization.id).limit(MAX_OPTIONS)))
+    ctx.set_state(Define.organization, agreement=agreement.id)
+    ctx.reply(*before, m.text(T.KPI_SETUP_ASK_ORG, quick=[
+        m.postback_action(o.name, f"kpis:org:{o.id}", display_text=m.label(o.name)) for o in orgs] + [CANCEL]))
+
+
+def ask_cadence(ctx: Context, *before: dict) -> None:
+    ctx.set_state(Define.cadence)
+    ctx.reply(*before, m.text(T.KPI_SETUP_ASK_CADENCE, quick=[
+        m.postback_action(label, f"kpis:cad:{cadence}", display_text=label)
+        for cadence, label in T.KPI_CADENCE_LABELS.items()] + [CANCEL]))
+
+
 @router.state(Define.agreement)
 @router.state(Define.organization)
 @router.state(Define.cadence)
 @router.state(Define.confirm)
 async def press_a_button(ctx: Context) -> None:
-    """Steps answered with buttons: typed text gets a pointer to them."""
-    ctx.reply(m.text(T.CATEGORY_UNKNOWN, quick=[CANCEL]))
+    """Steps answered with buttons: typed text gets the same buttons again."""
+    hint = m.text(T.CATEGORY_UNKNOWN)
+    if ctx.in_state(Define.agreement):
+        await begin_kpi_setup(ctx)
+    elif ctx.in_state(Define.organization):
+        await ask_organization(ctx, await ctx.session.get(Agreement, ctx.data["agreement"]), hint)
+    elif ctx.in_state(Define.cadence):
+        ask_cadence(ctx, hint)
+    else:
+        await preview(ctx)
 
 
 @router.postback("kpis:ag:")
@@ -75,12 +99,7 @@ async def choose_agreement(ctx: Context) -> None:
     if agreement is None or not ctx.in_state(Define.agreement) or await require_staff(ctx, T.KPI_STAFF_ONLY) is None:
         ctx.reply(m.text(T.STALE_BUTTON))
         return
-    orgs = list(await ctx.session.scalars(
-        select(Organization).join(AgreementOrganization, AgreementOrganization.organization_id == Organization.id)
-        .where(AgreementOrganization.agreement_id == agreement.id).order_by(Organization.id).limit(MAX_OPTIONS)))
-    ctx.set_state(Define.organization, agreement=agreement.id)
-    ctx.reply(m.text(T.KPI_SETUP_ASK_ORG, quick=[
-        m.postback_action(o.name, f"kpis:org:{o.id}", display_text=m.label(o.name)) for o in orgs] + [CANCEL]))
+    await ask_organization(ctx, agreement)
 
 
 @router.postback("kpis:org:")
@@ -143,10 +162,8 @@ async def _target_date(ctx: Context, day: date | None) -> None:
     if day is None or day <= ctx.now().astimezone(ctx.settings.tz).date():
         ask_target_date(ctx, m.text(T.KPI_SETUP_DATE_INVALID))
         return
-    ctx.set_state(Define.cadence, target_date=day.isoformat())
-    ctx.reply(m.text(T.KPI_SETUP_ASK_CADENCE, quick=[
-        m.postback_action(label, f"kpis:cad:{cadence}", display_text=label)
-        for cadence, label in T.KPI_CADENCE_LABELS.items()] + [CANCEL]))
+    ctx.data["target_date"] = day.isoformat()
+    ask_cadence(ctx)
 
 
 @router.state(Define.target_date)

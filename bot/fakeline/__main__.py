@@ -31,7 +31,7 @@ def texts(r: RecordedRequest) -> str:
     """What a user would see: each message's text (a card's texts too), then its buttons.
 
     A button shows its label and what tapping it sends: `text:` to send with --text, or
-    `postback:` data to send with --postback (`picker:` data takes --datetime as well).
+    `postback:` data to send with --postback (`picker:` data takes --datetime, or --date for a date picker, as well).
     """
     messages = r.json.get("messages", []) if r.path in MESSAGE_PATHS and isinstance(r.json, dict) else []
     out = []
@@ -77,14 +77,15 @@ def send(argv: list[str]) -> None:
     what.add_argument("--postback", help="the user taps a button with this postback data")
     parser.add_argument("--datetime", help="with --postback: what the user picked in a date-time picker, "
                                            "e.g. 2026-12-01T18:00")
+    parser.add_argument("--date", help="with --postback: what the user picked in a date picker, e.g. 2027-03-31")
     args = parser.parse_args(argv)
     if args.follow:
         event = events.follow(args.user)
     elif args.text is not None:
         event = events.text_message(args.user, args.text)
     else:
-        event = events.postback(args.user, args.postback,
-                                params={"datetime": args.datetime} if args.datetime else None)
+        params = {"datetime": args.datetime} if args.datetime else {"date": args.date} if args.date else None
+        event = events.postback(args.user, args.postback, params=params)
     body = events.body([event])
     request = urllib.request.Request(args.url, data=body, method="POST", headers={
         "Content-Type": "application/json", "X-Line-Signature": events.sign(body, args.secret)})
