@@ -22,7 +22,6 @@ router = APIRouter()
 
 # (width, height) in pixels: LINE shows the preview in the chat and opens the original.
 SIZES = {"l": (1200, 800), "s": (480, 320)}
-MAX_IMAGE_BYTES = {"l": 10 * 1024 * 1024, "s": 1024 * 1024}  # LINE's limits for original and preview
 _CACHE: OrderedDict[tuple, bytes] = OrderedDict()
 _CACHE_SIZE = 64
 
@@ -33,9 +32,9 @@ def _signature(secret: str, kpi_id: int, version: int, size: str) -> str:
 
 
 def chart_urls(settings: Settings, kpi_id: int, version: int) -> tuple[str, str] | None:
-    """The original and preview URLs of a KPI's chart, or None without PUBLIC_BASE_URL."""
-    if not settings.public_base_url or not settings.line_channel_secret:
-        return None
+    """The original and preview URLs of a KPI's chart, or None without an HTTPS PUBLIC_BASE_URL."""
+    if not (settings.public_base_url or "").startswith("https://") or not settings.line_channel_secret:
+        return None  # LINE fetches images over HTTPS only, and refuses the whole reply otherwise
     return tuple(f"{settings.public_base_url}/kpi/{kpi_id}/chart.png?v={version}&s={size}"
                  f"&sig={_signature(settings.line_channel_secret, kpi_id, version, size)}" for size in ("l", "s"))
 
@@ -74,7 +73,7 @@ def render_chart(*, title: str, unit: str, labels: list[str], values: list[float
 
 
 @router.get("/kpi/{kpi_id}/chart.png")
-async def kpi_chart(kpi_id: int, v: int, s: str, sig: str, request: Request) -> Response:
+async def kpi_chart(kpi_id: int, request: Request, v: int = 0, s: str = "", sig: str = "") -> Response:
     """The chart LINE fetches for an image message; 404 unless the signature matches."""
     from handlers.kpi_views import period_label  # here: kpi_views builds chart URLs with this module
 

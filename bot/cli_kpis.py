@@ -88,6 +88,14 @@ def kpi_archive(kpi_id: int) -> None:
     typer.echo(f"KPI {kpi_id} ({name}) archived.")
 
 
+TEXT_COLUMNS = ("agreement", "kpi", "unit", "organization", "comment", "reported_by")
+
+
+def _inert(text: str) -> str:
+    """Text a spreadsheet would run as a formula (=, +, -, @) is kept as text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _local(moment: datetime | None, tz) -> str:
     return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else ""
 
@@ -104,8 +112,8 @@ def kpi_export(
     if fmt == "xlsx" and output is None:
         fail("--format xlsx needs --output FILE")
     settings = load_settings()
-    rows = [{**row, "reported_at": _local(row["reported_at"], settings.tz),
-             "replaced_at": _local(row["replaced_at"], settings.tz)}
+    rows = [{**row, **{column: _inert(row[column]) for column in TEXT_COLUMNS},
+             "reported_at": _local(row["reported_at"], settings.tz), "replaced_at": _local(row["replaced_at"], settings.tz)}
             for row in run(lambda session: export_rows(session, agreement))]
     if fmt == "xlsx":
         from openpyxl import Workbook

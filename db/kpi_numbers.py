@@ -18,10 +18,12 @@ APPROXIMATELY = ("約", "およそ", "おおよそ", "だいたい", "ほぼ", "
 MINUS = ("-", "−", "▲", "△", "マイナス")
 SEPARATORS = " \t、,。.:;/・!！"
 MAX_COMMENT = 200
+# Beyond this a number is a typing accident (and past what a float column keeps exactly).
+MAX_ABS_VALUE = Decimal(10) ** 15
 
 _DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
-# 40〜45 is a range, 12/3 a date and 14:00 a time: none of them is a value.
-_NOT_A_VALUE = re.compile(r"^\s*[~〜～\-/:]\s*\d")
+# 40〜45 is a range, 12/3 a date, 14:00 a time and 12,50 a slip: none of them is a value.
+_NOT_A_VALUE = re.compile(r"^\s*[~〜～\-/:,]\s*\d")
 
 
 class NotANumber(ValueError):
@@ -41,8 +43,10 @@ def normalize(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).replace("〜", "~").split())
 
 
-def _amount(text: str) -> tuple[Decimal, str]:
-    """The number at the start of `text` (with 万/千 and commas) and what follows it."""
+def _amount(text: str, unit: str | None) -> tuple[Decimal, str]:
+    """The number at the start of `text` (with 万/千 and commas) and what follows it.
+
+    A unit that starts with 万 or 千 (万円, 千人) is the unit, not a multiplier."""
     total, position, last_multiplier, seen = Decimal(0), 0, None, False
     while True:
         match = _DIGITS.match(text, position)
@@ -50,7 +54,7 @@ def _amount(text: str) -> tuple[Decimal, str]:
             break
         number = Decimal(match.group().replace(",", ""))
         position = match.end()
-        multiplier = MULTIPLIERS.get(text[position:position + 1])
+        multiplier = None if unit and text.startswith(unit, position) else MULTIPLIERS.get(text[position:position + 1])
         if multiplier is None:
             total += number
             seen = True
@@ -78,20 +82,23 @@ def parse_value(text: str, unit: str | None = None) -> Reading:
         if rest.startswith(word):
             rest, sign = rest[len(word):].lstrip(), Decimal(-1)
             break
+    unit = normalize(unit) if unit else None
     try:
-        value, rest = _amount(rest)
+        value, rest = _amount(rest, unit)
     except InvalidOperation as exc:
         raise NotANumber(text) from exc
-    if _NOT_A_VALUE.match(rest):
+    if _NOT_A_VALUE.match(rest) or value >= MAX_ABS_VALUE:
         raise NotANumber(text)
     found_unit = None
     stripped = rest.lstrip()
-    for counter in sorted({*(COUNTERS), *([normalize(unit)] if unit else [])}, key=len, reverse=True):
-        if counter and stripped.startswith(counter):
+    for counter in sorted({*COUNTERS, *([unit] if unit else [])}, key=len, reverse=True):
+        if stripped.startswith(counter):
             found_unit, stripped = counter, stripped[len(counter):]
             break
     else:
         stripped = rest
+    if stripped and stripped[0] not in SEPARATORS:
+        raise NotANumber(text)  # "12月10日の会議", "3人で伺います": a sentence, not a value and a comment
     comment = stripped.strip(SEPARATORS).strip()
     return Reading(value=sign * value, unit=found_unit, comment=comment or None, approximate=approximate)
 
@@ -127,7 +134,8 @@ def split_by_names(text: str, names: list[str]) -> list[tuple[str | None, str]]:
     A word starts a KPI's part only when it names one and a number follows it; text before the
     first name is a part with no name (a bare "42")."""
     words: list[str] = []
-    for word in normalize(text).split(" "):
+    # 、 ends a KPI's part too: "参加者 42人、満足度 4.5".
+    for word in normalize(text).replace("、", "、 ").split():
         glued = _GLUED.match(word)
         if glued and _name_for(glued.group(1), names):
             words += [glued.group(1), glued.group(2)]
@@ -142,4 +150,4 @@ def split_by_names(text: str, names: list[str]) -> list[tuple[str | None, str]]:
             parts[-1][1].append(word)
         else:
             parts.append((None, [word]))
-    return [(name, " ".join(rest)) for name, rest in parts]
+    return [(name, " ".join(rest).replace("、 ", "、")) for name, rest in parts]

@@ -5,11 +5,11 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
 import jpholiday
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.kpi_numbers import normalize
+from db.kpi_numbers import MAX_ABS_VALUE, normalize
 from db.meetings import next_date
 from db.models import (
     Agreement,
@@ -78,7 +78,7 @@ def previous_period(kpi: Kpi, period: str) -> str | None:
 def closed_periods(kpi: Kpi, today: date, created: date) -> list[str]:
     """The periods due by `today` that ended after the KPI was created (the latest few, oldest first)."""
     if kpi.cadence == KpiCadence.dates:
-        periods = [d for d in sorted(kpi.due_dates) if created <= date.fromisoformat(d) <= today]
+        periods = [d for d in sorted(kpi.due_dates) if created < date.fromisoformat(d) <= today]
     else:
         periods, period = [], period_of(kpi, today)
         while True:
@@ -140,11 +140,10 @@ async def create_kpi(session: AsyncSession, *, agreement_id: int, organization_i
         raise KpiError(f"cadence must be one of {', '.join(KpiCadence)}")
     if cadence == KpiCadence.dates and not due_dates:
         raise KpiError("a KPI reported on one-off dates needs at least one date")
-    if Decimal(str(target_value)) <= 0:
-        raise KpiError("the target must be a positive number")
-    if await session.scalar(select(Kpi.id).where(Kpi.agreement_id == agreement_id, Kpi.name == name,
-                                                 Kpi.status == KpiStatus.active)):
-        raise KpiError(f"agreement {agreement_id} already has a KPI named {name!r}")
+    if not 0 < Decimal(str(target_value)) < MAX_ABS_VALUE:
+        raise KpiError("the target must be a positive number below 10^15")
+    if await name_taken(session, agreement_id=agreement_id, organization_id=organization_id, name=name):
+        raise KpiError(f"agreement {agreement_id} or organization {organization_id} already has a KPI named {name!r}")
     kpi = Kpi(agreement_id=agreement_id, organization_id=organization_id, name=name, unit=unit,
               target_value=float(target_value), target_date=target_date, cadence=cadence,
               due_dates=sorted({d.isoformat() for d in due_dates}) if cadence == KpiCadence.dates else [],
@@ -152,6 +151,14 @@ async def create_kpi(session: AsyncSession, *, agreement_id: int, organization_i
     session.add(kpi)
     await session.flush()
     return kpi
+
+
+async def name_taken(session: AsyncSession, *, agreement_id: int, organization_id: int, name: str) -> bool:
+    """Whether the name is in use in the agreement or among the KPIs the organization reports (the
+    organization's members name a KPI in a message to say which value is which)."""
+    return bool(await session.scalar(select(Kpi.id).where(
+        or_(Kpi.agreement_id == agreement_id, Kpi.organization_id == organization_id), Kpi.name == name,
+        Kpi.status == KpiStatus.active)))
 
 
 async def archive_kpi(session: AsyncSession, kpi_id: int, now: datetime) -> Kpi:
@@ -187,6 +194,8 @@ async def open_due_prompts(session: AsyncSession, now: datetime, tz: tzinfo) -> 
     """Create the prompt for every period that has closed; returns how many were new."""
     today = now.astimezone(tz).date()
     kpis = list(await session.scalars(select(Kpi).where(Kpi.status == KpiStatus.active)))
+    reported = {tuple(row) for row in await session.execute(
+        select(KpiReport.kpi_id, KpiReport.period).where(KpiReport.replaced_at.is_(None)))}
     known = {tuple(row) for row in await session.execute(
         select(KpiPrompt.kpi_id, KpiPrompt.period).join(Kpi, Kpi.id == KpiPrompt.kpi_id)
         .where(Kpi.status == KpiStatus.active))}
@@ -198,8 +207,12 @@ async def open_due_prompts(session: AsyncSession, now: datetime, tz: tzinfo) -> 
             due = next_asking_time(datetime.combine(period_end(period), ASK_FROM, tzinfo=tz), tz)
             try:
                 async with session.begin_nested():  # another instance may create the same prompt at once
+                    # A value sent before the period's prompt answers it: nobody is asked, nobody is late.
+                    early = (kpi.id, period) in reported
                     session.add(KpiPrompt(kpi_id=kpi.id, organization_id=kpi.organization_id, period=period,
-                                          step=KpiPromptStep.waiting, next_at=due, snoozed=False, created_at=now))
+                                          step=KpiPromptStep.answered if early else KpiPromptStep.waiting,
+                                          next_at=None if early else due, answered_at=now if early else None,
+                                          snoozed=False, created_at=now))
                 created += 1
             except IntegrityError:
                 pass

@@ -34,6 +34,10 @@ class KpiDialog(StatesGroup):
     fix = State()      # the correct value for a stored report
 
 
+CONFIRM_BUTTONS = [m.postback_action(T.KPI_CONFIRM_YES, "kpi:yes", display_text=T.KPI_CONFIRM_YES),
+                   m.postback_action(T.KPI_CONFIRM_NO, "kpi:no", display_text=T.KPI_CONFIRM_NO)]
+
+
 @dataclass
 class Entry:
     """One value read from a message, for one KPI and period, with what looks wrong about it."""
@@ -81,6 +85,10 @@ async def _entries(ctx: Context, kpis: list[Kpi], pending: list[KpiPrompt]) -> l
     parts = split_by_names(ctx.text, list(by_name))
     if parts[0][0] is None:
         if len(parts) > 1 or len(waiting or kpis) != 1:
+            try:
+                parse_value(parts[0][1])
+            except NotANumber:
+                return T.KPI_NOT_A_NUMBER
             return T.KPI_WHICH.format(names=names, example=example_for(waiting or kpis))
         parts = [((waiting or kpis)[0].name, parts[0][1])]
     tz, now = ctx.settings.tz, ctx.now()
@@ -132,9 +140,7 @@ async def _take(ctx: Context, entries: list[Entry], member_id: int) -> None:
                                                    value=value_label(entry.kpi, entry.value)))
             lines += entry.warnings
         ctx.set_state(KpiDialog.confirm, entries=[entry.as_data() for entry in entries])
-        ctx.reply(m.text("\n".join(lines), quick=[
-            m.postback_action(T.KPI_CONFIRM_YES, "kpi:yes", display_text=T.KPI_CONFIRM_YES),
-            m.postback_action(T.KPI_CONFIRM_NO, "kpi:no", display_text=T.KPI_CONFIRM_NO)]))
+        ctx.reply(m.text("\n".join(lines), quick=CONFIRM_BUTTONS))
         return
     ctx.clear_state()
     await _store(ctx, entries, member_id)
@@ -167,6 +173,9 @@ async def confirm_typed(ctx: Context) -> None:
     """記録する / 記録しない typed; any other text is read as a new value instead."""
     if ctx.text in (T.KPI_CONFIRM_YES, T.KPI_CONFIRM_NO):
         await (confirm_values if ctx.text == T.KPI_CONFIRM_YES else discard_values)(ctx)
+        return
+    if ctx.text is None:  # a sticker or a photo: the held values still wait for an answer
+        ctx.reply(m.text(T.KPI_CONFIRM_PENDING, quick=CONFIRM_BUTTONS))
         return
     ctx.clear_state()
     await receive_kpi_value(ctx)

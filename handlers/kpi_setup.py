@@ -13,12 +13,13 @@ from db.kpis import (
     ASK_FROM,
     KpiError,
     create_kpi,
+    name_taken,
     next_asking_time,
     parse_day,
     period_end,
     period_of,
 )
-from db.models import Agreement, AgreementOrganization, Kpi, KpiCadence, KpiStatus, Organization
+from db.models import Agreement, AgreementOrganization, Kpi, KpiCadence, Organization
 from handlers.kpi_views import date_label, local_date
 from handlers.shared import MAX_OPTIONS, postback_ids, require_staff
 
@@ -120,8 +121,8 @@ async def receive_kpi_name(ctx: Context) -> None:
     if not 1 <= len(name) <= 40:
         ctx.reply(m.text(T.KPI_SETUP_NAME_INVALID, quick=[CANCEL]))
         return
-    if await ctx.session.scalar(select(Kpi.id).where(Kpi.agreement_id == ctx.data["agreement"], Kpi.name == name,
-                                                     Kpi.status == KpiStatus.active)):
+    if await name_taken(ctx.session, agreement_id=ctx.data["agreement"], organization_id=ctx.data["organization"],
+                        name=name):
         ctx.reply(m.text(T.KPI_SETUP_NAME_TAKEN.format(name=name), quick=[CANCEL]))
         return
     ctx.set_state(Define.unit, name=name)
@@ -144,7 +145,7 @@ async def receive_target(ctx: Context) -> None:
         reading = parse_value(ctx.text or "", ctx.data.get("unit"))
     except NotANumber:
         reading = None
-    if reading is None or reading.value <= 0 or reading.comment:
+    if reading is None or reading.value <= 0 or reading.comment:  # parse_value refuses the absurdly large
         ctx.reply(m.text(T.KPI_SETUP_TARGET_INVALID, quick=[CANCEL]))
         return
     ctx.set_state(Define.target_date, target=str(reading.value))

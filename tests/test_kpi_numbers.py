@@ -51,12 +51,20 @@ def test_numbers_are_read_as_people_type_them(typed, value, unit, comment):
     assert (reading.value, reading.unit, reading.comment) == (Decimal(value), unit, comment)
 
 
+def test_a_unit_starting_with_man_is_not_a_multiplier():
+    assert parse_value("120万円", "万円").value == 120 and parse_value("120万円", "万円").unit == "万円"
+    assert parse_value("3千人", "千人").value == 3
+    assert parse_value("1.2万円", "円").value == 12000
+
+
 def test_the_kpis_own_unit_is_recognized():
     assert parse_value("15ヘクタール 植樹", "ヘクタール").unit == "ヘクタール"
     assert parse_value("15ヘクタール 植樹", "ヘクタール").comment == "植樹"
 
 
-@pytest.mark.parametrize("typed", ["", "なし", "よんじゅうに", "参加者", "40〜45", "40-45", "12/3", "14:00", "3千2万", "万", "約", "?"])
+@pytest.mark.parametrize("typed", ["", "なし", "よんじゅうに", "参加者", "40〜45", "40-45", "12/3", "14:00", "3千2万", "万", "約", "?",
+                                   "12月10日の会議に出席します", "14時に伺います", "3人で伺います", "12,50", "1,20人",
+                                   "9" * 400, "1e400", "nan", "inf"])
 def test_what_is_not_a_number_is_refused(typed):
     with pytest.raises(NotANumber):
         parse_value(typed)
@@ -80,6 +88,8 @@ def test_full_width_digits_read_like_ascii(number):
     ("参加者42人 満足度４．５ アンケート好評", [("講座参加者数", "42人"), ("満足度", "4.5 アンケート好評")]),
     ("講座参加者数：42", [("講座参加者数", "42")]),
     ("満足度 4.5", [("満足度", "4.5")]),
+    ("参加者 42人、満足度 4.5", [("講座参加者数", "42人、"), ("満足度", "4.5")]),
+    ("42人、雨で減少", [(None, "42人、雨で減少")]),
     ("42", [(None, "42")]),
     ("42 参加者が増えた", [(None, "42 参加者が増えた")]),  # a name inside the comment is not a label
     ("42 満足度 高い", [(None, "42 満足度 高い")]),        # a name not followed by a number is not either

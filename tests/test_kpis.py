@@ -7,6 +7,7 @@ import io
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from bot import texts as T
 from bot.fakeline import events as ev
 from db.access import create_agreement
-from db.kpis import create_kpi, record_report
+from db.kpis import KpiError, create_kpi, record_report
 from db.models import Kpi, KpiPrompt, KpiPromptStep, KpiReport, Member
 from tests.seed import partnership
 
@@ -144,8 +145,12 @@ async def test_unusual_values_wait_for_confirmation_and_nothing_is_stored_withou
     assert bot.last_text(npo) == T.KPI_DISCARDED
     assert await bot.scalars(select(KpiReport)) == []
 
+    await bot.say(npo, "12月10日の会議に出席します")  # a sentence with numbers is not a value
+    assert bot.last_text(npo) == T.KPI_NOT_A_NUMBER
     await bot.say(npo, "参加者 ▲3")
     assert T.KPI_WARN_NEGATIVE in bot.last_text(npo)
+    await bot.send(ev.sticker_message(npo, timestamp_ms=bot.now_ms()))
+    assert bot.last_text(npo) == T.KPI_CONFIRM_PENDING
     await bot.say(npo, "参加者 30")  # another value instead of confirming: read afresh
     assert bot.last_text(npo).startswith(T.KPI_STORED)
     assert [r.value for r in await reports(bot, kpis[VISITORS])] == [30]
@@ -212,6 +217,9 @@ async def test_members_see_latest_value_target_change_and_a_chart(bot):
         "　最新 42人（2026年11月）／目標 500人（2027/3/31まで）達成率 8.4%", "　前期比 +12人（+40.0%）（2026年10月：30人）",
         "　コメント：好調", "満足度（NPO法人 みどりの会）", "　まだ報告がありません／目標 4.5点（2027/3/31まで）"]
 
+    bot.settings.public_base_url = "http://renkei.example.org"  # LINE fetches images over HTTPS only
+    await bot.say(people["npo"], T.KPI)
+    assert [m["type"] for m in bot.messages_to(people["npo"])] == ["text", "text"]
     bot.settings.public_base_url = "https://renkei.example.org"
     await bot.say(people["staff"], T.KPI)  # staff see every agreement's KPIs
     text, image = bot.messages_to(people["staff"])
@@ -226,6 +234,7 @@ async def test_members_see_latest_value_target_change_and_a_chart(bot):
     path = image["originalContentUrl"].removeprefix("https://renkei.example.org")
     assert (await bot.client.get(path[:-4] + "0000")).status_code == 404  # a forged signature
     assert (await bot.client.get(path.replace("s=l", "s=s"))).status_code == 404  # signed for the other size
+    assert (await bot.client.get(path.split("?")[0])).status_code == 404
 
 
 async def test_staff_define_a_kpi_in_line(bot):
@@ -283,7 +292,7 @@ async def test_export_round_trips_and_archived_kpis_are_not_asked_for(bot, renke
     await seed_reports(bot, kpis[SATISFACTION], {"2026-12-01": None})
     async with bot.runtime.sessions() as session, session.begin():  # a correction: the history is exported too
         kpi = await session.get(Kpi, kpis[VISITORS])
-        await record_report(session, kpi=kpi, period="2026-11", value=45, comment="訂正", member_id=None,
+        await record_report(session, kpi=kpi, period="2026-11", value=45, comment="=HYPERLINK(\"http://x\")", member_id=None,
                             source_key="fix", now=bot.clock.now() + timedelta(hours=1))
 
     assert (await cli("kpi", "export", "--format", "csv", "--output", str(tmp_path / "k.csv"))).exit_code == 0
@@ -291,13 +300,14 @@ async def test_export_round_trips_and_archived_kpis_are_not_asked_for(bot, renke
         rows = list(csv.DictReader(handle))
     assert [(r["kpi"], r["period"], r["value"], r["comment"], bool(r["replaced_at"])) for r in rows] == [
         (VISITORS, "2026-10", "30", "", False), (VISITORS, "2026-11", "42", "好調", True),
-        (VISITORS, "2026-11", "45", "訂正", False), (SATISFACTION, "2026-12-01", "", "", False)]
+        (VISITORS, "2026-11", "45", "'=HYPERLINK(\"http://x\")", False), (SATISFACTION, "2026-12-01", "", "", False)]
     assert rows[0]["agreement"] == "みどりのまち協定" and rows[0]["reported_at"] == "2026-11-24 10:00"
 
     assert (await cli("kpi", "export", "--format", "xlsx", "--output", str(tmp_path / "k.xlsx"))).exit_code == 0
     sheet = load_workbook(tmp_path / "k.xlsx").active
     cells = list(sheet.iter_rows(values_only=True))
     assert list(cells[0])[:8] == ["agreement", "kpi_id", "kpi", "unit", "target", "organization", "period", "value"]
+    assert cells[3][8] == "'=HYPERLINK(\"http://x\")"  # kept as text, not run as a formula
     assert [(c[2], c[6], c[7]) for c in cells[1:]] == [(VISITORS, "2026-10", 30), (VISITORS, "2026-11", 42),
                                                        (VISITORS, "2026-11", 45), (SATISFACTION, "2026-12-01", None)]
     assert (await cli("kpi", "export", "--format", "pdf")).exit_code == 1
@@ -306,8 +316,26 @@ async def test_export_round_trips_and_archived_kpis_are_not_asked_for(bot, renke
     assert "講座参加者数\tmonthly\ttarget 500人 by 2027-03-31\tlatest 45人 (2026-11)" in listed
     assert (await cli("kpi", "archive", str(kpis[VISITORS]))).exit_code == 0
     assert VISITORS not in (await cli("kpi", "list")).output
-    assert await at(bot, 12, 1) == 1
-    assert "講座参加者数" not in bot.last_text(people["npo"])  # only 満足度 was asked for
+    # Neither the archived KPI nor 満足度, whose value came before its prompt, is asked for.
+    assert await at(bot, 12, 1) == 0 and bot.messages_to(people["npo"]) == []
     refused = await cli("kpi", "add", "X", "--agreement", "1", "--org", str((await member(bot, people["company"])).organization_id),
                      "--target", "1", "--target-date", "2027-03-31", "--cadence", "monthly")
     assert refused.exit_code == 1 and "not a party" in refused.output
+
+
+async def test_an_organization_never_reports_two_kpis_of_the_same_name(bot):
+    people = await partnership(bot)
+    await agreement(bot, people, satisfaction=False)
+    npo = await member(bot, people["npo"])
+    async with bot.runtime.sessions() as session, session.begin():
+        other = await create_agreement(session, name="子育て協定", organization_ids=[npo.organization_id],
+                                       start_date=date(2026, 4, 1), end_date=None, review_date=None,
+                                       now=bot.clock.now(), reminder_time=time(9, 0), tz=TOKYO)
+        with pytest.raises(KpiError, match="already has a KPI"):  # its members could not say which one they report
+            await create_kpi(session, agreement_id=other.id, organization_id=npo.organization_id, name=VISITORS,
+                             unit="人", target_value=100, target_date=date(2027, 3, 31), cadence="monthly",
+                             due_dates=[], now=bot.clock.now())
+        with pytest.raises(KpiError, match="below 10"):
+            await create_kpi(session, agreement_id=other.id, organization_id=npo.organization_id, name="相談件数",
+                             unit="件", target_value=10**16, target_date=date(2027, 3, 31), cadence="monthly",
+                             due_dates=[], now=bot.clock.now())

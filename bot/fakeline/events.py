@@ -68,6 +68,14 @@ def text_message(user_id: str, text: str, *, group_id=None, timestamp_ms=None, r
                   redelivery=redelivery, replyToken=reply_token or new_reply_token(), message=message)
 
 
+def sticker_message(user_id: str, *, timestamp_ms=None, reply_token=None, redelivery=False) -> dict:
+    """A message event carrying a sticker (no text)."""
+    message = {"type": "sticker", "id": new_message_id(), "quoteToken": secrets.token_urlsafe(48),
+               "packageId": "446", "stickerId": "1988", "stickerResourceType": "STATIC"}
+    return _event("message", _source(user_id, None), timestamp_ms=timestamp_ms,
+                  redelivery=redelivery, replyToken=reply_token or new_reply_token(), message=message)
+
+
 def postback(user_id: str, data: str, *, params: dict | None = None, group_id=None, timestamp_ms=None,
              reply_token=None, redelivery=False) -> dict:
     """A postback event (a button with a postback action was tapped)."""
