@@ -10,6 +10,8 @@ def all_routers() -> list[Router]:
         contact_check_staff,
         contact_checks,
         groups,
+        intro_staff,
+        intros,
         meeting_changes,
         meeting_setup,
         meetings,
@@ -21,4 +23,5 @@ def all_routers() -> list[Router]:
     return [common.router, registration.router, profile.router, notices.router,
             contact_checks.router, contact_check_staff.router, contact_check_proxy.router,
             meetings.router, meeting_setup.router, meeting_changes.router,
+            intros.router, intro_staff.router,
             groups.router, common.fallback_router]
