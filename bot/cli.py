@@ -352,3 +352,7 @@ app.add_typer(check_app, name="check")
 from bot.cli_meetings import meeting_app  # noqa: E402
 
 app.add_typer(meeting_app, name="meeting")
+
+from bot.cli_intros import intro_app  # noqa: E402
+
+app.add_typer(intro_app, name="intro")
