@@ -86,64 +86,74 @@ class Pairing:
     unpaired: list[int] = field(default_factory=list)
 
 
-def candidate_edges(block: list[Candidate], history: set[frozenset[int]], waiting: set[int],
-                    top_k: int = TOP_K) -> dict[tuple[int, int], int]:
+def candidate_edges(block: list[Candidate], history: set[frozenset[int]], waiting: set[int], *,
+                    strict: bool, top_k: int = TOP_K) -> dict[tuple[int, int], int]:
     """The weighted edges matching looks at: (i, j) index pairs into `block`, with their weight.
 
-    Weights order what matters, each far above everything below it: a pair not introduced
-    before, then a waiting member paired, then the preference points. So the matching
-    (at maximum cardinality) repeats a pair only where no new one can take its place.
+    Strict, weights order what matters, each far above everything below it: a pair not
+    introduced before, then a waiting member paired, then the preference points; so the
+    matching (at maximum cardinality) repeats a pair only where no new one can take its
+    place. That is exact on a complete graph. On a block cut down to each member's best
+    candidates it would force pairs of few points just to cover everyone, so there
+    (not strict) only new pairs are edges, weighted by their points (and a waiting member's
+    bonus), and whoever is left is matched strictly afterwards.
     """
     n = len(block)
     preference_total = MAX_PREFERENCE * (n // 2) + 1
     wait_bonus = preference_total
-    new_bonus = preference_total + wait_bonus * (len(waiting) + 1)
+    new_bonus = preference_total + wait_bonus * (len(waiting) + 1) if strict else 0
     keep = n if n <= FULL_GRAPH else top_k
+    # Many candidates tie on points: broken at random, or every member's best would be the same few.
+    ties = random.Random(n)
     edges: dict[tuple[int, int], int] = {}
     for i, a in enumerate(block):
         mine = []
         for j, b in enumerate(block):
-            if i == j:
-                continue
-            points = preference(a, b)
+            points = preference(a, b) if i != j else None
             if points is None:
                 continue
-            weight = points + (0 if frozenset((a.id, b.id)) in history else new_bonus)
-            weight += wait_bonus * ((a.id in waiting) + (b.id in waiting))
-            mine.append((weight, j))
+            repeat = frozenset((a.id, b.id)) in history
+            if repeat and not strict:
+                continue
+            weight = points + (0 if repeat else new_bonus) + wait_bonus * ((a.id in waiting) + (b.id in waiting))
+            mine.append((weight, ties.random(), j))
         mine.sort(reverse=True)
-        for weight, j in mine[:keep]:
+        for weight, _, j in mine[:keep]:
             edges[(min(i, j), max(i, j))] = weight
     return edges
 
 
 def _match(block: list[Candidate], history: set[frozenset[int]], waiting: set[int],
-           top_k: int) -> tuple[list[tuple[Candidate, Candidate]], list[Candidate]]:
+           top_k: int, strict: bool) -> tuple[list[tuple[Candidate, Candidate]], list[Candidate]]:
     graph = nx.Graph()
     graph.add_nodes_from(range(len(block)))
-    for (i, j), weight in candidate_edges(block, history, waiting, top_k).items():
+    for (i, j), weight in candidate_edges(block, history, waiting, strict=strict, top_k=top_k).items():
         graph.add_edge(i, j, weight=weight)
-    matched = nx.max_weight_matching(graph, maxcardinality=True)
+    matched = nx.max_weight_matching(graph, maxcardinality=strict)
     used = {i for pair in matched for i in pair}
     return ([(block[i], block[j]) for i, j in matched],
             [c for i, c in enumerate(block) if i not in used])
+
+
+def split_blocks(candidates: list[Candidate], seed: int, block_size: int = BLOCK_SIZE) -> list[list[Candidate]]:
+    """The round's members in random blocks of about `block_size` (one block for a small round)."""
+    order = sorted(candidates, key=lambda c: c.id)
+    random.Random(seed).shuffle(order)
+    count = max(1, round(len(order) / block_size))
+    return [order[i::count] for i in range(count)]
 
 
 def pair_members(candidates: list[Candidate], *, history: set[frozenset[int]], waiting: set[int] = frozenset(),
                  seed: int = 0, block_size: int = BLOCK_SIZE, top_k: int = TOP_K) -> Pairing:
     """Pairs for one round: never the same organization, new pairs first, those waiting first,
     and the most preference points in total."""
-    order = sorted(candidates, key=lambda c: c.id)
-    random.Random(seed).shuffle(order)
-    count = max(1, round(len(order) / block_size))
-    blocks = [order[i::count] for i in range(count)]
     found, left = [], []
-    for block in blocks:
-        pairs, rest = _match(block, history, waiting & {c.id for c in block}, top_k)
+    for block in split_blocks(candidates, seed, block_size):
+        pairs, rest = _match(block, history, waiting & {c.id for c in block}, top_k, strict=len(block) <= FULL_GRAPH)
         found += pairs
         left += rest
     while len(left) > 1:  # those whose few candidates were taken: now among themselves
-        pairs, left = _match(left, history, waiting & {c.id for c in left}, top_k)
+        pairs, left = _match(left, history, waiting & {c.id for c in left}, top_k, strict=True)
         found += pairs
         if not pairs:
             break
