@@ -5,6 +5,7 @@ not a greedy pick: each possible pair gets a weight from the preferences it meet
 matching maximizes their total.
 """
 
+import asyncio
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, tzinfo
@@ -280,7 +281,9 @@ async def make_pairs(session: AsyncSession, round_id: int, now: datetime, icebre
     waiting = set(await session.scalars(select(IntroRound.waiting_member_id).where(
         IntroRound.id != round_id, IntroRound.waiting_member_id.is_not(None))
         .order_by(IntroRound.scheduled_at.desc()).limit(1)))
-    result = pair_members(list(by_id.values()), history=await history(session), waiting=waiting, seed=round_id)
+    # Seconds of CPU for thousands of members: in a thread, so the event loop goes on acknowledging webhooks.
+    result = await asyncio.to_thread(pair_members, list(by_id.values()), history=await history(session),
+                                     waiting=waiting, seed=round_id)
     draw = random.Random(round_id)
     pairs = [IntroPair(round_id=round_id, member_a_id=a, member_b_id=b, score=points,
                        cross_field=is_cross_field(by_id[a], by_id[b]), icebreaker=draw.randrange(icebreakers),
