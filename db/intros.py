@@ -203,7 +203,8 @@ async def schedule(session: AsyncSession) -> IntroSchedule | None:
 
 async def claim_next_round(session: AsyncSession, now: datetime) -> IntroRound | None:
     """Announce the next round once it is a day away: move the schedule on (only if no one else
-    has) and create the round. Rounds missed while the service was down are not made up."""
+    has) and create the round. A round whose time passed while the service was down is not
+    made up (its members never heard of it); the schedule moves on to the next."""
     row = await session.scalar(select(IntroSchedule).where(
         IntroSchedule.id == 1, IntroSchedule.active.is_(True), IntroSchedule.next_round_at <= now + NOTICE_AHEAD))
     if row is None:
@@ -214,9 +215,8 @@ async def claim_next_round(session: AsyncSession, now: datetime) -> IntroRound |
         following += timedelta(days=row.every_days)
     claimed = await session.execute(update(IntroSchedule).where(IntroSchedule.id == 1, IntroSchedule.next_round_at == at)
                                     .values(next_round_at=following))
-    if claimed.rowcount != 1:
+    if claimed.rowcount != 1 or at <= now:
         return None
-    at = max(at, now)
     intro_round = IntroRound(scheduled_at=at, status=IntroRoundStatus.announced,
                              followup_at=at + timedelta(days=row.followup_days), created_at=now)
     session.add(intro_round)
@@ -278,9 +278,10 @@ async def make_pairs(session: AsyncSession, round_id: int, now: datetime, icebre
     members = [m for m in await opted_in_members(session) if m.id not in skipped]
     types = dict((await session.execute(select(Organization.id, Organization.org_type))).all())
     by_id = {m.id: candidate(m, types[m.organization_id]) for m in members}
-    waiting = set(await session.scalars(select(IntroRound.waiting_member_id).where(
-        IntroRound.id != round_id, IntroRound.waiting_member_id.is_not(None))
-        .order_by(IntroRound.scheduled_at.desc()).limit(1)))
+    previous = await session.scalar(select(IntroRound).where(
+        IntroRound.id != round_id, IntroRound.status == IntroRoundStatus.paired)
+        .order_by(IntroRound.scheduled_at.desc()).limit(1))
+    waiting = {previous.waiting_member_id} if previous and previous.waiting_member_id else set()
     # Seconds of CPU for thousands of members: in a thread, so the event loop goes on acknowledging webhooks.
     result = await asyncio.to_thread(pair_members, list(by_id.values()), history=await history(session),
                                      waiting=waiting, seed=round_id)

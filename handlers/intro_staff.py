@@ -69,8 +69,7 @@ async def show_schedule(ctx: Context) -> None:
                                            next=moment_label(row.next_round_at, ctx.settings.tz))
     else:
         text = T.INTRO_SCHEDULE_OFF
-    quick = [m.postback_action(T.INTRO_EVERY_BUTTON.format(label=T.INTRO_EVERY_LABELS[d]), f"intros:e:{d}")
-             for d in EVERY_CHOICES]
+    quick = [m.postback_action(T.INTRO_EVERY_LABELS[d], f"intros:e:{d}") for d in EVERY_CHOICES]
     if row is not None and row.active:
         quick.append(m.postback_action(T.INTRO_SCHEDULE_STOP, "intros:stop", display_text=T.INTRO_SCHEDULE_STOP))
     ctx.reply(m.text(text, quick=quick))

@@ -58,6 +58,17 @@ def test_a_round_pairs_each_member_once_and_never_within_one_organization(size, 
     assert len(result.unpaired) == size % 2  # enough organizations: only an odd one out waits
 
 
+def test_a_large_round_cut_down_to_each_members_best_candidates_still_pairs_everyone_anew():
+    people = population(400, 11)  # a block above FULL_GRAPH: each member keeps only its best candidates
+    history: set[frozenset[int]] = set()
+    for past in range(5):
+        history |= {frozenset((a.id, b.id)) for a, b in random_pairs(people, past)}
+    result = pair_members(people, history=history, seed=3, block_size=400)
+    check_round(people, result)
+    assert len(result.unpaired) == 0
+    assert [p for p in result.pairs if frozenset(p[:2]) in history] == []
+
+
 def test_members_of_a_single_organization_are_not_paired():
     people = [Candidate(i, 7, "npo", frozenset({"福祉"})) for i in range(1, 5)]
     result = pair_members(people, history=set())
@@ -364,3 +375,26 @@ def test_the_schedule_command_refuses_what_it_cannot_use(renkei):
     assert done.exit_code == 0 and "2週ごと 木曜 12:00" in done.output
     assert "2週ごと 木曜 12:00" in renkei("intro", "schedule").output
     assert renkei("intro", "schedule", "--off").output.strip() == "Introduction rounds stopped."
+
+
+async def test_a_round_missed_while_the_service_was_down_is_not_made_up(bot):
+    people = await partnership(bot)
+    await bot.say(people["staff"], T.INTRO_SETTINGS)
+    await bot.press(people["staff"], "毎週")
+    await bot.press(people["staff"], "木")
+    await bot.press(people["staff"], "12:00")
+    bot.clock.set(datetime(2026, 11, 26, 12, 5, tzinfo=TOKYO))  # down through the notice and the round
+    await bot.runtime.scheduler.run_due()
+    assert bot.line.sent(MULTICAST) == [] and flex_cards(bot, people["npo"]) == []
+    [row] = await bot.scalars(select(IntroSchedule))
+    assert row.next_round_at == datetime(2026, 12, 3, 12, 0, tzinfo=TOKYO)
+    bot.clock.set(datetime(2026, 12, 2, 12, 0, tzinfo=TOKYO))
+    await bot.runtime.scheduler.run_due()
+    [notice] = bot.line.sent(MULTICAST)
+    assert "12/3(木) 12:00" in notice.json["messages"][0]["text"]
+    await bot.say(people["staff"], T.INTRO_SETTINGS)
+    assert bot.last_text(people["staff"]).startswith("紹介の設定：毎週 木曜 12:00（4日後にふりかえり）\n次回：12/10(木) 12:00")
+    await bot.press(people["staff"], T.INTRO_SCHEDULE_STOP)
+    assert bot.last_text(people["staff"]) == T.INTRO_SCHEDULE_STOPPED
+    await bot.say(people["staff"], T.INTRO_SETTINGS)
+    assert bot.last_text(people["staff"]) == T.INTRO_SCHEDULE_OFF
