@@ -28,7 +28,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot import texts as T  # noqa: E402
-from db.intros import FULL_GRAPH, Candidate, candidate_edges, is_cross_field, pair_members, preference, split_blocks  # noqa: E402
+from db.intros import (  # noqa: E402
+    FULL_GRAPH,
+    Candidate,
+    candidate_edges,
+    is_cross_field,
+    pair_members,
+    preference,
+    split_blocks,
+)
 
 ORG_TYPES = ["municipality", "company", "npo", "university", "association", "other"]
 

@@ -106,8 +106,9 @@ def intro_export(
 
 @intro_app.command("ask")
 def intro_ask(
-    text: Annotated[str | None, typer.Option("--text", help=f"The question (one line, up to {MAX_QUESTION} "
-                                                             "characters); without it one is picked from the bank.")] = None,
+    text: Annotated[str | None, typer.Option(
+        "--text", help=f"The question (one line, up to {MAX_QUESTION} characters); without it one is picked "
+                       "from the bank.")] = None,
 ) -> None:
     """Send a question of the week (ひとこと); the answers go as one digest to those who answered."""
     settings = load_settings()

@@ -367,6 +367,7 @@ INTRO_CARD_HEADER = "メンバー紹介"
 INTRO_ALT = "【メンバー紹介】{name}さん（{org}）をご紹介します"
 INTRO_CARD_ORG = "{org}（{org_type}）"
 INTRO_CARD_FIELDS = "分野：{fields}"
+INTRO_LIST_SEP = "・"
 INTRO_CARD_NOW = "今の取り組み：{text}"
 INTRO_CARD_WORRY = "困っていること：{text}"
 INTRO_CARD_OFFER = "提供できること：{text}"
@@ -415,6 +416,7 @@ INTRO_STATS = ("【つながり】\nメンバー：{members}人（紹介停止 {
                "つながり：{ties}組（うち分野をまたぐもの {cross}組）\nつながりがまだない人：{lonely}人\n"
                "分野の橋渡しをしている団体：{bridges}")
 INTRO_BRIDGE = "{name}（{fields}分野とつながり）"
+INTRO_BRIDGE_SEP = "、"
 INTRO_NO_BRIDGES = "まだありません"
 
 # Introductions: the question of the week (ひとこと)

@@ -66,9 +66,9 @@ async def edge_rows(session: AsyncSession) -> list[dict]:
         rows.append({
             "pair_id": pair.id, "round_id": pair.round_id, "introduced_at": pair.created_at,
             "member_a_id": a.id, "member_a": a.name, "organization_a": names[a.organization_id],
-            "fields_a": "・".join(a.fields or []),
+            "fields_a": " ".join(a.fields or []),
             "member_b_id": b.id, "member_b": b.name, "organization_b": names[b.organization_id],
-            "fields_b": "・".join(b.fields or []),
+            "fields_b": " ".join(b.fields or []),
             "cross_field": pair.cross_field, "score": pair.score,
             "outcome_a": pair.a_outcome or "", "outcome_b": pair.b_outcome or "",
             "tie": pair.tie_at is not None, "tie_at": pair.tie_at,

@@ -213,8 +213,8 @@ async def claim_next_round(session: AsyncSession, now: datetime) -> IntroRound |
     following = at + timedelta(days=row.every_days)
     while following <= now + NOTICE_AHEAD:
         following += timedelta(days=row.every_days)
-    claimed = await session.execute(update(IntroSchedule).where(IntroSchedule.id == 1, IntroSchedule.next_round_at == at)
-                                    .values(next_round_at=following))
+    claimed = await session.execute(update(IntroSchedule).where(
+        IntroSchedule.id == 1, IntroSchedule.next_round_at == at).values(next_round_at=following))
     if claimed.rowcount != 1 or at <= now:
         return None
     intro_round = IntroRound(scheduled_at=at, status=IntroRoundStatus.announced,

@@ -54,7 +54,8 @@ class Answer:
     text: str
 
 
-async def claim_digest(session: AsyncSession, question_id: int, now: datetime) -> tuple[WeeklyQuestion, list[Answer]] | None:
+async def claim_digest(session: AsyncSession, question_id: int,
+                       now: datetime) -> tuple[WeeklyQuestion, list[Answer]] | None:
     """Take the digest to send (once, whoever runs the job); the answers of members still active."""
     claimed = await session.execute(update(WeeklyQuestion).where(
         WeeklyQuestion.id == question_id, WeeklyQuestion.digest_sent_at.is_(None)).values(digest_sent_at=now))
@@ -64,8 +65,8 @@ async def claim_digest(session: AsyncSession, question_id: int, now: datetime) -
         select(WeeklyAnswer, Member).join(Member, Member.id == WeeklyAnswer.member_id)
         .where(WeeklyAnswer.question_id == question_id, Member.status == "active")
         .options(selectinload(Member.organization)).order_by(WeeklyAnswer.answered_at))
-    answers = [Answer(member.line_user_id, member.name, member.organization.name, list(member.fields or []), answer.text)
-               for answer, member in rows]
+    answers = [Answer(member.line_user_id, member.name, member.organization.name, list(member.fields or []),
+                      answer.text) for answer, member in rows]
     return await session.get(WeeklyQuestion, question_id), answers
 
 

@@ -39,7 +39,8 @@ def schedule_text(row: IntroSchedule) -> str:
 
 
 def stats_text(stats: NetworkStats) -> str:
-    bridges = "、".join(T.INTRO_BRIDGE.format(name=b.organization, fields=b.other_fields) for b in stats.bridges)
+    bridges = T.INTRO_BRIDGE_SEP.join(T.INTRO_BRIDGE.format(name=b.organization, fields=b.other_fields)
+                                      for b in stats.bridges)
     return T.INTRO_STATS.format(members=stats.members, opted_out=stats.opted_out, rounds=stats.rounds,
                                 pairs=stats.pairs, ties=stats.ties, cross=stats.cross_field_ties,
                                 lonely=stats.without_tie, bridges=bridges or T.INTRO_NO_BRIDGES)

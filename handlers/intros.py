@@ -60,17 +60,17 @@ def intro_card(pair: IntroPair, me: Member, them: Member) -> dict:
     body = [
         {"type": "text", "text": T.INTRO_CARD_HEADER, "size": "xs", "color": "#1F6F43"},
         {"type": "text", "text": them.name, "weight": "bold", "size": "lg", "wrap": True},
-        {"type": "text", "text": T.INTRO_CARD_ORG.format(org=org.name, org_type=T.ORG_TYPE_LABELS.get(org.org_type, "")),
-         "size": "sm", "color": "#666666", "wrap": True},
-        {"type": "text", "text": T.INTRO_CARD_FIELDS.format(fields="・".join(them.fields or []) or T.NOT_SET),
-         "size": "sm", "wrap": True},
+        {"type": "text", "size": "sm", "color": "#666666", "wrap": True,
+         "text": T.INTRO_CARD_ORG.format(org=org.name, org_type=T.ORG_TYPE_LABELS.get(org.org_type, ""))},
+        {"type": "text", "size": "sm", "wrap": True,
+         "text": T.INTRO_CARD_FIELDS.format(fields=T.INTRO_LIST_SEP.join(them.fields or []) or T.NOT_SET)},
         *_line(T.INTRO_CARD_NOW, them.intro_now),
         *_line(T.INTRO_CARD_WORRY, them.intro_worry),
         *_line(T.INTRO_CARD_OFFER, them.intro_offer),
     ]
     if matched:
-        body.append({"type": "text", "text": T.INTRO_CARD_MATCH.format(items="・".join(matched)), "size": "sm",
-                     "wrap": True, "color": "#1F6F43"})
+        body.append({"type": "text", "size": "sm", "wrap": True, "color": "#1F6F43",
+                     "text": T.INTRO_CARD_MATCH.format(items=T.INTRO_LIST_SEP.join(matched))})
     body += [{"type": "separator"},
              {"type": "text", "text": T.INTRO_CARD_ICEBREAKER.format(question=T.INTRO_ICEBREAKERS[pair.icebreaker]),
               "size": "sm", "wrap": True, "weight": "bold"}]

@@ -271,7 +271,8 @@ async def test_a_round_from_the_schedule_to_the_follow_up_in_line(bot, renkei):
 async def test_opting_out_leaves_a_member_out_until_they_resume(bot, renkei):
     seed = Seed(bot)
     users = [await seed.member(f"会員{i}", org=f"団体{i}", fields=(FIELDS[i],)) for i in range(3)]
-    result = await asyncio.to_thread(renkei, "intro", "schedule", "--every", "7d", "--weekday", "mon", "--time", "10:00")
+    result = await asyncio.to_thread(renkei, "intro", "schedule", "--every", "7d", "--weekday", "mon",
+                                     "--time", "10:00")
     assert result.exit_code == 0, result.output
     await bot.say(users[2], T.INTRO_STOP)
     assert bot.last_text(users[2]) == T.INTRO_STOPPED
