@@ -18,7 +18,7 @@ from db.notices import claim_ack_reminders, due_notice_ids
 from db.segments import Segment
 from db.weekly_questions import claim_digest, due_digests, group_by_field
 from handlers.contact_checks import queue_questions
-from handlers.intros import queue_followups, queue_intro_cards, queue_round_notice
+from handlers.intro_messages import queue_followups, queue_intro_cards, queue_round_notice
 from handlers.meetings import announce, close_and_decide, moment_label, send_poll, slot_label
 from handlers.notices import remind_unacknowledged, send_notice
 
