@@ -246,7 +246,8 @@ async def is_opted_out(session: AsyncSession, member_id: int) -> bool:
 
 async def set_skip(session: AsyncSession, round_id: int, member_id: int, skip: bool, now: datetime) -> bool:
     """Skip (or take part in) an announced round; False when the round is no longer announced."""
-    intro_round = await session.get(IntroRound, round_id)
+    # Locked, so that a skip and the pairing of the round cannot cross: one waits for the other.
+    intro_round = await session.scalar(select(IntroRound).where(IntroRound.id == round_id).with_for_update())
     if intro_round is None or intro_round.status != IntroRoundStatus.announced:
         return False
     if skip:
