@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from bot import texts as T
 from db.intros import Candidate, is_cross_field, pair_members, preference
 from db.models import IntroPair, IntroRound, IntroSchedule, Member
+from tests.harness import BotHarness
 from tests.seed import Seed, partnership
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -399,3 +400,37 @@ async def test_a_round_missed_while_the_service_was_down_is_not_made_up(bot):
     assert bot.last_text(people["staff"]) == T.INTRO_SCHEDULE_STOPPED
     await bot.say(people["staff"], T.INTRO_SETTINGS)
     assert bot.last_text(people["staff"]) == T.INTRO_SCHEDULE_OFF
+
+
+async def test_two_scheduler_instances_announce_pair_follow_up_and_digest_exactly_once(database_url, fake_line, clock):
+    async with BotHarness(database_url=database_url, line=fake_line, clock=clock) as first, \
+            BotHarness(database_url=database_url, line=fake_line, clock=clock) as second:
+        people = await partnership(first)
+        staff = people["staff"]
+        await first.say(staff, T.INTRO_SETTINGS)
+        for label in ("2週ごと", "木", "12:00"):
+            await first.press(staff, label)
+        await first.say(staff, T.WEEKLY)
+        await first.press(staff, T.WEEKLY_PICK)
+        [asked] = fake_line.sent(MULTICAST)
+        await first.tap(people["school"], asked.json["messages"][0]["quickReply"]["items"][0]["action"]["data"])
+        await first.say(people["school"], "地域の祭り")
+
+        async def both(moment):
+            clock.set(moment)
+            results = await asyncio.gather(first.runtime.scheduler.run_due(), second.runtime.scheduler.run_due(),
+                                           first.runtime.scheduler.run_due(), second.runtime.scheduler.run_due())
+            return {job: sum(r.get(job, 0) for r in results) for job in results[0]}
+
+        counts = await both(datetime(2026, 11, 25, 12, 0, tzinfo=TOKYO))
+        assert counts["send_due_intro_notices"] == 1 and len(fake_line.sent(MULTICAST)) == 2
+        counts = await both(datetime(2026, 11, 26, 12, 0, tzinfo=TOKYO))
+        assert counts["send_due_intros"] == 4  # two pairs, a card to each of the four
+        assert sorted(len(flex_cards(first, u)) for u in people.values()) == [0, 1, 1, 1, 1]
+        counts = await both(datetime(2026, 11, 27, 10, 0, tzinfo=TOKYO))
+        assert counts["send_weekly_question_digest"] == 1
+        counts = await both(datetime(2026, 11, 30, 12, 0, tzinfo=TOKYO))
+        assert counts["send_intro_followups"] == 4
+        for user in people.values():
+            followups = [t for t in first.texts_to(user) if t.startswith("先日ご紹介した")]
+            assert len(followups) == len(flex_cards(first, user))  # one for each introduced, none for the one waiting
