@@ -1,8 +1,8 @@
 """Introductions (get-to-know-you exchanges): choosing pairs, the rounds' schedule, and their data.
 
-Pairing is a maximum-weight matching (networkx `max_weight_matching`) over the whole round,
-not a greedy pick: each possible pair gets a weight from the preferences it meets, and the
-matching maximizes their total.
+Pairing is a maximum-weight matching (networkx `max_weight_matching`) over the whole round
+(a large round: over random blocks of it, see BLOCK_SIZE), not a greedy pick: each possible
+pair gets a weight from the preferences it meets, and the matching maximizes their total.
 """
 
 import asyncio
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, tzinfo
 
 import networkx as nx
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.access import upsert
@@ -240,10 +240,6 @@ async def set_opt_out(session: AsyncSession, member_id: int, out: bool, now: dat
         await session.execute(delete(IntroOptOut).where(IntroOptOut.member_id == member_id))
 
 
-async def is_opted_out(session: AsyncSession, member_id: int) -> bool:
-    return await session.get(IntroOptOut, member_id) is not None
-
-
 async def set_skip(session: AsyncSession, round_id: int, member_id: int, skip: bool, now: datetime) -> bool:
     """Skip (or take part in) an announced round; False when the round is no longer announced."""
     # Locked, so that a skip and the pairing of the round cannot cross: one waits for the other.
@@ -337,15 +333,6 @@ def record_outcome(pair: IntroPair, member_id: int, outcome: str, now: datetime)
     setattr(pair, f"{side(pair, member_id)}_outcome", outcome)
     talked = "talked" in (pair.a_outcome, pair.b_outcome)
     pair.tie_at = (pair.tie_at or now) if talked else None
-
-
-async def pairs_of_member(session: AsyncSession, member_id: int) -> list[IntroPair]:
-    return list(await session.scalars(select(IntroPair).where(
-        or_(IntroPair.member_a_id == member_id, IntroPair.member_b_id == member_id)).order_by(IntroPair.id)))
-
-
-async def ties(session: AsyncSession) -> list[IntroPair]:
-    return list(await session.scalars(select(IntroPair).where(IntroPair.tie_at.is_not(None)).order_by(IntroPair.id)))
 
 
 async def all_pairs(session: AsyncSession) -> list[IntroPair]:
