@@ -121,6 +121,6 @@ def intro_ask(
         return question.id, question.text, count, question.digest_at
 
     question_id, asked, count, digest_at = run(work)
-    typer.echo(f"Question {question_id} 「{asked}」 sent to {count} member(s); the digest goes "
-               f"{moment_label(digest_at, settings.tz)}.")
+    typer.echo(f"Question {question_id} 「{asked}」 queued for {count} member(s); the running service sends it, "
+               f"and the digest {moment_label(digest_at, settings.tz)}.")
     typer.echo(question_id)

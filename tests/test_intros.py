@@ -165,7 +165,7 @@ async def set_intro_answers(bot, user, now, worry, offer):
                               .values(intro_now=now, intro_worry=worry, intro_offer=offer, offers=["会場"]))
 
 
-async def test_a_round_from_the_schedule_to_the_follow_up_in_line(bot, renkei):
+async def test_a_round_from_the_schedule_to_the_follow_up_in_line(bot, renkei, tmp_path):
     people = await partnership(bot)
     staff, npo, deputy, company, school = (people[k] for k in ("staff", "npo", "npo_deputy", "company", "school"))
     await set_intro_answers(bot, staff, "空き家の活用", "若い担い手が少ない", "公民館の会場")
@@ -267,6 +267,10 @@ async def test_a_round_from_the_schedule_to_the_follow_up_in_line(bot, renkei):
     [tied] = [row for row in exported if row["tie"] == "True"]
     assert {tied["member_a"], tied["member_b"]} == {"市 職員", "NPO 副担当"}
     assert tied["cross_field"] == "True" and tied["line_ids_exchanged"] == "True"
+    assert tied["introduced_at"] == "2026-11-26 12:00" and tied["tie_at"] == "2026-11-30 12:00"
+    await asyncio.to_thread(renkei, "intro", "export", "--format", "csv", "--output", str(tmp_path / "edges.csv"))
+    written = (tmp_path / "edges.csv").read_bytes()
+    assert written.startswith("\ufeff".encode()) and written.decode("utf-8-sig").splitlines()[0].startswith("pair_id,")
 
 
 async def test_opting_out_leaves_a_member_out_until_they_resume(bot, renkei):
