@@ -356,3 +356,7 @@ app.add_typer(meeting_app, name="meeting")
 from bot.cli_kpis import kpi_app  # noqa: E402
 
 app.add_typer(kpi_app, name="kpi")
+
+from bot.cli_intros import intro_app  # noqa: E402
+
+app.add_typer(intro_app, name="intro")

@@ -434,3 +434,125 @@ MEETING_CANCELLED = "【会議の中止】「{title}」（{when}）は中止に�
 MEETING_MOVED = "【日時の変更】「{title}」は{slot}に変更になりました。"
 MEETING_CHANGE_DONE = "参加依頼した{count}人に知らせました。"
 MEETING_MOVE_NOT_DECIDED = "日時の変更は確定した会議だけできます。"
+
+# Introductions
+INTRO_STOP = "紹介を停止"
+INTRO_RESUME = "紹介を再開"
+INTRO_STOPPED = "メンバー紹介とひとことの配信を停止しました。再開するときは「紹介を再開」と送ってください。"
+INTRO_RESUMED = "メンバー紹介とひとことの配信を再開しました。次回の紹介からご案内します。"
+INTRO_NOTICE = ("【メンバー紹介のお知らせ】{when}に、ふだん接点の少ない分野・団体のメンバーを1人ご紹介します。"
+                "今回見送る場合は下のボタンを押してください。")
+INTRO_SKIP_BUTTON = "今回は見送る"
+INTRO_JOIN_BUTTON = "やっぱり参加する"
+INTRO_SKIPPED = "今回の紹介は見送りにしました。次回またご案内します。"
+INTRO_JOINED = "今回の紹介に参加します。"
+INTRO_ROUND_STARTED = "この回の紹介はすでに始まっています。"
+INTRO_CARD_HEADER = "メンバー紹介"
+INTRO_ALT = "【メンバー紹介】{name}さん（{org}）をご紹介します"
+INTRO_CARD_ORG = "{org}（{org_type}）"
+INTRO_CARD_FIELDS = "分野：{fields}"
+INTRO_LIST_SEP = "・"
+INTRO_CARD_NOW = "今の取り組み：{text}"
+INTRO_CARD_WORRY = "困っていること：{text}"
+INTRO_CARD_OFFER = "提供できること：{text}"
+INTRO_CARD_MATCH = "相手が提供できる「{items}」は、あなたの団体が求めていることです。"
+INTRO_CARD_ICEBREAKER = "話のきっかけに：{question}"
+INTRO_HELLO_BUTTON = "あいさつを送る"
+INTRO_EXCHANGE_BUTTON = "LINE IDを交換する"
+INTRO_HELLO = "はじめまして！メンバー紹介でご縁をいただきました。よろしくお願いします。"
+INTRO_FROM = "【{name}さん（{org}）から】\n{text}"
+INTRO_HELLO_SENT = "{name}さんにあいさつを送りました。返事が来たらお知らせします。"
+INTRO_HELLO_ALREADY = "あいさつはもう送っています。続きは「返事を送る」からどうぞ。"
+INTRO_MESSAGE_BUTTON = "返事を送る"
+INTRO_ASK_MESSAGE = "{name}さんへのメッセージを1つ送ってください（{max}文字まで）。"
+INTRO_MESSAGE_INVALID = "メッセージは{max}文字までの文字で送ってください。"
+INTRO_MESSAGE_SENT = "{name}さんに送りました。"
+INTRO_ASK_LINE_ID = "あなたのLINE IDを送ってください。{name}さんも交換に同意したときだけ、お互いに伝えます。"
+INTRO_LINE_ID_INVALID = "LINE IDは半角の英数字と . - _ の4〜20文字で送ってください。"
+INTRO_LINE_ID_WAIT = "LINE IDを預かりました。{name}さんも同意したらお知らせします。"
+INTRO_LINE_ID_REQUEST = "{name}さん（{org}）がLINE IDの交換を希望しています。交換してよければ下のボタンからどうぞ。"
+INTRO_LINE_ID_EXCHANGED = "{name}さんのLINE IDは「{line_id}」です。LINEの友だち追加の「検索」から追加できます。"
+INTRO_LINE_ID_DONE = "LINE IDの交換はもう済んでいます。"
+INTRO_FOLLOWUP = "先日ご紹介した{name}さん（{org}）とは話せましたか？"
+INTRO_OUTCOME_LABELS = {"talked": "話せた", "not_yet": "まだ", "pass": "今回はパス"}
+INTRO_OUTCOME_REPLIES = {
+    "talked": "よかったです！新しいつながりとして記録しました。",
+    "not_yet": "了解です。カードの「あいさつを送る」からいつでもどうぞ。",
+    "pass": "了解です。次回の紹介をお楽しみに。",
+}
+
+# Introductions: staff
+INTRO_SETTINGS = "紹介設定"
+INTRO_NETWORK = "つながり"
+INTRO_STAFF_ONLY = "紹介の設定とつながりの確認は事務局のみできます。"
+INTRO_SCHEDULE = "{every} {weekday}曜 {time}（{followup}日後にふりかえり）"
+INTRO_SCHEDULE_NOW = "紹介の設定：{schedule}\n次回：{next}\n変更する場合は間隔を選んでください。"
+INTRO_SCHEDULE_OFF = "紹介は停止中です。始める場合は間隔を選んでください。"
+INTRO_EVERY_LABELS = {"7": "毎週", "14": "2週ごと", "28": "4週ごと"}
+INTRO_EVERY_DAYS = "{days}日ごと"
+INTRO_SCHEDULE_STOP = "紹介を止める"
+INTRO_ASK_WEEKDAY = "紹介する曜日を選んでください。"
+INTRO_ASK_TIME = "紹介する時刻を選んでください。"
+INTRO_TIMES = ["09:00", "10:00", "12:00", "15:00", "17:00"]
+INTRO_SCHEDULED = "紹介を「{schedule}」に設定しました。次回は{next}です（前日にお知らせします）。"
+INTRO_SCHEDULE_STOPPED = "紹介を停止しました。"
+INTRO_STATS = ("【つながり】\nメンバー：{members}人（紹介停止 {opted_out}人）\n紹介：{rounds}回・{pairs}組\n"
+               "つながり：{ties}組（うち分野をまたぐもの {cross}組）\nつながりがまだない人：{lonely}人\n"
+               "分野の橋渡しをしている団体：{bridges}")
+INTRO_BRIDGE = "{name}（{fields}分野とつながり）"
+INTRO_BRIDGE_SEP = "、"
+INTRO_NO_BRIDGES = "まだありません"
+
+# Introductions: the question of the week (ひとこと)
+WEEKLY = "ひとこと"
+WEEKLY_ASK_TEXT = "今週の「ひとこと」の質問を送ってください（{max}文字まで）。質問集から選ぶ場合は「おまかせ」を押してください。"
+WEEKLY_PICK = "おまかせ"
+WEEKLY_TEXT_INVALID = "質問は{max}文字までの文字で送ってください。"
+WEEKLY_SENT = "「{question}」を{count}人に送りました。{when}に、答えた人へ回答をまとめて届けます。"
+WEEKLY_NOBODY = "送る相手がいません（紹介を受け取るメンバーが0人です）。"
+WEEKLY_MESSAGE = "【今週のひとこと】{question}\n一言で答えてください。{when}に、答えた人どうしで回答を分野ごとに共有します。"
+WEEKLY_ANSWER_BUTTON = "答える"
+WEEKLY_ASK_ANSWER = "「{question}」への一言を送ってください（{max}文字まで）。"
+WEEKLY_ANSWER_INVALID = "一言は{max}文字までの1行で送ってください。"
+WEEKLY_ANSWERED = "受け付けました。{when}に、みんなの回答をお届けします。"
+WEEKLY_CLOSED = "このひとことの受付は終わりました。"
+WEEKLY_DIGEST_HEADER = "【ひとことのまとめ】{question}（{count}人）"
+WEEKLY_DIGEST_FIELD = "■{field}"
+WEEKLY_DIGEST_LINE = "・{name}（{org}）：{answer}"
+WEEKLY_OTHER_FIELD = "その他"
+
+# Questions for a first conversation, and for the question of the week when staff leave it to the bot.
+INTRO_ICEBREAKERS = [
+    "いま一番力を入れている活動は何ですか？",
+    "活動を始めたきっかけは何でしたか？",
+    "最近うれしかった出来事は何ですか？",
+    "地域で「もったいない」と感じていることは？",
+    "ほかの分野の人に知ってほしいことは何ですか？",
+    "一緒にやってみたい企画はありますか？",
+    "活動で一番人手が足りない場面はいつですか？",
+    "地域のお気に入りの場所はどこですか？",
+    "災害のとき、団体として何ができそうですか？",
+    "若い世代とつながるために工夫していることは？",
+    "活動の情報はどうやって発信していますか？",
+    "最近読んで（見て）よかったものは何ですか？",
+    "これまでで一番手応えがあった取り組みは？",
+    "5年後、地域がどうなっていたらうれしいですか？",
+    "団体の「自慢できること」を一つ教えてください。",
+    "ほかの団体に相談してみたいことはありますか？",
+    "活動の中でよく聞かれる質問は何ですか？",
+    "ボランティアさんに声をかけるとき、何を大事にしていますか？",
+    "地域で最近気になっている変化は何ですか？",
+    "一緒に使えそうな場所や道具はありますか？",
+    "仕事以外の楽しみは何ですか？",
+    "初めての人が参加しやすい活動はありますか？",
+    "活動でデジタルを使って助かったことは？",
+    "行政や企業と組んでよかった経験はありますか？",
+    "地域の「まだ知られていない魅力」は何ですか？",
+    "今年中にやってみたいことは何ですか？",
+    "活動を続けるコツは何ですか？",
+    "子どもや高齢の方と関わる場面はありますか？",
+    "協力してくれる人を増やすには何が必要だと思いますか？",
+    "最近始めた新しい取り組みはありますか？",
+    "地元のおすすめのお店や食べ物は？",
+    "もし一日だけ別の分野の団体で働くなら、どこがいいですか？",
+]

@@ -516,3 +516,111 @@ class KpiPrompt(Base):
     first_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class IntroSchedule(Base):
+    """When introduction rounds happen (one row): every N days on a weekday at a local time."""
+
+    __tablename__ = "intro_schedules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    every_days: Mapped[int] = mapped_column(Integer)
+    weekday: Mapped[int] = mapped_column(Integer)  # 0 is Monday
+    local_time: Mapped[str] = mapped_column(String(5))  # "12:00" in settings.tz
+    followup_days: Mapped[int] = mapped_column(Integer, default=4)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The next round; moved on (by a conditional UPDATE) when that round is announced.
+    next_round_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class IntroRoundStatus(StrEnum):
+    announced = "announced"  # members heard a day ahead and may skip
+    paired = "paired"        # pairs made and introduced
+
+
+class IntroRound(Base):
+    """One round of introductions: announced a day ahead, then paired at its time."""
+
+    __tablename__ = "intro_rounds"
+    __table_args__ = (Index("ix_intro_rounds_status_at", "status", "scheduled_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime(), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default=IntroRoundStatus.announced)
+    followup_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    paired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    followup_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Left over with an odd count: paired first in the next round.
+    waiting_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class IntroSkip(Base):
+    """A member who skipped one round with the button in its notice."""
+
+    __tablename__ = "intro_skips"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("intro_rounds.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    skipped_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class IntroOptOut(Base):
+    """A member who said 紹介を停止: left out of rounds and questions until 紹介を再開."""
+
+    __tablename__ = "intro_opt_outs"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    since: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class IntroPair(Base):
+    """Two members introduced in a round, what each did about it, and whether they talked."""
+
+    __tablename__ = "intro_pairs"
+    __table_args__ = (Index("ix_intro_pairs_a", "member_a_id"), Index("ix_intro_pairs_b", "member_b_id"),
+                      Index("ux_intro_pairs_round_a", "round_id", "member_a_id", unique=True),
+                      Index("ux_intro_pairs_round_b", "round_id", "member_b_id", unique=True))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("intro_rounds.id"))
+    member_a_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    member_b_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    score: Mapped[int] = mapped_column(Integer)  # the pairing preferences this pair met
+    cross_field: Mapped[bool] = mapped_column(Boolean)
+    icebreaker: Mapped[int] = mapped_column(Integer)  # index into the question bank
+    a_hello_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    b_hello_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Given only to exchange: passed on once both have given theirs.
+    a_line_id: Mapped[str | None] = mapped_column(String(40))
+    b_line_id: Mapped[str | None] = mapped_column(String(40))
+    ids_exchanged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    a_outcome: Mapped[str | None] = mapped_column(String(10))  # talked, not_yet, pass
+    b_outcome: Mapped[str | None] = mapped_column(String(10))
+    # Set when either says they talked: a tie in the network.
+    tie_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class WeeklyQuestion(Base):
+    """The question of the week (ひとこと): one line from each who answers, then one digest to them."""
+
+    __tablename__ = "weekly_questions"
+    __table_args__ = (Index("ix_weekly_questions_digest", "digest_sent_at", "digest_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(String(200))
+    asked_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    digest_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class WeeklyAnswer(Base):
+    __tablename__ = "weekly_answers"
+
+    question_id: Mapped[int] = mapped_column(ForeignKey("weekly_questions.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    text: Mapped[str] = mapped_column(String(200))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -10,6 +10,8 @@ def all_routers() -> list[Router]:
         contact_check_staff,
         contact_checks,
         groups,
+        intro_staff,
+        intros,
         kpi,
         kpi_setup,
         meeting_changes,
@@ -23,4 +25,5 @@ def all_routers() -> list[Router]:
     return [common.router, registration.router, profile.router, notices.router,
             contact_checks.router, contact_check_staff.router, contact_check_proxy.router,
             meetings.router, meeting_setup.router, meeting_changes.router,
-            kpi.router, kpi_setup.router, groups.router, common.fallback_router]
+            kpi.router, kpi_setup.router, intros.router, intro_staff.router,
+            groups.router, common.fallback_router]

@@ -11,14 +11,16 @@ from bot import messages as m
 from bot import texts as T
 from bot.outbox import queue_multicast
 from bot.settings import Settings
-from db import meetings
+from db import intros, meetings
 from db.kpis import claim_due_prompts, due_prompt_orgs, is_asking_time, open_due_prompts
 from db.contact_checks import claim_reask, due_reask_ids
 from db.models import EventStatus, InboundEvent, Notice, Reminder, ReminderStatus
 from db.notices import claim_ack_reminders, due_notice_ids
 from db.segments import Segment
+from db.weekly_questions import claim_digest, due_digests, group_by_field
 from handlers.contact_checks import queue_questions
 from handlers.kpi_views import queue_prompts
+from handlers.intro_messages import queue_followups, queue_intro_cards, queue_round_notice
 from handlers.meetings import announce, close_and_decide, moment_label, send_poll, slot_label
 from handlers.notices import remind_unacknowledged, send_notice
 
@@ -178,4 +180,72 @@ async def send_due_kpi_prompts(sessions: Sessions, now: datetime, settings: Sett
     return await each_in_its_own_transaction(sessions, due, step)
 
 
-JOBS = [reask_contact_checks, meeting_work, send_due_kpi_prompts, send_due_notices, send_ack_reminders, send_due_reminders, forget_handled_events]
+async def send_due_intro_notices(sessions: Sessions, now: datetime, settings: Settings) -> list[int]:
+    """A day before each introduction round: create it and tell everyone taking part, with a skip button."""
+    async with sessions() as session, session.begin():
+        intro_round = await intros.claim_next_round(session, now)
+        rows = await queue_round_notice(session, intro_round, now, settings.tz) if intro_round else []
+        await session.flush()
+        return [row.id for row in rows]
+
+
+async def send_due_intros(sessions: Sessions, now: datetime, settings: Settings) -> list[int]:
+    """At a round's time: pair those taking part and send each the card about the other."""
+    async with sessions() as session:
+        due, _ = await intros.due_rounds(session, now)
+
+    async def pair(session, round_id):
+        pairs = await intros.make_pairs(session, round_id, now, len(T.INTRO_ICEBREAKERS))
+        if pairs is None:
+            return []
+        log.info("introduction round %d: %d pairs", round_id, len(pairs))
+        return await queue_intro_cards(session, pairs, now)
+
+    return await each_in_its_own_transaction(sessions, due, pair)
+
+
+async def send_intro_followups(sessions: Sessions, now: datetime, settings: Settings) -> list[int]:
+    """A few days after a round: ask each member of each pair, with one tap, whether they talked."""
+    async with sessions() as session:
+        _, due = await intros.due_rounds(session, now)
+
+    async def follow_up(session, round_id):
+        return await queue_followups(session, await intros.claim_followups(session, round_id, now), now)
+
+    return await each_in_its_own_transaction(sessions, due, follow_up)
+
+
+# A text message holds 5,000 characters; a digest longer than this goes as several.
+DIGEST_MESSAGE_CHARS = 4000
+
+
+async def send_weekly_question_digest(sessions: Sessions, now: datetime, settings: Settings) -> list[int]:
+    """The answers to a question of the week, grouped by field, to everyone who answered."""
+    async with sessions() as session:
+        due = await due_digests(session, now)
+
+    async def digest(session, question_id):
+        claimed = await claim_digest(session, question_id, now)
+        if claimed is None or not claimed[1]:
+            return []
+        question, answers = claimed
+        lines = [T.WEEKLY_DIGEST_HEADER.format(question=question.text, count=len(answers))]
+        for field, group in group_by_field(answers, T.FIELDS):
+            lines.append(T.WEEKLY_DIGEST_FIELD.format(field=field or T.WEEKLY_OTHER_FIELD))
+            lines += [T.WEEKLY_DIGEST_LINE.format(name=a.name, org=a.organization, answer=a.text) for a in group]
+        messages, current = [], ""
+        for line in lines:
+            if current and len(current) + len(line) + 1 > DIGEST_MESSAGE_CHARS:
+                messages.append(m.text(current))
+                current = ""
+            current = f"{current}\n{line}" if current else line
+        messages.append(m.text(current))
+        return queue_multicast(session, to=[a.line_user_id for a in answers], messages=messages,
+                               purpose=f"weekly:{question_id}", now=now)
+
+    return await each_in_its_own_transaction(sessions, due, digest)
+
+
+JOBS = [reask_contact_checks, meeting_work, send_due_kpi_prompts, send_due_notices, send_ack_reminders, send_due_reminders,
+        send_due_intro_notices, send_due_intros, send_intro_followups, send_weekly_question_digest,
+        forget_handled_events]
