@@ -13,6 +13,7 @@ from bot.cli_support import fail, load_settings, run
 from db.intro_network import edge_rows, network_stats
 from db.intros import DEFAULT_FOLLOWUP_DAYS, schedule, set_schedule, stop_schedule
 from db.weekly_questions import MAX_QUESTION, clean_line
+from handlers.intro_messages import call_off_announced
 from handlers.intro_staff import schedule_text, send_weekly_question, stats_text
 from handlers.meetings import moment_label
 
@@ -42,7 +43,12 @@ def intro_schedule(
     settings = load_settings()
     now = datetime.now(UTC)
     if off:
-        stopped = run(lambda session: stop_schedule(session, now))
+        async def stop(session):
+            stopped = await stop_schedule(session, now)
+            await call_off_announced(session, now, settings.tz)  # the running service tells its members
+            return stopped
+
+        stopped = run(stop)
         typer.echo("Introduction rounds stopped." if stopped else "Introduction rounds were not running.")
         return
     if every is None and weekday is None and at is None:
@@ -54,7 +60,9 @@ def intro_schedule(
         return
     if every is None or weekday is None or at is None:
         fail("give --every, --weekday and --time together")
-    days, followup_days = _days(every, "--every", 1, 365), _days(followup, "--followup", 1, 30)
+    days, followup_days = _days(every, "--every", 7, 364), _days(followup, "--followup", 1, 30)
+    if days % 7:
+        fail(f"--every must be whole weeks (7d, 14d, 28d ...), so that rounds stay on their weekday, not {every!r}")
     if weekday.strip().lower()[:3] not in WEEKDAYS:
         fail(f"--weekday must be one of {', '.join(WEEKDAYS)} (rounds are on business days), not {weekday!r}")
     try:
@@ -63,6 +71,7 @@ def intro_schedule(
         fail(f"--time must be a time like 12:00, not {at!r}")
 
     async def work(session):
+        await call_off_announced(session, now, settings.tz)
         return await set_schedule(session, every_days=days, weekday=WEEKDAYS[weekday.strip().lower()[:3]],
                                   at=local.replace(second=0, microsecond=0), now=now, tz=settings.tz,
                                   followup_days=followup_days)

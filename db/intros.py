@@ -181,6 +181,8 @@ def next_occurrence(after: datetime, *, weekday: int, at: time, tz: tzinfo) -> d
 async def set_schedule(session: AsyncSession, *, every_days: int, weekday: int, at: time, now: datetime, tz: tzinfo,
                        followup_days: int = DEFAULT_FOLLOWUP_DAYS) -> IntroSchedule:
     """Rounds every `every_days` on `weekday` at `at`; the first is at least a day ahead, for its notice."""
+    if every_days % 7:
+        raise ValueError("rounds repeat in whole weeks, so that they stay on their weekday")
     first = next_occurrence(now + NOTICE_AHEAD, weekday=weekday, at=at, tz=tz)
     await upsert(session, IntroSchedule, {"id": 1, "every_days": every_days, "weekday": weekday,
                                           "local_time": at.strftime("%H:%M"), "followup_days": followup_days,
@@ -192,6 +194,18 @@ async def stop_schedule(session: AsyncSession, now: datetime) -> bool:
     done = await session.execute(update(IntroSchedule).where(IntroSchedule.id == 1, IntroSchedule.active.is_(True))
                                  .values(active=False, next_round_at=None, updated_at=now))
     return done.rowcount == 1
+
+
+async def cancel_announced(session: AsyncSession) -> list[int]:
+    """Rounds announced but not yet paired are called off (stopping or changing the rounds: a round
+    announced on the old schedule would otherwise come on top of the new one)."""
+    rows = await session.execute(update(IntroRound).where(IntroRound.status == IntroRoundStatus.announced)
+                                 .values(status=IntroRoundStatus.cancelled).returning(IntroRound.id))
+    return [row[0] for row in rows]
+
+
+async def opted_out(session: AsyncSession, member_id: int) -> bool:
+    return await session.get(IntroOptOut, member_id) is not None
 
 
 async def schedule(session: AsyncSession) -> IntroSchedule | None:

@@ -537,6 +537,7 @@ class IntroSchedule(Base):
 class IntroRoundStatus(StrEnum):
     announced = "announced"  # members heard a day ahead and may skip
     paired = "paired"        # pairs made and introduced
+    cancelled = "cancelled"  # the rounds were stopped or changed after the notice
 
 
 class IntroRound(Base):

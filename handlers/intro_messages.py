@@ -9,7 +9,8 @@ from sqlalchemy.orm import selectinload
 from bot import messages as m
 from bot import texts as T
 from bot.outbox import queue_multicast, queue_push
-from db.intros import opted_in_members, other
+from db.intros import cancel_announced, opted_in_members, opted_out, other
+from db.weekly_questions import group_by_field
 from db.models import IntroPair, IntroRound, Member, MemberStatus, OutboxMessage
 from handlers.meetings import moment_label
 
@@ -23,6 +24,17 @@ async def queue_round_notice(session: AsyncSession, intro_round: IntroRound, now
     text = m.text(T.INTRO_NOTICE.format(when=moment_label(intro_round.scheduled_at, tz)), quick=[
         m.postback_action(T.INTRO_SKIP_BUTTON, f"intro:skip:{intro_round.id}", display_text=T.INTRO_SKIP_BUTTON)])
     return queue_multicast(session, to=to, messages=[text], purpose=f"intro:{intro_round.id}", now=now) if to else []
+
+
+async def call_off_announced(session: AsyncSession, now: datetime, tz: tzinfo) -> list[OutboxMessage]:
+    """Stopping or changing the rounds calls off one already announced; those who heard of it are told."""
+    rows = []
+    for round_id in await cancel_announced(session):
+        intro_round = await session.get(IntroRound, round_id)
+        to = [member.line_user_id for member in await opted_in_members(session)]
+        text = m.text(T.INTRO_ROUND_CALLED_OFF.format(when=moment_label(intro_round.scheduled_at, tz)))
+        rows += queue_multicast(session, to=to, messages=[text], purpose=f"intro:{round_id}", now=now) if to else []
+    return rows
 
 
 def _line(template: str, value: str | None) -> list[dict]:
@@ -89,14 +101,35 @@ async def queue_intro_cards(session: AsyncSession, pairs: list[IntroPair], now: 
 async def queue_followups(session: AsyncSession, pairs: list[IntroPair], now: datetime) -> list[OutboxMessage]:
     """A few days on, one tap each: 話せた / まだ / 今回はパス (not to those who already said)."""
     people = await members_by_id(session, {i for p in pairs for i in (p.member_a_id, p.member_b_id)})
+    stopped = {i for i in people if await opted_out(session, i)}  # 紹介を停止 stops the follow-up too
     rows = []
     for pair in pairs:
         for me_id, outcome in ((pair.member_a_id, pair.a_outcome), (pair.member_b_id, pair.b_outcome)):
             me, them = people[me_id], people[other(pair, me_id)]
-            if outcome or me.status != MemberStatus.active:
+            if outcome or me.status != MemberStatus.active or me.id in stopped:
                 continue
             quick = [m.postback_action(T.INTRO_OUTCOME_LABELS[o], f"intro:f:{pair.id}:{code}",
                                        display_text=T.INTRO_OUTCOME_LABELS[o]) for code, o in OUTCOME_CODES.items()]
             rows += queue_push(session, to=me.line_user_id, messages=[m.text(T.INTRO_FOLLOWUP.format(
                 name=them.name, org=them.organization.name), quick=quick)], purpose=f"intro:{pair.round_id}", now=now)
     return rows
+
+
+# A text message holds 5,000 UTF-16 units (an emoji is two); a digest longer than this goes as several.
+DIGEST_MESSAGE_UNITS = 4800
+
+
+def digest_messages(question: str, answers: list) -> list[dict]:
+    """The answers to a question of the week grouped by field, in as many messages as they need."""
+    lines = [T.WEEKLY_DIGEST_HEADER.format(question=question, count=len(answers))]
+    for field_name, group in group_by_field(answers, T.FIELDS):
+        lines.append(T.WEEKLY_DIGEST_FIELD.format(field=field_name or T.WEEKLY_OTHER_FIELD))
+        lines += [T.WEEKLY_DIGEST_LINE.format(name=a.name, org=a.organization, answer=a.text) for a in group]
+    messages, current = [], ""
+    for line in lines:
+        if current and m.utf16_len(current) + m.utf16_len(line) + 1 > DIGEST_MESSAGE_UNITS:
+            messages.append(m.text(current))
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    messages.append(m.text(current))
+    return messages

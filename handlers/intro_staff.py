@@ -14,6 +14,7 @@ from db.intro_network import NetworkStats, network_stats
 from db.intros import opted_in_members, schedule, set_schedule, stop_schedule
 from db.models import IntroSchedule, OutboxMessage, WeeklyQuestion
 from db.weekly_questions import MAX_QUESTION, clean_line, create_question
+from handlers.intro_messages import call_off_announced
 from handlers.meetings import moment_label
 from handlers.shared import is_id, require_staff
 
@@ -110,6 +111,7 @@ async def save_schedule(ctx: Context) -> None:
         ctx.reply(m.text(T.STALE_BUTTON))
         return
     at = time.fromisoformat(TIME_CHOICES[parts[2]])
+    ctx.queued += await call_off_announced(ctx.session, ctx.now(), ctx.settings.tz)
     row = await set_schedule(ctx.session, every_days=int(parts[0]), weekday=int(parts[1]), at=at, now=ctx.now(),
                              tz=ctx.settings.tz)
     ctx.reply(await ctx.help(T.INTRO_SCHEDULED.format(schedule=schedule_text(row),
@@ -123,6 +125,7 @@ async def stop_rounds(ctx: Context) -> None:
     if not await stop_schedule(ctx.session, ctx.now()):
         ctx.reply(m.text(T.STALE_BUTTON))
         return
+    ctx.queued += await call_off_announced(ctx.session, ctx.now(), ctx.settings.tz)
     ctx.reply(await ctx.help(T.INTRO_SCHEDULE_STOPPED))
 
 

@@ -11,7 +11,7 @@ import re
 from bot import messages as m
 from bot import texts as T
 from bot.dispatcher import Context, Router, State, StatesGroup
-from db.intros import other, pair_of, record_outcome, set_opt_out, set_skip, side
+from db.intros import opted_out, other, pair_of, record_outcome, set_opt_out, set_skip, side
 from db.models import IntroPair, IntroRound, Member, MemberStatus
 from db.weekly_questions import MAX_ANSWER, clean_line, open_question, record_answer
 from handlers.intro_messages import OUTCOME_CODES, members_by_id
@@ -29,6 +29,17 @@ class IntroDialog(StatesGroup):
     message = State()
     line_id = State()
     weekly_answer = State()
+    # What was typed waits for 送信する: a message typed for something else (a KPI value, say)
+    # must never reach the other member, nor the digest.
+    confirm = State()
+
+
+SEND = m.postback_action(T.INTRO_SEND, "intro:send", display_text=T.INTRO_SEND)
+
+
+def _hold(ctx: Context, kind: str, text: str, preview: str) -> None:
+    ctx.set_state(IntroDialog.confirm, kind=kind, draft=text)
+    ctx.reply(m.text(preview, quick=[SEND, m.message_action(T.CANCEL)]))
 
 
 # Taking part
@@ -96,6 +107,10 @@ async def _load_pair(ctx: Context, pair_id: int | None) -> tuple[IntroPair, Memb
         ctx.clear_state()
         ctx.reply(m.text(T.STALE_BUTTON))
         return None
+    if await opted_out(ctx.session, them.id):  # 紹介を停止 also stops messages from past partners
+        ctx.clear_state()
+        ctx.reply(m.text(T.INTRO_OTHER_STOPPED.format(name=them.name)))
+        return None
     me = (await members_by_id(ctx.session, {member.id}))[member.id]
     return pair, me, them
 
@@ -138,11 +153,40 @@ async def ask_message(ctx: Context) -> None:
 
 @router.state(IntroDialog.message)
 async def receive_message(ctx: Context) -> None:
-    """One message to the other, passed on as it is."""
+    """One message to the other, shown back before it is passed on."""
     text = (ctx.text or "").strip()
     if not text or len(text) > MAX_MESSAGE:
         ctx.reply(m.text(T.INTRO_MESSAGE_INVALID.format(max=MAX_MESSAGE), quick=[m.message_action(T.CANCEL)]))
         return
+    found = await _load_pair(ctx, ctx.data.get("pair"))
+    if found is not None:
+        _hold(ctx, "message", text, T.INTRO_CONFIRM_MESSAGE.format(name=found[2].name, text=text))
+
+
+@router.postback("intro:send")
+async def send_held(ctx: Context) -> None:
+    """送信する: what was typed goes where it was typed for."""
+    if not ctx.in_state(IntroDialog.confirm):
+        ctx.reply(m.text(T.STALE_BUTTON))
+        return
+    kind, text = ctx.data.get("kind"), ctx.data.get("draft") or ""
+    if kind == "weekly":
+        await _save_weekly_answer(ctx, text)
+    elif kind == "line_id":
+        await _give_line_id(ctx, text)
+    else:
+        await _send_message(ctx, text)
+
+
+@router.state(IntroDialog.confirm)
+async def retype_held(ctx: Context) -> None:
+    """Typed instead of 送信する: the new text is held in place of the old one."""
+    kind = ctx.data.get("kind")
+    ctx.set_state({"weekly": IntroDialog.weekly_answer, "line_id": IntroDialog.line_id}.get(kind, IntroDialog.message))
+    await {"weekly": receive_weekly_answer, "line_id": receive_line_id}.get(kind, receive_message)(ctx)
+
+
+async def _send_message(ctx: Context, text: str) -> None:
     found = await _load_pair(ctx, ctx.data.get("pair"))
     if found is None:
         return
@@ -172,6 +216,12 @@ async def receive_line_id(ctx: Context) -> None:
     if not LINE_ID.match(line_id):
         ctx.reply(m.text(T.INTRO_LINE_ID_INVALID, quick=[m.message_action(T.CANCEL)]))
         return
+    found = await _load_pair(ctx, ctx.data.get("pair"))
+    if found is not None:
+        _hold(ctx, "line_id", line_id, T.INTRO_CONFIRM_LINE_ID.format(name=found[2].name, line_id=line_id))
+
+
+async def _give_line_id(ctx: Context, line_id: str) -> None:
     found = await _load_pair(ctx, ctx.data.get("pair"))
     if found is None:
         return
@@ -235,6 +285,10 @@ async def receive_weekly_answer(ctx: Context) -> None:
     if text is None:
         ctx.reply(m.text(T.WEEKLY_ANSWER_INVALID.format(max=MAX_ANSWER), quick=[m.message_action(T.CANCEL)]))
         return
+    _hold(ctx, "weekly", text, T.WEEKLY_CONFIRM.format(text=text))
+
+
+async def _save_weekly_answer(ctx: Context, text: str) -> None:
     member = await ctx.active_member()
     question = await open_question(ctx.session, ctx.data.get("question") or 0, ctx.now())
     ctx.clear_state()

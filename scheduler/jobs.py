@@ -17,10 +17,10 @@ from db.contact_checks import claim_reask, due_reask_ids
 from db.models import EventStatus, InboundEvent, Notice, Reminder, ReminderStatus
 from db.notices import claim_ack_reminders, due_notice_ids
 from db.segments import Segment
-from db.weekly_questions import claim_digest, due_digests, group_by_field
+from db.weekly_questions import claim_digest, due_digests
 from handlers.contact_checks import queue_questions
 from handlers.kpi_views import queue_prompts
-from handlers.intro_messages import queue_followups, queue_intro_cards, queue_round_notice
+from handlers.intro_messages import digest_messages, queue_followups, queue_intro_cards, queue_round_notice
 from handlers.meetings import announce, close_and_decide, moment_label, send_poll, slot_label
 from handlers.notices import remind_unacknowledged, send_notice
 
@@ -215,10 +215,6 @@ async def send_intro_followups(sessions: Sessions, now: datetime, settings: Sett
     return await each_in_its_own_transaction(sessions, due, follow_up)
 
 
-# A text message holds 5,000 characters; a digest longer than this goes as several.
-DIGEST_MESSAGE_CHARS = 4000
-
-
 async def send_weekly_question_digest(sessions: Sessions, now: datetime, settings: Settings) -> list[int]:
     """The answers to a question of the week, grouped by field, to everyone who answered."""
     async with sessions() as session:
@@ -229,17 +225,7 @@ async def send_weekly_question_digest(sessions: Sessions, now: datetime, setting
         if claimed is None or not claimed[1]:
             return []
         question, answers = claimed
-        lines = [T.WEEKLY_DIGEST_HEADER.format(question=question.text, count=len(answers))]
-        for field, group in group_by_field(answers, T.FIELDS):
-            lines.append(T.WEEKLY_DIGEST_FIELD.format(field=field or T.WEEKLY_OTHER_FIELD))
-            lines += [T.WEEKLY_DIGEST_LINE.format(name=a.name, org=a.organization, answer=a.text) for a in group]
-        messages, current = [], ""
-        for line in lines:
-            if current and len(current) + len(line) + 1 > DIGEST_MESSAGE_CHARS:
-                messages.append(m.text(current))
-                current = ""
-            current = f"{current}\n{line}" if current else line
-        messages.append(m.text(current))
+        messages = digest_messages(question.text, answers)
         return queue_multicast(session, to=[a.line_user_id for a in answers], messages=messages,
                                purpose=f"weekly:{question_id}", now=now)
 

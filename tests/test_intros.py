@@ -14,7 +14,10 @@ import pytest
 from sqlalchemy import select, update
 
 from bot import texts as T
+from bot.messages import utf16_len
 from db.intros import Candidate, is_cross_field, pair_members, preference
+from db.weekly_questions import Answer
+from handlers.intro_messages import digest_messages
 from db.models import IntroPair, IntroRound, IntroSchedule, Member
 from tests.harness import BotHarness
 from tests.seed import Seed, partnership
@@ -218,8 +221,14 @@ async def test_a_round_from_the_schedule_to_the_follow_up_in_line(bot, renkei, t
     await bot.tap(deputy, card_button(deputy_card, T.INTRO_HELLO_BUTTON))
     assert bot.last_text(deputy) == T.INTRO_HELLO_ALREADY
     await bot.press(staff, T.INTRO_MESSAGE_BUTTON)
-    await bot.say(staff, "こちらこそ！来週、公民館でお茶しませんか")
+    await bot.say(staff, "42")  # typed for something else: held, shown back, not passed on
+    assert bot.last_text(staff) == T.INTRO_CONFIRM_MESSAGE.format(name="NPO 副担当", text="42")
+    await bot.say(staff, "こちらこそ！来週、公民館でお茶しませんか")  # typed again: this one is held instead
+    assert not any(t.endswith("42") for t in bot.texts_to(deputy))
+    await bot.press(staff, T.INTRO_SEND)
     assert bot.last_text(staff) == T.INTRO_MESSAGE_SENT.format(name="NPO 副担当")
+    await bot.tap(staff, "intro:send")  # the same button again sends nothing more
+    assert bot.last_text(staff) == T.STALE_BUTTON
     assert bot.last_text(deputy) == T.INTRO_FROM.format(name="市 職員", org="市役所 企画課",
                                                         text="こちらこそ！来週、公民館でお茶しませんか")
     await bot.tap(school, card_button(deputy_card, T.INTRO_HELLO_BUTTON))  # not theirs
@@ -229,11 +238,14 @@ async def test_a_round_from_the_schedule_to_the_follow_up_in_line(bot, renkei, t
     await bot.say(deputy, "ID は npo!")
     assert bot.last_text(deputy) == T.INTRO_LINE_ID_INVALID
     await bot.say(deputy, "npo_deputy")
+    assert bot.last_text(deputy) == T.INTRO_CONFIRM_LINE_ID.format(name="市 職員", line_id="npo_deputy")
+    await bot.press(deputy, T.INTRO_SEND)
     assert bot.last_text(deputy) == T.INTRO_LINE_ID_WAIT.format(name="市 職員")
     assert bot.last_text(staff) == T.INTRO_LINE_ID_REQUEST.format(name="NPO 副担当", org="NPO法人 みどりの会")
     assert not any("npo_deputy" in text for text in bot.texts_to(staff))  # not before the staff member agrees
     await bot.press(staff, T.INTRO_EXCHANGE_BUTTON)
     await bot.say(staff, "city.staff")
+    await bot.press(staff, T.INTRO_SEND)
     assert bot.last_text(staff) == T.INTRO_LINE_ID_EXCHANGED.format(name="NPO 副担当", line_id="npo_deputy")
     assert bot.last_text(deputy) == T.INTRO_LINE_ID_EXCHANGED.format(name="市 職員", line_id="city.staff")
 
@@ -322,8 +334,9 @@ async def test_the_question_of_the_week_and_its_digest_grouped_by_field(bot):
     await bot.say(staff, "1行目\n2行目")
     assert bot.last_text(staff) == T.WEEKLY_TEXT_INVALID.format(max=60)
     await bot.say(staff, "最近うれしかったことは？")
-    assert bot.last_text(staff) == T.WEEKLY_SENT.format(question="最近うれしかったことは？", count=5,
-                                                        when="11/27(金) 10:00")
+    # The reply and the question (staff take part too) go to LINE at the same time, in either order.
+    assert T.WEEKLY_SENT.format(question="最近うれしかったことは？", count=5,
+                                when="11/27(金) 10:00") in bot.texts_to(staff)[-2:]
     [asked] = bot.line.sent(MULTICAST)
     assert len(asked.json["to"]) == 5
 
@@ -333,6 +346,8 @@ async def test_the_question_of_the_week_and_its_digest_grouped_by_field(bot):
     async def answer(user, text):
         await bot.tap(user, answer_button["data"])
         await bot.say(user, text)
+        assert bot.last_text(user) == T.WEEKLY_CONFIRM.format(text=text)
+        await bot.press(user, T.INTRO_SEND)
 
     await answer(kyoiku, "学生が地域の祭りに参加")
     await answer(bosai, "訓練に50人")
@@ -374,6 +389,8 @@ async def test_a_question_left_to_the_bot_comes_from_the_bank(bot):
 def test_the_schedule_command_refuses_what_it_cannot_use(renkei):
     assert renkei("intro", "schedule", "--every", "14d", "--weekday", "sun", "--time", "12:00").exit_code == 1
     assert renkei("intro", "schedule", "--every", "0d", "--weekday", "thu", "--time", "12:00").exit_code == 1
+    off_weekday = renkei("intro", "schedule", "--every", "10d", "--weekday", "thu", "--time", "12:00")
+    assert off_weekday.exit_code == 1 and "whole weeks" in off_weekday.output  # would drift off Thursday
     assert renkei("intro", "schedule", "--every", "14d", "--weekday", "thu", "--time", "25:00").exit_code == 1
     assert renkei("intro", "schedule", "--every", "14d").exit_code == 1
     assert "off" in renkei("intro", "schedule").output
@@ -419,6 +436,7 @@ async def test_two_scheduler_instances_announce_pair_follow_up_and_digest_exactl
         [asked] = fake_line.sent(MULTICAST)
         await first.tap(people["school"], asked.json["messages"][0]["quickReply"]["items"][0]["action"]["data"])
         await first.say(people["school"], "地域の祭り")
+        await first.press(people["school"], T.INTRO_SEND)
 
         async def both(moment):
             clock.set(moment)
@@ -438,3 +456,53 @@ async def test_two_scheduler_instances_announce_pair_follow_up_and_digest_exactl
         for user in people.values():
             followups = [t for t in first.texts_to(user) if t.startswith("先日ご紹介した")]
             assert len(followups) == len(flex_cards(first, user))  # one for each introduced, none for the one waiting
+
+
+async def test_stopping_the_rounds_calls_off_an_announced_round_and_partners_who_stopped_get_nothing(bot):
+    people = await partnership(bot)
+    staff = people["staff"]
+    await bot.say(staff, T.INTRO_SETTINGS)
+    for label in ("2週ごと", "木", "12:00"):
+        await bot.press(staff, label)
+    bot.clock.set(datetime(2026, 11, 25, 12, 0, tzinfo=TOKYO))
+    await bot.runtime.scheduler.run_due()  # the notice for Thursday's round
+    assert bot.last_text(people["npo"]).startswith(T.INTRO_NOTICE.split("{")[0])
+    await bot.say(staff, T.INTRO_SETTINGS)
+    await bot.press(staff, T.INTRO_SCHEDULE_STOP)
+    assert bot.last_text(people["npo"]) == T.INTRO_ROUND_CALLED_OFF.format(when="11/26(木) 12:00")
+    bot.clock.set(datetime(2026, 11, 26, 12, 0, tzinfo=TOKYO))
+    assert (await bot.runtime.scheduler.run_due())["send_due_intros"] == 0
+    assert await bot.scalars(select(IntroPair)) == []
+    [called_off] = await bot.scalars(select(IntroRound))
+    assert called_off.status == "cancelled"
+
+
+async def test_a_partner_who_stopped_introductions_gets_no_more_messages_or_follow_ups(bot):
+    people = await partnership(bot)
+    staff = people["staff"]
+    await bot.say(staff, T.INTRO_SETTINGS)
+    for label in ("2週ごと", "木", "12:00"):
+        await bot.press(staff, label)
+    bot.clock.set(datetime(2026, 11, 25, 12, 0, tzinfo=TOKYO))
+    await bot.runtime.scheduler.run_due()
+    bot.clock.set(datetime(2026, 11, 26, 12, 0, tzinfo=TOKYO))
+    await bot.runtime.scheduler.run_due()
+    pair = (await bot.scalars(select(IntroPair)))[0]
+    by_id = {m.id: m for m in await bot.scalars(select(Member))}
+    a, b = by_id[pair.member_a_id].line_user_id, by_id[pair.member_b_id].line_user_id
+    await bot.say(b, T.INTRO_STOP)
+    await bot.tap(a, f"intro:m:{pair.id}")
+    assert bot.last_text(a) == T.INTRO_OTHER_STOPPED.format(name=by_id[pair.member_b_id].name)
+    before = len(bot.texts_to(b))
+    bot.clock.set(datetime(2026, 11, 30, 12, 0, tzinfo=TOKYO))
+    await bot.runtime.scheduler.run_due()
+    assert len(bot.texts_to(b)) == before  # no follow-up for the one who stopped
+    assert any(t.startswith("先日ご紹介した") for t in bot.texts_to(a))
+
+
+def test_a_long_digest_is_split_within_lines_limit_and_keeps_every_answer():
+    answers = [Answer(line_user_id=f"U{i:032x}", name=f"会員{i}", organization="団体", fields=["防災"],
+                      text="🎉" * 60) for i in range(60)]  # an emoji is two UTF-16 units
+    messages = digest_messages("最近うれしかったことは？", answers)
+    assert len(messages) > 1 and all(utf16_len(message["text"]) <= 5000 for message in messages)
+    assert sum(message["text"].count("🎉" * 60) for message in messages) == 60
