@@ -1,8 +1,6 @@
 """`renkei check`: disaster-time contact checks from the command line."""
 
 import asyncio
-import csv
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +8,7 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
-from bot.cli_support import fail, load_settings, run
+from bot.cli_support import fail, load_settings, run, write_csv
 from bot.clock import SystemClock
 from bot.settings import Settings
 from db.contact_checks import (
@@ -189,16 +187,7 @@ def check_export(
     rows = run(work)
     columns = ["organization", "member_id", "member", "role", "asked", "first_status", "first_answered_at", "status",
                "answered_at", "answers", "by_proxy", "late", "provisions", "note"]
-    # A file gets a byte-order mark so that spreadsheet programs read the Japanese right.
-    handle = output.open("w", newline="", encoding="utf-8-sig") if output else sys.stdout
-    try:
-        writer = csv.DictWriter(handle, fieldnames=columns)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({**row, "first_answered_at": _local(row["first_answered_at"], settings),
-                             "answered_at": _local(row["answered_at"], settings)})
-    finally:
-        if output:
-            handle.close()
+    write_csv([{**row, "first_answered_at": _local(row["first_answered_at"], settings),
+                "answered_at": _local(row["answered_at"], settings)} for row in rows], columns, output)
     if output:
         typer.echo(f"{len(rows)} row(s) written to {output}")

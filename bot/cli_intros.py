@@ -1,15 +1,13 @@
 """`renkei intro`: introduction rounds, the question of the week, and the network they grow."""
 
-import csv
 import re
-import sys
 from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from bot.cli_support import fail, load_settings, run
+from bot.cli_support import fail, load_settings, run, write_csv
 from db.intro_network import edge_rows, network_stats
 from db.intros import DEFAULT_FOLLOWUP_DAYS, schedule, set_schedule, stop_schedule
 from db.weekly_questions import MAX_QUESTION, clean_line
@@ -100,17 +98,8 @@ def intro_export(
     columns = ["pair_id", "round_id", "introduced_at", "member_a_id", "member_a", "organization_a", "fields_a",
                "member_b_id", "member_b", "organization_b", "fields_b", "cross_field", "score", "outcome_a",
                "outcome_b", "tie", "tie_at", "line_ids_exchanged"]
-    # A file gets a byte-order mark so that spreadsheet programs read the Japanese right.
-    handle = output.open("w", newline="", encoding="utf-8-sig") if output else sys.stdout
-    try:
-        writer = csv.DictWriter(handle, fieldnames=columns)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({**row, **{key: row[key].astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
-                                       for key in ("introduced_at", "tie_at") if row[key]}})
-    finally:
-        if output:
-            handle.close()
+    write_csv([{**row, **{key: row[key].astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
+                          for key in ("introduced_at", "tie_at") if row[key]}} for row in rows], columns, output)
 
 
 @intro_app.command("ask")

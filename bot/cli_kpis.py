@@ -1,7 +1,5 @@
 """`renkei kpi`: KPI definitions and the export of every report."""
 
-import csv
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -9,7 +7,7 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
-from bot.cli_support import fail, load_settings, run
+from bot.cli_support import fail, load_settings, run, write_csv
 from db.kpi_numbers import NotANumber, format_value, parse_value
 from db.kpis import KpiError, archive_kpi, create_kpi, export_rows, series
 from db.models import Agreement, Kpi, KpiCadence, Organization
@@ -126,14 +124,6 @@ def kpi_export(
             sheet.append([row[column] for column in COLUMNS])
         book.save(output)
     else:
-        # A file gets a byte-order mark so that spreadsheet programs read the Japanese right.
-        handle = output.open("w", newline="", encoding="utf-8-sig") if output else sys.stdout
-        try:
-            writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-            writer.writeheader()
-            writer.writerows(rows)
-        finally:
-            if output:
-                handle.close()
+        write_csv(rows, COLUMNS, output)
     if output:
         typer.echo(f"{len(rows)} report(s) written to {output}")

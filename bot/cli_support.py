@@ -1,6 +1,9 @@
 """What every `renkei` command shares: failing with one clear line, settings, a database session."""
 
 import asyncio
+import csv
+import sys
+from pathlib import Path
 
 import typer
 from pydantic import ValidationError
@@ -42,3 +45,16 @@ def run(work):
     if settings.database_url.startswith("sqlite"):
         upgrade(settings.database_url)  # the embedded database needs no separate set-up step
     return asyncio.run(with_session(settings, work))
+
+
+def write_csv(rows: list[dict], columns: list[str], output: Path | None) -> None:
+    """Rows as CSV on stdout, or in a file that starts with a byte-order mark so that spreadsheet
+    programs read the Japanese right."""
+    handle = output.open("w", newline="", encoding="utf-8-sig") if output else sys.stdout
+    try:
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    finally:
+        if output:
+            handle.close()

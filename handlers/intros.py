@@ -44,25 +44,16 @@ def _hold(ctx: Context, kind: str, text: str, preview: str) -> None:
 
 # Taking part
 
-@router.command(T.INTRO_STOP)
-async def stop_intros(ctx: Context) -> None:
-    """Leave introductions and the question of the week until 紹介を再開."""
+@router.command(T.INTRO_STOP, T.INTRO_RESUME)
+async def stop_or_resume_intros(ctx: Context) -> None:
+    """紹介を停止 leaves introductions and the question of the week; 紹介を再開 rejoins."""
     member = await ctx.active_member()
     if member is None:
         await prompt_invite(ctx)
         return
-    await set_opt_out(ctx.session, member.id, True, ctx.now())
-    ctx.reply(await ctx.help(T.INTRO_STOPPED))
-
-
-@router.command(T.INTRO_RESUME)
-async def resume_intros(ctx: Context) -> None:
-    member = await ctx.active_member()
-    if member is None:
-        await prompt_invite(ctx)
-        return
-    await set_opt_out(ctx.session, member.id, False, ctx.now())
-    ctx.reply(await ctx.help(T.INTRO_RESUMED))
+    stop = ctx.text == T.INTRO_STOP
+    await set_opt_out(ctx.session, member.id, stop, ctx.now())
+    ctx.reply(await ctx.help(T.INTRO_STOPPED if stop else T.INTRO_RESUMED))
 
 
 @router.postback("intro:skip:")
