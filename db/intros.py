@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.access import upsert
+from db.business_days import business_day_from
 from db.models import (
     IntroOptOut,
     IntroPair,
@@ -215,7 +216,7 @@ async def schedule(session: AsyncSession) -> IntroSchedule | None:
     return row
 
 
-async def claim_next_round(session: AsyncSession, now: datetime) -> IntroRound | None:
+async def claim_next_round(session: AsyncSession, now: datetime, tz: tzinfo) -> IntroRound | None:
     """Announce the next round once it is a day away: move the schedule on (only if no one else
     has) and create the round. A round whose time passed while the service was down is not
     made up (its members never heard of it); the schedule moves on to the next."""
@@ -231,8 +232,11 @@ async def claim_next_round(session: AsyncSession, now: datetime) -> IntroRound |
         IntroSchedule.id == 1, IntroSchedule.next_round_at == at).values(next_round_at=following))
     if claimed.rowcount != 1 or at <= now:
         return None
-    intro_round = IntroRound(scheduled_at=at, status=IntroRoundStatus.announced,
-                             followup_at=at + timedelta(days=row.followup_days), created_at=now)
+    # A round that falls on a public holiday happens the next business day, at the same time.
+    local = at.astimezone(tz)
+    held = datetime.combine(business_day_from(local.date()), local.timetz()).astimezone(at.tzinfo)
+    intro_round = IntroRound(scheduled_at=held, status=IntroRoundStatus.announced,
+                             followup_at=held + timedelta(days=row.followup_days), created_at=now)
     session.add(intro_round)
     await session.flush()
     return intro_round

@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
-import jpholiday
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.business_days import business_day_from, is_business_day
 from db.kpi_numbers import MAX_ABS_VALUE, normalize
 from db.meetings import next_date
 from db.models import (
@@ -93,10 +93,6 @@ def closed_periods(kpi: Kpi, today: date, created: date) -> list[str]:
 
 # Business days
 
-def is_business_day(day: date) -> bool:
-    return day.weekday() < 5 and not jpholiday.is_holiday(day)
-
-
 def is_asking_time(moment: datetime, tz: tzinfo) -> bool:
     local = moment.astimezone(tz)
     return is_business_day(local.date()) and ASK_FROM <= local.time() < ASK_UNTIL
@@ -108,18 +104,12 @@ def next_asking_time(moment: datetime, tz: tzinfo) -> datetime:
     day = local.date()
     if is_business_day(day) and local.time() < ASK_UNTIL:
         return moment if local.time() >= ASK_FROM else datetime.combine(day, ASK_FROM, tzinfo=tz)
-    day += timedelta(days=1)
-    while not is_business_day(day):
-        day += timedelta(days=1)
-    return datetime.combine(day, ASK_FROM, tzinfo=tz)
+    return datetime.combine(business_day_from(day + timedelta(days=1)), ASK_FROM, tzinfo=tz)
 
 
 def next_business_morning(moment: datetime, tz: tzinfo) -> datetime:
     """"あとで": the next business day's morning, never the same day."""
-    day = moment.astimezone(tz).date() + timedelta(days=1)
-    while not is_business_day(day):
-        day += timedelta(days=1)
-    return datetime.combine(day, ASK_FROM, tzinfo=tz)
+    return datetime.combine(business_day_from(moment.astimezone(tz).date() + timedelta(days=1)), ASK_FROM, tzinfo=tz)
 
 
 # Definitions

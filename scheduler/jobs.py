@@ -183,7 +183,7 @@ async def send_due_kpi_prompts(sessions: Sessions, now: datetime, settings: Sett
 async def send_due_intro_notices(sessions: Sessions, now: datetime, settings: Settings) -> list[int]:
     """A day before each introduction round: create it and tell everyone taking part, with a skip button."""
     async with sessions() as session, session.begin():
-        intro_round = await intros.claim_next_round(session, now)
+        intro_round = await intros.claim_next_round(session, now, settings.tz)
         rows = await queue_round_notice(session, intro_round, now, settings.tz) if intro_round else []
         await session.flush()
         return [row.id for row in rows]

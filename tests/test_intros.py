@@ -507,3 +507,24 @@ def test_a_long_digest_is_split_within_lines_limit_and_keeps_every_answer():
     messages = digest_messages("最近うれしかったことは？", answers)
     assert len(messages) > 1 and all(utf16_len(message["text"]) <= 5000 for message in messages)
     assert sum(message["text"].count("🎉" * 60) for message in messages) == 60
+
+
+async def test_a_round_on_a_public_holiday_is_held_the_next_business_day(bot):
+    people = await partnership(bot)
+    bot.clock.set(datetime(2027, 2, 3, 10, 0, tzinfo=TOKYO))
+    await bot.say(people["staff"], T.INTRO_SETTINGS)
+    for label in ("毎週", "木", "12:00"):
+        await bot.press(people["staff"], label)
+    bot.clock.set(datetime(2027, 2, 10, 11, 0, tzinfo=TOKYO))  # the round of 2/4 was missed; 2/11 is 建国記念の日
+    await bot.runtime.scheduler.run_due()
+    bot.clock.set(datetime(2027, 2, 10, 12, 0, tzinfo=TOKYO))
+    assert (await bot.runtime.scheduler.run_due())["send_due_intro_notices"] == 1
+    assert bot.last_text(people["npo"]).startswith(T.INTRO_NOTICE.format(when="2/12(金) 12:00")[:30])
+    [held] = await bot.scalars(select(IntroRound))
+    assert held.scheduled_at == datetime(2027, 2, 12, 12, 0, tzinfo=TOKYO)
+    bot.clock.set(datetime(2027, 2, 11, 12, 0, tzinfo=TOKYO))
+    assert (await bot.runtime.scheduler.run_due())["send_due_intros"] == 0
+    bot.clock.set(datetime(2027, 2, 12, 12, 0, tzinfo=TOKYO))
+    assert (await bot.runtime.scheduler.run_due())["send_due_intros"] == 4
+    [schedule_row] = await bot.scalars(select(IntroSchedule))
+    assert schedule_row.next_round_at == datetime(2027, 2, 18, 12, 0, tzinfo=TOKYO)  # back on Thursdays
