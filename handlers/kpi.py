@@ -162,6 +162,9 @@ async def receive_kpi_value(ctx: Context) -> None:
             await not_understood(ctx)
         return
     entries = await _entries(ctx, kpis, pending)
+    if entries == T.KPI_NOT_A_NUMBER and not pending:
+        await not_understood(ctx)  # "12月の会議は？" with no report asked for: not a KPI value at all
+        return
     if isinstance(entries, str):
         ctx.reply(m.text(entries, quick=_buttons(pending) or None))
         return

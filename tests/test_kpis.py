@@ -318,6 +318,8 @@ async def test_export_round_trips_and_archived_kpis_are_not_asked_for(bot, renke
     assert VISITORS not in (await cli("kpi", "list")).output
     # Neither the archived KPI nor 満足度, whose value came before its prompt, is asked for.
     assert await at(bot, 12, 1) == 0 and bot.messages_to(people["npo"]) == []
+    await bot.say(people["npo"], "12月の会議はいつですか")  # nothing asked for: not read as a value
+    assert bot.last_text(people["npo"]) == T.UNKNOWN_TEXT
     refused = await cli("kpi", "add", "X", "--agreement", "1", "--org", str((await member(bot, people["company"])).organization_id),
                      "--target", "1", "--target-date", "2027-03-31", "--cadence", "monthly")
     assert refused.exit_code == 1 and "not a party" in refused.output
