@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.cli_support import fail, load_settings, run, write_csv
 from db.kpi_numbers import NotANumber, format_value, parse_value
-from db.kpis import KpiError, archive_kpi, create_kpi, export_rows, series
+from db.kpis import KpiError, archive_kpi, create_kpi, export_rows, first_prompt_at, series
 from db.models import Agreement, Kpi, KpiCadence, Organization
 
 kpi_app = typer.Typer(help="KPIs of the partnership agreements.", no_args_is_help=True)
@@ -43,13 +43,14 @@ def kpi_add(
         kpi = await create_kpi(session, agreement_id=agreement, organization_id=org, name=name, unit=unit,
                                target_value=target_value, target_date=goal, cadence=cadence, due_dates=due,
                                now=datetime.now(UTC))
-        return kpi.id
+        return kpi.id, first_prompt_at(kpi, kpi.created_at, settings.tz)
 
+    settings = load_settings()
     try:
-        kpi_id = run(work)
+        kpi_id, first = run(work)
     except KpiError as exc:
         fail(str(exc))
-    typer.echo(f"KPI {kpi_id} added.")
+    typer.echo(f"KPI {kpi_id} added; the first report is asked for on {first.astimezone(settings.tz):%Y-%m-%d %H:%M}.")
     typer.echo(kpi_id)
 
 

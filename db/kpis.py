@@ -75,6 +75,13 @@ def previous_period(kpi: Kpi, period: str) -> str | None:
     return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
 
 
+def first_prompt_at(kpi: Kpi, now: datetime, tz: tzinfo) -> datetime:
+    """When a KPI created now is first asked for: the business morning after its first period closes."""
+    today = now.astimezone(tz).date()
+    period = period_of(kpi, today + timedelta(days=1) if kpi.cadence == KpiCadence.dates else today)
+    return next_asking_time(datetime.combine(period_end(period), ASK_FROM, tzinfo=tz), tz)
+
+
 def closed_periods(kpi: Kpi, today: date, created: date) -> list[str]:
     """The periods due by `today` that ended after the KPI was created (the latest few, oldest first)."""
     if kpi.cadence == KpiCadence.dates:
@@ -128,8 +135,8 @@ async def create_kpi(session: AsyncSession, *, agreement_id: int, organization_i
         raise KpiError("the name must be 1-40 characters and the unit at most 10")
     if cadence not in set(KpiCadence):
         raise KpiError(f"cadence must be one of {', '.join(KpiCadence)}")
-    if cadence == KpiCadence.dates and not due_dates:
-        raise KpiError("a KPI reported on one-off dates needs at least one date")
+    if cadence == KpiCadence.dates and not any(d > now.date() for d in due_dates):
+        raise KpiError("a KPI reported on one-off dates needs at least one date still ahead")
     if not 0 < Decimal(str(target_value)) < MAX_ABS_VALUE:
         raise KpiError("the target must be a positive number below 10^15")
     if await name_taken(session, agreement_id=agreement_id, organization_id=organization_id, name=name):
@@ -321,6 +328,11 @@ async def series(session: AsyncSession, kpi_id: int) -> list[KpiReport]:
                                       .order_by(KpiReport.period)))
 
 
+def _plain(value: float | None) -> int | float | None:
+    """30.0 as 30, for spreadsheets and people reading CSV."""
+    return int(value) if value is not None and value.is_integer() else value
+
+
 async def export_rows(session: AsyncSession, agreement_id: int | None = None) -> list[dict]:
     """Every report, corrections included, with its KPI, period, value, reporter and time."""
     query = (select(KpiReport, Kpi, Agreement, Member.name, Organization.name)
@@ -331,8 +343,8 @@ async def export_rows(session: AsyncSession, agreement_id: int | None = None) ->
     if agreement_id is not None:
         query = query.where(Kpi.agreement_id == agreement_id)
     return [{"agreement": agreement.name, "kpi_id": kpi.id, "kpi": kpi.name, "unit": kpi.unit,
-             "target": kpi.target_value, "organization": org_name, "period": report.period,
-             "value": int(report.value) if report.value is not None and report.value.is_integer() else report.value,
+             "target": _plain(kpi.target_value), "organization": org_name, "period": report.period,
+             "value": _plain(report.value),
              "comment": report.comment or "", "reported_by": member_name or "", "reported_at": report.reported_at,
              "replaced_at": report.replaced_at}
             for report, kpi, agreement, member_name, org_name in await session.execute(query)]

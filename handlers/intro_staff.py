@@ -19,6 +19,7 @@ from handlers.meetings import moment_label
 from handlers.shared import is_id, require_staff
 
 router = Router("intro_staff")
+router.help_action(T.INTRO_SETTINGS, T.INTRO_SETTINGS, staff_only=True)
 router.help_action(T.INTRO_NETWORK, T.INTRO_NETWORK, staff_only=True)
 router.help_action(T.WEEKLY, T.WEEKLY, staff_only=True)
 

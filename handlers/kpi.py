@@ -111,6 +111,9 @@ async def _entries(ctx: Context, kpis: list[Kpi], pending: list[KpiPrompt]) -> l
             closed = closed_periods(kpi, today, kpi.created_at.astimezone(tz).date())
             period = closed[-1] if closed else period_of(kpi, today)
             warnings = [T.KPI_WARN_NOT_PENDING.format(period=period_label(period))]
+            stored = await current_report(ctx.session, kpi.id, period)
+            if stored is not None:
+                warnings.append(T.KPI_WARN_REPLACES.format(value=value_label(kpi, stored.value)))
         entries.append(Entry(kpi, period, value, comment, warnings + _warnings(kpi, value)))
     return entries
 

@@ -1,7 +1,7 @@
 """Staff define a KPI in LINE (KPI設定): agreement, reporting organization, name, unit, target,
 target date, cadence, then a preview with the first prompt's date."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -9,16 +9,7 @@ from bot import messages as m
 from bot import texts as T
 from bot.dispatcher import Context, Router, State, StatesGroup
 from db.kpi_numbers import NotANumber, format_value, parse_value
-from db.kpis import (
-    ASK_FROM,
-    KpiError,
-    create_kpi,
-    name_taken,
-    next_asking_time,
-    parse_day,
-    period_end,
-    period_of,
-)
+from db.kpis import KpiError, create_kpi, first_prompt_at, name_taken, parse_day
 from db.models import Agreement, AgreementOrganization, Kpi, KpiCadence, Organization
 from handlers.kpi_views import date_label, local_date
 from handlers.shared import MAX_OPTIONS, postback_ids, require_staff
@@ -225,8 +216,7 @@ def _draft(ctx: Context) -> Kpi:
 async def preview(ctx: Context) -> None:
     """What will be stored, and when the first report will be asked for."""
     kpi, tz = _draft(ctx), ctx.settings.tz
-    today = ctx.now().astimezone(tz).date()
-    first = next_asking_time(datetime.combine(period_end(period_of(kpi, today)), ASK_FROM, tzinfo=tz), tz)
+    first = first_prompt_at(kpi, ctx.now(), tz)
     agreement = await ctx.session.get(Agreement, ctx.data["agreement"])
     org = await ctx.session.get(Organization, ctx.data["organization"])
     ctx.reply(m.text(T.KPI_SETUP_PREVIEW.format(

@@ -160,6 +160,7 @@ async def test_unusual_values_wait_for_confirmation_and_nothing_is_stored_withou
     assert "-3人" in bot.last_text(npo)
     await bot.say(npo, "参加者 31")  # no longer pending: for the latest period, after confirmation
     assert T.KPI_WARN_NOT_PENDING.format(period="2026年11月") in bot.last_text(npo)
+    assert T.KPI_WARN_REPLACES.format(value="-3人") in bot.last_text(npo)  # and it would replace a stored value
     await bot.press(npo, T.KPI_CONFIRM_YES)
     assert [(r.value, r.replaced_at is None) for r in await reports(bot, kpis[VISITORS])] == [
         (30, False), (-3, False), (31, True)]
@@ -323,6 +324,13 @@ async def test_export_round_trips_and_archived_kpis_are_not_asked_for(bot, renke
     refused = await cli("kpi", "add", "X", "--agreement", "1", "--org", str((await member(bot, people["company"])).organization_id),
                      "--target", "1", "--target-date", "2027-03-31", "--cadence", "monthly")
     assert refused.exit_code == 1 and "not a party" in refused.output
+    npo_org = str((await member(bot, people["npo"])).organization_id)
+    added = await cli("kpi", "add", "相談件数", "--agreement", "1", "--org", npo_org, "--target", "1.2万",
+                      "--target-date", "2027-03-31", "--cadence", "monthly", "--unit", "件")
+    assert added.exit_code == 0 and "the first report is asked for on" in added.output
+    past = await cli("kpi", "add", "講座", "--agreement", "1", "--org", npo_org, "--target", "4", "--target-date",
+                     "2027-03-31", "--cadence", "dates", "--date", "2020-01-01")
+    assert past.exit_code == 1 and "still ahead" in past.output
 
 
 async def test_an_organization_never_reports_two_kpis_of_the_same_name(bot):
