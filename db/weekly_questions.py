@@ -1,13 +1,14 @@
 """The question of the week (ひとこと): a short question, one-line answers, one digest to those who answered."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from db.access import upsert
+from db.business_days import business_day_from
 from db.models import Member, WeeklyAnswer, WeeklyQuestion
 
 MAX_QUESTION = 60
@@ -15,9 +16,12 @@ MAX_ANSWER = 60
 DIGEST_AFTER = timedelta(days=3)
 
 
-async def create_question(session: AsyncSession, *, text: str, now: datetime, asked_by: int | None = None,
+async def create_question(session: AsyncSession, *, text: str, now: datetime, tz: tzinfo, asked_by: int | None = None,
                           digest_after: timedelta = DIGEST_AFTER) -> WeeklyQuestion:
-    question = WeeklyQuestion(text=text, asked_by_member_id=asked_by, asked_at=now, digest_at=now + digest_after)
+    """The digest goes `digest_after` later, moved to a business day (same time) when that is a weekend or holiday."""
+    due = (now + digest_after).astimezone(tz)
+    digest_at = datetime.combine(business_day_from(due.date()), due.timetz()).astimezone(now.tzinfo)
+    question = WeeklyQuestion(text=text, asked_by_member_id=asked_by, asked_at=now, digest_at=digest_at)
     session.add(question)
     await session.flush()
     return question
@@ -35,9 +39,12 @@ async def open_question(session: AsyncSession, question_id: int, now: datetime) 
     return question if question and question.digest_sent_at is None and question.digest_at > now else None
 
 
-async def record_answer(session: AsyncSession, *, question_id: int, member_id: int, text: str, now: datetime) -> None:
+async def record_answer(session: AsyncSession, *, question_id: int, member_id: int, text: str, now: datetime) -> bool:
+    """Store the member's answer; True when it replaced an earlier one."""
+    earlier = await session.get(WeeklyAnswer, (question_id, member_id))
     await upsert(session, WeeklyAnswer, {"question_id": question_id, "member_id": member_id, "text": text,
                                          "answered_at": now}, keys=["question_id", "member_id"])
+    return earlier is not None
 
 
 async def due_digests(session: AsyncSession, now: datetime) -> list[int]:

@@ -52,7 +52,7 @@ async def send_weekly_question(session: AsyncSession, *, text: str | None, now: 
                                asked_by: int | None = None) -> tuple[WeeklyQuestion, list[OutboxMessage], int]:
     """Ask everyone taking part (the bank picks the question when `text` is None)."""
     text = text or random.choice(T.INTRO_ICEBREAKERS)
-    question = await create_question(session, text=text, now=now, asked_by=asked_by)
+    question = await create_question(session, text=text, now=now, tz=tz, asked_by=asked_by)
     to = [member.line_user_id for member in await opted_in_members(session)]
     message = m.text(T.WEEKLY_MESSAGE.format(question=text, when=moment_label(question.digest_at, tz)), quick=[
         m.postback_action(T.WEEKLY_ANSWER_BUTTON, f"wq:a:{question.id}", display_text=T.WEEKLY_ANSWER_BUTTON)])

@@ -286,5 +286,6 @@ async def _save_weekly_answer(ctx: Context, text: str) -> None:
     if member is None or question is None:
         ctx.reply(m.text(T.WEEKLY_CLOSED))
         return
-    await record_answer(ctx.session, question_id=question.id, member_id=member.id, text=text, now=ctx.now())
-    ctx.reply(m.text(T.WEEKLY_ANSWERED.format(when=moment_label(question.digest_at, ctx.settings.tz))))
+    replaced = await record_answer(ctx.session, question_id=question.id, member_id=member.id, text=text, now=ctx.now())
+    when = moment_label(question.digest_at, ctx.settings.tz)
+    ctx.reply(m.text(T.WEEKLY_REPLACED.format(text=text, when=when) if replaced else T.WEEKLY_ANSWERED.format(when=when)))

@@ -352,8 +352,9 @@ async def test_the_question_of_the_week_and_its_digest_grouped_by_field(bot):
     await answer(kyoiku, "学生が地域の祭りに参加")
     await answer(bosai, "訓練に50人")
     await answer(bosai2, "新しい団員")
-    await answer(bosai, "訓練に60人集まった")  # answered again: the last one counts
     assert bot.last_text(bosai) == T.WEEKLY_ANSWERED.format(when="11/27(金) 10:00")
+    await answer(bosai, "訓練に60人集まった")  # answered again: the last one counts, and it says so
+    assert bot.last_text(bosai) == T.WEEKLY_REPLACED.format(text="訓練に60人集まった", when="11/27(金) 10:00")
 
     bot.clock.set(datetime(2026, 11, 27, 9, 59, tzinfo=TOKYO))
     await bot.runtime.scheduler.run_due()
@@ -528,3 +529,12 @@ async def test_a_round_on_a_public_holiday_is_held_the_next_business_day(bot):
     assert (await bot.runtime.scheduler.run_due())["send_due_intros"] == 4
     [schedule_row] = await bot.scalars(select(IntroSchedule))
     assert schedule_row.next_round_at == datetime(2027, 2, 18, 12, 0, tzinfo=TOKYO)  # back on Thursdays
+
+
+async def test_a_digest_that_would_fall_on_a_weekend_goes_on_the_next_business_day(bot):
+    people = await partnership(bot)
+    bot.clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=TOKYO))  # a Wednesday: three days on is a Saturday
+    await bot.say(people["staff"], T.WEEKLY)
+    await bot.say(people["staff"], "最近うれしかったことは？")
+    assert T.WEEKLY_SENT.format(question="最近うれしかったことは？", count=5,
+                                when="11/30(月) 09:00") in bot.texts_to(people["staff"])[-2:]
