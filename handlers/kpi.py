@@ -21,7 +21,15 @@ from db.kpis import (
 )
 from db.models import Kpi, KpiPrompt, KpiPromptStep, KpiReport, KpiStatus
 from handlers.common import not_understood
-from handlers.kpi_views import example_for, local_date, period_label, stored_line, summary_messages, value_label
+from handlers.kpi_views import (
+    example_for,
+    later_button,
+    local_date,
+    period_label,
+    stored_line,
+    summary_messages,
+    value_label,
+)
 from handlers.registration import prompt_invite
 from handlers.shared import is_id, postback_ids
 
@@ -70,8 +78,7 @@ def _read(kpi: Kpi, text: str) -> tuple[Decimal, str | None]:
 
 
 def _buttons(prompts: list[KpiPrompt]) -> list[dict]:
-    ids = ",".join(str(p.id) for p in prompts[:20])
-    return [m.postback_action(T.KPI_LATER, f"kpi:later:{ids}", display_text=T.KPI_LATER)] if prompts else []
+    return [later_button(prompts[:20])] if prompts else []
 
 
 async def _entries(ctx: Context, kpis: list[Kpi], pending: list[KpiPrompt]) -> list[Entry] | str:

@@ -70,6 +70,16 @@ async def last_value(session: AsyncSession, kpi: Kpi, before: str) -> KpiReport 
     return earlier[-1] if earlier else None
 
 
+def later_button(prompts: list[KpiPrompt]) -> dict:
+    """あとで for these prompts: as many as the postback data holds (the rest are asked again when due)."""
+    ids: list[str] = []
+    for prompt in prompts:
+        if len("kpi:later:" + ",".join([*ids, str(prompt.id)])) > m.MAX_POSTBACK_DATA:
+            break
+        ids.append(str(prompt.id))
+    return m.postback_action(T.KPI_LATER, "kpi:later:" + ",".join(ids), display_text=T.KPI_LATER)
+
+
 async def prompt_message(session: AsyncSession, header: str, items: list[tuple[Kpi, KpiPrompt]]) -> dict:
     """One message asking for every listed KPI's value, with あとで and 報告なし buttons."""
     lines = [header]
@@ -80,12 +90,7 @@ async def prompt_message(session: AsyncSession, header: str, items: list[tuple[K
             last=f"{value_label(kpi, last.value)}（{period_label(last.period)}）" if last else T.KPI_PROMPT_NO_LAST))
     kpis = [kpi for kpi, _ in items]
     lines.append(T.KPI_PROMPT_ONE if len(items) == 1 else T.KPI_PROMPT_MANY.format(example=example_for(kpis)))
-    ids = []
-    for _, prompt in items:  # as many as the postback data holds; the rest are asked again when due
-        if len("kpi:later:" + ",".join(map(str, [*ids, prompt.id]))) > m.MAX_POSTBACK_DATA:
-            break
-        ids.append(prompt.id)
-    quick = [m.postback_action(T.KPI_LATER, "kpi:later:" + ",".join(map(str, ids)), display_text=T.KPI_LATER)]
+    quick = [later_button([prompt for _, prompt in items])]
     if len(items) == 1:
         quick.append(m.postback_action(T.KPI_NO_REPORT, f"kpi:none:{items[0][1].id}", display_text=T.KPI_NO_REPORT))
     else:
