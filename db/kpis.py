@@ -187,32 +187,40 @@ async def reporting_kpis(session: AsyncSession, organization_id: int) -> list[Kp
 
 # Prompts
 
+async def _existing(session: AsyncSession, model, wanted: set[tuple[int, str]], *where) -> set[tuple[int, str]]:
+    """Which of the wanted (KPI, period) pairs have a row of `model`."""
+    rows = await session.execute(select(model.kpi_id, model.period).where(
+        model.kpi_id.in_({kpi_id for kpi_id, _ in wanted}), model.period.in_({period for _, period in wanted}), *where))
+    return {tuple(row) for row in rows} & wanted
+
+
 async def open_due_prompts(session: AsyncSession, now: datetime, tz: tzinfo) -> int:
-    """Create the prompt for every period that has closed; returns how many were new."""
+    """Create the prompt for every period that has closed; returns how many were new.
+
+    Runs on every scheduler tick: it reads only the few recent periods' prompts, and reports
+    only for periods still without one."""
     today = now.astimezone(tz).date()
-    kpis = list(await session.scalars(select(Kpi).where(Kpi.status == KpiStatus.active)))
-    reported = {tuple(row) for row in await session.execute(
-        select(KpiReport.kpi_id, KpiReport.period).where(KpiReport.replaced_at.is_(None)))}
-    known = {tuple(row) for row in await session.execute(
-        select(KpiPrompt.kpi_id, KpiPrompt.period).join(Kpi, Kpi.id == KpiPrompt.kpi_id)
-        .where(Kpi.status == KpiStatus.active))}
+    kpis = {kpi.id: kpi for kpi in await session.scalars(select(Kpi).where(Kpi.status == KpiStatus.active))}
+    closed = {(kpi.id, period) for kpi in kpis.values()
+              for period in closed_periods(kpi, today, kpi.created_at.astimezone(tz).date())}
+    missing = closed - await _existing(session, KpiPrompt, closed) if closed else set()
+    if not missing:
+        return 0
+    # A value sent before the period's prompt answers it: nobody is asked, nobody is late.
+    reported = await _existing(session, KpiReport, missing, KpiReport.replaced_at.is_(None))
     created = 0
-    for kpi in kpis:
-        for period in closed_periods(kpi, today, kpi.created_at.astimezone(tz).date()):
-            if (kpi.id, period) in known:
-                continue
-            due = next_asking_time(datetime.combine(period_end(period), ASK_FROM, tzinfo=tz), tz)
-            try:
-                async with session.begin_nested():  # another instance may create the same prompt at once
-                    # A value sent before the period's prompt answers it: nobody is asked, nobody is late.
-                    early = (kpi.id, period) in reported
-                    session.add(KpiPrompt(kpi_id=kpi.id, organization_id=kpi.organization_id, period=period,
-                                          step=KpiPromptStep.answered if early else KpiPromptStep.waiting,
-                                          next_at=None if early else due, answered_at=now if early else None,
-                                          snoozed=False, created_at=now))
-                created += 1
-            except IntegrityError:
-                pass
+    for kpi_id, period in sorted(missing):
+        kpi, early = kpis[kpi_id], (kpi_id, period) in reported
+        due = next_asking_time(datetime.combine(period_end(period), ASK_FROM, tzinfo=tz), tz)
+        try:
+            async with session.begin_nested():  # another instance may create the same prompt at once
+                session.add(KpiPrompt(kpi_id=kpi_id, organization_id=kpi.organization_id, period=period,
+                                      step=KpiPromptStep.answered if early else KpiPromptStep.waiting,
+                                      next_at=None if early else due, answered_at=now if early else None,
+                                      snoozed=False, created_at=now))
+            created += 1
+        except IntegrityError:
+            pass
     return created
 
 
