@@ -205,8 +205,9 @@ async def cancel_announced(session: AsyncSession) -> list[int]:
     return [row[0] for row in rows]
 
 
-async def opted_out(session: AsyncSession, member_id: int) -> bool:
-    return await session.get(IntroOptOut, member_id) is not None
+async def opted_out(session: AsyncSession, member_ids: set[int]) -> set[int]:
+    """Those of these members who said 紹介を停止."""
+    return set(await session.scalars(select(IntroOptOut.member_id).where(IntroOptOut.member_id.in_(member_ids))))
 
 
 async def schedule(session: AsyncSession) -> IntroSchedule | None:

@@ -28,10 +28,10 @@ async def queue_round_notice(session: AsyncSession, intro_round: IntroRound, now
 
 async def call_off_announced(session: AsyncSession, now: datetime, tz: tzinfo) -> list[OutboxMessage]:
     """Stopping or changing the rounds calls off one already announced; those who heard of it are told."""
-    rows = []
-    for round_id in await cancel_announced(session):
+    rows, called_off = [], await cancel_announced(session)
+    to = [member.line_user_id for member in await opted_in_members(session)] if called_off else []
+    for round_id in called_off:
         intro_round = await session.get(IntroRound, round_id)
-        to = [member.line_user_id for member in await opted_in_members(session)]
         text = m.text(T.INTRO_ROUND_CALLED_OFF.format(when=moment_label(intro_round.scheduled_at, tz)))
         rows += queue_multicast(session, to=to, messages=[text], purpose=f"intro:{round_id}", now=now) if to else []
     return rows
@@ -101,7 +101,7 @@ async def queue_intro_cards(session: AsyncSession, pairs: list[IntroPair], now: 
 async def queue_followups(session: AsyncSession, pairs: list[IntroPair], now: datetime) -> list[OutboxMessage]:
     """A few days on, one tap each: 話せた / まだ / 今回はパス (not to those who already said)."""
     people = await members_by_id(session, {i for p in pairs for i in (p.member_a_id, p.member_b_id)})
-    stopped = {i for i in people if await opted_out(session, i)}  # 紹介を停止 stops the follow-up too
+    stopped = await opted_out(session, set(people))  # 紹介を停止 stops the follow-up too
     rows = []
     for pair in pairs:
         for me_id, outcome in ((pair.member_a_id, pair.a_outcome), (pair.member_b_id, pair.b_outcome)):

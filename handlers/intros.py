@@ -98,7 +98,7 @@ async def _load_pair(ctx: Context, pair_id: int | None) -> tuple[IntroPair, Memb
         ctx.clear_state()
         ctx.reply(m.text(T.STALE_BUTTON))
         return None
-    if await opted_out(ctx.session, them.id):  # 紹介を停止 also stops messages from past partners
+    if await opted_out(ctx.session, {them.id}):  # 紹介を停止 also stops messages from past partners
         ctx.clear_state()
         ctx.reply(m.text(T.INTRO_OTHER_STOPPED.format(name=them.name)))
         return None
