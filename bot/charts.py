@@ -63,7 +63,7 @@ def render_chart(*, title: str, unit: str, labels: list[str], values: list[float
     axes.set_xlim(-0.5, max(len(labels) - 0.5, 0.5))
     axes.set_ylim(bottom=min(0, *(v for _, v in points)) if points else 0, top=max(target, *(v for _, v in points)) * 1.15
                   if points else target * 1.15)
-    axes.set_title(f"{title}（{unit}）" if unit else title, fontsize=14 if size == "l" else 11)
+    axes.set_title(T.KPI_CHART_TITLE.format(name=title, unit=unit) if unit else title, fontsize=14 if size == "l" else 11)
     axes.grid(axis="y", alpha=0.3)
     axes.legend(loc="upper left", fontsize=9)
     figure.tight_layout()

@@ -88,7 +88,7 @@ async def _entries(ctx: Context, kpis: list[Kpi], pending: list[KpiPrompt]) -> l
         asked.setdefault(prompt.kpi_id, prompt)
     by_name = {kpi.name: kpi for kpi in kpis}
     waiting = [kpi for kpi in kpis if kpi.id in asked]
-    names = "、".join(f"「{kpi.name}」" for kpi in (waiting or kpis))
+    names = T.KPI_NAMES_SEP.join(T.KPI_NAME_QUOTED.format(name=kpi.name) for kpi in (waiting or kpis))
     parts = split_by_names(ctx.text, list(by_name))
     if parts[0][0] is None:
         if len(parts) > 1 or len(waiting or kpis) != 1:

@@ -44,7 +44,7 @@ def change_label(kpi: Kpi, value: float, previous: float) -> str:
     diff = value - previous
     text = ("+" if diff >= 0 else "") + format_value(round(diff, 6), kpi.unit)
     if previous:
-        text += f"（{diff / previous * 100:+.1f}%）"
+        text += T.KPI_CHANGE_PERCENT.format(percent=f"{diff / previous * 100:+.1f}%")
     return text
 
 
@@ -87,7 +87,8 @@ async def prompt_message(session: AsyncSession, header: str, items: list[tuple[K
         last = await last_value(session, kpi, prompt.period)
         lines.append(T.KPI_PROMPT_LINE.format(
             name=kpi.name, period=period_label(prompt.period), target=format_value(kpi.target_value, kpi.unit),
-            last=f"{value_label(kpi, last.value)}（{period_label(last.period)}）" if last else T.KPI_PROMPT_NO_LAST))
+            last=T.KPI_VALUE_IN_PERIOD.format(value=value_label(kpi, last.value), period=period_label(last.period))
+            if last else T.KPI_PROMPT_NO_LAST))
     kpis = [kpi for kpi, _ in items]
     lines.append(T.KPI_PROMPT_ONE if len(items) == 1 else T.KPI_PROMPT_MANY.format(example=example_for(kpis)))
     quick = [later_button([prompt for _, prompt in items])]
