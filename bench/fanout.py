@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.clock import ManualClock  # noqa: E402
 from bot.fakeline.events import new_user_id  # noqa: E402
 from bot.fakeline.server import FakeLine  # noqa: E402
-from bot.gateway import LineGateway  # noqa: E402
+from bot.line.gateway import LineGateway  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from db.engine import create_engine, session_factory  # noqa: E402
 from db.migrate import upgrade  # noqa: E402

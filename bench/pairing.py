@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot import texts as T  # noqa: E402
+from bot.texts import catalog as T  # noqa: E402
 from db.intros import (  # noqa: E402
     FULL_GRAPH,
     Candidate,

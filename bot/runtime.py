@@ -10,11 +10,11 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.dispatcher import Dispatcher
-from bot.gateway import LineGateway
-from bot.ingest import EventIngest
+from bot.dialogs.dispatcher import Dispatcher
+from bot.line.gateway import LineGateway
+from bot.pipeline.ingest import EventIngest
 from bot.settings import Settings
-from bot.worker import EventProcessor
+from bot.pipeline.worker import EventProcessor
 from db.engine import create_engine, session_factory
 from handlers import all_routers
 from scheduler.runner import Scheduler

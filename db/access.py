@@ -8,7 +8,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot import texts as T
+from bot.texts import catalog as T
 from db.segments import Segment
 from db.models import Agreement, Invite, LineProfile, Member, Organization, OrgType, Reminder, ReminderStatus
 

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.access import upsert
-from db.business_days import business_day_from
+from db.rules.business_days import business_day_from
 from db.models import (
     IntroOptOut,
     IntroPair,

@@ -8,8 +8,8 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.business_days import business_day_from, is_business_day
-from db.kpi_numbers import MAX_ABS_VALUE, normalize
+from db.rules.business_days import business_day_from, is_business_day
+from db.rules.kpi_numbers import MAX_ABS_VALUE, normalize
 from db.meetings import next_date
 from db.models import (
     Agreement,

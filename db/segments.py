@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import texts as T
+from bot.texts import catalog as T
 from db.models import (
     Agreement,
     AgreementOrganization,

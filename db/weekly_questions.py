@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from db.access import upsert
-from db.business_days import business_day_from
+from db.rules.business_days import business_day_from
 from db.models import Member, WeeklyAnswer, WeeklyQuestion
 
 MAX_QUESTION = 60

@@ -1,8 +1,8 @@
 """Leaving a dialog, help, and the reply to anything not understood."""
 
-from bot import texts as T
-from bot.dispatcher import Context, Router
-from handlers.registration import prompt_invite
+from bot.texts import catalog as T
+from bot.dialogs.dispatcher import Context, Router
+from handlers.registration.dialog import prompt_invite
 
 router = Router("common")
 fallback_router = Router("fallback")

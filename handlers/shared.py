@@ -3,15 +3,15 @@
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import messages as m
-from bot import texts as T
+from bot.line import messages as m
+from bot.texts import catalog as T
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from bot.dispatcher import Context, Router, State
+from bot.dialogs.dispatcher import Context, Router, State
 from db.segments import Segment
 from db.models import Agreement, LineGroup, Member, MemberStatus, OrgType
-from handlers.registration import prompt_invite
+from handlers.registration.dialog import prompt_invite
 
 MAX_OPTIONS = 12  # leaves room for キャンセル among LINE's 13 quick replies
 

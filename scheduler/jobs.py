@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import messages as m
-from bot import texts as T
-from bot.outbox import queue_multicast
+from bot.line import messages as m
+from bot.texts import catalog as T
+from bot.line.outbox import queue_multicast
 from bot.settings import Settings
 from db import intros, meetings
 from db.kpis import claim_due_prompts, due_prompt_orgs, is_asking_time, open_due_prompts
@@ -18,11 +18,11 @@ from db.models import EventStatus, InboundEvent, Notice, Reminder, ReminderStatu
 from db.notices import claim_ack_reminders, due_notice_ids
 from db.segments import Segment
 from db.weekly_questions import claim_digest, due_digests
-from handlers.contact_checks import queue_questions
-from handlers.kpi_views import queue_prompts
-from handlers.intro_messages import digest_messages, queue_followups, queue_intro_cards, queue_round_notice
-from handlers.meetings import announce, close_and_decide, moment_label, send_poll, slot_label
-from handlers.notices import remind_unacknowledged, send_notice
+from handlers.contact_checks.answers import queue_questions
+from handlers.kpi.messages import queue_prompts
+from handlers.intros.messages import digest_messages, queue_followups, queue_intro_cards, queue_round_notice
+from handlers.meetings.votes import announce, close_and_decide, moment_label, send_poll, slot_label
+from handlers.notices.dialog import remind_unacknowledged, send_notice
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.gateway import LineGateway
+from bot.line.gateway import LineGateway
 from bot.settings import Settings
 from scheduler.jobs import JOBS
 

@@ -5,7 +5,7 @@ import json
 import httpx
 from sqlalchemy import select
 
-from bot.app import create_app
+from bot.web.app import create_app
 from bot.clock import ManualClock
 from bot.fakeline import events as ev
 from bot.fakeline.schema import WebhookSchema, find_spec_dir

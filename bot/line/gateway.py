@@ -1,0 +1,332 @@
+"""The one gateway to LINE: the only module that talks to the Messaging API.
+
+Messages reach LINE only through the outbox: a row is claimed with a lease (so two
+processes never send it at once), sent with its retry key, and its outcome recorded.
+"""
+
+import asyncio
+import json
+import logging
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import aiohttp
+from linebot.v3.messaging import (
+    ApiException,
+    AsyncApiClient,
+    AsyncMessagingApi,
+    Configuration,
+    MulticastRequest,
+    PushMessageRequest,
+    ReplyMessageRequest,
+)
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.line.outbox import quiet_hours_end
+from bot.settings import Settings
+from db.models import OutboxKind, OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=60)
+QUOTA_MAX_AGE = timedelta(minutes=10)
+QUOTA_REFRESH_ROUNDS = 120  # sweeps between quota reads (about a minute)
+# LINE's per-endpoint rate limits (requests per second), kept per process.
+RATE_LIMITS = {OutboxKind.push: 2000, OutboxKind.multicast: 200, OutboxKind.reply: 2000}
+
+
+class RateLimit:
+    """Spaces requests evenly so that no more than `per_second` start in any second."""
+
+    def __init__(self, per_second: float) -> None:
+        self._spacing = 1.0 / per_second
+        self._next = 0.0
+
+    async def wait(self) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        slot = max(now, self._next)
+        self._next = slot + self._spacing
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+
+@dataclass(frozen=True)
+class Quota:
+    """This month's message quota as LINE reports it; limit None means no limit."""
+
+    limit: int | None
+    used: int
+
+    def left_after(self, count: int) -> int | None:
+        return None if self.limit is None else self.limit - self.used - count
+
+
+@dataclass(frozen=True)
+class SendResult:
+    status: int | None
+    error: str | None = None
+    retry_after: float | None = None
+
+    @property
+    def delivered(self) -> bool:
+        # 409: LINE already accepted a request with this retry key.
+        return self.status is not None and (200 <= self.status < 300 or self.status == 409)
+
+    @property
+    def retryable(self) -> bool:
+        return self.status is None or self.status >= 500 or self.status == 429
+
+
+def _error_text(body) -> str | None:
+    if not body:
+        return None
+    try:
+        return str(json.loads(body).get("message", ""))[:300] or None
+    except (ValueError, AttributeError, TypeError):
+        return None
+
+
+def _retry_after(headers) -> float | None:
+    value = (headers or {}).get("Retry-After") or (headers or {}).get("retry-after")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+class LineGateway:
+    def __init__(self, *, settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Clock,
+                 max_attempts: int = 10, request_timeout: float = 10.0, concurrency: int = 16,
+                 sweep_seconds: float = 1.0) -> None:
+        self._settings = settings
+        self._sessions = sessions
+        self._clock = clock
+        self.max_attempts = max_attempts
+        self.request_timeout = request_timeout
+        self._limit = asyncio.Semaphore(concurrency)
+        self._sweep_seconds = sweep_seconds
+        self._client: AsyncApiClient | None = None
+        self._api: AsyncMessagingApi | None = None
+        self._sweeper: asyncio.Task | None = None
+        self._rates = {kind: RateLimit(rate) for kind, rate in RATE_LIMITS.items()}
+        self._quota: tuple[datetime, Quota] | None = None
+
+    async def start(self, *, sweep: bool = True) -> None:
+        config = Configuration(access_token=self._settings.line_channel_access_token,
+                               host=self._settings.line_api_base_url or None)
+        self._client = AsyncApiClient(config)
+        self._api = AsyncMessagingApi(self._client)
+        if sweep and self._sweep_seconds > 0:
+            self._sweeper = asyncio.create_task(self._sweep_forever(), name="outbox-sweeper")
+
+    async def close(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            await asyncio.gather(self._sweeper, return_exceptions=True)
+        if self._client is not None:
+            await self._client.close()
+
+    async def _sweep_forever(self) -> None:
+        rounds = 0
+        while True:
+            await asyncio.sleep(self._sweep_seconds)
+            try:
+                if rounds % QUOTA_REFRESH_ROUNDS == 0:
+                    await self.refresh_quota()
+                await self.deliver_due()
+            except Exception:
+                log.exception("outbox sweep failed")
+            rounds += 1
+
+    # Reading from LINE
+
+    async def _read(self, what: str, call, *args):
+        """One GET from LINE; None when it does not answer (404 is an answer: not allowed, not there)."""
+        try:
+            return await call(*args, _request_timeout=self.request_timeout)
+        except ApiException as exc:
+            if exc.status != 404:
+                log.warning("%s lookup failed with HTTP %s", what, exc.status)
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            log.warning("%s lookup failed: %s", what, type(exc).__name__)
+        return None
+
+    async def display_name(self, user_id: str) -> str | None:
+        """The user's LINE display name, or None when LINE does not give it."""
+        profile = await self._read("profile", self._api.get_profile, user_id)
+        return profile.display_name if profile else None
+
+    async def group_name(self, group_id: str) -> str | None:
+        summary = await self._read("group summary", self._api.get_group_summary, group_id)
+        return summary.group_name if summary else None
+
+    async def refresh_quota(self) -> Quota | None:
+        """Read the quota from LINE into the cache that handlers read without waiting."""
+        quota = await self.quota()
+        if quota is not None:
+            self._quota = (self._clock.now(), quota)
+        return quota
+
+    def cached_quota(self) -> Quota | None:
+        """The quota as last read, if recent: handlers must not call LINE inside their transaction."""
+        if self._quota is None or self._clock.now() - self._quota[0] > QUOTA_MAX_AGE:
+            return None
+        return self._quota[1]
+
+    async def quota(self) -> Quota | None:
+        """This month's quota and consumption, or None when LINE does not answer."""
+        quota = await self._read("quota", self._api.get_message_quota)
+        usage = await self._read("quota consumption", self._api.get_message_quota_consumption) if quota else None
+        if usage is None:
+            return None
+        limit = quota.value if quota.type == "limited" else None
+        return Quota(limit=limit, used=usage.total_usage)
+
+    # Sending through the outbox
+
+    @staticmethod
+    def _claimable(now: datetime):
+        """Pending, due, and not leased by anyone."""
+        return and_(OutboxMessage.status == OutboxStatus.pending, OutboxMessage.next_attempt_at <= now,
+                    or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now))
+
+    async def deliver_due(self, limit: int = 500) -> int:
+        """Send every outbox row that is due; returns how many were attempted."""
+        now = self._clock.now()
+        async with self._sessions() as session:
+            ids = list(await session.scalars(
+                select(OutboxMessage.id).where(self._claimable(now))
+                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                .limit(limit)
+            ))
+        await self.deliver(ids)
+        return len(ids)
+
+    async def deliver(self, ids: list[int]) -> None:
+        """Send these outbox rows now, those due and not claimed elsewhere."""
+        if not ids:
+            return
+        now = self._clock.now()
+        await self.deliver_claimed(await self._claim(ids, now), now)
+
+    @staticmethod
+    def lease(rows: list[OutboxMessage], now: datetime) -> None:
+        """Claim rows in the transaction that queues them, for the caller to deliver after its commit."""
+        for row in rows:
+            row.lease_until, row.attempts = now + LEASE, row.attempts + 1
+
+    async def deliver_claimed(self, rows: list[OutboxMessage], claimed_at: datetime) -> None:
+        """Send rows leased at `claimed_at` and record the outcomes.
+
+        One commit for the whole batch; if the process dies before it, the leases expire and
+        the rows go again with their retry keys, which LINE answers with 409. An outcome only
+        lands while its lease holds: a row re-claimed elsewhere meanwhile is that claim's.
+        """
+        if not rows:
+            return
+        outcomes = await asyncio.gather(*(self._deliver_one(row, claimed_at) for row in rows))
+        async with self._sessions() as session, session.begin():
+            for row_id, values in outcomes:
+                await session.execute(update(OutboxMessage)
+                                      .where(OutboxMessage.id == row_id, OutboxMessage.lease_until == claimed_at + LEASE)
+                                      .values(**values))
+
+    async def _claim(self, ids: list[int], now: datetime) -> list[OutboxMessage]:
+        """Lease the rows (one statement, one commit) so no other process sends them meanwhile.
+
+        The claim counts the attempt: if the process dies after sending and before recording,
+        the next claim sees that an attempt of unknown outcome was made.
+        """
+        async with self._sessions() as session, session.begin():
+            claimed = list(await session.scalars(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(ids), self._claimable(now))
+                .values(lease_until=now + LEASE, attempts=OutboxMessage.attempts + 1)
+                .returning(OutboxMessage.id)))
+            if not claimed:
+                return []
+            rows = await session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed))
+                                         .order_by(OutboxMessage.id))
+            return list(rows)
+
+    async def _deliver_one(self, row: OutboxMessage, now: datetime) -> tuple[int, dict]:
+        """Send one claimed row; returns the changes to record for it."""
+        async with self._limit:
+            if row.kind != OutboxKind.reply and not row.urgent:
+                held_until = quiet_hours_end(now, self._settings)
+                if held_until is not None:
+                    return row.id, {"next_attempt_at": held_until, "lease_until": None, "attempts": row.attempts - 1}
+            if row.kind == OutboxKind.reply:
+                return row.id, await self._reply(row, now)
+            return row.id, self._outcome(row, await self._send(row), {})
+
+    async def _reply(self, row: OutboxMessage, now: datetime) -> dict:
+        """Reply with the token; when LINE will not take it, push instead, unless the reply may have gone.
+
+        A reply has no retry key: after an attempt whose outcome is unknown (a timeout, a 5xx,
+        a process that died before recording), a rejected token most likely means the reply
+        was delivered, and pushing it again would send it twice.
+        """
+        uncertain = row.attempts > 1 and row.last_status != 429
+        if row.reply_token_expires_at > now:
+            result = await self._send(row)
+            if result.status != 400:
+                return self._outcome(row, result, {})
+        if uncertain:
+            return {"status": OutboxStatus.sent, "sent_at": now, "lease_until": None,
+                    "last_error": "reply token refused after an attempt of unknown outcome; not sent again"}
+        # Stale or refused before anything could have reached the user: push it.
+        changes = self._as_push(row)
+        return self._outcome(row, await self._send(row), changes)
+
+    @staticmethod
+    def _as_push(row: OutboxMessage) -> dict:
+        row.kind, row.reply_token = OutboxKind.push, None
+        return {"kind": OutboxKind.push, "reply_token": None}
+
+    async def _send(self, row: OutboxMessage) -> SendResult:
+        await self._rates[row.kind].wait()
+        try:
+            if row.kind == OutboxKind.reply:
+                request = ReplyMessageRequest.from_dict({"replyToken": row.reply_token, "messages": row.messages})
+                response = await self._api.reply_message_with_http_info(request, _request_timeout=self.request_timeout)
+            elif row.kind == OutboxKind.push:
+                request = PushMessageRequest.from_dict({"to": row.recipients[0], "messages": row.messages})
+                response = await self._api.push_message_with_http_info(
+                    request, x_line_retry_key=row.retry_key, _request_timeout=self.request_timeout)
+            else:
+                request = MulticastRequest.from_dict({"to": row.recipients, "messages": row.messages})
+                response = await self._api.multicast_with_http_info(
+                    request, x_line_retry_key=row.retry_key, _request_timeout=self.request_timeout)
+        except ApiException as exc:
+            return SendResult(exc.status, _error_text(exc.body), _retry_after(exc.headers))
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            return SendResult(None, type(exc).__name__)
+        except ValueError as exc:
+            # The SDK refused to build the request: sending it again cannot help.
+            return SendResult(0, f"invalid request: {type(exc).__name__}")
+        return SendResult(response.status_code)
+
+    def _backoff(self, attempts: int, result: SendResult) -> timedelta:
+        if result.status == 429:
+            seconds = result.retry_after or min(60 * 2 ** (attempts - 1), 3600)
+        else:
+            seconds = min(2 ** attempts, 300)
+        return timedelta(seconds=seconds * random.uniform(1.0, 1.25))
+
+    def _outcome(self, row: OutboxMessage, result: SendResult, changes: dict) -> dict:
+        now = self._clock.now()
+        attempts = row.attempts
+        values = {**changes, "last_status": result.status, "last_error": result.error, "lease_until": None}
+        if result.delivered:
+            values.update(status=OutboxStatus.sent, sent_at=now)
+        elif result.retryable and attempts < self.max_attempts:
+            values.update(next_attempt_at=now + self._backoff(attempts, result))
+        else:
+            values.update(status=OutboxStatus.failed)
+            log.warning("outbox %s (%s, %s) failed for good: HTTP %s", row.id, row.kind, row.purpose, result.status)
+        return values

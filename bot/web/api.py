@@ -1,0 +1,83 @@
+"""The HTTP API for systems, not people: an alert feed starts a contact check and follows it.
+
+Authenticated with the bearer token in RENKEI_API_TOKEN; without one the API does not exist.
+"""
+
+import hmac
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Request, Response
+from pydantic import BaseModel, Field
+
+from db.contact_checks import CheckError, start_check, summarize
+from db.models import ContactCheck
+from db.segments import Segment, SegmentError
+from handlers.contact_checks.answers import queue_questions
+
+router = APIRouter(prefix="/api")
+
+
+def authorized(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
+    token = request.app.state.runtime.settings.renkei_api_token
+    if not token:
+        raise HTTPException(404, "Not Found")
+    scheme, _, given = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
+
+
+class StartCheck(BaseModel):
+    segment: str = Field(default="all", max_length=200, description="who to ask, e.g. all, area:北地区, type:npo")
+    drill: bool = False
+    message: str | None = Field(default=None, max_length=1000, description="shown above the buttons")
+
+
+def check_json(check: ContactCheck, **extra) -> dict:
+    return {"id": check.id, "segment": check.segment, "drill": check.drill, "status": check.status,
+            "started_at": check.started_at.isoformat(), **extra}
+
+
+@router.post("/contact-checks", dependencies=[Depends(authorized)], status_code=201)
+async def start(body: StartCheck, request: Request, response: Response, background: BackgroundTasks) -> dict:
+    """Start a check; the one already running for the same segment is returned (200) instead of a second."""
+    runtime = request.app.state.runtime
+    settings, now = runtime.settings, runtime.clock.now()
+    try:
+        segment = Segment.parse(body.segment)
+    except SegmentError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    async with runtime.sessions() as session, session.begin():
+        try:
+            await segment.check(session)
+            started = await start_check(session, segment=segment, drill=body.drill, now=now, source="api",
+                                        message=(body.message or "").strip() or None,
+                                        reask_minutes=settings.check_reask_minutes,
+                                        max_reasks=settings.check_max_reasks)
+        except (SegmentError, CheckError) as exc:
+            raise HTTPException(422, str(exc)) from exc
+        rows = queue_questions(session, started.check, started.asked, now)
+        await session.flush()
+        answer = check_json(started.check, created=started.created, asked=len(started.asked))
+        ids = [row.id for row in rows]
+    if not started.created:
+        response.status_code = 200
+    # Sent right after the answer; should this process stop first, the outbox sweep sends them.
+    background.add_task(runtime.gateway.deliver, ids)
+    return answer
+
+
+@router.get("/contact-checks/{check_id}", dependencies=[Depends(authorized)])
+async def status(check_id: int, request: Request) -> dict:
+    async with request.app.state.runtime.sessions() as session:
+        check = await session.get(ContactCheck, check_id)
+        if check is None:
+            raise HTTPException(404, f"no contact check with id {check_id}")
+        summary = await summarize(session, check)
+    return check_json(check, closed_at=check.closed_at.isoformat() if check.closed_at else None,
+                      members=summary.members, members_asked=summary.members_asked,
+                      members_answered=summary.members_answered, member_status=summary.member_status,
+                      organizations=len(summary.orgs), organizations_answered=len(summary.orgs_answered),
+                      organization_status=summary.org_status(), offered=summary.offered(),
+                      silent_organizations=[o.name for o in summary.orgs_silent],
+                      in_need=[{"organization": o.name, "status": o.status, "provisions": sorted(o.provisions),
+                                "notes": o.notes} for o in summary.orgs_in_need])

@@ -1,0 +1,51 @@
+"""The web app: webhook, and the background work that handles what it stored."""
+
+import asyncio
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from bot.web import api, calendar, charts, webhook
+from bot.pipeline.background import BackgroundProcess
+from bot.clock import Clock, SystemClock
+from bot.runtime import running
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None, handle_events: bool = True,
+               sweep_seconds: float = 2.0, run_scheduler: bool = False,
+               companions: tuple[BackgroundProcess, ...] = ()) -> FastAPI:
+    """Build the app; `handle_events=False` only stores events (used to test restarts).
+
+    `sweep_seconds=0` turns off the timers that look for unhandled events and unsent
+    messages (tests drive them by hand); `run_scheduler` starts the scheduler's timer;
+    `companions` are background processes started and stopped with the app.
+    """
+    settings = settings or Settings()
+    clock = clock or SystemClock()
+    missing = settings.missing_line_credentials()
+    if missing:
+        raise ValueError(f"{missing[0]} is not set")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        async with running(settings, clock, handle_events=handle_events, send=handle_events,
+                           run_scheduler=run_scheduler, sweep_seconds=sweep_seconds) as runtime:
+            app.state.runtime = runtime
+            for companion in companions:
+                companion.start()
+            try:
+                yield
+            finally:
+                await asyncio.gather(*(asyncio.to_thread(companion.stop) for companion in companions))
+
+    app = FastAPI(title="Renkei", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.include_router(webhook.router)
+    app.include_router(api.router)
+    app.include_router(calendar.router)
+    app.include_router(charts.router)
+    app.add_middleware(webhook.WebhookEndpoint)
+    return app

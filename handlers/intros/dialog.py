@@ -1,0 +1,291 @@
+"""Introductions, the member's side: the round's notice and skipping it, the card about the other,
+a hello and messages passed through the bot, exchanging LINE IDs by mutual consent, the
+follow-up, opting out, and answering the question of the week (ひとこと).
+
+What the scheduled jobs send is in intro_messages; setting rounds up and the network's figures
+are in intro_staff.
+"""
+
+import re
+
+from bot.line import messages as m
+from bot.texts import catalog as T
+from bot.dialogs.dispatcher import Context, Router, State, StatesGroup
+from db.intros import opted_out, other, pair_of, record_outcome, set_opt_out, set_skip, side
+from db.models import IntroPair, IntroRound, Member, MemberStatus
+from db.weekly_questions import MAX_ANSWER, clean_line, open_question, record_answer
+from handlers.intros.messages import OUTCOME_CODES, members_by_id
+from handlers.meetings.votes import moment_label
+from handlers.registration.dialog import prompt_invite
+from handlers.shared import postback_ids, postback_parts
+
+router = Router("intros")
+
+MAX_MESSAGE = 200
+LINE_ID = re.compile(r"^[A-Za-z0-9._-]{4,20}$")
+
+
+class IntroDialog(StatesGroup):
+    message = State()
+    line_id = State()
+    weekly_answer = State()
+    # What was typed waits for 送信する: a message typed for something else (a KPI value, say)
+    # must never reach the other member, nor the digest.
+    confirm = State()
+
+
+SEND = m.postback_action(T.INTRO_SEND, "intro:send", display_text=T.INTRO_SEND)
+
+
+def _hold(ctx: Context, kind: str, text: str, preview: str) -> None:
+    ctx.set_state(IntroDialog.confirm, kind=kind, draft=text)
+    ctx.reply(m.text(preview, quick=[SEND, m.message_action(T.CANCEL)]))
+
+
+# Taking part
+
+@router.command(T.INTRO_STOP, T.INTRO_RESUME)
+async def stop_or_resume_intros(ctx: Context) -> None:
+    """紹介を停止 leaves introductions and the question of the week; 紹介を再開 rejoins."""
+    member = await ctx.active_member()
+    if member is None:
+        await prompt_invite(ctx)
+        return
+    stop = ctx.text == T.INTRO_STOP
+    await set_opt_out(ctx.session, member.id, stop, ctx.now())
+    ctx.reply(await ctx.help(T.INTRO_STOPPED if stop else T.INTRO_RESUMED))
+
+
+@router.postback("intro:skip:")
+async def skip_round(ctx: Context) -> None:
+    await _skip(ctx, "intro:skip:", True)
+
+
+@router.postback("intro:join:")
+async def join_round(ctx: Context) -> None:
+    await _skip(ctx, "intro:join:", False)
+
+
+async def _skip(ctx: Context, prefix: str, skip: bool) -> None:
+    ids = postback_ids(ctx, prefix, 1)
+    member = await ctx.active_member()
+    if ids is None or member is None or await ctx.session.get(IntroRound, ids[0]) is None:
+        ctx.reply(m.text(T.STALE_BUTTON))
+        return
+    if not await set_skip(ctx.session, ids[0], member.id, skip, ctx.now()):
+        ctx.reply(m.text(T.INTRO_ROUND_STARTED))
+        return
+    if skip:
+        ctx.reply(m.text(T.INTRO_SKIPPED, quick=[m.postback_action(T.INTRO_JOIN_BUTTON, f"intro:join:{ids[0]}",
+                                                                   display_text=T.INTRO_JOIN_BUTTON)]))
+    else:
+        ctx.reply(m.text(T.INTRO_JOINED))
+
+
+# Between the two of a pair
+
+async def _pair_and_other(ctx: Context, prefix: str) -> tuple[IntroPair, Member, Member] | None:
+    """The pair a button is about, its sender and the other (both active); otherwise the stale-button reply."""
+    ids = postback_ids(ctx, prefix, 1)
+    return await _load_pair(ctx, ids[0] if ids else None)
+
+
+async def _load_pair(ctx: Context, pair_id: int | None) -> tuple[IntroPair, Member, Member] | None:
+    member = await ctx.active_member()
+    pair = await pair_of(ctx.session, pair_id, member.id) if member and pair_id else None
+    them = pair and (await members_by_id(ctx.session, {other(pair, member.id)})).get(other(pair, member.id))
+    if pair is None or them is None or them.status != MemberStatus.active:
+        ctx.clear_state()
+        ctx.reply(m.text(T.STALE_BUTTON))
+        return None
+    if await opted_out(ctx.session, {them.id}):  # 紹介を停止 also stops messages from past partners
+        ctx.clear_state()
+        ctx.reply(m.text(T.INTRO_OTHER_STOPPED.format(name=them.name)))
+        return None
+    me = (await members_by_id(ctx.session, {member.id}))[member.id]
+    return pair, me, them
+
+
+def _reply_button(pair: IntroPair) -> dict:
+    return m.postback_action(T.INTRO_MESSAGE_BUTTON, f"intro:m:{pair.id}", display_text=T.INTRO_MESSAGE_BUTTON)
+
+
+def _pass_on(ctx: Context, pair: IntroPair, me: Member, them: Member, text: str) -> None:
+    ctx.push(them.line_user_id, m.text(T.INTRO_FROM.format(name=me.name, org=me.organization.name, text=text),
+                                       quick=[_reply_button(pair)]), purpose=f"intro:{pair.round_id}")
+    hello = f"{side(pair, me.id)}_hello_at"
+    if getattr(pair, hello) is None:
+        setattr(pair, hello, ctx.now())
+
+
+@router.postback("intro:h:")
+async def say_hello(ctx: Context) -> None:
+    """The bot passes a short greeting to the other, who can answer through the bot."""
+    found = await _pair_and_other(ctx, "intro:h:")
+    if found is None:
+        return
+    pair, me, them = found
+    if getattr(pair, f"{side(pair, me.id)}_hello_at") is not None:
+        ctx.reply(m.text(T.INTRO_HELLO_ALREADY, quick=[_reply_button(pair)]))
+        return
+    _pass_on(ctx, pair, me, them, T.INTRO_HELLO)
+    ctx.reply(m.text(T.INTRO_HELLO_SENT.format(name=them.name)))
+
+
+@router.postback("intro:m:")
+async def ask_message(ctx: Context) -> None:
+    found = await _pair_and_other(ctx, "intro:m:")
+    if found is None:
+        return
+    pair, _, them = found
+    ctx.set_state(IntroDialog.message, pair=pair.id)
+    ctx.reply(m.text(T.INTRO_ASK_MESSAGE.format(name=them.name, max=MAX_MESSAGE), quick=[m.message_action(T.CANCEL)]))
+
+
+@router.state(IntroDialog.message)
+async def receive_message(ctx: Context) -> None:
+    """One message to the other, shown back before it is passed on."""
+    text = (ctx.text or "").strip()
+    if not text or len(text) > MAX_MESSAGE:
+        ctx.reply(m.text(T.INTRO_MESSAGE_INVALID.format(max=MAX_MESSAGE), quick=[m.message_action(T.CANCEL)]))
+        return
+    found = await _load_pair(ctx, ctx.data.get("pair"))
+    if found is not None:
+        _hold(ctx, "message", text, T.INTRO_CONFIRM_MESSAGE.format(name=found[2].name, text=text))
+
+
+@router.postback("intro:send")
+async def send_held(ctx: Context) -> None:
+    """送信する: what was typed goes where it was typed for."""
+    if not ctx.in_state(IntroDialog.confirm):
+        ctx.reply(m.text(T.STALE_BUTTON))
+        return
+    kind, text = ctx.data.get("kind"), ctx.data.get("draft") or ""
+    if kind == "weekly":
+        await _save_weekly_answer(ctx, text)
+    elif kind == "line_id":
+        await _give_line_id(ctx, text)
+    else:
+        await _send_message(ctx, text)
+
+
+@router.state(IntroDialog.confirm)
+async def retype_held(ctx: Context) -> None:
+    """Typed instead of 送信する: the new text is held in place of the old one."""
+    kind = ctx.data.get("kind")
+    ctx.set_state({"weekly": IntroDialog.weekly_answer, "line_id": IntroDialog.line_id}.get(kind, IntroDialog.message))
+    await {"weekly": receive_weekly_answer, "line_id": receive_line_id}.get(kind, receive_message)(ctx)
+
+
+async def _send_message(ctx: Context, text: str) -> None:
+    found = await _load_pair(ctx, ctx.data.get("pair"))
+    if found is None:
+        return
+    pair, me, them = found
+    _pass_on(ctx, pair, me, them, text)
+    ctx.clear_state()
+    ctx.reply(m.text(T.INTRO_MESSAGE_SENT.format(name=them.name)))
+
+
+@router.postback("intro:x:")
+async def offer_line_id(ctx: Context) -> None:
+    """Agree to exchange LINE IDs: the sender types theirs; nothing is passed until both have."""
+    found = await _pair_and_other(ctx, "intro:x:")
+    if found is None:
+        return
+    pair, _, them = found
+    if pair.ids_exchanged_at is not None:
+        ctx.reply(m.text(T.INTRO_LINE_ID_DONE))
+        return
+    ctx.set_state(IntroDialog.line_id, pair=pair.id)
+    ctx.reply(m.text(T.INTRO_ASK_LINE_ID.format(name=them.name), quick=[m.message_action(T.CANCEL)]))
+
+
+@router.state(IntroDialog.line_id)
+async def receive_line_id(ctx: Context) -> None:
+    line_id = (ctx.text or "").strip()
+    if not LINE_ID.match(line_id):
+        ctx.reply(m.text(T.INTRO_LINE_ID_INVALID, quick=[m.message_action(T.CANCEL)]))
+        return
+    found = await _load_pair(ctx, ctx.data.get("pair"))
+    if found is not None:
+        _hold(ctx, "line_id", line_id, T.INTRO_CONFIRM_LINE_ID.format(name=found[2].name, line_id=line_id))
+
+
+async def _give_line_id(ctx: Context, line_id: str) -> None:
+    found = await _load_pair(ctx, ctx.data.get("pair"))
+    if found is None:
+        return
+    pair, me, them = found
+    ctx.clear_state()
+    if pair.ids_exchanged_at is not None:
+        ctx.reply(m.text(T.INTRO_LINE_ID_DONE))
+        return
+    mine, theirs = side(pair, me.id), side(pair, them.id)
+    first_time = getattr(pair, f"{mine}_line_id") is None
+    setattr(pair, f"{mine}_line_id", line_id)
+    their_id = getattr(pair, f"{theirs}_line_id")
+    purpose = f"intro:{pair.round_id}"
+    if their_id is None:
+        ctx.reply(m.text(T.INTRO_LINE_ID_WAIT.format(name=them.name)))
+        if first_time:
+            ctx.push(them.line_user_id, m.text(
+                T.INTRO_LINE_ID_REQUEST.format(name=me.name, org=me.organization.name),
+                quick=[m.postback_action(T.INTRO_EXCHANGE_BUTTON, f"intro:x:{pair.id}",
+                                         display_text=T.INTRO_EXCHANGE_BUTTON)]), purpose=purpose)
+        return
+    pair.ids_exchanged_at = ctx.now()
+    ctx.reply(m.text(T.INTRO_LINE_ID_EXCHANGED.format(name=them.name, line_id=their_id)))
+    ctx.push(them.line_user_id, m.text(T.INTRO_LINE_ID_EXCHANGED.format(name=me.name, line_id=line_id)),
+             purpose=purpose)
+
+
+@router.postback("intro:f:")
+async def answer_followup(ctx: Context) -> None:
+    """話せた / まだ / 今回はパス; the last answer counts."""
+    parts = postback_parts(ctx, "intro:f:", 2)
+    member = await ctx.active_member()
+    pair = await pair_of(ctx.session, int(parts[0]), member.id) if parts and member else None
+    if pair is None or parts[1] not in OUTCOME_CODES:
+        ctx.reply(m.text(T.STALE_BUTTON))
+        return
+    outcome = OUTCOME_CODES[parts[1]]
+    record_outcome(pair, member.id, outcome, ctx.now())
+    ctx.reply(m.text(T.INTRO_OUTCOME_REPLIES[outcome]))
+
+
+# The question of the week
+
+@router.postback("wq:a:")
+async def ask_weekly_answer(ctx: Context) -> None:
+    ids = postback_ids(ctx, "wq:a:", 1)
+    member = await ctx.active_member()
+    question = await open_question(ctx.session, ids[0], ctx.now()) if ids and member else None
+    if question is None:
+        ctx.reply(m.text(T.WEEKLY_CLOSED if ids and member else T.STALE_BUTTON))
+        return
+    ctx.set_state(IntroDialog.weekly_answer, question=question.id)
+    ctx.reply(m.text(T.WEEKLY_ASK_ANSWER.format(question=question.text, max=MAX_ANSWER),
+                     quick=[m.message_action(T.CANCEL)]))
+
+
+@router.state(IntroDialog.weekly_answer)
+async def receive_weekly_answer(ctx: Context) -> None:
+    """One line; answering again replaces it until the digest goes."""
+    text = clean_line(ctx.text, MAX_ANSWER)
+    if text is None:
+        ctx.reply(m.text(T.WEEKLY_ANSWER_INVALID.format(max=MAX_ANSWER), quick=[m.message_action(T.CANCEL)]))
+        return
+    _hold(ctx, "weekly", text, T.WEEKLY_CONFIRM.format(text=text))
+
+
+async def _save_weekly_answer(ctx: Context, text: str) -> None:
+    member = await ctx.active_member()
+    question = await open_question(ctx.session, ctx.data.get("question") or 0, ctx.now())
+    ctx.clear_state()
+    if member is None or question is None:
+        ctx.reply(m.text(T.WEEKLY_CLOSED))
+        return
+    replaced = await record_answer(ctx.session, question_id=question.id, member_id=member.id, text=text, now=ctx.now())
+    when = moment_label(question.digest_at, ctx.settings.tz)
+    ctx.reply(m.text(T.WEEKLY_REPLACED.format(text=text, when=when) if replaced else T.WEEKLY_ANSWERED.format(when=when)))

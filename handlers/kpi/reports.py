@@ -1,0 +1,312 @@
+"""KPI reports by chat: the value typed after a prompt, confirming the unusual, correcting, "あとで"
+and "今期は報告なし", and "KPI" to see the numbers."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from bot.line import messages as m
+from bot.texts import catalog as T
+from bot.dialogs.dispatcher import Context, Router, State, StatesGroup
+from db.rules.kpi_numbers import MAX_COMMENT, NotANumber, normalize, parse_value, split_by_names
+from db.kpis import (
+    closed_periods,
+    current_report,
+    kpis_for,
+    pending_prompts,
+    period_of,
+    record_report,
+    reporting_kpis,
+    snooze,
+)
+from db.models import Kpi, KpiPrompt, KpiPromptStep, KpiReport, KpiStatus
+from handlers.common import not_understood
+from handlers.kpi.messages import (
+    example_for,
+    later_button,
+    local_date,
+    period_label,
+    stored_line,
+    summary_messages,
+    value_label,
+)
+from handlers.registration.dialog import prompt_invite
+from handlers.shared import is_id, postback_ids
+
+router = Router("kpi")
+router.help_action(T.KPI, T.KPI)
+
+
+class KpiDialog(StatesGroup):
+    confirm = State()  # an unusual value waits for 記録する
+    fix = State()      # the correct value for a stored report
+
+
+CONFIRM_BUTTONS = [m.postback_action(T.KPI_CONFIRM_YES, "kpi:yes", display_text=T.KPI_CONFIRM_YES),
+                   m.postback_action(T.KPI_CONFIRM_NO, "kpi:no", display_text=T.KPI_CONFIRM_NO)]
+
+
+@dataclass
+class Entry:
+    """One value read from a message, for one KPI and period, with what looks wrong about it."""
+
+    kpi: Kpi
+    period: str
+    value: Decimal
+    comment: str | None
+    warnings: list[str]
+
+    def as_data(self) -> dict:
+        return {"kpi": self.kpi.id, "period": self.period, "value": str(self.value), "comment": self.comment}
+
+
+def _warnings(kpi: Kpi, value: Decimal) -> list[str]:
+    out = []
+    if value < 0:
+        out.append(T.KPI_WARN_NEGATIVE)
+    if abs(value) > Decimal(str(kpi.target_value)) * 100:
+        out.append(T.KPI_WARN_ABSURD.format(target=value_label(kpi, kpi.target_value)))
+    return out
+
+
+def _read(kpi: Kpi, text: str) -> tuple[Decimal, str | None]:
+    """The value and comment of one KPI's part of a message (NotANumber or ValueError if unreadable)."""
+    reading = parse_value(text, kpi.unit)
+    if reading.comment and len(reading.comment) > MAX_COMMENT:
+        raise ValueError(T.KPI_COMMENT_TOO_LONG.format(max=MAX_COMMENT))
+    return reading.value, reading.comment
+
+
+def _buttons(prompts: list[KpiPrompt]) -> list[dict]:
+    return [later_button(prompts[:20])] if prompts else []
+
+
+async def _entries(ctx: Context, kpis: list[Kpi], pending: list[KpiPrompt]) -> list[Entry] | str:
+    """What the message reports, or the reply that says why it cannot be read."""
+    asked = {}
+    for prompt in pending:  # the latest asked period of each KPI
+        asked.setdefault(prompt.kpi_id, prompt)
+    by_name = {kpi.name: kpi for kpi in kpis}
+    waiting = [kpi for kpi in kpis if kpi.id in asked]
+    names = T.KPI_NAMES_SEP.join(T.KPI_NAME_QUOTED.format(name=kpi.name) for kpi in (waiting or kpis))
+    parts = split_by_names(ctx.text, list(by_name))
+    if parts[0][0] is None:
+        if len(parts) > 1 or len(waiting or kpis) != 1:
+            try:
+                parse_value(parts[0][1])
+            except NotANumber:
+                return T.KPI_NOT_A_NUMBER
+            return T.KPI_WHICH.format(names=names, example=example_for(waiting or kpis))
+        parts = [((waiting or kpis)[0].name, parts[0][1])]
+    tz, now = ctx.settings.tz, ctx.now()
+    entries = []
+    for name, text in parts:
+        kpi = by_name[name]
+        try:
+            value, comment = _read(kpi, text)
+        except NotANumber:
+            return T.KPI_NOT_A_NUMBER
+        except ValueError as exc:
+            return str(exc)
+        prompt = asked.get(kpi.id)
+        if prompt is not None:
+            period, warnings = prompt.period, []
+            if prompt.first_asked_at and now - prompt.first_asked_at > timedelta(days=ctx.settings.kpi_late_days):
+                warnings.append(T.KPI_WARN_LATE.format(days=ctx.settings.kpi_late_days))
+        else:
+            today = now.astimezone(tz).date()
+            closed = closed_periods(kpi, today, kpi.created_at.astimezone(tz).date())
+            period = closed[-1] if closed else period_of(kpi, today)
+            warnings = [T.KPI_WARN_NOT_PENDING.format(period=period_label(period))]
+            stored = await current_report(ctx.session, kpi.id, period)
+            if stored is not None:
+                warnings.append(T.KPI_WARN_REPLACES.format(value=value_label(kpi, stored.value)))
+        entries.append(Entry(kpi, period, value, comment, warnings + _warnings(kpi, value)))
+    return entries
+
+
+async def _store(ctx: Context, entries: list[Entry], member_id: int) -> None:
+    """Record the values and say what was stored, with a 訂正 button for each."""
+    lines, fixes = [T.KPI_STORED], []
+    for i, entry in enumerate(entries):
+        before = await current_report(ctx.session, entry.kpi.id, entry.period)
+        report = await record_report(ctx.session, kpi=entry.kpi, period=entry.period, value=entry.value,
+                                     comment=entry.comment, member_id=member_id, now=ctx.now(),
+                                     source_key=f"{ctx.event.webhook_event_id}:{i}")
+        if report is None:
+            continue
+        lines.append(stored_line(entry.kpi, report, before))
+        label = T.KPI_FIX if len(entries) == 1 else T.KPI_FIX_NAMED.format(name=entry.kpi.name)
+        fixes.append(m.postback_action(label, f"kpi:fix:{report.id}"))
+    ctx.reply(m.text("\n".join(lines), quick=fixes[: m.MAX_QUICK_REPLY] or None))
+
+
+async def _take(ctx: Context, entries: list[Entry], member_id: int) -> None:
+    """Store what looks right; ask before storing anything unusual."""
+    if any(entry.warnings for entry in entries):
+        lines = [T.KPI_CONFIRM]
+        for entry in entries:
+            lines.append(T.KPI_CONFIRM_LINE.format(name=entry.kpi.name, period=period_label(entry.period),
+                                                   value=value_label(entry.kpi, entry.value)))
+            lines += entry.warnings
+        ctx.set_state(KpiDialog.confirm, entries=[entry.as_data() for entry in entries])
+        ctx.reply(m.text("\n".join(lines), quick=CONFIRM_BUTTONS))
+        return
+    ctx.clear_state()
+    await _store(ctx, entries, member_id)
+
+
+@router.fallback()
+async def receive_kpi_value(ctx: Context) -> None:
+    """A message outside any dialog: a KPI value when the organization reports KPIs and it has a number."""
+    member = await ctx.active_member()
+    kpis = await reporting_kpis(ctx.session, member.organization_id) if member and ctx.text else []
+    if not kpis:
+        await not_understood(ctx)
+        return
+    pending = await pending_prompts(ctx.session, member.organization_id)
+    if not any(ch.isdigit() for ch in normalize(ctx.text)):
+        if pending:
+            ctx.reply(m.text(T.KPI_NOT_A_NUMBER, quick=_buttons(pending)))
+        else:
+            await not_understood(ctx)
+        return
+    entries = await _entries(ctx, kpis, pending)
+    if entries == T.KPI_NOT_A_NUMBER and not pending:
+        await not_understood(ctx)  # "12月の会議は？" with no report asked for: not a KPI value at all
+        return
+    if isinstance(entries, str):
+        ctx.reply(m.text(entries, quick=_buttons(pending) or None))
+        return
+    await _take(ctx, entries, member.id)
+
+
+@router.state(KpiDialog.confirm)
+async def confirm_typed(ctx: Context) -> None:
+    """記録する / 記録しない typed; any other text is read as a new value instead."""
+    if ctx.text in (T.KPI_CONFIRM_YES, T.KPI_CONFIRM_NO):
+        await (confirm_values if ctx.text == T.KPI_CONFIRM_YES else discard_values)(ctx)
+        return
+    if ctx.text is None:  # a sticker or a photo: the held values still wait for an answer
+        ctx.reply(m.text(T.KPI_CONFIRM_PENDING, quick=CONFIRM_BUTTONS))
+        return
+    ctx.clear_state()
+    await receive_kpi_value(ctx)
+
+
+@router.postback("kpi:yes")
+async def confirm_values(ctx: Context) -> None:
+    """Store the values that were held for confirmation."""
+    member = await ctx.active_member()
+    if member is None or not ctx.in_state(KpiDialog.confirm):
+        ctx.reply(m.text(T.STALE_BUTTON))
+        return
+    entries = []
+    for item in ctx.data.get("entries", []):
+        kpi = await ctx.session.get(Kpi, item["kpi"])
+        if kpi is None or kpi.status != KpiStatus.active or kpi.organization_id != member.organization_id:
+            ctx.clear_state()
+            ctx.reply(m.text(T.STALE_BUTTON))
+            return
+        entries.append(Entry(kpi, item["period"], Decimal(item["value"]), item["comment"], []))
+    ctx.clear_state()
+    await _store(ctx, entries, member.id)
+
+
+@router.postback("kpi:no")
+async def discard_values(ctx: Context) -> None:
+    """Drop the values held for confirmation."""
+    if not ctx.in_state(KpiDialog.confirm):
+        ctx.reply(m.text(T.STALE_BUTTON))
+        return
+    ctx.clear_state()
+    ctx.reply(m.text(T.KPI_DISCARDED))
+
+
+async def _own_report(ctx: Context, report_id: int) -> tuple[KpiReport, Kpi] | None:
+    member = await ctx.active_member()
+    report = await ctx.session.get(KpiReport, report_id)
+    kpi = await ctx.session.get(Kpi, report.kpi_id) if report else None
+    if (member is None or kpi is None or report.replaced_at is not None or kpi.status != KpiStatus.active
+            or kpi.organization_id != member.organization_id):
+        return None
+    return report, kpi
+
+
+@router.postback("kpi:fix:")
+async def start_fix(ctx: Context) -> None:
+    """訂正: ask for the correct value of a stored report."""
+    ids = postback_ids(ctx, "kpi:fix:", 1)
+    found = await _own_report(ctx, ids[0]) if ids else None
+    if found is None:
+        ctx.reply(m.text(T.STALE_BUTTON))
+        return
+    report, kpi = found
+    ctx.set_state(KpiDialog.fix, report=report.id)
+    ctx.reply(m.text(T.KPI_ASK_FIX.format(name=kpi.name, period=period_label(report.period),
+                                          value=value_label(kpi, report.value)), quick=[m.message_action(T.CANCEL)]))
+
+
+@router.state(KpiDialog.fix)
+async def receive_correction(ctx: Context) -> None:
+    """The corrected value replaces the stored one; the old one stays as history."""
+    found = await _own_report(ctx, ctx.data.get("report", 0))
+    if found is None:
+        ctx.clear_state()
+        ctx.reply(m.text(T.STALE_BUTTON))
+        return
+    report, kpi = found
+    try:
+        value, comment = _read(kpi, ctx.text or "")
+    except NotANumber:
+        ctx.reply(m.text(T.KPI_NOT_A_NUMBER, quick=[m.message_action(T.CANCEL)]))
+        return
+    except ValueError as exc:
+        ctx.reply(m.text(str(exc), quick=[m.message_action(T.CANCEL)]))
+        return
+    member = await ctx.active_member()
+    await _take(ctx, [Entry(kpi, report.period, value, comment, _warnings(kpi, value))], member.id)
+
+
+@router.postback("kpi:later:")
+async def snooze_prompts(ctx: Context) -> None:
+    """あとで: the same prompt again the next business morning."""
+    member = await ctx.active_member()
+    raw = (ctx.event.postback_data or "").removeprefix("kpi:later:").split(",")
+    if member is None or not all(is_id(part) for part in raw):
+        ctx.reply(m.text(T.STALE_BUTTON))
+        return
+    rows = await snooze(ctx.session, [int(part) for part in raw], member.organization_id, ctx.now(), ctx.settings.tz)
+    if not rows:
+        ctx.reply(m.text(T.STALE_BUTTON))
+        return
+    ctx.reply(m.text(T.KPI_SNOOZED.format(when=local_date(rows[0].next_at, ctx.settings.tz))))
+
+
+@router.postback("kpi:none:")
+async def report_nothing(ctx: Context) -> None:
+    """今期は報告なし: the period is recorded as having nothing to report."""
+    member = await ctx.active_member()
+    ids = postback_ids(ctx, "kpi:none:", 1)
+    prompt = await ctx.session.get(KpiPrompt, ids[0]) if ids and member else None
+    if prompt is None or prompt.organization_id != member.organization_id or prompt.step == KpiPromptStep.answered:
+        ctx.reply(m.text(T.STALE_BUTTON))
+        return
+    kpi = await ctx.session.get(Kpi, prompt.kpi_id)
+    await record_report(ctx.session, kpi=kpi, period=prompt.period, value=None, comment=None, member_id=member.id,
+                        source_key=f"{ctx.event.webhook_event_id}:0", now=ctx.now())
+    ctx.reply(m.text(T.KPI_NOTHING_TO_REPORT.format(name=kpi.name, period=period_label(prompt.period))))
+
+
+@router.command(T.KPI)
+async def show_kpis(ctx: Context) -> None:
+    """KPI: each KPI of the member's agreements against its target, with a chart."""
+    member = await ctx.active_member()
+    if member is None:
+        await prompt_invite(ctx)
+        return
+    rows = await kpis_for(ctx.session, member)
+    if not rows:
+        ctx.reply(await ctx.help(T.KPI_NONE_VISIBLE))
+        return
+    ctx.reply(*await summary_messages(ctx.session, rows, ctx.settings, ctx.settings.tz))

@@ -1,0 +1,275 @@
+"""Setting up a meeting poll in LINE: title, slots, invitees, deadline, preview, send.
+
+Any registered member may organize; started in a LINE group, the group's members are invited
+and the setting-up goes on in the one-to-one chat.
+"""
+
+from datetime import datetime, timedelta
+
+from bot.line import messages as m
+from bot.texts import catalog as T
+from bot.dialogs.dispatcher import Context, Router, State, StatesGroup
+from db.meetings import MAX_SLOTS, MAX_TITLE, MeetingError, create_meeting, parse_slot
+from db.segments import Segment
+from handlers.meetings.votes import flag_texts, moment_label, send_poll, slot_label
+from handlers.shared import SegmentStep
+
+router = Router("meeting_setup")
+router.help_action(T.MEETING, T.MEETING)
+
+
+class Create(StatesGroup):
+    title = State()
+    slots = State()
+    length = State()
+    segment = State()
+    deadline = State()
+    confirm = State()
+
+
+
+@router.command(T.MEETING, in_groups=True)
+async def begin(ctx: Context) -> None:
+    member = await ctx.active_member()
+    if member is None:
+        ctx.reply(m.text(T.MEETING_MEMBERS_ONLY))
+        return
+    ctx.clear_state()
+    group_id = None if ctx.event.is_one_to_one else ctx.event.chat_id
+    ctx.set_state(Create.title, group_id=group_id, slots=[])
+    question = m.text(T.ASK_MEETING_TITLE.format(max=MAX_TITLE), quick=[m.message_action(T.CANCEL)])
+    if group_id is None:
+        ctx.reply(question)
+    else:  # the setting-up goes on in the one-to-one chat, not in front of the whole group
+        ctx.reply(m.text(T.MEETING_IN_GROUP.format(name=member.name)))
+        ctx.push(member.line_user_id, question, purpose="meeting-setup", urgent=True)
+
+
+@router.state(Create.title)
+async def receive_title(ctx: Context) -> None:
+    title = (ctx.text or "").strip()
+    if not title or len(title) > MAX_TITLE:
+        ctx.reply(m.text(T.MEETING_TITLE_INVALID.format(max=MAX_TITLE)))
+        return
+    ctx.set_state(Create.slots, title=title)
+    ask_slot(ctx)
+
+
+def _slots(ctx: Context) -> list[tuple[datetime, datetime]]:
+    return [(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in ctx.data.get("slots") or []]
+
+
+def ask_slot(ctx: Context, *before: dict) -> None:
+    local_now = ctx.now().astimezone(ctx.settings.tz)
+    initial = (local_now + timedelta(days=7)).replace(hour=14, minute=0)
+    picker = {"type": "datetimepicker", "label": T.PICK_SLOT, "data": "mtgc:slot", "mode": "datetime",
+              "initial": initial.strftime("%Y-%m-%dT%H:%M"), "min": local_now.strftime("%Y-%m-%dT%H:%M"),
+              "max": (local_now + timedelta(days=365)).strftime("%Y-%m-%dT%H:%M")}
+    quick = [picker, m.postback_action(T.DONE, "mtgc:slots:done", display_text=T.DONE), m.message_action(T.CANCEL)]
+    ctx.set_state(Create.slots)
+    ctx.reply(*before, m.text(T.ASK_MEETING_SLOT.format(count=len(_slots(ctx)), max=MAX_SLOTS), quick=quick))
+
+
+def add_slot(ctx: Context, start: datetime, end: datetime) -> None:
+    """Add a candidate (refusing the past and repeats), with what the organizer should know about it."""
+    tz, slots = ctx.settings.tz, _slots(ctx)
+    if start <= ctx.now():
+        ask_slot(ctx, m.text(T.SLOT_PAST))
+        return
+    if (start, end) in slots:
+        ask_slot(ctx, m.text(T.SLOT_DUPLICATE))
+        return
+    if len(slots) >= MAX_SLOTS:
+        ask_slot(ctx, m.text(T.SLOTS_FULL.format(max=MAX_SLOTS)))
+        return
+    ctx.data["slots"] = [[a.isoformat(), b.isoformat()] for a, b in sorted([*slots, (start, end)])]
+    added = "\n".join([T.SLOT_ADDED.format(slot=slot_label(start, end, tz)), *flag_texts(start, end, tz)])
+    ask_slot(ctx, m.text(added))
+
+
+@router.state(Create.slots)
+async def slot_by_text(ctx: Context) -> None:
+    if ctx.text == T.DONE:
+        await slots_done(ctx)
+        return
+    try:
+        start, end = parse_slot(ctx.text or "", ctx.now(), ctx.settings.tz)
+    except MeetingError:
+        ask_slot(ctx, m.text(T.SLOT_INVALID))
+        return
+    add_slot(ctx, start, end)
+
+
+@router.postback("mtgc:slot")
+async def slot_picked(ctx: Context) -> None:
+    if not ctx.in_state(Create.slots):
+        ctx.reply(m.text(T.STALE_BUTTON))
+        return
+    if ctx.event.postback_data == "mtgc:slots:done":
+        await slots_done(ctx)
+        return
+    try:
+        start = datetime.strptime(ctx.event.postback_params.get("datetime", ""), "%Y-%m-%dT%H:%M")
+    except ValueError:
+        ask_slot(ctx)
+        return
+    start = start.replace(tzinfo=ctx.settings.tz)
+    ctx.set_state(Create.length, pending=start.isoformat())
+    ctx.reply(m.text(T.ASK_SLOT_LENGTH.format(start=moment_label(start, ctx.settings.tz)), quick=[
+        m.postback_action(label, f"mtgc:len:{minutes}", display_text=label)
+        for minutes, label in T.SLOT_LENGTHS.items()] + [m.message_action(T.CANCEL)]))
+
+
+@router.state(Create.length)
+async def length_by_text(ctx: Context) -> None:
+    ctx.set_state(Create.slots)
+    ask_slot(ctx)
+
+
+@router.postback("mtgc:len:")
+async def length_picked(ctx: Context) -> None:
+    minutes = ctx.event.postback_data.removeprefix("mtgc:len:")
+    if not ctx.in_state(Create.length) or minutes not in T.SLOT_LENGTHS:
+        ctx.reply(m.text(T.STALE_BUTTON))
+        return
+    start = datetime.fromisoformat(ctx.data.pop("pending"))
+    ctx.set_state(Create.slots)
+    add_slot(ctx, start, start + timedelta(minutes=int(minutes)))
+
+
+async def slots_done(ctx: Context) -> None:
+    if not _slots(ctx):
+        ask_slot(ctx, m.text(T.SLOTS_NONE))
+        return
+    if ctx.data.get("group_id"):
+        segment = Segment("group", ctx.data["group_id"])
+        if not await segment.members(ctx.session):
+            ctx.clear_state()
+            ctx.reply(m.text(T.MEETING_NO_INVITEES_GROUP))
+            return
+        ctx.data["segment"] = segment.spec
+        ask_deadline(ctx)
+        return
+    INVITEES_STEP.ask(ctx)
+
+
+async def invitees_chosen(ctx: Context, segment: Segment) -> None:
+    ctx.data["segment"] = segment.spec
+    ask_deadline(ctx)
+
+
+INVITEES_STEP = SegmentStep(router, prefix="mtgc:", state=Create.segment, question=T.ASK_MEETING_SEGMENT,
+                            kinds=["type", "field", "agreement", "group", "area"], empty=T.MEETING_NO_INVITEES,
+                            chosen=invitees_chosen)
+
+
+def ask_deadline(ctx: Context, *before: dict) -> None:
+    ahead = [[a.isoformat(), b.isoformat()] for a, b in _slots(ctx) if a > ctx.now() + timedelta(minutes=5)]
+    if len(ahead) < len(_slots(ctx)):  # time passed while setting up: a slot is no longer ahead
+        ctx.data["slots"] = ahead
+        ask_slot(ctx, *before, m.text(T.SLOT_PAST))
+        return
+    ctx.set_state(Create.deadline)
+    tz, first = ctx.settings.tz, _slots(ctx)[0][0]
+    local_now = ctx.now().astimezone(tz)
+    picker = {"type": "datetimepicker", "label": T.PICK_DEADLINE, "data": "mtgc:dl:pick", "mode": "datetime",
+              "initial": min(local_now + timedelta(days=3), first.astimezone(tz)).strftime("%Y-%m-%dT%H:%M"),
+              "min": local_now.strftime("%Y-%m-%dT%H:%M"), "max": first.astimezone(tz).strftime("%Y-%m-%dT%H:%M")}
+    ctx.reply(*before, m.text(T.ASK_MEETING_DEADLINE.format(first=moment_label(first, tz)), quick=[
+        m.postback_action(T.DEADLINE_TOMORROW, "mtgc:dl:1", display_text=T.DEADLINE_TOMORROW),
+        m.postback_action(T.DEADLINE_IN_3_DAYS, "mtgc:dl:3", display_text=T.DEADLINE_IN_3_DAYS),
+        picker, m.message_action(T.CANCEL)]))
+
+
+@router.state(Create.deadline)
+async def deadline_by_text(ctx: Context) -> None:
+    """明日18時 / 3日後18時 typed, or a time typed like a slot ("12/1 18:00")."""
+    tz, text = ctx.settings.tz, ctx.text or ""
+    days = {T.DEADLINE_TOMORROW: 1, T.DEADLINE_IN_3_DAYS: 3}.get(text)
+    if days:
+        await set_deadline(ctx, _six_pm(ctx, days))
+        return
+    try:
+        deadline, _ = parse_slot(text, ctx.now(), tz)
+    except MeetingError:
+        ask_deadline(ctx, m.text(T.SLOT_INVALID))
+        return
+    await set_deadline(ctx, deadline)
+
+
+def _six_pm(ctx: Context, days: int) -> datetime:
+    day = ctx.now().astimezone(ctx.settings.tz).date() + timedelta(days=days)
+    return datetime(day.year, day.month, day.day, 18, 0, tzinfo=ctx.settings.tz)
+
+
+@router.postback("mtgc:dl:")
+async def deadline_picked(ctx: Context) -> None:
+    if not ctx.in_state(Create.deadline):
+        ctx.reply(m.text(T.STALE_BUTTON))
+        return
+    choice = ctx.event.postback_data.removeprefix("mtgc:dl:")
+    if choice in ("1", "3"):
+        await set_deadline(ctx, _six_pm(ctx, int(choice)))
+        return
+    try:
+        picked = datetime.strptime(ctx.event.postback_params.get("datetime", ""), "%Y-%m-%dT%H:%M")
+    except ValueError:
+        ask_deadline(ctx)
+        return
+    await set_deadline(ctx, picked.replace(tzinfo=ctx.settings.tz))
+
+
+async def set_deadline(ctx: Context, deadline: datetime) -> None:
+    first = _slots(ctx)[0][0]
+    if not ctx.now() < deadline <= first:
+        ask_deadline(ctx, m.text(T.DEADLINE_INVALID.format(first=moment_label(first, ctx.settings.tz))))
+        return
+    ctx.set_state(Create.confirm, deadline=deadline.isoformat())
+    await show_preview(ctx)
+
+
+async def show_preview(ctx: Context) -> None:
+    tz = ctx.settings.tz
+    segment = Segment.parse(ctx.data["segment"])
+    lines = []
+    for start, end in _slots(ctx):
+        flags = flag_texts(start, end, tz)
+        lines.append(T.MEETING_PREVIEW_SLOT.format(slot=slot_label(start, end, tz),
+                                                  flags="".join(f" {flag}" for flag in flags)))
+    ctx.reply(m.text(T.MEETING_PREVIEW.format(
+        title=ctx.data["title"], slots="\n".join(lines), segment=await segment.describe(ctx.session),
+        count=len(await segment.members(ctx.session)),
+        deadline=moment_label(datetime.fromisoformat(ctx.data["deadline"]), tz)),
+        quick=[m.message_action(T.MEETING_SEND), m.message_action(T.CANCEL)]))
+
+
+@router.state(Create.confirm)
+async def confirm(ctx: Context) -> None:
+    member = await ctx.active_member()
+    if member is None:
+        ctx.clear_state()
+        ctx.reply(m.text(T.MEETING_MEMBERS_ONLY))
+        return
+    if ctx.text != T.MEETING_SEND:
+        ctx.reply(m.text(T.MEETING_CONFIRM_INVALID))
+        await show_preview(ctx)
+        return
+    now, data = ctx.now(), dict(ctx.data)
+    try:
+        meeting, to = await create_meeting(
+            ctx.session, title=data["title"], slots=_slots(ctx), segment=Segment.parse(data["segment"]),
+            deadline=datetime.fromisoformat(data["deadline"]), now=now, organizer_id=member.id,
+            group_id=data.get("group_id"))
+    except MeetingError:
+        segment = Segment.parse(data["segment"])
+        if not await segment.members(ctx.session):  # everyone invited has left meanwhile
+            ctx.clear_state()
+            ctx.reply(await ctx.help(T.MEETING_NO_INVITEES.format(segment=await segment.describe(ctx.session))))
+            return
+        # Time passed while the organizer looked at the preview: a slot or the deadline is now past.
+        ctx.set_state(Create.slots, slots=[[a.isoformat(), b.isoformat()] for a, b in _slots(ctx) if a > now])
+        ask_slot(ctx, m.text(T.SLOT_PAST))
+        return
+    ctx.clear_state()
+    ctx.queued += await send_poll(ctx.session, meeting, to, now, ctx.settings.tz)
+    ctx.reply(await ctx.help(T.MEETING_SENT.format(title=meeting.title, count=len(to), id=meeting.id)))

@@ -1,0 +1,442 @@
+"""Member registration: follow, invite code, the profile questions, confirmation; unfollow."""
+
+import math
+import unicodedata
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+
+from bot.line import messages as m
+from bot.texts import catalog as T
+from bot.dialogs.dispatcher import Context, Router, State, StatesGroup
+from db.access import upsert
+from db.models import Invite, InviteAttempt, LineProfile, Member, MemberRole, MemberStatus, Organization
+
+router = Router("registration")
+router.help_action(T.PROFILE, T.PROFILE)
+
+MAX_NAME = 50
+MAX_AREA = 30
+MAX_NOTE = 200
+MAX_INTRO = 300
+INVITE_WINDOW = timedelta(minutes=10)
+INVITE_MAX_WRONG = 5
+KNOWN_AREAS_SHOWN = 12
+
+STEPS = ["name", "fields", "role", "area", "needs", "needs_note", "offers", "offers_note",
+         "intro_now", "intro_worry", "intro_offer"]
+
+
+class Registration(StatesGroup):
+    invite_code = State()
+    name = State()
+    fields = State()
+    role = State()
+    area = State()
+    needs = State()
+    needs_note = State()
+    offers = State()
+    offers_note = State()
+    intro_now = State()
+    intro_worry = State()
+    intro_offer = State()
+    confirm = State()
+
+
+# Entering and leaving the bot
+
+@router.follow()
+async def greet_follower(ctx: Context) -> None:
+    """A new friend gets the invite prompt; a returning member is reactivated as they were."""
+    ctx.after_commit.append(lambda uid=ctx.user_id: refresh_display_name(ctx, uid))
+    member = await ctx.member()
+    if member is not None:
+        member.status, member.inactive_since, member.updated_at = MemberStatus.active, None, ctx.now()
+        ctx.clear_state()
+        ctx.reply(await ctx.help(T.WELCOME_BACK))
+        return
+    ctx.clear_state()
+    ctx.set_state(Registration.invite_code)
+    ctx.reply(m.text(T.WELCOME))
+
+
+@router.unfollow()
+async def mark_inactive(ctx: Context) -> None:
+    """Blocked or unfriended: keep the member and their history, stop counting them as active."""
+    member = await ctx.member()
+    if member is not None and member.status == MemberStatus.active:
+        member.status, member.inactive_since, member.updated_at = MemberStatus.inactive, ctx.now(), ctx.now()
+    ctx.clear_state()
+
+
+async def refresh_display_name(ctx: Context, user_id: str) -> None:
+    """Store the LINE display name, when the user's privacy settings let LINE give it."""
+    name = await ctx.gateway.display_name(user_id)
+    async with ctx.sessions() as session, session.begin():
+        await upsert(session, LineProfile, {"line_user_id": user_id, "display_name": name, "fetched_at": ctx.now()},
+                     keys=["line_user_id"])
+
+
+async def prompt_invite(ctx: Context) -> None:
+    """Someone not registered: the only thing they can do is register.
+
+    Part-way through registration, what they have answered is kept and the question they
+    are on is asked again.
+    """
+    step = (ctx.state or "").removeprefix("Registration:")
+    if ctx.state and ctx.state.startswith("Registration:") and step != "invite_code":
+        await (ask_confirm(ctx) if step == "confirm" else ASK[step](ctx))
+        return
+    ctx.clear_state()
+    ctx.set_state(Registration.invite_code)
+    ctx.reply(m.text(T.NOT_REGISTERED))
+
+
+# Invite code
+
+def normalize_code(raw: str) -> str:
+    """Accept full-width, lower-case, spaced or hyphenated input of a code."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", raw).upper() if ch.isalnum())
+
+
+async def _minutes_locked(ctx: Context) -> int:
+    since = ctx.now() - INVITE_WINDOW
+    attempts = list(await ctx.session.scalars(
+        select(InviteAttempt.attempted_at)
+        .where(InviteAttempt.line_user_id == ctx.user_id, InviteAttempt.attempted_at > since)
+        .order_by(InviteAttempt.attempted_at)
+    ))
+    if len(attempts) < INVITE_MAX_WRONG:
+        return 0
+    unlock = attempts[-INVITE_MAX_WRONG] + INVITE_WINDOW
+    return max(1, math.ceil((unlock - ctx.now()).total_seconds() / 60))
+
+
+@router.state(Registration.invite_code)
+async def receive_invite_code(ctx: Context) -> None:
+    """Check the code: it must exist, be unexpired and have uses left."""
+    if await ctx.active_member():
+        ctx.clear_state()
+        ctx.reply(await ctx.help(T.ALREADY_REGISTERED))
+        return
+    if not ctx.text:
+        ctx.reply(m.text(T.ASK_INVITE))
+        return
+    minutes = await _minutes_locked(ctx)
+    if minutes:
+        ctx.reply(m.text(T.INVITE_LOCKED.format(minutes=minutes)))
+        return
+    invite = await ctx.session.scalar(select(Invite).where(Invite.code == normalize_code(ctx.text)[:32]))
+    if invite is None:
+        ctx.session.add(InviteAttempt(line_user_id=ctx.user_id, attempted_at=ctx.now()))
+        minutes = await _minutes_locked(ctx)
+        if minutes:
+            ctx.reply(m.text(T.INVITE_LOCKED.format(minutes=minutes)))
+        else:
+            left = INVITE_MAX_WRONG - await _wrong_in_window(ctx)
+            ctx.reply(m.text(T.INVITE_NOT_FOUND.format(left=left)))
+        return
+    problem = invite_problem(invite, ctx)
+    if problem:
+        ctx.reply(m.text(problem))
+        return
+    organization = await ctx.session.get(Organization, invite.organization_id)
+    ctx.data = {"mode": "register", "invite_id": invite.id, "org_id": organization.id, "org": organization.name,
+                "is_staff": invite.is_staff, "fields": [], "needs": [], "offers": [], "queue": list(STEPS)}
+    ctx.reply(m.text(T.INVITE_ACCEPTED.format(org=organization.name)))
+    await advance(ctx)
+
+
+async def _wrong_in_window(ctx: Context) -> int:
+    await ctx.session.flush()
+    return await ctx.session.scalar(
+        select(func.count()).select_from(InviteAttempt)
+        .where(InviteAttempt.line_user_id == ctx.user_id, InviteAttempt.attempted_at > ctx.now() - INVITE_WINDOW))
+
+
+def invite_problem(invite: Invite, ctx: Context) -> str | None:
+    if invite.expires_at is not None and invite.expires_at <= ctx.now():
+        return T.INVITE_EXPIRED
+    if invite.uses >= invite.max_uses:
+        return T.INVITE_USED_UP
+    return None
+
+
+# Moving through the questions
+
+async def advance(ctx: Context) -> None:
+    """Ask the next question in the queue, or show the summary when none is left."""
+    queue = ctx.data.get("queue") or []
+    if not queue:
+        await ask_confirm(ctx)
+        return
+    step, ctx.data["queue"] = queue[0], queue[1:]
+    await ASK[step](ctx)
+
+
+async def ask_name(ctx: Context) -> None:
+    ctx.set_state(Registration.name)
+    profile = await ctx.session.get(LineProfile, ctx.user_id)
+    if profile and profile.display_name and len(profile.display_name) <= MAX_NAME:
+        ctx.reply(m.text(T.ASK_NAME_WITH_DISPLAY.format(display=profile.display_name),
+                         quick=[m.message_action(profile.display_name)]))
+    else:
+        ctx.reply(m.text(T.ASK_NAME))
+
+
+def _choices(ctx: Context, key: str, options: list[str], prefix: str) -> list[dict]:
+    chosen = set(ctx.data.get(key) or [])
+    actions = [m.postback_action(("✓" if option in chosen else "") + option, f"{prefix}:{i}")
+               for i, option in enumerate(options)]
+    return actions + [m.postback_action(T.DONE, f"{prefix}:done", display_text=T.DONE)]
+
+
+def _selected_line(ctx: Context, key: str) -> str:
+    return T.FIELDS_SELECTED.format(selected="、".join(ctx.data.get(key) or []) or T.NONE_SELECTED)
+
+
+def _ask_multi(key: str):
+    """The asker of a multi-select question: the choices so far, and a button per option."""
+    state, options, _, prefix, question = MULTI_SELECT[key]
+
+    async def ask(ctx: Context) -> None:
+        ctx.set_state(state)
+        ctx.reply(m.text(f"{question}\n{_selected_line(ctx, key)}", quick=_choices(ctx, key, options, prefix)))
+    return ask
+
+
+async def ask_role(ctx: Context) -> None:
+    ctx.set_state(Registration.role)
+    ctx.reply(m.text(T.ASK_ROLE, quick=[m.message_action(T.ROLE_PRIMARY), m.message_action(T.ROLE_DEPUTY)]))
+
+
+async def ask_area(ctx: Context) -> None:
+    ctx.set_state(Registration.area)
+    known = await ctx.session.scalars(
+        select(Member.area).where(Member.area.is_not(None), Member.status == MemberStatus.active)
+        .group_by(Member.area).order_by(func.count().desc(), Member.area).limit(KNOWN_AREAS_SHOWN))
+    ctx.reply(m.text(T.ASK_AREA, quick=[m.message_action(area) for area in known] or None))
+
+
+def _asker_with_skip(state: State, question: str):
+    async def ask(ctx: Context) -> None:
+        ctx.set_state(state)
+        ctx.reply(m.text(question, quick=[m.message_action(T.SKIP)]))
+    return ask
+
+
+MULTI_SELECT = {  # key: state, options, at least one, postback prefix, question
+    "fields": (Registration.fields, T.FIELDS, True, "reg:field", T.ASK_FIELDS),
+    "needs": (Registration.needs, T.RESOURCE_CATEGORIES, False, "reg:need", T.ASK_NEEDS),
+    "offers": (Registration.offers, T.RESOURCE_CATEGORIES, False, "reg:offer", T.ASK_OFFERS),
+}
+
+ASK = {
+    "name": ask_name,
+    "fields": _ask_multi("fields"),
+    "role": ask_role,
+    "area": ask_area,
+    "needs": _ask_multi("needs"),
+    "needs_note": _asker_with_skip(Registration.needs_note, T.ASK_NEEDS_NOTE),
+    "offers": _ask_multi("offers"),
+    "offers_note": _asker_with_skip(Registration.offers_note, T.ASK_OFFERS_NOTE),
+    "intro_now": _asker_with_skip(Registration.intro_now, T.ASK_INTRO_NOW),
+    "intro_worry": _asker_with_skip(Registration.intro_worry, T.ASK_INTRO_WORRY),
+    "intro_offer": _asker_with_skip(Registration.intro_offer, T.ASK_INTRO_OFFER),
+}
+
+
+# Answers
+
+def _required_line(state: State, key: str, limit: int, invalid: str):
+    @router.state(state)
+    async def receive_required_line(ctx: Context) -> None:
+        """One line of 1 to `limit` characters, spaces tidied (a name, an area)."""
+        value = " ".join((ctx.text or "").split())
+        if not value or len(value) > limit:
+            ctx.reply(m.text(invalid.format(max=limit)))
+            return
+        ctx.data[key] = value
+        await advance(ctx)
+
+
+_required_line(Registration.name, "name", MAX_NAME, T.NAME_INVALID)
+_required_line(Registration.area, "area", MAX_AREA, T.AREA_INVALID)
+
+
+async def _toggle(ctx: Context, key: str, options: list[str], choice: str, *, at_least_one: bool) -> None:
+    """Add or remove one choice of a multi-select question; "done" moves on."""
+    ask = ASK[key]
+    if choice == "done":
+        if at_least_one and not ctx.data.get(key):
+            ctx.reply(m.text(T.FIELDS_EMPTY))
+            await ask(ctx)
+            return
+        await advance(ctx)
+        return
+    chosen = list(ctx.data.get(key) or [])
+    chosen = [c for c in chosen if c != choice] if choice in chosen else chosen + [choice]
+    ctx.data[key] = [option for option in options if option in chosen]
+    await ask(ctx)
+
+
+def _choice_from_postback(data: str, options: list[str]) -> str | None:
+    value = data.rsplit(":", 1)[-1]
+    if value == "done":
+        return value
+    return options[int(value)] if value.isdigit() and int(value) < len(options) else None
+
+
+def _choice_from_text(text: str | None, options: list[str]) -> str | None:
+    if text == T.DONE:
+        return "done"
+    return text if text in options else None
+
+
+def _multi_select(key: str):
+    state, options, at_least_one, prefix, _ = MULTI_SELECT[key]
+
+    @router.postback(prefix + ":")
+    async def tap_choice(ctx: Context) -> None:
+        """One tap on a multi-select quick reply."""
+        choice = _choice_from_postback(ctx.event.postback_data, options)
+        if ctx.state != state.name or choice is None:
+            ctx.reply(m.text(T.STALE_BUTTON))
+            return
+        await _toggle(ctx, key, options, choice, at_least_one=at_least_one)
+
+    @router.state(state)
+    async def type_choice(ctx: Context) -> None:
+        """A typed choice ("防災", "完了") works like the button."""
+        choice = _choice_from_text(ctx.text, options)
+        if choice is None:
+            ctx.reply(m.text(T.FIELD_UNKNOWN if key == "fields" else T.CATEGORY_UNKNOWN))
+            await ASK[key](ctx)
+            return
+        await _toggle(ctx, key, options, choice, at_least_one=at_least_one)
+
+
+for _key in MULTI_SELECT:
+    _multi_select(_key)
+
+
+@router.state(Registration.role)
+async def receive_role(ctx: Context) -> None:
+    """正担当 or 副担当."""
+    roles = {T.ROLE_PRIMARY: MemberRole.primary, T.ROLE_DEPUTY: MemberRole.deputy}
+    if ctx.text not in roles:
+        ctx.reply(m.text(T.ROLE_INVALID))
+        await ask_role(ctx)
+        return
+    ctx.data["role"] = roles[ctx.text].value
+    await advance(ctx)
+
+
+def _free_line(state: State, key: str, limit: int):
+    @router.state(state)
+    async def receive_line(ctx: Context) -> None:
+        """An optional line of text; スキップ (or a stray 完了 or なし) leaves it empty."""
+        if ctx.text is None:
+            ctx.reply(m.text(T.TEXT_ONLY))
+            return
+        if ctx.text in (T.SKIP, T.DONE, T.NONE_SELECTED):
+            ctx.data[key] = None
+        elif len(ctx.text) > limit:
+            ctx.reply(m.text(T.NOTE_TOO_LONG.format(max=limit)))
+            return
+        else:
+            ctx.data[key] = ctx.text
+        await advance(ctx)
+
+
+_free_line(Registration.needs_note, "needs_note", MAX_NOTE)
+_free_line(Registration.offers_note, "offers_note", MAX_NOTE)
+_free_line(Registration.intro_now, "intro_now", MAX_INTRO)
+_free_line(Registration.intro_worry, "intro_worry", MAX_INTRO)
+_free_line(Registration.intro_offer, "intro_offer", MAX_INTRO)
+
+
+# Summary and saving
+
+def summary(data: dict) -> str:
+    def listed(key: str) -> str:
+        items = "、".join(data.get(key) or []) or T.NONE_SELECTED
+        note = data.get(f"{key}_note")
+        return f"{items}（{note}）" if note else items
+
+    return T.SUMMARY.format(
+        org=data.get("org") or T.NOT_SET, name=data.get("name") or T.NOT_SET,
+        fields="、".join(data.get("fields") or []) or T.NOT_SET,
+        role=T.ROLE_LABELS.get(data.get("role"), T.NOT_SET), area=data.get("area") or T.NOT_SET,
+        needs=listed("needs"), offers=listed("offers"),
+        intro_now=data.get("intro_now") or T.NOT_SET, intro_worry=data.get("intro_worry") or T.NOT_SET,
+        intro_offer=data.get("intro_offer") or T.NOT_SET)
+
+
+async def ask_confirm(ctx: Context) -> None:
+    ctx.set_state(Registration.confirm)
+    editing = ctx.data.get("mode") == "edit"
+    ok = T.CONFIRM_SAVE if editing else T.CONFIRM_REGISTER
+    ctx.reply(m.text(summary(ctx.data)),
+              m.text(T.ASK_CONFIRM_EDIT if editing else T.ASK_CONFIRM,
+                     quick=[m.message_action(ok), m.message_action(T.REDO), m.message_action(T.CANCEL)]))
+
+
+@router.state(Registration.confirm)
+async def receive_confirmation(ctx: Context) -> None:
+    """Save, or go through the questions again."""
+    editing = ctx.data.get("mode") == "edit"
+    ok = T.CONFIRM_SAVE if editing else T.CONFIRM_REGISTER
+    if ctx.text == T.REDO:
+        ctx.data["queue"] = list(ctx.data.get("edit_steps") or STEPS)
+        await advance(ctx)
+    elif ctx.text == ok:
+        await (save_profile(ctx) if editing else register_member(ctx))
+    else:
+        ctx.reply(m.text(T.CONFIRM_INVALID.format(ok=ok, redo=T.REDO)))
+        await ask_confirm(ctx)
+
+
+PROFILE_KEYS = ["name", "fields", "role", "area", "needs", "needs_note", "offers", "offers_note",
+                "intro_now", "intro_worry", "intro_offer"]
+
+
+async def register_member(ctx: Context) -> None:
+    """Create the member, using up one use of the invite, if the invite is still good."""
+    invite = await ctx.session.get(Invite, ctx.data["invite_id"])
+    problem = T.INVITE_USED_UP if invite is None else invite_problem(invite, ctx)
+    if problem is None:
+        taken = await ctx.session.execute(
+            update(Invite).where(Invite.id == invite.id, Invite.uses < Invite.max_uses)
+            .values(uses=Invite.uses + 1))
+        problem = None if taken.rowcount == 1 else T.INVITE_USED_UP
+    if problem:
+        ctx.clear_state()
+        ctx.set_state(Registration.invite_code)
+        ctx.reply(m.text(problem))
+        return
+    now = ctx.now()
+    member = await ctx.member()
+    if member is None:
+        member = Member(line_user_id=ctx.user_id, registered_at=now)
+        ctx.session.add(member)
+        ctx.remember_member(member)
+    member.organization_id, member.invite_id = invite.organization_id, invite.id
+    member.is_staff = bool(invite.is_staff or member.is_staff)
+    member.status, member.inactive_since, member.updated_at = MemberStatus.active, None, now
+    for key in PROFILE_KEYS:
+        setattr(member, key, ctx.data.get(key))
+    ctx.clear_state()
+    ctx.reply(await ctx.help(T.REGISTERED_STAFF if member.is_staff else T.REGISTERED))
+
+
+async def save_profile(ctx: Context) -> None:
+    member = await ctx.active_member()
+    if member is None:
+        await prompt_invite(ctx)
+        return
+    for key in PROFILE_KEYS:
+        setattr(member, key, ctx.data.get(key))
+    member.updated_at = ctx.now()
+    ctx.clear_state()
+    ctx.reply(await ctx.help(T.PROFILE_SAVED))

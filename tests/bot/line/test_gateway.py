@@ -1,0 +1,218 @@
+"""The outbox and the one gateway to LINE: retry keys, retries, give-ups, quiet hours, chunking."""
+
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from sqlalchemy import select
+
+from bot.line import messages as m
+from bot.texts import catalog as T
+from bot.fakeline import events as ev
+from bot.line.outbox import queue_multicast, queue_push, queue_reply
+from db.models import OutboxMessage
+from tests.harness import ACCESS_TOKEN, BotHarness
+
+PUSH = "/v2/bot/message/push"
+
+
+async def queue(bot, *, to=None, count=1, urgent=False, multicast=False, recipients=None):
+    async with bot.runtime.sessions() as session, session.begin():
+        messages = [m.text(f"お知らせ {i + 1}") for i in range(count)]
+        if multicast:
+            rows = queue_multicast(session, to=recipients, messages=messages, purpose="test", now=bot.clock.now(),
+                                   urgent=urgent)
+        else:
+            rows = queue_push(session, to=to, messages=messages, purpose="test", now=bot.clock.now(), urgent=urgent)
+        await session.flush()
+        return [row.id for row in rows]
+
+
+async def row(bot, row_id) -> OutboxMessage:
+    return await bot.one(OutboxMessage, OutboxMessage.id == row_id)
+
+
+def retry_keys(bot, path=PUSH) -> list[str]:
+    return [r.headers["x-line-retry-key"] for r in bot.line.requests if r.path == path]
+
+
+async def test_5xx_is_retried_with_backoff_and_the_same_retry_key(bot):
+    user = ev.new_user_id()
+    [row_id] = await queue(bot, to=user)
+    bot.line.fail_next(PUSH, 500)
+    await bot.runtime.gateway.deliver_due()
+    first = await row(bot, row_id)
+    assert (first.status, first.attempts, first.last_status) == ("pending", 1, 500)
+    assert first.next_attempt_at > bot.clock.now()
+    await bot.runtime.gateway.deliver_due()  # not due yet: nothing sent
+    assert len(retry_keys(bot)) == 1
+    bot.clock.advance(timedelta(seconds=3))
+    await bot.runtime.gateway.deliver_due()
+    done = await row(bot, row_id)
+    assert (done.status, done.attempts, done.last_status) == ("sent", 2, 200)
+    assert retry_keys(bot) == [done.retry_key, done.retry_key]
+    assert bot.texts_to(user) == ["お知らせ 1"]
+
+
+async def test_409_counts_as_delivered(bot):
+    [row_id] = await queue(bot, to=ev.new_user_id())
+    bot.line.fail_next(PUSH, 409)
+    await bot.runtime.gateway.deliver_due()
+    assert ((await row(bot, row_id)).status, (await row(bot, row_id)).last_status) == ("sent", 409)
+
+
+async def test_a_retry_after_a_lost_response_is_answered_409_and_not_sent_twice(bot):
+    user = ev.new_user_id()
+    [row_id] = await queue(bot, to=user)
+    outgoing = await row(bot, row_id)
+    # LINE accepted an earlier attempt whose answer never arrived: the same key comes again.
+    async with httpx.AsyncClient() as client:
+        earlier = await client.post(bot.line.url + PUSH, json={"to": user, "messages": outgoing.messages},
+                                    headers={"authorization": f"Bearer {ACCESS_TOKEN}",
+                                             "x-line-retry-key": outgoing.retry_key})
+    assert earlier.status_code == 200
+    await bot.runtime.gateway.deliver_due()
+    assert (await row(bot, row_id)).last_status == 409
+    assert (await row(bot, row_id)).status == "sent"
+    assert bot.texts_to(user) == ["お知らせ 1"]
+
+
+async def test_4xx_is_recorded_as_failed_and_never_retried(bot):
+    [row_id] = await queue(bot, to=ev.new_user_id())
+    bot.line.fail_next(PUSH, 400)
+    await bot.runtime.gateway.deliver_due()
+    bot.clock.advance(timedelta(hours=1))
+    await bot.runtime.gateway.deliver_due()
+    failed = await row(bot, row_id)
+    assert (failed.status, failed.attempts, failed.last_status) == ("failed", 1, 400)
+    assert len(retry_keys(bot)) == 1
+
+
+async def test_429_backs_off_then_succeeds(bot):
+    user = ev.new_user_id()
+    [row_id] = await queue(bot, to=user)
+    bot.line.fail_next(PUSH, 429)
+    await bot.runtime.gateway.deliver_due()
+    waiting = await row(bot, row_id)
+    assert (waiting.status, waiting.last_status) == ("pending", 429)
+    assert waiting.next_attempt_at >= bot.clock.now() + timedelta(seconds=60)
+    bot.clock.advance(timedelta(seconds=30))
+    await bot.runtime.gateway.deliver_due()
+    assert len(retry_keys(bot)) == 1
+    bot.clock.advance(timedelta(minutes=2))
+    await bot.runtime.gateway.deliver_due()
+    assert (await row(bot, row_id)).status == "sent"
+    assert len(set(retry_keys(bot))) == 1 and bot.texts_to(user) == ["お知らせ 1"]
+
+
+async def test_retries_stop_after_the_last_attempt(bot):
+    [row_id] = await queue(bot, to=ev.new_user_id())
+    bot.line.fail_next(PUSH, 503, times=bot.runtime.gateway.max_attempts)
+    for _ in range(bot.runtime.gateway.max_attempts + 2):
+        await bot.runtime.gateway.deliver_due()
+        bot.clock.advance(timedelta(minutes=10))
+    gave_up = await row(bot, row_id)
+    assert (gave_up.status, gave_up.attempts) == ("failed", bot.runtime.gateway.max_attempts)
+
+
+async def test_timeout_is_retried_with_the_same_key(bot):
+    user = ev.new_user_id()
+    [row_id] = await queue(bot, to=user)
+    bot.runtime.gateway.request_timeout = 0.3
+    bot.line.hang_next(PUSH, 2.0)
+    await bot.runtime.gateway.deliver_due()
+    timed_out = await row(bot, row_id)
+    assert (timed_out.status, timed_out.last_status, timed_out.attempts) == ("pending", None, 1)
+    bot.clock.advance(timedelta(seconds=3))
+    await bot.runtime.gateway.deliver_due()
+    assert (await row(bot, row_id)).status == "sent"
+    # LINE went on with the first request after the client gave up: the retry got 409, one delivery.
+    await bot.line.wait_for_async(lambda: len(retry_keys(bot)) == 2)
+    assert len(set(retry_keys(bot))) == 1 and bot.texts_to(user) == ["お知らせ 1"]
+
+
+async def test_quiet_hours_hold_pushes_until_morning_but_not_urgent_ones(bot):
+    tokyo_night = datetime(2026, 11, 24, 23, 30, tzinfo=bot.settings.tz)
+    bot.clock.set(tokyo_night)
+    user = ev.new_user_id()
+    [held] = await queue(bot, to=user)
+    [urgent] = await queue(bot, to=user, urgent=True)
+    await bot.runtime.gateway.deliver_due()
+    assert (await row(bot, urgent)).status == "sent"
+    waiting = await row(bot, held)
+    assert waiting.status == "pending" and waiting.attempts == 0
+    assert waiting.next_attempt_at == datetime(2026, 11, 25, 7, 0, tzinfo=bot.settings.tz).astimezone(UTC)
+    bot.clock.set(datetime(2026, 11, 25, 6, 59, tzinfo=bot.settings.tz))
+    await bot.runtime.gateway.deliver_due()
+    assert (await row(bot, held)).status == "pending"
+    bot.clock.set(datetime(2026, 11, 25, 7, 0, tzinfo=bot.settings.tz))
+    await bot.runtime.gateway.deliver_due()
+    assert (await row(bot, held)).status == "sent"
+    assert len(bot.texts_to(user)) == 2
+
+
+async def test_multicast_is_chunked_to_500_recipients_and_5_messages(bot):
+    recipients = [ev.new_user_id() for _ in range(1201)]
+    ids = await queue(bot, multicast=True, recipients=recipients, count=7)
+    assert len(ids) == 6
+    await bot.runtime.gateway.deliver_due()
+    calls = bot.line.sent("/v2/bot/message/multicast")
+    assert len(calls) == 6
+    assert max(len(c.json["to"]) for c in calls) == 500 and max(len(c.json["messages"]) for c in calls) == 5
+    assert len({c.headers["x-line-retry-key"] for c in calls}) == 6
+    assert all(len(bot.texts_to(user)) == 7 for user in recipients[::100])
+    bot.line.assert_no_schema_errors()
+
+
+async def test_stale_reply_token_falls_back_to_push(database_url, fake_line, clock):
+    user = ev.new_user_id()
+    async with BotHarness(database_url=database_url, line=fake_line, clock=clock, handle_events=False) as dead:
+        assert (await dead.deliver(ev.follow(user, timestamp_ms=dead.now_ms()))).status_code == 200
+    clock.advance(timedelta(minutes=5))
+    async with BotHarness(database_url=database_url, line=fake_line, clock=clock) as bot:
+        await bot.drain()
+        assert [r.path for r in fake_line.sent()] == ["/v2/bot/message/push"]
+        assert bot.texts_to(user) == [T.WELCOME]
+        sent = (await bot.scalars(select(OutboxMessage)))[0]
+        assert (sent.kind, sent.status) == ("push", "sent")
+
+
+async def test_rejected_reply_token_falls_back_to_push(bot):
+    user = ev.new_user_id()
+    follow = ev.follow(user, timestamp_ms=bot.now_ms())
+    bot.line.expire_reply_token(follow["replyToken"])
+    await bot.send(follow)
+    assert bot.texts_to(user) == [T.WELCOME]
+    assert [r.path for r in bot.line.sent()] == ["/v2/bot/message/push"]
+
+
+async def test_a_reply_that_timed_out_but_arrived_is_not_pushed_again(bot):
+    user = ev.new_user_id()
+    bot.runtime.gateway.request_timeout = 0.3
+    bot.line.hang_next("/v2/bot/message/reply", 1.0)  # LINE takes it, but answers too late
+    await bot.follow(user)
+    await bot.line.wait_for_async(lambda: bot.line.sent("/v2/bot/message/reply"))  # the late answer
+    bot.clock.advance(timedelta(seconds=3))
+    await bot.runtime.gateway.deliver_due()
+    reply = (await bot.scalars(select(OutboxMessage)))[0]
+    assert (reply.kind, reply.status) == ("reply", "sent")
+    assert bot.texts_to(user) == [T.WELCOME]
+    assert bot.line.sent(PUSH) == []
+
+
+async def test_a_reply_sent_by_a_process_that_died_before_recording_it_is_not_pushed_again(bot):
+    user = ev.new_user_id()
+    async with bot.runtime.sessions() as session, session.begin():
+        [queued] = queue_reply(session, reply_token="a" * 32, received_at=bot.clock.now(), to=user,
+                               messages=[m.text("こんにちは")], purpose="test", now=bot.clock.now())
+        await session.flush()
+        row_id = queued.id
+    bot.reply_targets["a" * 32] = user
+    gateway = bot.runtime.gateway
+    [claimed] = await gateway._claim([row_id], bot.clock.now())
+    assert (await gateway._send(claimed)).status == 200  # ...and the process dies here
+    bot.clock.advance(timedelta(seconds=61))  # the lease expires; the token has gone stale
+    await gateway.deliver_due()
+    assert (await row(bot, row_id)).status == "sent"
+    assert bot.texts_to(user) == ["こんにちは"] and bot.line.sent(PUSH) == []
+
+
