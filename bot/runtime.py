@@ -10,13 +10,13 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.dialogs.dispatcher import Dispatcher
+from bot.dialogs import Dispatcher
 from bot.line.gateway import LineGateway
 from bot.pipeline.ingest import EventIngest
 from bot.settings import Settings
 from bot.pipeline.worker import EventProcessor
 from db.engine import create_engine, session_factory
-from handlers import all_routers
+from handlers import build_dispatcher
 from scheduler.runner import Scheduler
 
 
@@ -63,7 +63,7 @@ async def running(settings: Settings, clock: Clock, *, handle_events: bool, send
     sessions = session_factory(engine)
     gateway = LineGateway(settings=settings, sessions=sessions, clock=clock, sweep_seconds=sweep_seconds / 2)
     await gateway.start(sweep=send)
-    dispatcher = Dispatcher(all_routers())
+    dispatcher = build_dispatcher()
     processor = EventProcessor(sessions=sessions, dispatcher=dispatcher, settings=settings, clock=clock,
                                gateway=gateway, workers=event_workers(settings, engine),
                                sweep_seconds=sweep_seconds, poll_seconds=poll_seconds, shard=shard)

@@ -1,9 +1,14 @@
-"""Feature packages, each exporting its router. Order matters: earlier routers win ties."""
+"""The features, one package each, included into one root router in an explicit order.
 
-from bot.dialogs.dispatcher import Router
+A command, a dialog state, a kind of button or an event type has one handler (the
+dispatcher refuses two), so the order decides only which fallback reads free text first:
+KPI values before the reply to anything not understood.
+"""
+
+from bot.dialogs import Dispatcher, Router
 
 
-def all_routers() -> list[Router]:
+def build_dispatcher() -> Dispatcher:
     from handlers import common
     from handlers.contact_checks import answers, proxy, staff as check_staff
     from handlers.intros import dialog as intro_dialog, staff as intro_staff
@@ -12,8 +17,10 @@ def all_routers() -> list[Router]:
     from handlers.notices import dialog as notices
     from handlers.registration import dialog as registration, groups, profile
 
-    return [common.router, registration.router, profile.router, notices.router,
-            answers.router, check_staff.router, proxy.router,
-            meeting_votes.router, meeting_setup.router, meeting_changes.router,
-            kpi_reports.router, kpi_setup.router, intro_dialog.router, intro_staff.router,
-            groups.router, common.fallback_router]
+    root = Router("root").include(
+        common.router, registration.router, profile.router, notices.router,
+        answers.router, check_staff.router, proxy.router,
+        meeting_votes.router, meeting_setup.router, meeting_changes.router,
+        kpi_reports.router, kpi_setup.router, intro_dialog.router, intro_staff.router,
+        groups.router, common.fallback_router)
+    return Dispatcher(root, unregistered=registration.prompt_invite)

@@ -1,7 +1,7 @@
 """Leaving a dialog, help, and the reply to anything not understood."""
 
 from bot.texts import catalog as T
-from bot.dialogs.dispatcher import Context, Router
+from bot.dialogs import Context, Router
 from handlers.registration.dialog import prompt_invite
 
 router = Router("common")

@@ -8,7 +8,7 @@ from bot.texts import catalog as T
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from bot.dialogs.dispatcher import Context, Router, State
+from bot.dialogs import Context, Router, State
 from db.segments import Segment
 from db.models import Agreement, LineGroup, Member, MemberStatus, OrgType
 from handlers.registration.dialog import prompt_invite

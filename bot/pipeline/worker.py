@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.texts import catalog as T
 from bot.clock import Clock
-from bot.dialogs.dispatcher import Context, Dispatcher, load_state, save_state
+from bot.dialogs import Context, Dispatcher
 from bot.line.events import Event
 from bot.line.gateway import LineGateway
 from bot.settings import Settings
@@ -248,10 +248,8 @@ class EventProcessor:
                 ctx = self._context(session, Event(json.loads(row.payload)), row.received_at)
                 try:
                     async with session.begin_nested():
-                        await load_state(ctx)
-                        await self._dispatcher.dispatch(ctx)
-                        await save_state(ctx, timedelta(minutes=self._settings.dialog_ttl_minutes))
-                        ctx.flush_replies(purpose=row.event_type)
+                        await self._dispatcher.handle(ctx, dialog_ttl=timedelta(minutes=self._settings.dialog_ttl_minutes),
+                                                      purpose=row.event_type)
                         # What this event queued is claimed in this transaction and sent right after
                         # its commit: no second transaction, and no other process takes it meanwhile.
                         self._gateway.lease(ctx.queued, claimed_at)

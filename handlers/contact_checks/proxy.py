@@ -2,7 +2,7 @@
 
 from bot.line import messages as m
 from bot.texts import catalog as T
-from bot.dialogs.dispatcher import Context, Router, State, StatesGroup
+from bot.dialogs import Context, Router, State, StatesGroup
 from db.contact_checks import ANSWERS, find_targets, record_answer
 from db.models import Member, Organization
 from handlers.contact_checks.staff import check_from_button, pick_open, staff_only

@@ -3,7 +3,7 @@
 
 from bot.line import messages as m
 from bot.texts import catalog as T
-from bot.dialogs.dispatcher import Context, Router, State, StatesGroup
+from bot.dialogs import Context, Router, State, StatesGroup
 from db.contact_checks import CheckError, close_check, latest_check, open_checks, start_check, summarize
 from db.models import ContactCheck, Member
 from db.segments import Segment

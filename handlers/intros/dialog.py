@@ -10,7 +10,7 @@ import re
 
 from bot.line import messages as m
 from bot.texts import catalog as T
-from bot.dialogs.dispatcher import Context, Router, State, StatesGroup
+from bot.dialogs import Context, Router, State, StatesGroup
 from db.intros import opted_out, other, pair_of, record_outcome, set_opt_out, set_skip, side
 from db.models import IntroPair, IntroRound, Member, MemberStatus
 from db.weekly_questions import MAX_ANSWER, clean_line, open_question, record_answer

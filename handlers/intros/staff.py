@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.line import messages as m
 from bot.texts import catalog as T
-from bot.dialogs.dispatcher import Context, Router, State, StatesGroup
+from bot.dialogs import Context, Router, State, StatesGroup
 from bot.line.outbox import queue_multicast
 from db.intro_network import NetworkStats, network_stats
 from db.intros import opted_in_members, schedule, set_schedule, stop_schedule

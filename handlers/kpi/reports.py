@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from bot.line import messages as m
 from bot.texts import catalog as T
-from bot.dialogs.dispatcher import Context, Router, State, StatesGroup
+from bot.dialogs import Context, Router, State, StatesGroup
 from db.rules.kpi_numbers import MAX_COMMENT, NotANumber, normalize, parse_value, split_by_names
 from db.kpis import (
     closed_periods,

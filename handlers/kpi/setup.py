@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bot.line import messages as m
 from bot.texts import catalog as T
-from bot.dialogs.dispatcher import Context, Router, State, StatesGroup
+from bot.dialogs import Context, Router, State, StatesGroup
 from db.rules.kpi_numbers import NotANumber, format_value, parse_value
 from db.kpis import KpiError, create_kpi, first_prompt_at, name_taken, parse_day
 from db.models import Agreement, AgreementOrganization, Kpi, KpiCadence, Organization

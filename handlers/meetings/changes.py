@@ -7,7 +7,7 @@ from sqlalchemy import select
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.web.calendar import calendar_url
-from bot.dialogs.dispatcher import Context, Router
+from bot.dialogs import Context, Router
 from db.meetings import MeetingError, cancel, move
 from db.models import Meeting, MeetingStatus, Member
 from handlers.meetings.votes import cancelled_text, proposal, slot_label, tell_invitees, when_label

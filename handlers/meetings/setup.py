@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from bot.line import messages as m
 from bot.texts import catalog as T
-from bot.dialogs.dispatcher import Context, Router, State, StatesGroup
+from bot.dialogs import Context, Router, State, StatesGroup
 from db.meetings import MAX_SLOTS, MAX_TITLE, MeetingError, create_meeting, parse_slot
 from db.segments import Segment
 from handlers.meetings.votes import flag_texts, moment_label, send_poll, slot_label

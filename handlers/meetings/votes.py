@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.web.calendar import calendar_url
-from bot.dialogs.dispatcher import Context, Router
+from bot.dialogs import Context, Router
 from bot.line.outbox import queue_multicast, queue_push, quiet_hours_end
 from bot.settings import Settings
 from db.meetings import (

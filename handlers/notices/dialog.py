@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.line import messages as m
 from bot.texts import catalog as T
-from bot.dialogs.dispatcher import Context, Router, State, StatesGroup
+from bot.dialogs import Context, Router, State, StatesGroup
 from bot.line.outbox import queue_multicast, quiet_hours_end
 from db.models import Member, Notice, Organization, OutboxMessage
 from db.notices import (

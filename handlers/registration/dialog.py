@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 
 from bot.line import messages as m
 from bot.texts import catalog as T
-from bot.dialogs.dispatcher import Context, Router, State, StatesGroup
+from bot.dialogs import Context, Router, State, StatesGroup
 from db.access import upsert
 from db.models import Invite, InviteAttempt, LineProfile, Member, MemberRole, MemberStatus, Organization
 

@@ -4,7 +4,7 @@ from sqlalchemy import delete, update
 
 from bot.line import messages as m
 from bot.texts import catalog as T
-from bot.dialogs.dispatcher import Context, Router
+from bot.dialogs import Context, Router
 from db.access import upsert
 from db.models import GroupMember, LineGroup
 

@@ -2,7 +2,7 @@
 
 from bot.line import messages as m
 from bot.texts import catalog as T
-from bot.dialogs.dispatcher import Context, Router
+from bot.dialogs import Context, Router
 from handlers.registration.dialog import PROFILE_KEYS, advance, prompt_invite, summary
 
 router = Router("profile")

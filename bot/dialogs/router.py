@@ -1,0 +1,128 @@
+"""Routers: a feature's handlers, declared with decorators, with the guards they carry.
+
+In the manner of aiogram 3: a handler declares what it takes (a command's texts, a dialog
+state, a kind of button with its typed data, an event type) and the router declares who may
+use it (anyone, registered members, staff). Routers nest with `include`, in an explicit
+order; the dispatcher refuses two handlers for one command, state, button kind or event, so
+that the order decides only which fallback is asked first.
+"""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from bot.dialogs.data import PostbackData
+from bot.dialogs.states import state_names
+from bot.line import messages as m
+
+Handler = Callable[..., Awaitable[Any]]
+
+# What a fallback returns when the message is not for it: the next fallback is asked.
+UNHANDLED = object()
+
+
+class Access(Enum):
+    anyone = "anyone"
+    member = "member"  # an active registered member; others get the invite prompt
+    staff = "staff"  # an active member with the staff role; other members get the router's refusal
+
+
+@dataclass(frozen=True)
+class Route:
+    handler: Handler
+    kind: str
+    router: "Router"
+    texts: frozenset[str] = frozenset()
+    states: frozenset[str] | None = None
+    data: type[PostbackData] | None = None
+    prefix: str | None = None
+    in_groups: bool = False
+
+    def matches(self, data: str) -> bool:
+        return self.data.matches(data) if self.data else data.startswith(self.prefix)
+
+    @property
+    def key(self):
+        """What makes this route unique among the dispatcher's routes."""
+        return self.kind, self.texts, self.states if self.kind == "state" else None, self.prefix
+
+
+class Router:
+    """A feature's handlers and the routers it includes."""
+
+    def __init__(self, name: str, *, access: Access = Access.anyone, refusal: str | None = None) -> None:
+        if access is Access.staff and refusal is None:
+            raise ValueError(f"router {name}: a staff router says what members who are not staff are told")
+        self.name, self.access, self.refusal = name, access, refusal
+        self.routes: list[Route] = []
+        self.children: list[Router] = []
+        self.help_actions: list[tuple[dict, bool]] = []
+
+    def include(self, *routers: "Router") -> "Router":
+        """Nest `routers` under this one, in this order."""
+        self.children.extend(routers)
+        return self
+
+    def walk(self):
+        """This router and every router below it, in include order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def _add(self, **route) -> Callable[[Handler], Handler]:
+        def decorator(handler: Handler) -> Handler:
+            self.routes.append(Route(handler=handler, router=self, **route))
+            return handler
+
+        return decorator
+
+    def command(self, *texts: str, in_groups: bool = False):
+        """A text command that works whatever dialog the user is in."""
+        return self._add(kind="command", texts=frozenset(texts), in_groups=in_groups)
+
+    def message(self, state):
+        """Any message from a user whose dialog is in `state` (a State, a StatesGroup, or several)."""
+        return self._add(kind="state", states=state_names(state))
+
+    def postback(self, data: type[PostbackData], *, state=None, in_groups: bool = False):
+        """Taps on one kind of button; the handler gets the unpacked data as its second argument.
+
+        With `state`, the button only works while the dialog is there; otherwise (and for data
+        that does not unpack) the sender gets the one stale-button answer.
+        """
+        if isinstance(data, str):  # TRANSITION: a bare prefix, the handler reads the data itself
+            return self._add(kind="postback", prefix=data, states=state_names(state), in_groups=in_groups)
+        return self._add(kind="postback", data=data, prefix=data.prefix, states=state_names(state),
+                         in_groups=in_groups)
+
+    def state(self, state):  # TRANSITION
+        return self.message(state)
+
+    def event(self, event_type: str, in_groups: bool = True):
+        """Events of one type other than messages and postbacks ("memberJoined", ...)."""
+        return self._add(kind=event_type, in_groups=in_groups)
+
+    def follow(self):
+        return self.event("follow", in_groups=False)
+
+    def unfollow(self):
+        return self.event("unfollow", in_groups=False)
+
+    def join(self):
+        return self.event("join")
+
+    def leave(self):
+        return self.event("leave")
+
+    def observe(self):
+        """Run for every event, before the handler it is routed to (e.g. to note who is in a group)."""
+        return self._add(kind="observe", in_groups=True)
+
+    def fallback(self):
+        """A message no command or dialog took, in a one-to-one chat; return UNHANDLED to pass it on."""
+        return self._add(kind="fallback")
+
+    def help_action(self, label_text: str, command: str, *, staff_only: bool = False) -> None:
+        """Offer `command` among the main actions in the help reply."""
+        self.help_actions.append((m.message_action(command, label_text), staff_only))
