@@ -33,8 +33,6 @@ def postback_ids(ctx: Context, prefix: str, count: int) -> list[int] | None:
     return [int(p) for p in parts] if parts and all(is_id(p) for p in parts) else None
 
 
-def local_time(moment: datetime, ctx: Context) -> str:
-    return moment.astimezone(ctx.settings.tz).strftime("%m/%d %H:%M")
 
 
 async def require_staff(ctx: Context, refusal: str) -> Member | None:

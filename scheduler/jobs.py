@@ -11,6 +11,7 @@ from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.line.outbox import queue_multicast
 from bot.settings import Settings
+from bot.texts.formats import moment_label, span_label
 from db import intros, meetings
 from db.kpis import claim_due_prompts, due_prompt_orgs, is_asking_time, open_due_prompts
 from db.contact_checks import claim_reask, due_reask_ids
@@ -21,7 +22,7 @@ from db.weekly_questions import claim_digest, due_digests
 from handlers.contact_checks.answers import queue_questions
 from handlers.kpi.messages import queue_prompts
 from handlers.intros.messages import digest_messages, queue_followups, queue_intro_cards, queue_round_notice
-from handlers.meetings.votes import announce, close_and_decide, moment_label, send_poll, slot_label
+from handlers.meetings.votes import announce, close_and_decide, send_poll
 from handlers.notices.dialog import remind_unacknowledged, send_notice
 
 log = logging.getLogger(__name__)
@@ -147,7 +148,7 @@ async def meeting_work(sessions: Sessions, now: datetime, settings: Settings) ->
             day_before = meeting.starts_at.astimezone(settings.tz).date() - timedelta(days=1)
             if column == "day_before_sent_at" and now.astimezone(settings.tz).date() != day_before:
                 return []  # decided or moved too late for "tomorrow": the hour-before reminder remains
-            text = template.format(title=meeting.title, slot=slot_label(meeting.starts_at, meeting.ends_at, settings.tz))
+            text = template.format(title=meeting.title, slot=span_label(meeting.starts_at, meeting.ends_at, settings.tz))
             return queue_multicast(session, to=to, messages=[m.text(text)], purpose=f"meeting:{meeting_id}", now=now,
                                    urgent=urgent)
         return act

@@ -7,10 +7,11 @@ import typer
 from sqlalchemy import select
 
 from bot.cli.support import fail, load_settings, run
+from bot.texts.formats import span_label
 from db.meetings import MAX_SLOTS, MeetingError, cancel, create_meeting, parse_slot, slot_flags, tally
 from db.models import Meeting, Member
 from db.segments import SEGMENT_HELP, Segment, SegmentError
-from handlers.meetings.votes import cancelled_text, send_poll, slot_label, tally_text, tell_invitees
+from handlers.meetings.votes import cancelled_text, send_poll, tally_text, tell_invitees
 
 meeting_app = typer.Typer(help="Meeting polls (日程調整).", no_args_is_help=True)
 
@@ -53,7 +54,7 @@ def meeting_create(
         fail(str(exc))
     for start, end in candidates:
         flags = slot_flags(start, end, settings.tz)
-        typer.echo(f"  {slot_label(start, end, settings.tz)}" + (f"  ({', '.join(flags)})" if flags else ""))
+        typer.echo(f"  {span_label(start, end, settings.tz)}" + (f"  ({', '.join(flags)})" if flags else ""))
     typer.echo(f"Poll {meeting_id} sent to {count} member(s); the running service sends it.")
     typer.echo(meeting_id)
 
@@ -67,7 +68,7 @@ def meeting_list() -> None:
         return list(await session.scalars(select(Meeting).order_by(Meeting.id.desc())))
 
     for meeting in run(work):
-        when = slot_label(meeting.starts_at, meeting.ends_at, settings.tz) if meeting.starts_at else "-"
+        when = span_label(meeting.starts_at, meeting.ends_at, settings.tz) if meeting.starts_at else "-"
         typer.echo(f"{meeting.id}\t{meeting.status}\t{when}\t{meeting.title}")
 
 

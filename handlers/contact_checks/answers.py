@@ -12,6 +12,7 @@ from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.dialogs import Context, Router, State, StatesGroup
 from bot.line.outbox import queue_multicast
+from bot.texts.formats import moment_label
 from db.contact_checks import (
     ANSWERS,
     MAX_NOTE,
@@ -24,7 +25,7 @@ from db.contact_checks import (
     toggle_provision,
 )
 from db.models import ContactCheck, OutboxMessage
-from handlers.shared import local_time, postback_parts
+from handlers.shared import postback_parts
 
 router = Router("contact_checks")
 
@@ -119,9 +120,9 @@ async def answer(ctx: Context) -> None:
     if done.changed:
         said = T.CHECK_CHANGED.format(answer=T.CHECK_ANSWER_LABELS[target.status],
                                       first=T.CHECK_ANSWER_LABELS[target.first_status],
-                                      first_when=local_time(target.first_answered_at, ctx))
+                                      first_when=moment_label(target.first_answered_at, ctx.settings.tz))
     else:
-        said = T.CHECK_RECORDED.format(answer=T.CHECK_ANSWER_LABELS[target.status], when=local_time(ctx.now(), ctx))
+        said = T.CHECK_RECORDED.format(answer=T.CHECK_ANSWER_LABELS[target.status], when=moment_label(ctx.now(), ctx.settings.tz))
     if done.check.drill:
         said = T.CHECK_DRILL_NOTE + said
     ctx.reply(m.text(said), provisions_question(f"chk:prv:{check_id}:", target.provisions or []))

@@ -4,12 +4,13 @@
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.dialogs import Context, Router, State, StatesGroup
+from bot.texts.formats import moment_label
 from db.contact_checks import CheckError, close_check, latest_check, open_checks, start_check, summarize
 from db.models import ContactCheck, Member
 from db.segments import Segment
 from handlers.contact_checks.views import org_table_text, silent_text, summary_text
 from handlers.contact_checks.answers import queue_questions
-from handlers.shared import SegmentStep, local_time, postback_parts, require_staff
+from handlers.shared import SegmentStep, postback_parts, require_staff
 
 router = Router("contact_check_staff")
 router.help_action(T.CHECK, T.CHECK, staff_only=True)
@@ -102,7 +103,7 @@ async def confirm_start(ctx: Context) -> None:
     kind = T.CHECK_DRILL if check.drill else T.CHECK_REAL
     if not started.created:
         ctx.reply(await ctx.help(T.CHECK_ALREADY_RUNNING.format(id=check.id, kind=kind,
-                                                                when=local_time(check.started_at, ctx))))
+                                                                when=moment_label(check.started_at, ctx.settings.tz))))
         return
     ctx.queued += queue_questions(ctx.session, check, started.asked, ctx.now())
     ctx.reply(await ctx.help(T.CHECK_STARTED.format(id=check.id, kind=kind, count=len(started.asked))))

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from bot.line import messages as m
 from bot.texts import catalog as T
+from bot.texts.formats import moment_label
 from db.contact_checks import MAX_NOTE, PROVISIONS, SEVERITY, CheckSummary
 
 MAX_SILENT_LISTED = 60
@@ -20,7 +21,7 @@ def summary_text(summary: CheckSummary, now: datetime, tz, need_limit: int | Non
     answered_orgs = len(summary.orgs_answered)
     text = T.CHECK_SUMMARY.format(
         id=check.id, kind=T.CHECK_DRILL if check.drill else T.CHECK_REAL, segment=summary.segment_label,
-        started=check.started_at.astimezone(tz).strftime("%m/%d %H:%M"),
+        started=moment_label(check.started_at, tz),
         elapsed=T.CHECK_ELAPSED.format(minutes=int((end - check.started_at).total_seconds() // 60)),
         closed=T.CHECK_CLOSED_AT.format(when=check.closed_at.astimezone(tz).strftime("%H:%M")) if check.closed_at else "",
         orgs_answered=answered_orgs, orgs=orgs, share=round(100 * answered_orgs / orgs) if orgs else 0,

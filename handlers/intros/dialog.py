@@ -11,11 +11,11 @@ import re
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.dialogs import Context, Router, State, StatesGroup
+from bot.texts.formats import moment_label
 from db.intros import opted_out, other, pair_of, record_outcome, set_opt_out, set_skip, side
 from db.models import IntroPair, IntroRound, Member, MemberStatus
 from db.weekly_questions import MAX_ANSWER, clean_line, open_question, record_answer
 from handlers.intros.messages import OUTCOME_CODES, members_by_id
-from handlers.meetings.votes import moment_label
 from handlers.registration.dialog import prompt_invite
 from handlers.shared import postback_ids, postback_parts
 

@@ -9,10 +9,10 @@ from sqlalchemy.orm import selectinload
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.line.outbox import queue_multicast, queue_push
+from bot.texts.formats import moment_label
 from db.intros import cancel_announced, opted_in_members, opted_out, other
 from db.weekly_questions import group_by_field
 from db.models import IntroPair, IntroRound, Member, MemberStatus, OutboxMessage
-from handlers.meetings.votes import moment_label
 
 OUTCOME_CODES = {"t": "talked", "n": "not_yet", "p": "pass"}
 

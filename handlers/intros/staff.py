@@ -10,12 +10,12 @@ from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.dialogs import Context, Router, State, StatesGroup
 from bot.line.outbox import queue_multicast
+from bot.texts.formats import moment_label
 from db.intro_network import NetworkStats, network_stats
 from db.intros import opted_in_members, schedule, set_schedule, stop_schedule
 from db.models import IntroSchedule, OutboxMessage, WeeklyQuestion
 from db.weekly_questions import MAX_QUESTION, clean_line, create_question
 from handlers.intros.messages import call_off_announced
-from handlers.meetings.votes import moment_label
 from handlers.shared import is_id, require_staff
 
 router = Router("intro_staff")

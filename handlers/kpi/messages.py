@@ -9,6 +9,7 @@ from bot.line.outbox import queue_multicast
 from bot.texts import catalog as T
 from bot.web.charts import chart_urls
 from bot.settings import Settings
+from bot.texts.formats import local_day_label
 from db.rules.kpi_numbers import format_value
 from db.kpis import Claimed, contacts, previous_period, series, staff_users
 from db.models import Agreement, Kpi, KpiPrompt, KpiReport, MemberRole, Organization, OutboxMessage
@@ -139,9 +140,6 @@ async def summary_messages(session: AsyncSession, rows: list[tuple[Kpi, Agreemen
     return [m.text("\n".join(lines)), *charts[:MAX_CHARTS]]
 
 
-def local_date(moment: datetime, tz: tzinfo) -> str:
-    local = moment.astimezone(tz)
-    return f"{local.month}/{local.day}({T.WEEKDAYS[local.weekday()]})"
 
 
 HEADERS = {"ask": T.KPI_PROMPT_HEADER, "again": T.KPI_AGAIN_HEADER, "remind": T.KPI_REMINDER_HEADER,
@@ -170,6 +168,6 @@ async def queue_prompts(session: AsyncSession, organization_id: int, claimed: li
     if staff:
         org = await session.get(Organization, organization_id)
         text = "\n".join(T.KPI_LATE_STAFF.format(org=org.name, name=c.kpi.name, period=period_label(c.prompt.period),
-                                                 asked=local_date(c.prompt.first_asked_at, tz)) for c in late)
+                                                 asked=local_day_label(c.prompt.first_asked_at, tz)) for c in late)
         rows += queue_multicast(session, to=staff, messages=[m.text(text)], purpose=f"kpi-late:{organization_id}", now=now)
     return rows

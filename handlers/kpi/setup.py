@@ -8,10 +8,11 @@ from sqlalchemy import select
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.dialogs import Context, Router, State, StatesGroup
+from bot.texts.formats import local_day_label
 from db.rules.kpi_numbers import NotANumber, format_value, parse_value
 from db.kpis import KpiError, create_kpi, first_prompt_at, name_taken, parse_day
 from db.models import Agreement, AgreementOrganization, Kpi, KpiCadence, Organization
-from handlers.kpi.messages import date_label, local_date
+from handlers.kpi.messages import date_label
 from handlers.shared import MAX_OPTIONS, postback_ids, require_staff
 
 router = Router("kpi_setup")
@@ -222,7 +223,7 @@ async def preview(ctx: Context) -> None:
     ctx.reply(m.text(T.KPI_SETUP_PREVIEW.format(
         agreement=agreement.name, org=org.name, name=kpi.name, unit=kpi.unit or T.NONE_SELECTED,
         target=format_value(kpi.target_value, kpi.unit), date=date_label(kpi.target_date),
-        cadence=T.KPI_CADENCE_LABELS[kpi.cadence], first=local_date(first, tz)),
+        cadence=T.KPI_CADENCE_LABELS[kpi.cadence], first=local_day_label(first, tz)),
         quick=[m.postback_action(T.KPI_SETUP_SAVE, "kpis:save", display_text=T.KPI_SETUP_SAVE), CANCEL]))
 
 

@@ -8,9 +8,10 @@ from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.web.calendar import calendar_url
 from bot.dialogs import Context, Router
+from bot.texts.formats import span_label
 from db.meetings import MeetingError, cancel, move
 from db.models import Meeting, MeetingStatus, Member
-from handlers.meetings.votes import cancelled_text, proposal, slot_label, tell_invitees, when_label
+from handlers.meetings.votes import cancelled_text, proposal, tell_invitees, when_label
 from handlers.shared import postback_ids
 
 router = Router("meeting_changes")
@@ -94,6 +95,6 @@ async def move_meeting(ctx: Context) -> None:
         ctx.reply(m.text(T.SLOT_PAST))
         return
     tz = ctx.settings.tz
-    text = T.MEETING_MOVED.format(title=moved.title, slot=slot_label(moved.starts_at, moved.ends_at, tz))
+    text = T.MEETING_MOVED.format(title=moved.title, slot=span_label(moved.starts_at, moved.ends_at, tz))
     url = calendar_url(ctx.settings.public_base_url, moved)
     await _tell_everyone(ctx, moved, text + ("\n" + T.MEETING_CALENDAR.format(url=url) if url else ""))

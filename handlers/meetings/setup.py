@@ -9,9 +9,10 @@ from datetime import datetime, timedelta
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.dialogs import Context, Router, State, StatesGroup
+from bot.texts.formats import moment_label, span_label
 from db.meetings import MAX_SLOTS, MAX_TITLE, MeetingError, create_meeting, parse_slot
 from db.segments import Segment
-from handlers.meetings.votes import flag_texts, moment_label, send_poll, slot_label
+from handlers.meetings.votes import flag_texts, send_poll
 from handlers.shared import SegmentStep
 
 router = Router("meeting_setup")
@@ -83,7 +84,7 @@ def add_slot(ctx: Context, start: datetime, end: datetime) -> None:
         ask_slot(ctx, m.text(T.SLOTS_FULL.format(max=MAX_SLOTS)))
         return
     ctx.data["slots"] = [[a.isoformat(), b.isoformat()] for a, b in sorted([*slots, (start, end)])]
-    added = "\n".join([T.SLOT_ADDED.format(slot=slot_label(start, end, tz)), *flag_texts(start, end, tz)])
+    added = "\n".join([T.SLOT_ADDED.format(slot=span_label(start, end, tz)), *flag_texts(start, end, tz)])
     ask_slot(ctx, m.text(added))
 
 
@@ -234,7 +235,7 @@ async def show_preview(ctx: Context) -> None:
     lines = []
     for start, end in _slots(ctx):
         flags = flag_texts(start, end, tz)
-        lines.append(T.MEETING_PREVIEW_SLOT.format(slot=slot_label(start, end, tz),
+        lines.append(T.MEETING_PREVIEW_SLOT.format(slot=span_label(start, end, tz),
                                                   flags="".join(f" {flag}" for flag in flags)))
     ctx.reply(m.text(T.MEETING_PREVIEW.format(
         title=ctx.data["title"], slots="\n".join(lines), segment=await segment.describe(ctx.session),

@@ -13,6 +13,7 @@ from bot.web.calendar import calendar_url
 from bot.dialogs import Context, Router
 from bot.line.outbox import queue_multicast, queue_push, quiet_hours_end
 from bot.settings import Settings
+from bot.texts.formats import moment_label, span_label
 from db.meetings import (
     CHOICES,
     Choice,
@@ -38,13 +39,8 @@ MAX_NAMES = 30
 
 # How times read
 
-def moment_label(moment: datetime, tz: tzinfo) -> str:
-    local = moment.astimezone(tz)
-    return f"{local.month}/{local.day}({T.WEEKDAYS[local.weekday()]}) {local:%H:%M}"
 
 
-def slot_label(start: datetime, end: datetime, tz: tzinfo) -> str:
-    return f"{moment_label(start, tz)}-{end.astimezone(tz):%H:%M}"
 
 
 def flag_texts(start: datetime, end: datetime, tz: tzinfo) -> list[str]:
@@ -67,11 +63,11 @@ def poll_card(meeting: Meeting, slots: list[MeetingSlot], tz: tzinfo) -> dict:
         buttons = [{"type": "button", "style": "secondary", "height": "sm", "flex": 1,
                     "action": m.postback_action(T.MEETING_MARKS[choice],
                                                 f"mtg:a:{meeting.id}:{slot.position}:{LETTERS[choice]}",
-                                                display_text=f"{slot_label(slot.starts_at, slot.ends_at, tz)} "
+                                                display_text=f"{span_label(slot.starts_at, slot.ends_at, tz)} "
                                                              f"{T.MEETING_MARKS[choice]}")}
                    for choice in CHOICES]
         rows.append({"type": "box", "layout": "vertical", "spacing": "xs", "contents": [
-            {"type": "text", "text": slot_label(slot.starts_at, slot.ends_at, tz), "size": "sm", "weight": "bold"},
+            {"type": "text", "text": span_label(slot.starts_at, slot.ends_at, tz), "size": "sm", "weight": "bold"},
             {"type": "box", "layout": "horizontal", "spacing": "sm", "contents": buttons}]})
     return {
         "type": "flex",
@@ -104,7 +100,7 @@ def tally_text(result: Tally, tz: tzinfo) -> str:
     for s in result.slots:
         mine = result.mine.get(s.slot.position)
         lines.append(T.MEETING_TALLY_LINE.format(
-            slot=slot_label(s.slot.starts_at, s.slot.ends_at, tz), yes=len(s.yes), maybe=len(s.maybe), no=len(s.no),
+            slot=span_label(s.slot.starts_at, s.slot.ends_at, tz), yes=len(s.yes), maybe=len(s.maybe), no=len(s.no),
             mine=T.MEETING_TALLY_MINE.format(mark=T.MEETING_MARKS[mine]) if mine else ""))
     return T.MEETING_TALLY.format(title=result.meeting.title, lines="\n".join(lines), answered=result.answered,
                                   invited=result.invited)
@@ -121,7 +117,7 @@ async def announce(session: AsyncSession, meeting: Meeting, settings: Settings, 
     """The decision to everyone invited (and the group the poll came from), with the calendar link."""
     result = await tally(session, meeting)
     chosen = result.for_slot(meeting.decided_slot_id)
-    text = T.MEETING_DECIDED.format(title=meeting.title, slot=slot_label(meeting.starts_at, meeting.ends_at, settings.tz),
+    text = T.MEETING_DECIDED.format(title=meeting.title, slot=span_label(meeting.starts_at, meeting.ends_at, settings.tz),
                                     yes=_names(chosen.yes), maybe=_names(chosen.maybe))
     url = calendar_url(settings.public_base_url, meeting)
     if url:
@@ -140,10 +136,10 @@ async def proposal(session: AsyncSession, meeting: Meeting, settings: Settings, 
     result = await tally(session, meeting)
     best = result.for_slot(meeting.decided_slot_id)
     text = T.MEETING_PROPOSAL.format(
-        title=meeting.title, slot=slot_label(best.slot.starts_at, best.slot.ends_at, tz), yes=len(best.yes),
+        title=meeting.title, slot=span_label(best.slot.starts_at, best.slot.ends_at, tz), yes=len(best.yes),
         maybe=len(best.maybe), lines=tally_text(result, tz).split("\n", 1)[1].rsplit("\n", 1)[0],
         hours=max(1, round((meeting.decide_by - now).total_seconds() / 3600)))
-    others = [m.postback_action(slot_label(s.slot.starts_at, s.slot.ends_at, tz), f"mtg:d:{meeting.id}:{s.slot.position}")
+    others = [m.postback_action(span_label(s.slot.starts_at, s.slot.ends_at, tz), f"mtg:d:{meeting.id}:{s.slot.position}")
               for s in result.slots if s.slot.id != best.slot.id and s.slot.starts_at > now]
     quick = [m.postback_action(T.MEETING_CONFIRM_BEST, f"mtg:d:{meeting.id}:0", display_text=T.MEETING_CONFIRM_BEST),
              *others[:11], m.message_action(T.MEETING_MANAGE)]
@@ -175,7 +171,7 @@ async def close_and_decide(session: AsyncSession, meeting_id: int, settings: Set
 
 def when_label(meeting: Meeting, tz: tzinfo) -> str:
     if meeting.starts_at:
-        return slot_label(meeting.starts_at, meeting.ends_at, tz)
+        return span_label(meeting.starts_at, meeting.ends_at, tz)
     return T.MEETING_CARD_DEADLINE.format(deadline=moment_label(meeting.deadline, tz))
 
 
@@ -210,7 +206,7 @@ async def answer(ctx: Context) -> None:
         return
     tz = ctx.settings.tz
     result = await tally(ctx.session, done.meeting, member.id)
-    said = T.MEETING_ANSWERED.format(slot=slot_label(done.slot.starts_at, done.slot.ends_at, tz),
+    said = T.MEETING_ANSWERED.format(slot=span_label(done.slot.starts_at, done.slot.ends_at, tz),
                                      mark=T.MEETING_MARKS[CODES[parts[2]]], done=len(result.mine),
                                      total=len(result.slots))
     if done.everyone_answered:  # no need to wait for the deadline
@@ -257,4 +253,4 @@ async def organizer_decides(ctx: Context) -> None:
     ctx.queued += await announce(ctx.session, decided, ctx.settings, ctx.now())
     count = len(await invitees(ctx.session, decided.id))
     ctx.reply(await ctx.help(T.MEETING_DECIDED_ORGANIZER.format(
-        title=decided.title, slot=slot_label(decided.starts_at, decided.ends_at, ctx.settings.tz), count=count)))
+        title=decided.title, slot=span_label(decided.starts_at, decided.ends_at, ctx.settings.tz), count=count)))

@@ -9,6 +9,7 @@ from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.dialogs import Context, Router, State, StatesGroup
 from bot.line.outbox import queue_multicast, quiet_hours_end
+from bot.texts.formats import moment_label
 from db.models import Member, Notice, Organization, OutboxMessage
 from db.notices import (
     MAX_NOTICE_TEXT,
@@ -20,7 +21,7 @@ from db.notices import (
     recent_notices,
 )
 from db.segments import Segment
-from handlers.shared import is_id, local_time, require_staff, segment_choices, segment_menu, segment_options
+from handlers.shared import is_id, require_staff, segment_choices, segment_menu, segment_options
 
 router = Router("notices")
 router.help_action(T.NOTICE, T.NOTICE, staff_only=True)
@@ -281,7 +282,7 @@ async def show_preview(ctx: Context) -> None:
     ok = T.CONFIRM_SEND_OVER if over else T.CONFIRM_SEND
     ctx.set_state(Compose.confirm)
     preview = T.NOTICE_PREVIEW.format(segment=await segment.describe(ctx.session), count=count,
-                                      when=T.NOW_LABEL if now_label else local_time(send_at, ctx),
+                                      when=T.NOW_LABEL if now_label else moment_label(send_at, ctx.settings.tz),
                                       quota=f"{quota_line}\n{own_line}", text=ctx.data["text"])
     messages = [m.text(preview)]
     if over:
@@ -314,10 +315,10 @@ async def confirm_notice(ctx: Context) -> None:
         if held_until is None:
             ctx.reply(await ctx.help(T.NOTICE_SENT.format(count=count)))
         else:
-            ctx.reply(await ctx.help(T.NOTICE_HELD.format(count=count, when=local_time(held_until, ctx))))
+            ctx.reply(await ctx.help(T.NOTICE_HELD.format(count=count, when=moment_label(held_until, ctx.settings.tz))))
     else:
         count = len(await Segment.parse(notice.segment).members(ctx.session))
-        ctx.reply(await ctx.help(T.NOTICE_SCHEDULED.format(when=local_time(notice.send_at, ctx), count=count)))
+        ctx.reply(await ctx.help(T.NOTICE_SCHEDULED.format(when=moment_label(notice.send_at, ctx.settings.tz), count=count)))
 
 
 # Read status (staff only)
@@ -335,7 +336,7 @@ async def show_notice_status(ctx: Context) -> None:
     for notice, acked, total in notices:
         head = m.truncate_utf16(notice.text.replace("\n", " "), 16)
         segment = await Segment.parse(notice.segment).describe(ctx.session)
-        when = local_time(notice.send_at, ctx)
+        when = moment_label(notice.send_at, ctx.settings.tz)
         if notice.status == "scheduled":
             lines.append(T.NOTICE_SCHEDULED_LINE.format(id=notice.id, when=when, segment=segment, head=head))
         else:
@@ -354,7 +355,7 @@ async def show_notice_detail(ctx: Context) -> None:
     if status is None:
         ctx.reply(m.text(T.STALE_BUTTON))
         return
-    when = local_time(status.notice.sent_at or status.notice.send_at, ctx)
+    when = moment_label(status.notice.sent_at or status.notice.send_at, ctx.settings.tz)
     if not status.pending:
         ctx.reply(m.text(T.NOTICE_DETAIL_ALL_ACKED.format(id=status.notice.id, when=when, total=status.total)))
         return

@@ -67,7 +67,7 @@ async def test_start_in_line_at_night_answer_change_provide_and_note(bot):
 
     await answer(bot, people["npo"], "無事")
     replies = bot.texts_to(people["npo"])
-    assert replies[-2] == T.CHECK_RECORDED.format(answer="無事", when="11/24 23:30")
+    assert replies[-2] == T.CHECK_RECORDED.format(answer="無事", when="11/24(火) 23:30")
     assert bot.quick_labels(people["npo"]) == ["物資", "避難場所", "輸送", "人員", "なし", T.DONE]
     await bot.press(people["npo"], "避難場所")
     await bot.press(people["npo"], "物資")
@@ -82,7 +82,7 @@ async def test_start_in_line_at_night_answer_change_provide_and_note(bot):
     bot.clock.advance(timedelta(minutes=7))
     await answer(bot, people["npo"], "被害あり")
     assert bot.texts_to(people["npo"])[-2] == T.CHECK_CHANGED.format(answer="被害あり", first="無事",
-                                                                     first_when="11/24 23:30")
+                                                                     first_when="11/24(火) 23:30")
     await answer(bot, people["company"], "支援が必要")
     await bot.press(people["company"], "なし")  # なし ends the choice at once
     await bot.say(people["company"], T.SKIP)  # スキップ, as elsewhere, means no note
@@ -131,7 +131,7 @@ async def test_a_redelivered_answer_is_stored_once_and_bad_buttons_change_nothin
                                     source_key=f"line:{tap['webhookEventId']}")
     assert again.duplicate and (await target(bot, people["school"])).status == "safe"
     await answer(bot, people["school"], "無事")  # the same answer again is not a change
-    assert bot.texts_to(people["school"])[-2] == T.CHECK_RECORDED.format(answer="無事", when="11/24 10:00")
+    assert bot.texts_to(people["school"])[-2] == T.CHECK_RECORDED.format(answer="無事", when="11/24(火) 10:00")
 
     outsider = await Seed(bot).member("後から登録", org="新しい団体")
     await bot.tap(outsider, "chk:ans:1:safe")  # not asked in this check

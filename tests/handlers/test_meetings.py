@@ -14,7 +14,8 @@ from bot.texts import catalog as T
 from bot.fakeline import events as ev
 from db.meetings import MeetingError, parse_slot, slot_flags
 from db.models import Meeting, MeetingAnswer, MeetingSlot
-from handlers.meetings.votes import poll_card, slot_label
+from bot.texts.formats import span_label
+from handlers.meetings.votes import poll_card
 from tests.seed import partnership
 
 MULTICAST = "/v2/bot/message/multicast"
@@ -294,7 +295,7 @@ def test_the_card_for_ten_slots_is_built_without_the_database():
     slots = [MeetingSlot(position=i, starts_at=datetime(2026, 12, i, 1, 0, tzinfo=UTC),
                          ends_at=datetime(2026, 12, i, 2, 0, tzinfo=UTC)) for i in range(1, 11)]
     card = poll_card(meeting, slots, TOKYO)
-    assert slot_label(slots[0].starts_at, slots[0].ends_at, TOKYO) == "12/1(火) 10:00-11:00"
+    assert span_label(slots[0].starts_at, slots[0].ends_at, TOKYO) == "12/1(火) 10:00-11:00"
     assert all(len(d) <= 300 for d in card_buttons(card).values())
 
 

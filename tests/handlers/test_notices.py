@@ -66,9 +66,9 @@ async def test_scheduled_notice_fires_at_its_time(bot):
     await compose(bot, people["staff"], "来週の清掃活動のお知らせ", T.PICK_BY_TYPE, T.ORG_TYPE_LABELS["npo"])
     await bot.send(ev.postback(people["staff"], "ntc:when:pick", params={"datetime": "2026-11-25T09:00"},
                                timestamp_ms=bot.now_ms()))
-    assert "送信日時：11/25 09:00" in bot.texts_to(people["staff"])[-1]
+    assert "送信日時：11/25(水) 09:00" in bot.texts_to(people["staff"])[-1]
     await bot.press(people["staff"], T.CONFIRM_SEND)
-    assert bot.last_text(people["staff"]) == T.NOTICE_SCHEDULED.format(when="11/25 09:00", count=2)
+    assert bot.last_text(people["staff"]) == T.NOTICE_SCHEDULED.format(when="11/25(水) 09:00", count=2)
     bot.clock.set(datetime(2026, 11, 25, 8, 59, tzinfo=bot.settings.tz))
     await bot.runtime.scheduler.run_due()
     assert bot.line.sent(MULTICAST) == []
@@ -118,7 +118,7 @@ async def test_ack_reminder_due_at_night_waits_for_morning(bot):
     bot.clock.set(datetime(2026, 11, 25, 22, 30, tzinfo=bot.settings.tz))
     await compose(bot, people["staff"], "遅い時間のお知らせ", T.SEGMENT_ALL, T.SEND_NOW, T.CONFIRM_SEND)
     assert bot.line.sent(MULTICAST) == []  # quiet hours: held, and staff are told when it goes
-    assert bot.last_text(people["staff"]) == T.NOTICE_HELD.format(count=5, when="11/26 07:00")
+    assert bot.last_text(people["staff"]) == T.NOTICE_HELD.format(count=5, when="11/26(木) 07:00")
     bot.clock.set(datetime(2026, 11, 26, 7, 0, tzinfo=bot.settings.tz))
     await bot.runtime.gateway.deliver_due()
     assert len(bot.line.sent(MULTICAST)) == 1
