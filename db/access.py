@@ -8,7 +8,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.texts import catalog as T
 from db.segments import Segment
 from db.models import Agreement, Invite, LineProfile, Member, Organization, OrgType, Reminder, ReminderStatus
 
@@ -76,8 +75,11 @@ REVIEW_REMINDER_DAYS = (90, 30)
 
 async def create_agreement(session: AsyncSession, *, name: str, organization_ids: list[int], start_date: date,
                            end_date: date | None, review_date: date | None, now: datetime,
-                           reminder_time: time, tz: tzinfo) -> Agreement:
-    """Create an agreement and the reminders staff get 90 and 30 days before its review date."""
+                           reminder_time: time, tz: tzinfo, review_text: str) -> Agreement:
+    """Create an agreement and the reminders staff get 90 and 30 days before its review date.
+
+    `review_text` is the reminder's wording, with {name}, {review} and {days}.
+    """
     name = name.strip()
     if not name:
         raise DataError("the name is empty")
@@ -101,7 +103,7 @@ async def create_agreement(session: AsyncSession, *, name: str, organization_ids
         if due > now:
             await create_reminder(
                 session, due_at=due, segment=Segment("staff"), purpose="agreement-review", now=now,
-                text=T.AGREEMENT_REVIEW_REMINDER.format(name=name, review=review_date.strftime("%Y/%m/%d"), days=days),
+                text=review_text.format(name=name, review=review_date.strftime("%Y/%m/%d"), days=days),
                 dedupe_key=f"agreement:{agreement.id}:review-{days}")
     return agreement
 

@@ -261,7 +261,6 @@ class OrgLine:
 @dataclass
 class CheckSummary:
     check: ContactCheck
-    segment_label: str
     members: int
     members_asked: int
     members_answered: int
@@ -340,8 +339,7 @@ async def summarize(session: AsyncSession, check: ContactCheck) -> CheckSummary:
         {OutboxStatus.sent: reached, OutboxStatus.failed: failed}.get(status, waiting).update(recipients)
     waiting -= reached
     failed -= reached | waiting
-    return CheckSummary(check=check, segment_label=await Segment.parse(check.segment).describe(session),
-                        members=sum(o.contacts for o in orgs.values()), members_asked=asked,
+    return CheckSummary(check=check, members=sum(o.contacts for o in orgs.values()), members_asked=asked,
                         members_answered=answered, member_status=member_status, orgs=list(orgs.values()),
                         by_proxy=by_proxy, late=late, questions_sent=len(reached), questions_waiting=len(waiting),
                         questions_failed=len(failed))

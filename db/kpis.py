@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.rules.business_days import business_day_from, is_business_day
 from db.rules.kpi_numbers import MAX_ABS_VALUE, normalize
-from db.meetings import next_date
+from db.rules.dates import next_date
 from db.models import (
     Agreement,
     AgreementOrganization,

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.access import upsert
+from db.rules.dates import next_date
 from db.models import Meeting, MeetingAnswer, MeetingInvitee, MeetingSlot, MeetingStatus, Member, Organization
 from db.segments import Segment
 
@@ -58,18 +59,6 @@ def parse_slot(text: str, now: datetime, tz: tzinfo) -> tuple[datetime, datetime
     if end <= start:
         raise MeetingError(f"{text!r} ends before it starts")
     return start, end
-
-
-def next_date(today: date, month: int, day: int) -> date:
-    """The next month/day from today on (2/29 waits for a leap year)."""
-    for year in range(today.year, today.year + 5):
-        try:
-            candidate = date(year, month, day)
-        except ValueError:
-            continue
-        if candidate >= today:
-            return candidate
-    raise ValueError(f"no date {month}/{day}")
 
 
 def slot_flags(start: datetime, end: datetime, tz: tzinfo) -> list[str]:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.texts import catalog as T
+from db.vocabulary import FIELDS
 from db.models import (
     Agreement,
     AgreementOrganization,
@@ -52,8 +52,8 @@ class Segment:
             raise SegmentError(f"segment {kind!r} needs a value, e.g. {SEGMENT_HELP}")
         if kind == "type" and value not in {t.value for t in OrgType}:
             raise SegmentError(f"unknown organization type {value!r}")
-        if kind == "field" and value not in T.FIELDS:
-            raise SegmentError(f"unknown field {value!r}; fields: {', '.join(T.FIELDS)}")
+        if kind == "field" and value not in FIELDS:
+            raise SegmentError(f"unknown field {value!r}; fields: {', '.join(FIELDS)}")
         if kind == "agreement" and not value.isdigit():
             raise SegmentError("agreement: needs the agreement's id")
         if kind in ("orgs", "members"):
@@ -78,31 +78,6 @@ class Segment:
             found = set(await session.scalars(select(Organization.id).where(Organization.id.in_(ids))))
             if missing := sorted(set(ids) - found):
                 raise SegmentError(f"no organization with id {', '.join(map(str, missing))}")
-
-    async def describe(self, session: AsyncSession) -> str:
-        """The segment as staff read it, in Japanese."""
-        if self.kind == "all":
-            return T.SEGMENT_ALL
-        if self.kind == "staff":
-            return T.SEGMENT_STAFF
-        if self.kind == "type":
-            return T.SEGMENT_TYPE.format(label=T.ORG_TYPE_LABELS.get(self.value, self.value))
-        if self.kind == "field":
-            return T.SEGMENT_FIELD.format(field=self.value)
-        if self.kind == "area":
-            return T.SEGMENT_AREA.format(area=self.value)
-        if self.kind == "agreement":
-            agreement = await session.get(Agreement, int(self.value))
-            return T.SEGMENT_AGREEMENT.format(name=agreement.name if agreement else self.value)
-        if self.kind == "group":
-            group = await session.get(LineGroup, self.value)
-            return T.SEGMENT_GROUP.format(name=(group.name if group and group.name else T.GROUP_UNNAMED))
-        ids = [int(part) for part in self.value.split(",")]
-        if self.kind == "members":
-            names = await session.scalars(select(Member.name).where(Member.id.in_(ids)).order_by(Member.id))
-            return T.SEGMENT_MEMBERS.format(names="、".join(names))
-        names = await session.scalars(select(Organization.name).where(Organization.id.in_(ids)).order_by(Organization.id))
-        return T.SEGMENT_ORGS.format(names="、".join(names))
 
     async def members(self, session: AsyncSession) -> list[Recipient]:
         """The active members the segment covers, in a stable order."""

@@ -28,6 +28,7 @@ from db.models import ContactCheck
 from db.segments import SEGMENT_HELP, Segment, SegmentError
 from handlers.contact_checks.views import org_table_text, silent_text, summary_text
 from handlers.contact_checks.answers import queue_questions
+from handlers.segments import describe_segment
 
 check_app = typer.Typer(help="Disaster-time contact checks (安否確認).", no_args_is_help=True)
 
@@ -112,7 +113,8 @@ def check_status(check_id: Annotated[int | None, typer.Argument(help="Default: t
 
     async def work(session):
         summary = await summarize(session, await _check_or_fail(session, check_id))
-        return "\n".join([summary_text(summary, datetime.now(UTC), settings.tz, need_limit=None),
+        label = await describe_segment(session, Segment.parse(summary.check.segment))
+        return "\n".join([summary_text(summary, label, datetime.now(UTC), settings.tz, need_limit=None),
                           silent_text(summary, limit=None), org_table_text(summary, limit=None)])
 
     typer.echo(run(work))

@@ -22,6 +22,7 @@ from db.migrate import current_revision, head_revision, upgrade
 from db.models import Agreement, Organization, OrgType, Reminder
 from db.notices import MAX_NOTICE_TEXT, create_notice, read_status
 from db.segments import SEGMENT_HELP, Segment, SegmentError
+from handlers.segments import describe_segment
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 org_app = typer.Typer(help="Organizations in the partnership.", no_args_is_help=True)
@@ -206,7 +207,8 @@ def agreement_add(
     async def work(session):
         agreement = await create_agreement(
             session, name=name, organization_ids=list(orgs), start_date=start_date, end_date=end_date,
-            review_date=review_date, now=SystemClock().now(), reminder_time=REVIEW_REMINDER_TIME, tz=settings.tz)
+            review_date=review_date, now=SystemClock().now(), reminder_time=REVIEW_REMINDER_TIME, tz=settings.tz,
+            review_text=T.AGREEMENT_REVIEW_REMINDER)
         reminders = list(await session.scalars(
             select(Reminder.due_at).where(Reminder.dedupe_key.like(f"agreement:{agreement.id}:%"))))
         return agreement.id, reminders
@@ -316,7 +318,7 @@ def notice_status(notice_id: int) -> None:
         status = await read_status(session, notice_id)
         if status is None:
             fail(f"no notice with id {notice_id}")
-        return status, await Segment.parse(status.notice.segment).describe(session)
+        return status, await describe_segment(session, Segment.parse(status.notice.segment))
 
     status, segment = run(work)
     notice = status.notice

@@ -37,7 +37,9 @@ def message_action(text: str, label_text: str | None = None) -> dict:
     return {"type": "message", "label": label(label_text or text), "text": text}
 
 
-def postback_action(label_text: str, data: str, display_text: str | None = None) -> dict:
+def postback_action(label_text: str, data, display_text: str | None = None) -> dict:
+    """A button that sends `data`: a string, or typed postback data (which packs itself)."""
+    data = str(data)
     if len(data) > MAX_POSTBACK_DATA:
         raise ValueError(f"postback data is {len(data)} characters; LINE allows {MAX_POSTBACK_DATA}")
     action = {"type": "postback", "label": label(label_text), "data": data}

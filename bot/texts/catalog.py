@@ -98,8 +98,7 @@ GROUP_JOINED = "連携ボットです。このグループを登録しました�
 ROLE_LABELS = {"primary": ROLE_PRIMARY, "deputy": ROLE_DEPUTY}
 
 # Fields of activity (分野) and the categories of what organizations need and offer.
-FIELDS = ["防災", "福祉", "健康", "子育て", "教育", "環境", "観光", "まちづくり", "就労支援", "地域経済", "DX", "文化・スポーツ"]
-RESOURCE_CATEGORIES = ["人手", "会場", "資金", "広報", "専門知識", "物資", "輸送", "情報", "連携先"]
+from db.vocabulary import FIELDS, RESOURCE_CATEGORIES  # noqa: E402  (the catalog shows them as stored)
 
 # Organization types, as members see them
 STAFF_SUFFIX = "・事務局"

@@ -10,7 +10,8 @@ from db.models import ContactCheck, Member
 from db.segments import Segment
 from handlers.contact_checks.views import org_table_text, silent_text, summary_text
 from handlers.contact_checks.answers import queue_questions
-from handlers.shared import SegmentStep, postback_parts, require_staff
+from handlers.segments import SegmentStep, describe_segment
+from handlers.shared import postback_parts, require_staff
 
 router = Router("contact_check_staff")
 router.help_action(T.CHECK, T.CHECK, staff_only=True)
@@ -40,7 +41,7 @@ async def segment_chosen(ctx: Context, segment: Segment) -> None:
     ask_kind(ctx)
 
 
-SEGMENT_STEP = SegmentStep(router, prefix="chks:", state=Start.segment, question=T.ASK_CHECK_SEGMENT,
+SEGMENT_STEP = SegmentStep(router, prefix="chks", state=Start.segment, question=T.ASK_CHECK_SEGMENT,
                            kinds=["area", "type", "field", "agreement", "group"], empty=T.CHECK_NO_MEMBERS,
                            chosen=segment_chosen)
 
@@ -75,7 +76,7 @@ async def show_preview(ctx: Context) -> None:
     segment = Segment.parse(ctx.data["segment"])
     people = await segment.members(ctx.session)
     ctx.reply(m.text(T.CHECK_PREVIEW.format(
-        segment=await segment.describe(ctx.session), members=len(people),
+        segment=await describe_segment(ctx.session, segment), members=len(people),
         orgs=len({p.organization_id for p in people}), kind=T.CHECK_DRILL if ctx.data["drill"] else T.CHECK_REAL,
         minutes=ctx.settings.check_reask_minutes, reasks=ctx.settings.check_max_reasks),
         quick=[m.message_action(T.CHECK_START), m.message_action(T.CANCEL)]))
@@ -97,7 +98,7 @@ async def confirm_start(ctx: Context) -> None:
                                     started_by=staff.id, reask_minutes=ctx.settings.check_reask_minutes,
                                     max_reasks=ctx.settings.check_max_reasks)
     except CheckError:
-        ctx.reply(await ctx.help(T.CHECK_NO_MEMBERS.format(segment=await segment.describe(ctx.session))))
+        ctx.reply(await ctx.help(T.CHECK_NO_MEMBERS.format(segment=await describe_segment(ctx.session, segment))))
         return
     check = started.check
     kind = T.CHECK_DRILL if check.drill else T.CHECK_REAL
@@ -117,7 +118,8 @@ async def reply_summary(ctx: Context, check: ContactCheck) -> None:
     if check.status == "open":
         buttons += [m.message_action(T.CHECK_PROXY), m.message_action(T.CHECK_CLOSE)]
     buttons += [m.postback_action(f"#{c.id}", f"chks:status:{c.id}") for c in others[:8]]
-    ctx.reply(m.text(summary_text(summary, ctx.now(), ctx.settings.tz), quick=buttons))
+    ctx.reply(m.text(summary_text(summary, await describe_segment(ctx.session, Segment.parse(summary.check.segment)), ctx.now(),
+                                  ctx.settings.tz), quick=buttons))
 
 
 async def check_from_button(ctx: Context, prefix: str) -> ContactCheck | None:
@@ -172,14 +174,14 @@ async def pick_open(ctx: Context, prefix: str) -> ContactCheck | None:
         return None
     if len(running) == 1:
         return running[0]
-    labels = [(c, await Segment.parse(c.segment).describe(ctx.session)) for c in running[:12]]
+    labels = [(c, await describe_segment(ctx.session, Segment.parse(c.segment))) for c in running[:12]]
     ctx.reply(m.text(T.ASK_CHECK_WHICH, quick=[m.postback_action(f"#{c.id} {label}", f"{prefix}{c.id}")
                                                for c, label in labels] + [m.message_action(T.CANCEL)]))
     return None
 
 
 async def ask_close(ctx: Context, check: ContactCheck) -> None:
-    segment = await Segment.parse(check.segment).describe(ctx.session)
+    segment = await describe_segment(ctx.session, Segment.parse(check.segment))
     ctx.reply(m.text(T.ASK_CHECK_CLOSE.format(id=check.id, segment=segment), quick=[
         m.postback_action(T.CHECK_CLOSE_OK, f"chks:close:{check.id}", display_text=T.CHECK_CLOSE_OK),
         m.message_action(T.CANCEL)]))

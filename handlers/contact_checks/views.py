@@ -13,14 +13,15 @@ MAX_ORGS_LISTED = 40
 MAX_NOTE_SHOWN = 40
 
 
-def summary_text(summary: CheckSummary, now: datetime, tz, need_limit: int | None = MAX_NEED_LISTED) -> str:
+def summary_text(summary: CheckSummary, segment_label: str, now: datetime, tz,
+                 need_limit: int | None = MAX_NEED_LISTED) -> str:
     check = summary.check
     end = check.closed_at or now
     org_status = summary.org_status()
     orgs = len(summary.orgs)
     answered_orgs = len(summary.orgs_answered)
     text = T.CHECK_SUMMARY.format(
-        id=check.id, kind=T.CHECK_DRILL if check.drill else T.CHECK_REAL, segment=summary.segment_label,
+        id=check.id, kind=T.CHECK_DRILL if check.drill else T.CHECK_REAL, segment=segment_label,
         started=moment_label(check.started_at, tz),
         elapsed=T.CHECK_ELAPSED.format(minutes=int((end - check.started_at).total_seconds() // 60)),
         closed=T.CHECK_CLOSED_AT.format(when=check.closed_at.astimezone(tz).strftime("%H:%M")) if check.closed_at else "",

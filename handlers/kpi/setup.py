@@ -13,7 +13,8 @@ from db.rules.kpi_numbers import NotANumber, format_value, parse_value
 from db.kpis import KpiError, create_kpi, first_prompt_at, name_taken, parse_day
 from db.models import Agreement, AgreementOrganization, Kpi, KpiCadence, Organization
 from handlers.kpi.messages import date_label
-from handlers.shared import MAX_OPTIONS, postback_ids, require_staff
+from handlers.segments import MAX_OPTIONS
+from handlers.shared import postback_ids, require_staff
 
 router = Router("kpi_setup")
 router.help_action(T.KPI_SETUP, T.KPI_SETUP, staff_only=True)

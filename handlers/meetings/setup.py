@@ -13,7 +13,7 @@ from bot.texts.formats import moment_label, span_label
 from db.meetings import MAX_SLOTS, MAX_TITLE, MeetingError, create_meeting, parse_slot
 from db.segments import Segment
 from handlers.meetings.votes import flag_texts, send_poll
-from handlers.shared import SegmentStep
+from handlers.segments import SegmentStep, describe_segment
 
 router = Router("meeting_setup")
 router.help_action(T.MEETING, T.MEETING)
@@ -159,7 +159,7 @@ async def invitees_chosen(ctx: Context, segment: Segment) -> None:
     ask_deadline(ctx)
 
 
-INVITEES_STEP = SegmentStep(router, prefix="mtgc:", state=Create.segment, question=T.ASK_MEETING_SEGMENT,
+INVITEES_STEP = SegmentStep(router, prefix="mtgc", state=Create.segment, question=T.ASK_MEETING_SEGMENT,
                             kinds=["type", "field", "agreement", "group", "area"], empty=T.MEETING_NO_INVITEES,
                             chosen=invitees_chosen)
 
@@ -238,7 +238,7 @@ async def show_preview(ctx: Context) -> None:
         lines.append(T.MEETING_PREVIEW_SLOT.format(slot=span_label(start, end, tz),
                                                   flags="".join(f" {flag}" for flag in flags)))
     ctx.reply(m.text(T.MEETING_PREVIEW.format(
-        title=ctx.data["title"], slots="\n".join(lines), segment=await segment.describe(ctx.session),
+        title=ctx.data["title"], slots="\n".join(lines), segment=await describe_segment(ctx.session, segment),
         count=len(await segment.members(ctx.session)),
         deadline=moment_label(datetime.fromisoformat(ctx.data["deadline"]), tz)),
         quick=[m.message_action(T.MEETING_SEND), m.message_action(T.CANCEL)]))
@@ -265,7 +265,7 @@ async def confirm(ctx: Context) -> None:
         segment = Segment.parse(data["segment"])
         if not await segment.members(ctx.session):  # everyone invited has left meanwhile
             ctx.clear_state()
-            ctx.reply(await ctx.help(T.MEETING_NO_INVITEES.format(segment=await segment.describe(ctx.session))))
+            ctx.reply(await ctx.help(T.MEETING_NO_INVITEES.format(segment=await describe_segment(ctx.session, segment))))
             return
         # Time passed while the organizer looked at the preview: a slot or the deadline is now past.
         ctx.set_state(Create.slots, slots=[[a.isoformat(), b.isoformat()] for a, b in _slots(ctx) if a > now])

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.line import messages as m
 from bot.texts import catalog as T
-from bot.dialogs import Context, Router, State, StatesGroup
+from bot.dialogs import Context, Router, StaleButton, State, StatesGroup
 from bot.line.outbox import queue_multicast, quiet_hours_end
 from bot.texts.formats import moment_label
 from db.models import Member, Notice, Organization, OutboxMessage
@@ -21,7 +21,8 @@ from db.notices import (
     recent_notices,
 )
 from db.segments import Segment
-from handlers.shared import is_id, require_staff, segment_choices, segment_menu, segment_options
+from handlers.segments import SegmentButtons, describe_segment, picked_segment, segment_choices, segment_menu, segment_options
+from handlers.shared import is_id, require_staff
 
 router = Router("notices")
 router.help_action(T.NOTICE, T.NOTICE, staff_only=True)
@@ -119,10 +120,13 @@ async def receive_notice_text(ctx: Context) -> None:
     ask_segment(ctx)
 
 
+SEGMENT_BUTTONS = SegmentButtons("ntc")
+
+
 def ask_segment(ctx: Context) -> None:
     ctx.set_state(Compose.segment)
-    ctx.reply(segment_menu(T.ASK_NOTICE_SEGMENT, "ntc:", ["type", "field", "agreement", "group"],
-                           m.postback_action(T.PICK_ORGS, "ntc:pick:orgs")))
+    ctx.reply(segment_menu(T.ASK_NOTICE_SEGMENT, SEGMENT_BUTTONS, ["type", "field", "agreement", "group"],
+                           m.postback_action(T.PICK_ORGS, SEGMENT_BUTTONS.Kind(kind="orgs"))))
 
 
 @router.state(Compose.segment)
@@ -132,13 +136,10 @@ async def segment_by_text(ctx: Context) -> None:
     ask_segment(ctx)
 
 
-@router.postback("ntc:pick:")
-async def pick_segment_kind(ctx: Context) -> None:
+@router.postback(SEGMENT_BUTTONS.Kind, state=(Compose.segment, Compose.orgs))
+async def pick_segment_kind(ctx: Context, button: SEGMENT_BUTTONS.Kind) -> None:
     """Second level of the segment menu: the types, fields, agreements, groups or organizations."""
-    if not ctx.in_state(Compose.segment, Compose.orgs):
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
-    kind = ctx.event.postback_data.removeprefix("ntc:pick:")
+    kind = button.kind
     ctx.set_state(Compose.segment)
     if kind == "orgs":
         ctx.set_state(Compose.orgs, orgs=[])
@@ -146,14 +147,13 @@ async def pick_segment_kind(ctx: Context) -> None:
         return
     menu = await segment_options(ctx.session, kind)
     if menu is None:
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
+        raise StaleButton(kind)
     question, options = menu
     if not options:
         ctx.reply(m.text(question))
         ask_segment(ctx)
         return
-    ctx.reply(segment_choices(question, "ntc:", options))
+    ctx.reply(segment_choices(question, SEGMENT_BUTTONS, options))
 
 
 async def ask_orgs(ctx: Context) -> None:
@@ -197,25 +197,16 @@ async def orgs_by_text(ctx: Context) -> None:
     await ask_orgs(ctx)
 
 
-@router.postback("ntc:seg:")
-async def tap_segment(ctx: Context) -> None:
-    if not ctx.in_state(Compose.segment):
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
-    try:
-        segment = Segment.parse(ctx.event.postback_data.removeprefix("ntc:seg:"))
-        await segment.check(ctx.session)
-    except ValueError:
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
-    await choose_segment(ctx, segment)
+@router.postback(SEGMENT_BUTTONS.Pick, state=Compose.segment)
+async def tap_segment(ctx: Context, button: SEGMENT_BUTTONS.Pick) -> None:
+    await choose_segment(ctx, await picked_segment(ctx.session, button))
 
 
 async def choose_segment(ctx: Context, segment: Segment) -> None:
     """Refuse a segment with nobody in it; otherwise ask when to send."""
     count = len(await segment.members(ctx.session))
     if count == 0:
-        ctx.reply(m.text(T.NOTICE_NO_RECIPIENTS.format(segment=await segment.describe(ctx.session))))
+        ctx.reply(m.text(T.NOTICE_NO_RECIPIENTS.format(segment=await describe_segment(ctx.session, segment))))
         ask_segment(ctx)
         return
     ctx.data["segment"] = segment.spec
@@ -281,7 +272,7 @@ async def show_preview(ctx: Context) -> None:
     ctx.data["over_quota"] = over > 0
     ok = T.CONFIRM_SEND_OVER if over else T.CONFIRM_SEND
     ctx.set_state(Compose.confirm)
-    preview = T.NOTICE_PREVIEW.format(segment=await segment.describe(ctx.session), count=count,
+    preview = T.NOTICE_PREVIEW.format(segment=await describe_segment(ctx.session, segment), count=count,
                                       when=T.NOW_LABEL if now_label else moment_label(send_at, ctx.settings.tz),
                                       quota=f"{quota_line}\n{own_line}", text=ctx.data["text"])
     messages = [m.text(preview)]
@@ -335,7 +326,7 @@ async def show_notice_status(ctx: Context) -> None:
     lines, buttons = [], []
     for notice, acked, total in notices:
         head = m.truncate_utf16(notice.text.replace("\n", " "), 16)
-        segment = await Segment.parse(notice.segment).describe(ctx.session)
+        segment = await describe_segment(ctx.session, Segment.parse(notice.segment))
         when = moment_label(notice.send_at, ctx.settings.tz)
         if notice.status == "scheduled":
             lines.append(T.NOTICE_SCHEDULED_LINE.format(id=notice.id, when=when, segment=segment, head=head))

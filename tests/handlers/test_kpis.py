@@ -34,7 +34,8 @@ async def agreement(bot, people, *, satisfaction=True) -> dict[str, int]:
     async with bot.runtime.sessions() as session, session.begin():
         deal = await create_agreement(session, name="みどりのまち協定", organization_ids=[city.organization_id,
                                       npo.organization_id], start_date=date(2026, 4, 1), end_date=None,
-                                      review_date=None, now=now, reminder_time=time(9, 0), tz=TOKYO)
+                                      review_date=None, now=now, reminder_time=time(9, 0), tz=TOKYO,
+                                      review_text=T.AGREEMENT_REVIEW_REMINDER)
         kpis = {VISITORS: (await create_kpi(session, agreement_id=deal.id, organization_id=npo.organization_id,
                                             name=VISITORS, unit="人", target_value=500, target_date=date(2027, 3, 31),
                                             cadence="monthly", due_dates=[], now=now)).id}
@@ -340,7 +341,8 @@ async def test_an_organization_never_reports_two_kpis_of_the_same_name(bot):
     async with bot.runtime.sessions() as session, session.begin():
         other = await create_agreement(session, name="子育て協定", organization_ids=[npo.organization_id],
                                        start_date=date(2026, 4, 1), end_date=None, review_date=None,
-                                       now=bot.clock.now(), reminder_time=time(9, 0), tz=TOKYO)
+                                       now=bot.clock.now(), reminder_time=time(9, 0), tz=TOKYO,
+                                      review_text=T.AGREEMENT_REVIEW_REMINDER)
         with pytest.raises(KpiError, match="already has a KPI"):  # its members could not say which one they report
             await create_kpi(session, agreement_id=other.id, organization_id=npo.organization_id, name=VISITORS,
                              unit="人", target_value=100, target_date=date(2027, 3, 31), cadence="monthly",
