@@ -1,0 +1,88 @@
+"""The dialog framework's own rules: typed button data, and one handler per command, state and button."""
+
+import pytest
+
+from bot.dialogs import Access, Dispatcher, PostbackData, Router, StaleButton, State, StatesGroup
+from bot.dialogs.states import state_names
+
+
+class Vote(PostbackData, prefix="mtg:v"):
+    meeting_id: int
+    answer: str
+
+
+class Pick(PostbackData, prefix="ntc:seg"):
+    spec: str
+
+
+class Now(PostbackData, prefix="ntc:when:now"):
+    pass
+
+
+class Form(StatesGroup):
+    name = State()
+    area = State()
+
+
+def test_data_packs_to_the_wire_format_and_back():
+    assert Vote(meeting_id=12, answer="yes").pack() == "mtg:v:12:yes"
+    assert Vote.unpack("mtg:v:12:yes") == Vote(meeting_id=12, answer="yes")
+    assert Pick.unpack("ntc:seg:type:npo").spec == "type:npo"  # the last text field keeps its colons
+    assert Now.unpack("ntc:when:now") == Now()
+    assert str(Pick(spec="all")) == "ntc:seg:all"
+
+
+@pytest.mark.parametrize("forged", ["mtg:v:12", "mtg:v:x:yes", "mtg:v:１２:yes", "mtg:v:1234567890:yes",
+                                    "mtg:v:-1:yes", "mtg:vote:1:yes", "ntc:when:now:1"])
+def test_data_that_does_not_read_is_stale(forged):
+    kind = Now if forged.startswith("ntc") else Vote
+    with pytest.raises(StaleButton):
+        kind.unpack(forged)
+
+
+def test_data_over_lines_limit_is_refused_when_packed():
+    assert len(Pick(spec="x" * (300 - len("ntc:seg:"))).pack()) == 300
+    with pytest.raises(ValueError, match="300"):
+        Pick(spec="x" * 300).pack()
+
+
+def test_a_data_field_is_an_id_or_text():
+    with pytest.raises(TypeError):
+        class Bad(PostbackData, prefix="bad"):
+            when: float
+
+
+def test_state_filters_take_a_state_a_group_or_several():
+    assert state_names(Form.name) == {"Form:name"}
+    assert state_names(Form) == {"Form:name", "Form:area"}
+    assert state_names((Form.name, Form.area)) == {"Form:name", "Form:area"}
+
+
+def two_routers_with(register) -> Router:
+    first, second = Router("first"), Router("second")
+    for router in (first, second):
+        register(router)(lambda ctx, *args: None)
+    return Router("root").include(first, second)
+
+
+@pytest.mark.parametrize("register", [lambda r: r.command("お知らせ"), lambda r: r.message(Form.name),
+                                      lambda r: r.postback(Vote), lambda r: r.follow()],
+                         ids=["command", "state", "button", "event"])
+def test_two_handlers_for_one_thing_are_refused(register):
+    with pytest.raises(ValueError, match="two handlers"):
+        Dispatcher(two_routers_with(register))
+
+
+def test_handlers_for_different_things_are_fine_and_nested_routers_are_walked():
+    inner = Router("inner")
+    inner.postback(Pick)(lambda ctx, pick: None)
+    outer = Router("outer").include(inner)
+    outer.postback(Vote)(lambda ctx, vote: None)
+    outer.command("KPI")(lambda ctx: None)
+    dispatcher = Dispatcher(Router("root").include(outer))
+    assert {route.prefix for route in dispatcher.routes if route.kind == "postback"} == {"mtg:v", "ntc:seg"}
+
+
+def test_a_staff_router_says_what_others_are_told():
+    with pytest.raises(ValueError, match="staff"):
+        Router("compose", access=Access.staff)
