@@ -14,7 +14,7 @@ def build_dispatcher() -> Dispatcher:
     from handlers.intros import dialog as intro_dialog, staff as intro_staff
     from handlers.kpi import reports as kpi_reports, setup as kpi_setup
     from handlers.meetings import changes as meeting_changes, setup as meeting_setup, votes as meeting_votes
-    from handlers.notices import dialog as notices
+    from handlers import notices
     from handlers.registration import dialog as registration, groups, profile
 
     root = Router("root").include(
