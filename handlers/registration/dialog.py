@@ -8,12 +8,12 @@ from sqlalchemy import func, select, update
 
 from bot.line import messages as m
 from bot.texts import catalog as T
-from bot.dialogs import Context, Router, State, StatesGroup
+from bot.dialogs import Context, PostbackData, Router, StaleButton, State, StatesGroup
 from db.access import upsert
 from db.models import Invite, InviteAttempt, LineProfile, Member, MemberRole, MemberStatus, Organization
 
-router = Router("registration")
-router.help_action(T.PROFILE, T.PROFILE)
+# Anyone: the dialog is for those not yet registered, and for members editing their profile.
+router = Router("registration.dialog")
 
 MAX_NAME = 50
 MAX_AREA = 30
@@ -52,11 +52,10 @@ async def greet_follower(ctx: Context) -> None:
     member = await ctx.member()
     if member is not None:
         member.status, member.inactive_since, member.updated_at = MemberStatus.active, None, ctx.now()
-        ctx.clear_state()
+        ctx.clear()
         ctx.reply(await ctx.help(T.WELCOME_BACK))
         return
-    ctx.clear_state()
-    ctx.set_state(Registration.invite_code)
+    ctx.begin(Registration.invite_code)
     ctx.reply(m.text(T.WELCOME))
 
 
@@ -66,7 +65,7 @@ async def mark_inactive(ctx: Context) -> None:
     member = await ctx.member()
     if member is not None and member.status == MemberStatus.active:
         member.status, member.inactive_since, member.updated_at = MemberStatus.inactive, ctx.now(), ctx.now()
-    ctx.clear_state()
+    ctx.clear()
 
 
 async def refresh_display_name(ctx: Context, user_id: str) -> None:
@@ -87,8 +86,7 @@ async def prompt_invite(ctx: Context) -> None:
     if ctx.state and ctx.state.startswith("Registration:") and step != "invite_code":
         await (ask_confirm(ctx) if step == "confirm" else ASK[step](ctx))
         return
-    ctx.clear_state()
-    ctx.set_state(Registration.invite_code)
+    ctx.begin(Registration.invite_code)
     ctx.reply(m.text(T.NOT_REGISTERED))
 
 
@@ -112,11 +110,11 @@ async def _minutes_locked(ctx: Context) -> int:
     return max(1, math.ceil((unlock - ctx.now()).total_seconds() / 60))
 
 
-@router.state(Registration.invite_code)
+@router.message(Registration.invite_code)
 async def receive_invite_code(ctx: Context) -> None:
     """Check the code: it must exist, be unexpired and have uses left."""
     if await ctx.active_member():
-        ctx.clear_state()
+        ctx.clear()
         ctx.reply(await ctx.help(T.ALREADY_REGISTERED))
         return
     if not ctx.text:
@@ -184,11 +182,24 @@ async def ask_name(ctx: Context) -> None:
         ctx.reply(m.text(T.ASK_NAME))
 
 
-def _choices(ctx: Context, key: str, options: list[str], prefix: str) -> list[dict]:
+class ChoiceButtons:
+    """The buttons of one multi-select question: `{prefix}:{index}` per option, and `{prefix}:done`."""
+
+    def __init__(self, prefix: str) -> None:
+        class Option(PostbackData, prefix=prefix):
+            index: int
+
+        class Done(PostbackData, prefix=f"{prefix}:done"):
+            pass
+
+        self.Option, self.Done = Option, Done
+
+
+def _choices(ctx: Context, key: str, options: list[str], buttons: ChoiceButtons) -> list[dict]:
     chosen = set(ctx.data.get(key) or [])
-    actions = [m.postback_action(("✓" if option in chosen else "") + option, f"{prefix}:{i}")
+    actions = [m.postback_action(("✓" if option in chosen else "") + option, buttons.Option(index=i))
                for i, option in enumerate(options)]
-    return actions + [m.postback_action(T.DONE, f"{prefix}:done", display_text=T.DONE)]
+    return actions + [m.postback_action(T.DONE, buttons.Done(), display_text=T.DONE)]
 
 
 def _selected_line(ctx: Context, key: str) -> str:
@@ -197,11 +208,11 @@ def _selected_line(ctx: Context, key: str) -> str:
 
 def _ask_multi(key: str):
     """The asker of a multi-select question: the choices so far, and a button per option."""
-    state, options, _, prefix, question = MULTI_SELECT[key]
+    state, options, _, buttons, question = MULTI_SELECT[key]
 
     async def ask(ctx: Context) -> None:
         ctx.set_state(state)
-        ctx.reply(m.text(f"{question}\n{_selected_line(ctx, key)}", quick=_choices(ctx, key, options, prefix)))
+        ctx.reply(m.text(f"{question}\n{_selected_line(ctx, key)}", quick=_choices(ctx, key, options, buttons)))
     return ask
 
 
@@ -225,10 +236,10 @@ def _asker_with_skip(state: State, question: str):
     return ask
 
 
-MULTI_SELECT = {  # key: state, options, at least one, postback prefix, question
-    "fields": (Registration.fields, T.FIELDS, True, "reg:field", T.ASK_FIELDS),
-    "needs": (Registration.needs, T.RESOURCE_CATEGORIES, False, "reg:need", T.ASK_NEEDS),
-    "offers": (Registration.offers, T.RESOURCE_CATEGORIES, False, "reg:offer", T.ASK_OFFERS),
+MULTI_SELECT = {  # key: state, options, at least one, buttons, question
+    "fields": (Registration.fields, T.FIELDS, True, ChoiceButtons("reg:field"), T.ASK_FIELDS),
+    "needs": (Registration.needs, T.RESOURCE_CATEGORIES, False, ChoiceButtons("reg:need"), T.ASK_NEEDS),
+    "offers": (Registration.offers, T.RESOURCE_CATEGORIES, False, ChoiceButtons("reg:offer"), T.ASK_OFFERS),
 }
 
 ASK = {
@@ -249,7 +260,7 @@ ASK = {
 # Answers
 
 def _required_line(state: State, key: str, limit: int, invalid: str):
-    @router.state(state)
+    @router.message(state)
     async def receive_required_line(ctx: Context) -> None:
         """One line of 1 to `limit` characters, spaces tidied (a name, an area)."""
         value = " ".join((ctx.text or "").split())
@@ -264,63 +275,55 @@ _required_line(Registration.name, "name", MAX_NAME, T.NAME_INVALID)
 _required_line(Registration.area, "area", MAX_AREA, T.AREA_INVALID)
 
 
-async def _toggle(ctx: Context, key: str, options: list[str], choice: str, *, at_least_one: bool) -> None:
-    """Add or remove one choice of a multi-select question; "done" moves on."""
-    ask = ASK[key]
-    if choice == "done":
-        if at_least_one and not ctx.data.get(key):
-            ctx.reply(m.text(T.FIELDS_EMPTY))
-            await ask(ctx)
-            return
-        await advance(ctx)
-        return
+async def _toggle(ctx: Context, key: str, options: list[str], choice: str) -> None:
+    """Add or remove one choice of a multi-select question."""
     chosen = list(ctx.data.get(key) or [])
     chosen = [c for c in chosen if c != choice] if choice in chosen else chosen + [choice]
     ctx.data[key] = [option for option in options if option in chosen]
-    await ask(ctx)
+    await ASK[key](ctx)
 
 
-def _choice_from_postback(data: str, options: list[str]) -> str | None:
-    value = data.rsplit(":", 1)[-1]
-    if value == "done":
-        return value
-    return options[int(value)] if value.isdigit() and int(value) < len(options) else None
-
-
-def _choice_from_text(text: str | None, options: list[str]) -> str | None:
-    if text == T.DONE:
-        return "done"
-    return text if text in options else None
+async def _finish(ctx: Context, key: str, *, at_least_one: bool) -> None:
+    """完了: move on, unless the question needs a choice and has none."""
+    if at_least_one and not ctx.data.get(key):
+        ctx.reply(m.text(T.FIELDS_EMPTY))
+        await ASK[key](ctx)
+        return
+    await advance(ctx)
 
 
 def _multi_select(key: str):
-    state, options, at_least_one, prefix, _ = MULTI_SELECT[key]
+    state, options, at_least_one, buttons, _ = MULTI_SELECT[key]
 
-    @router.postback(prefix + ":")
-    async def tap_choice(ctx: Context) -> None:
-        """One tap on a multi-select quick reply."""
-        choice = _choice_from_postback(ctx.event.postback_data, options)
-        if ctx.state != state.name or choice is None:
-            ctx.reply(m.text(T.STALE_BUTTON))
-            return
-        await _toggle(ctx, key, options, choice, at_least_one=at_least_one)
+    @router.postback(buttons.Option, state=state)
+    async def tap_choice(ctx: Context, button: buttons.Option) -> None:
+        """One tap on an option of a multi-select quick reply."""
+        if button.index >= len(options):
+            raise StaleButton(button)
+        await _toggle(ctx, key, options, options[button.index])
 
-    @router.state(state)
+    @router.postback(buttons.Done, state=state)
+    async def tap_done(ctx: Context, _: buttons.Done) -> None:
+        """The 完了 button of a multi-select quick reply."""
+        await _finish(ctx, key, at_least_one=at_least_one)
+
+    @router.message(state)
     async def type_choice(ctx: Context) -> None:
         """A typed choice ("防災", "完了") works like the button."""
-        choice = _choice_from_text(ctx.text, options)
-        if choice is None:
+        if ctx.text == T.DONE:
+            await _finish(ctx, key, at_least_one=at_least_one)
+        elif ctx.text in options:
+            await _toggle(ctx, key, options, ctx.text)
+        else:
             ctx.reply(m.text(T.FIELD_UNKNOWN if key == "fields" else T.CATEGORY_UNKNOWN))
             await ASK[key](ctx)
-            return
-        await _toggle(ctx, key, options, choice, at_least_one=at_least_one)
 
 
 for _key in MULTI_SELECT:
     _multi_select(_key)
 
 
-@router.state(Registration.role)
+@router.message(Registration.role)
 async def receive_role(ctx: Context) -> None:
     """正担当 or 副担当."""
     roles = {T.ROLE_PRIMARY: MemberRole.primary, T.ROLE_DEPUTY: MemberRole.deputy}
@@ -333,7 +336,7 @@ async def receive_role(ctx: Context) -> None:
 
 
 def _free_line(state: State, key: str, limit: int):
-    @router.state(state)
+    @router.message(state)
     async def receive_line(ctx: Context) -> None:
         """An optional line of text; スキップ (or a stray 完了 or なし) leaves it empty."""
         if ctx.text is None:
@@ -382,7 +385,7 @@ async def ask_confirm(ctx: Context) -> None:
                      quick=[m.message_action(ok), m.message_action(T.REDO), m.message_action(T.CANCEL)]))
 
 
-@router.state(Registration.confirm)
+@router.message(Registration.confirm)
 async def receive_confirmation(ctx: Context) -> None:
     """Save, or go through the questions again."""
     editing = ctx.data.get("mode") == "edit"
@@ -411,8 +414,7 @@ async def register_member(ctx: Context) -> None:
             .values(uses=Invite.uses + 1))
         problem = None if taken.rowcount == 1 else T.INVITE_USED_UP
     if problem:
-        ctx.clear_state()
-        ctx.set_state(Registration.invite_code)
+        ctx.begin(Registration.invite_code)
         ctx.reply(m.text(problem))
         return
     now = ctx.now()
@@ -426,7 +428,7 @@ async def register_member(ctx: Context) -> None:
     member.status, member.inactive_since, member.updated_at = MemberStatus.active, None, now
     for key in PROFILE_KEYS:
         setattr(member, key, ctx.data.get(key))
-    ctx.clear_state()
+    ctx.clear()
     ctx.reply(await ctx.help(T.REGISTERED_STAFF if member.is_staff else T.REGISTERED))
 
 
@@ -438,5 +440,5 @@ async def save_profile(ctx: Context) -> None:
     for key in PROFILE_KEYS:
         setattr(member, key, ctx.data.get(key))
     member.updated_at = ctx.now()
-    ctx.clear_state()
+    ctx.clear()
     ctx.reply(await ctx.help(T.PROFILE_SAVED))

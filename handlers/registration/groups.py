@@ -8,7 +8,7 @@ from bot.dialogs import Context, Router
 from db.access import upsert
 from db.models import GroupMember, LineGroup
 
-router = Router("groups")
+router = Router("registration.groups")
 
 
 @router.observe()

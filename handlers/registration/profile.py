@@ -1,11 +1,12 @@
 """Showing and editing one's own profile ("プロフィール")."""
 
+from bot.dialogs import Access, Context, PostbackData, Router, StaleButton
 from bot.line import messages as m
 from bot.texts import catalog as T
-from bot.dialogs import Context, Router
-from handlers.registration.dialog import PROFILE_KEYS, advance, prompt_invite, summary
+from handlers.registration.dialog import PROFILE_KEYS, advance, summary
 
-router = Router("profile")
+router = Router("registration.profile", access=Access.member)
+router.help_action(T.PROFILE, T.PROFILE)
 
 EDITABLE = {  # what the member taps → the questions asked again
     "name": (T.EDIT_NAME, ["name"]),
@@ -16,6 +17,10 @@ EDITABLE = {  # what the member taps → the questions asked again
     "offers": (T.EDIT_OFFERS, ["offers", "offers_note"]),
     "intro": (T.EDIT_INTRO, ["intro_now", "intro_worry", "intro_offer"]),
 }
+
+
+class EditPart(PostbackData, prefix="prof:edit"):
+    part: str
 
 
 def _draft(member) -> dict:
@@ -29,29 +34,22 @@ def _draft(member) -> dict:
 async def show_profile(ctx: Context) -> None:
     """Show the member's profile with a button per part to change."""
     member = await ctx.active_member()
-    if member is None:
-        await prompt_invite(ctx)
-        return
     await ctx.session.refresh(member, ["organization"])
-    ctx.clear_state()
-    buttons = [m.postback_action(label_text, f"prof:edit:{key}", display_text=label_text)
+    ctx.clear()
+    buttons = [m.postback_action(label_text, EditPart(part=key), display_text=label_text)
                for key, (label_text, _) in EDITABLE.items()]
     ctx.reply(m.text(summary(_draft(member))), m.text(T.PROFILE_HEADER, quick=buttons))
 
 
-@router.postback("prof:edit:")
-async def start_profile_edit(ctx: Context) -> None:
+@router.postback(EditPart)
+async def start_profile_edit(ctx: Context, button: EditPart) -> None:
     """Ask again the questions of the tapped part, then confirm."""
-    member = await ctx.active_member()
-    if member is None:
-        await prompt_invite(ctx)
-        return
-    part = EDITABLE.get(ctx.event.postback_data.removeprefix("prof:edit:"))
+    part = EDITABLE.get(button.part)
     if part is None:
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
+        raise StaleButton(button)
+    member = await ctx.active_member()
     await ctx.session.refresh(member, ["organization"])
     _, steps = part
-    ctx.clear_state()
-    ctx.data = {**_draft(member), "queue": list(steps), "edit_steps": list(steps)}
+    ctx.clear()
+    ctx.update_data(**_draft(member), queue=list(steps), edit_steps=list(steps))
     await advance(ctx)

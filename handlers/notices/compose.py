@@ -1,0 +1,259 @@
+"""Staff composing a notice in LINE: its text, the segment, when to send, the preview and the send."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.dialogs import Access, Context, PostbackData, Router, StaleButton, State, StatesGroup
+from bot.line import messages as m
+from bot.line.outbox import quiet_hours_end
+from bot.texts import catalog as T
+from bot.texts.formats import moment_label
+from db.models import Organization
+from db.notices import MAX_NOTICE_TEXT, create_notice, own_usage_this_month, read_status
+from db.segments import Segment
+from handlers.notices.messages import send_notice
+from handlers.segments import SegmentButtons, describe_segment, picked_segment, segment_choices, segment_menu, segment_options
+
+# Starting and sending are for staff.
+router = Router("notices.compose", access=Access.staff, refusal=T.NOTICE_STAFF_ONLY)
+router.help_action(T.NOTICE, T.NOTICE, staff_only=True)
+# The steps between are reached only in a Compose state, which only staff enter; a button of theirs
+# tapped by anyone else (or outside its step) is answered as stale, not with the staff refusal.
+steps = Router("notices.compose.steps")
+
+MAX_ORGS_SHOWN = 12
+
+
+class Compose(StatesGroup):
+    text = State()
+    segment = State()
+    orgs = State()
+    when = State()
+    confirm = State()
+
+
+SEGMENT_BUTTONS = SegmentButtons("ntc")
+
+
+class OrgToggle(PostbackData, prefix="ntc:org"):
+    org_id: int
+
+
+class OrgsDone(PostbackData, prefix="ntc:org:done"):
+    pass
+
+
+class SendNow(PostbackData, prefix="ntc:when:now"):
+    pass
+
+
+class PickedTime(PostbackData, prefix="ntc:when:pick"):
+    """The date-time picker's button; the moment comes in the postback's params."""
+
+
+@router.command(T.NOTICE)
+async def start_notice(ctx: Context) -> None:
+    """Staff begin a notice: first its text."""
+    ctx.begin(Compose.text)
+    # Read the quota now, outside the transaction, so the preview a few taps later has it.
+    ctx.after_commit.append(ctx.gateway.refresh_quota)
+    ctx.reply(m.text(T.ASK_NOTICE_TEXT.format(max=MAX_NOTICE_TEXT), quick=[m.message_action(T.CANCEL)]))
+
+
+@steps.message(Compose.text)
+async def receive_notice_text(ctx: Context) -> None:
+    """The notice's text, within LINE's length for it."""
+    text = (ctx.text or "").strip()
+    if not text or len(text) > MAX_NOTICE_TEXT:
+        ctx.reply(m.text(T.NOTICE_TEXT_INVALID.format(max=MAX_NOTICE_TEXT)))
+        return
+    ctx.update_data(text=text)
+    ask_segment(ctx)
+
+
+def ask_segment(ctx: Context) -> None:
+    ctx.set_state(Compose.segment)
+    ctx.reply(segment_menu(T.ASK_NOTICE_SEGMENT, SEGMENT_BUTTONS, ["type", "field", "agreement", "group"],
+                           m.postback_action(T.PICK_ORGS, SEGMENT_BUTTONS.Kind(kind="orgs"))))
+
+
+@steps.message(Compose.segment)
+async def segment_by_text(ctx: Context) -> None:
+    """The segment comes from buttons; typed text gets the buttons again."""
+    ctx.reply(m.text(T.SEGMENT_PICK_BUTTON))
+    ask_segment(ctx)
+
+
+@steps.postback(SEGMENT_BUTTONS.Kind, state=(Compose.segment, Compose.orgs))
+async def pick_segment_kind(ctx: Context, button: SEGMENT_BUTTONS.Kind) -> None:
+    """Second level of the segment menu: the types, fields, agreements, groups or organizations."""
+    kind = button.kind
+    ctx.set_state(Compose.segment)
+    if kind == "orgs":
+        ctx.set_state(Compose.orgs)
+        ctx.update_data(orgs=[])
+        await ask_orgs(ctx)
+        return
+    menu = await segment_options(ctx.session, kind)
+    if menu is None:
+        raise StaleButton(kind)
+    question, options = menu
+    if not options:
+        ctx.reply(m.text(question))
+        ask_segment(ctx)
+        return
+    ctx.reply(segment_choices(question, SEGMENT_BUTTONS, options))
+
+
+async def ask_orgs(ctx: Context) -> None:
+    chosen = set(ctx.data.get("orgs") or [])
+    orgs = list(await ctx.session.scalars(select(Organization).order_by(Organization.name).limit(MAX_ORGS_SHOWN - 1)))
+    names = [o.name for o in await ctx.session.scalars(select(Organization).where(Organization.id.in_(chosen)))]
+    buttons = [m.postback_action(("✓" if o.id in chosen else "") + o.name, OrgToggle(org_id=o.id)) for o in orgs]
+    buttons.append(m.postback_action(T.DONE, OrgsDone(), display_text=T.DONE))
+    ctx.reply(m.text(T.ASK_SEGMENT_ORGS.format(selected="、".join(names) or T.NONE_SELECTED), quick=buttons))
+
+
+@steps.postback(OrgToggle, state=Compose.orgs)
+async def toggle_org(ctx: Context, button: OrgToggle) -> None:
+    """An organization tapped: in the segment, or out again."""
+    chosen = list(ctx.data.get("orgs") or [])
+    org_id = button.org_id
+    ctx.update_data(orgs=[i for i in chosen if i != org_id] if org_id in chosen else chosen + [org_id])
+    await ask_orgs(ctx)
+
+
+@steps.postback(OrgsDone, state=Compose.orgs)
+async def finish_orgs(ctx: Context, _: OrgsDone) -> None:
+    """The organizations chosen so far are the segment (the list again while there are none)."""
+    chosen = list(ctx.data.get("orgs") or [])
+    if not chosen:
+        await ask_orgs(ctx)
+        return
+    await choose_segment(ctx, Segment("orgs", ",".join(str(i) for i in sorted(chosen))))
+
+
+@steps.message(Compose.orgs)
+async def orgs_by_text(ctx: Context) -> None:
+    """An organization's exact name typed instead of tapped."""
+    org_id = await ctx.session.scalar(select(Organization.id).where(Organization.name == (ctx.text or "").strip()))
+    if org_id is not None and org_id not in (ctx.data.get("orgs") or []):
+        ctx.update_data(orgs=list(ctx.data.get("orgs") or []) + [org_id])
+    elif org_id is None:
+        ctx.reply(m.text(T.SEGMENT_PICK_BUTTON))
+    await ask_orgs(ctx)
+
+
+@steps.postback(SEGMENT_BUTTONS.Pick, state=Compose.segment)
+async def tap_segment(ctx: Context, button: SEGMENT_BUTTONS.Pick) -> None:
+    await choose_segment(ctx, await picked_segment(ctx.session, button))
+
+
+async def choose_segment(ctx: Context, segment: Segment) -> None:
+    """Refuse a segment with nobody in it; otherwise ask when to send."""
+    count = len(await segment.members(ctx.session))
+    if count == 0:
+        ctx.reply(m.text(T.NOTICE_NO_RECIPIENTS.format(segment=await describe_segment(ctx.session, segment))))
+        ask_segment(ctx)
+        return
+    ctx.update_data(segment=segment.spec)
+    ask_when(ctx)
+
+
+def ask_when(ctx: Context) -> None:
+    ctx.set_state(Compose.when)
+    local_now = ctx.now().astimezone(ctx.settings.tz)
+    initial = (local_now + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+    picker = {"type": "datetimepicker", "label": T.PICK_TIME, "data": PickedTime().pack(), "mode": "datetime",
+              "initial": initial.strftime("%Y-%m-%dT%H:%M"), "min": local_now.strftime("%Y-%m-%dT%H:%M"),
+              "max": (local_now + timedelta(days=365)).strftime("%Y-%m-%dT%H:%M")}
+    ctx.reply(m.text(T.ASK_NOTICE_WHEN, quick=[m.postback_action(T.SEND_NOW, SendNow(), display_text=T.SEND_NOW),
+                                              picker, m.message_action(T.CANCEL)]))
+
+
+@steps.message(Compose.when)
+async def when_by_text(ctx: Context) -> None:
+    ctx.reply(m.text(T.NOTICE_WHEN_BUTTON))
+    ask_when(ctx)
+
+
+@steps.postback(SendNow, state=Compose.when)
+async def send_now(ctx: Context, _: SendNow) -> None:
+    """Send as soon as it is confirmed."""
+    ctx.update_data(send_at=ctx.now().isoformat())
+    await show_preview(ctx)
+
+
+@steps.postback(PickedTime, state=Compose.when)
+async def receive_picked_time(ctx: Context, _: PickedTime) -> None:
+    """The moment picked with the date-time picker (local time), if it is not past."""
+    try:
+        picked = datetime.strptime(ctx.event.postback_params.get("datetime", ""), "%Y-%m-%dT%H:%M")
+    except ValueError:
+        ask_when(ctx)
+        return
+    send_at = picked.replace(tzinfo=ctx.settings.tz)
+    if send_at < ctx.now() - timedelta(minutes=1):
+        ctx.reply(m.text(T.NOTICE_TIME_PAST))
+        ask_when(ctx)
+        return
+    ctx.update_data(send_at=send_at.isoformat())
+    await show_preview(ctx)
+
+
+async def show_preview(ctx: Context) -> None:
+    """Recipients, the quota the send uses and what remains; a send over quota needs an explicit tap."""
+    segment = Segment.parse(ctx.data["segment"])
+    count = len(await segment.members(ctx.session))
+    send_at = datetime.fromisoformat(ctx.data["send_at"])
+    now_label = send_at <= ctx.now() + timedelta(minutes=1)
+    quota = ctx.gateway.cached_quota()
+    month_start = ctx.now().astimezone(ctx.settings.tz).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    own_line = T.QUOTA_OWN.format(own=await own_usage_this_month(ctx.session, month_start))
+    if quota is None:
+        quota_line = T.QUOTA_UNKNOWN
+    elif quota.limit is None:
+        quota_line = T.QUOTA_UNLIMITED.format(used=quota.used)
+    else:
+        quota_line = T.QUOTA_LINE.format(limit=quota.limit, used=quota.used, left=quota.left_after(count))
+    over = -quota.left_after(count) if quota and quota.limit is not None and quota.left_after(count) < 0 else 0
+    ctx.update_data(over_quota=over > 0)
+    ok = T.CONFIRM_SEND_OVER if over else T.CONFIRM_SEND
+    ctx.set_state(Compose.confirm)
+    preview = T.NOTICE_PREVIEW.format(segment=await describe_segment(ctx.session, segment), count=count,
+                                      when=T.NOW_LABEL if now_label else moment_label(send_at, ctx.settings.tz),
+                                      quota=f"{quota_line}\n{own_line}", text=ctx.data["text"])
+    messages = [m.text(preview)]
+    if over:
+        messages.append(m.text(T.QUOTA_EXCEEDED.format(over=over)))
+    messages[-1] = {**messages[-1], "quickReply": m.quick_reply([m.message_action(ok), m.message_action(T.CANCEL)])}
+    ctx.reply(*messages)
+
+
+@router.message(Compose.confirm)
+async def confirm_notice(ctx: Context) -> None:
+    """Create the notice; one to be sent now goes out in this same transaction."""
+    staff = await ctx.active_member()
+    ok = T.CONFIRM_SEND_OVER if ctx.data.get("over_quota") else T.CONFIRM_SEND
+    if ctx.text != ok:
+        ctx.reply(m.text(T.NOTICE_CONFIRM_INVALID.format(ok=ok)))
+        await show_preview(ctx)
+        return
+    now = ctx.now()
+    send_at = datetime.fromisoformat(ctx.data["send_at"])
+    notice = await create_notice(ctx.session, text=ctx.data["text"], segment=Segment.parse(ctx.data["segment"]),
+                                 send_at=send_at, now=now, author_member_id=staff.id,
+                                 over_quota_confirmed=bool(ctx.data.get("over_quota")))
+    ctx.clear()
+    if notice.send_at <= now:
+        ctx.queued += await send_notice(ctx.session, notice.id, now) or []
+        count = len((await read_status(ctx.session, notice.id)).pending)
+        held_until = quiet_hours_end(now, ctx.settings)
+        if held_until is None:
+            ctx.reply(await ctx.help(T.NOTICE_SENT.format(count=count)))
+        else:
+            ctx.reply(await ctx.help(T.NOTICE_HELD.format(count=count, when=moment_label(held_until, ctx.settings.tz))))
+    else:
+        count = len(await Segment.parse(notice.segment).members(ctx.session))
+        ctx.reply(await ctx.help(T.NOTICE_SCHEDULED.format(when=moment_label(notice.send_at, ctx.settings.tz), count=count)))

@@ -1,0 +1,56 @@
+"""Staff reading who has acknowledged the latest notices."""
+
+from bot.dialogs import Access, Context, PostbackData, Router, StaleButton
+from bot.line import messages as m
+from bot.texts import catalog as T
+from bot.texts.formats import moment_label
+from db.notices import read_status, recent_notices
+from db.segments import Segment
+from handlers.segments import describe_segment
+
+router = Router("notices.status", access=Access.staff, refusal=T.NOTICE_STAFF_ONLY)
+router.help_action(T.NOTICE_STATUS, T.NOTICE_STATUS, staff_only=True)
+
+MAX_NAMES_LISTED = 40
+
+
+class NoticeDetail(PostbackData, prefix="ntc:status"):
+    notice_id: int
+
+
+@router.command(T.NOTICE_STATUS)
+async def show_notice_status(ctx: Context) -> None:
+    """The latest notices with how many acknowledged, each a button to the names not yet acknowledged."""
+    notices = await recent_notices(ctx.session)
+    if not notices:
+        ctx.reply(await ctx.help(T.NOTICE_STATUS_EMPTY))
+        return
+    lines, buttons = [], []
+    for notice, acked, total in notices:
+        head = m.truncate_utf16(notice.text.replace("\n", " "), 16)
+        segment = await describe_segment(ctx.session, Segment.parse(notice.segment))
+        when = moment_label(notice.send_at, ctx.settings.tz)
+        if notice.status == "scheduled":
+            lines.append(T.NOTICE_SCHEDULED_LINE.format(id=notice.id, when=when, segment=segment, head=head))
+        else:
+            lines.append(T.NOTICE_STATUS_LINE.format(id=notice.id, when=when, segment=segment, acked=acked,
+                                                     total=total, head=head))
+            buttons.append(m.postback_action(f"#{notice.id}", NoticeDetail(notice_id=notice.id)))
+    ctx.reply(m.text(T.NOTICE_STATUS_HEADER + "\n" + "\n".join(lines), quick=buttons or None))
+
+
+@router.postback(NoticeDetail)
+async def show_notice_detail(ctx: Context, button: NoticeDetail) -> None:
+    """One notice: how many acknowledged, and the names of those who have not."""
+    status = await read_status(ctx.session, button.notice_id)
+    if status is None:
+        raise StaleButton(button)
+    when = moment_label(status.notice.sent_at or status.notice.send_at, ctx.settings.tz)
+    if not status.pending:
+        ctx.reply(m.text(T.NOTICE_DETAIL_ALL_ACKED.format(id=status.notice.id, when=when, total=status.total)))
+        return
+    names = [T.NOTICE_PENDING_NAME.format(org=org, name=name) for name, org in status.pending[:MAX_NAMES_LISTED]]
+    if len(status.pending) > MAX_NAMES_LISTED:
+        names.append(T.NOTICE_MORE_NAMES.format(count=len(status.pending) - MAX_NAMES_LISTED))
+    ctx.reply(m.text(T.NOTICE_DETAIL.format(id=status.notice.id, when=when, acked=len(status.acked),
+                                            total=status.total, pending=len(status.pending), names="\n".join(names))))
