@@ -58,32 +58,43 @@ class Dispatcher:
         ctx.flush_replies(purpose=purpose)
 
     async def dispatch(self, ctx: Context) -> None:
-        """Find the handler for this event and run it; events nobody handles are ignored."""
+        """Find the handler for this event and run it; events nobody handles are ignored.
+
+        A button is checked before its sender: one from a dialog the sender is not in (or with
+        data the bot never wrote) is stale, whoever taps it. A message handler that returns
+        UNHANDLED passes the message on to the fallbacks, as if no handler had taken it.
+        """
         for observer in self.observers:
             await observer.handler(ctx)
         try:
             route = self._route(ctx)
-            if route is not None:
-                if await self._allowed(ctx, route):
-                    await self._run(ctx, route)
-            elif self._is_free_text(ctx):
-                for fallback in self.fallbacks:
-                    if await self._allowed(ctx, fallback, answer=False) and \
-                            await fallback.handler(ctx) is not UNHANDLED:
-                        break
+            if route is None:
+                await self._fall_back(ctx)
+                return
+            args = self._button(ctx, route)
+            if await self._allowed(ctx, route) and await route.handler(ctx, *args) is UNHANDLED:
+                await self._fall_back(ctx)
         except StaleButton:
             ctx.reply(m.text(T.STALE_BUTTON))
 
-    async def _run(self, ctx: Context, route: Route) -> None:
-        if route.kind != "postback":
-            await route.handler(ctx)
+    async def _fall_back(self, ctx: Context) -> None:
+        """Free text in a one-to-one chat goes to each fallback in include order until one takes it."""
+        if not (ctx.event.type == "message" and ctx.event.is_one_to_one):
             return
+        for fallback in self.fallbacks:
+            if await self._allowed(ctx, fallback, answer=False) and await fallback.handler(ctx) is not UNHANDLED:
+                return
+
+    @staticmethod
+    def _button(ctx: Context, route: Route) -> tuple:
+        """The handler's arguments after the context: a button's unpacked data, if it is still live."""
+        if route.kind != "postback":
+            return ()
         if route.states is not None and ctx.state not in route.states:
             raise StaleButton(ctx.event.postback_data)
         if route.data is None:  # TRANSITION
-            await route.handler(ctx)
-            return
-        await route.handler(ctx, route.data.unpack(ctx.event.postback_data or ""))
+            return ()
+        return (route.data.unpack(ctx.event.postback_data or ""),)
 
     async def _allowed(self, ctx: Context, route: Route, *, answer: bool = True) -> bool:
         """The route's router lets this sender in; if not, tell them why (unless `answer` is off)."""
@@ -101,10 +112,6 @@ class Dispatcher:
                 ctx.reply(await ctx.help(route.router.refusal))
             return False
         return True
-
-    @staticmethod
-    def _is_free_text(ctx: Context) -> bool:
-        return ctx.event.type == "message" and ctx.event.is_one_to_one
 
     def _route(self, ctx: Context) -> Route | None:
         event = ctx.event

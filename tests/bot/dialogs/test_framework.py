@@ -2,7 +2,9 @@
 
 import pytest
 
-from bot.dialogs import Access, Dispatcher, PostbackData, Router, StaleButton, State, StatesGroup
+from bot.dialogs import UNHANDLED, Access, Context, Dispatcher, PostbackData, Router, StaleButton, State, StatesGroup
+from bot.line.events import Event
+from bot.texts import catalog as T
 from bot.dialogs.states import state_names
 
 
@@ -86,3 +88,55 @@ def test_handlers_for_different_things_are_fine_and_nested_routers_are_walked():
 def test_a_staff_router_says_what_others_are_told():
     with pytest.raises(ValueError, match="staff"):
         Router("compose", access=Access.staff)
+
+
+def one_to_one(**event) -> Context:
+    raw = {"source": {"type": "user", "userId": "U" + "0" * 31 + "1"}, "replyToken": "r", **event}
+    return Context(session=None, event=Event(raw), settings=None, clock=None, received_at=None)
+
+
+async def test_a_button_from_another_dialog_is_stale_before_anyone_asks_who_tapped_it():
+    staff_only = Router("compose", access=Access.staff, refusal="staff only")
+    taps = []
+    staff_only.postback(Vote, state=Form.area)(lambda ctx, vote: taps.append(vote))
+    ctx = one_to_one(type="postback", postback={"data": "mtg:v:1:yes"})
+    ctx.state = Form.name.name
+    await Dispatcher(Router("root").include(staff_only)).dispatch(ctx)  # no session: the sender is never looked up
+    assert taps == [] and [r["text"] for r in ctx.replies] == [T.STALE_BUTTON]
+
+
+async def test_unhandled_text_goes_on_to_the_next_fallback():
+    seen = []
+
+    def fallback(name, result):
+        async def handler(ctx):
+            seen.append(name)
+            return result
+        return handler
+
+    first, second, third = Router("kpi"), Router("common"), Router("never")
+    first.fallback()(fallback("kpi", UNHANDLED))
+    second.fallback()(fallback("common", None))
+    third.fallback()(fallback("never", None))
+    dispatcher = Dispatcher(Router("root").include(first, second, third))
+    await dispatcher.dispatch(one_to_one(type="message", message={"type": "text", "id": "1", "text": "12月の会議は？"}))
+    assert seen == ["kpi", "common"]
+
+
+async def test_a_dialog_step_can_pass_text_on_to_the_fallbacks():
+    seen = []
+    router = Router("kpi")
+
+    @router.message(Form.name)
+    async def step(ctx):
+        seen.append("step")
+        return UNHANDLED
+
+    @router.fallback()
+    async def fallback(ctx):
+        seen.append("fallback")
+
+    ctx = one_to_one(type="message", message={"type": "text", "id": "1", "text": "？"})
+    ctx.state = Form.name.name
+    await Dispatcher(Router("root").include(router)).dispatch(ctx)
+    assert seen == ["step", "fallback"]
