@@ -6,12 +6,12 @@ from sqlalchemy import select
 
 from bot.line import messages as m
 from bot.texts import catalog as T
-from bot.web.calendar import calendar_url
 from bot.dialogs import Context, Router
 from bot.texts.formats import span_label
 from db.meetings import MeetingError, cancel, move
 from db.models import Meeting, MeetingStatus, Member
-from handlers.meetings.votes import cancelled_text, proposal, tell_invitees, when_label
+from handlers.meetings.calendar import calendar_url
+from handlers.meetings.messages import cancelled_text, proposal, tell_invitees, when_label
 from handlers.shared import postback_ids
 
 router = Router("meeting_changes")

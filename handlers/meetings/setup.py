@@ -4,15 +4,15 @@ Any registered member may organize; started in a LINE group, the group's members
 and the setting-up goes on in the one-to-one chat.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.dialogs import Context, Router, State, StatesGroup
 from bot.texts.formats import moment_label, span_label
-from db.meetings import MAX_SLOTS, MAX_TITLE, MeetingError, create_meeting, parse_slot
+from db.meetings import MAX_SLOTS, MAX_TITLE, MeetingError, create_meeting, parse_slot, slot_flags
 from db.segments import Segment
-from handlers.meetings.votes import flag_texts, send_poll
+from handlers.meetings.messages import send_poll
 from handlers.segments import SegmentStep, describe_segment
 
 router = Router("meeting_setup")
@@ -27,6 +27,16 @@ class Create(StatesGroup):
     deadline = State()
     confirm = State()
 
+
+def flag_texts(start: datetime, end: datetime, tz: tzinfo) -> list[str]:
+    """What the organizer should know about a slot: a holiday, a weekend, outside 8:00-21:00."""
+    out = []
+    for flag in slot_flags(start, end, tz):
+        if flag.startswith("holiday:"):
+            out.append(T.SLOT_FLAG_HOLIDAY.format(name=flag.removeprefix("holiday:")))
+        else:
+            out.append({"weekend": T.SLOT_FLAG_WEEKEND, "hours": T.SLOT_FLAG_HOURS}[flag])
+    return out
 
 
 @router.command(T.MEETING, in_groups=True)
