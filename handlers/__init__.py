@@ -13,14 +13,14 @@ def build_dispatcher() -> Dispatcher:
     from handlers.contact_checks import answers, proxy, staff as check_staff
     from handlers.intros import dialog as intro_dialog, staff as intro_staff
     from handlers.kpi import reports as kpi_reports, setup as kpi_setup
-    from handlers.meetings import changes as meeting_changes, setup as meeting_setup, votes as meeting_votes
+    from handlers import meetings
     from handlers import notices
     from handlers import registration
 
     root = Router("root").include(
         common.router, registration.router, notices.router,
         answers.router, check_staff.router, proxy.router,
-        meeting_votes.router, meeting_setup.router, meeting_changes.router,
+        meetings.router,
         kpi_reports.router, kpi_setup.router, intro_dialog.router, intro_staff.router,
         common.fallback_router)
     return Dispatcher(root, unregistered=registration.prompt_invite)

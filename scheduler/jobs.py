@@ -22,7 +22,7 @@ from db.weekly_questions import claim_digest, due_digests
 from handlers.contact_checks.answers import queue_questions
 from handlers.kpi.messages import queue_prompts
 from handlers.intros.messages import digest_messages, queue_followups, queue_intro_cards, queue_round_notice
-from handlers.meetings.votes import announce, close_and_decide, send_poll
+from handlers.meetings.messages import announce, close_and_decide, send_poll
 from handlers.notices.messages import remind_unacknowledged, send_notice
 
 log = logging.getLogger(__name__)

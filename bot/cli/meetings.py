@@ -11,7 +11,7 @@ from bot.texts.formats import span_label
 from db.meetings import MAX_SLOTS, MeetingError, cancel, create_meeting, parse_slot, slot_flags, tally
 from db.models import Meeting, Member
 from db.segments import SEGMENT_HELP, Segment, SegmentError
-from handlers.meetings.votes import cancelled_text, send_poll, tally_text, tell_invitees
+from handlers.meetings.messages import cancelled_text, send_poll, tally_text, tell_invitees
 
 meeting_app = typer.Typer(help="Meeting polls (日程調整).", no_args_is_help=True)
 

@@ -4,17 +4,31 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.dialogs import Context, PostbackData, Router, StaleButton
 from bot.line import messages as m
 from bot.texts import catalog as T
-from bot.web.calendar import calendar_url
-from bot.dialogs import Context, Router
 from bot.texts.formats import span_label
 from db.meetings import MeetingError, cancel, move
 from db.models import Meeting, MeetingStatus, Member
-from handlers.meetings.votes import cancelled_text, proposal, tell_invitees, when_label
-from handlers.shared import postback_ids
+from handlers.meetings.calendar import calendar_url
+from handlers.meetings.messages import cancelled_text, proposal, tell_invitees, when_label
 
-router = Router("meeting_changes")
+# Open to anyone: someone who is not an active member has no meetings to manage (and is told
+# so), rather than the invite prompt.
+router = Router("meetings.changes")
+
+
+class Manage(PostbackData, prefix="mtg:mg"):
+    meeting_id: int
+
+
+class CancelMeeting(PostbackData, prefix="mtg:cancel"):
+    meeting_id: int
+
+
+class MoveMeeting(PostbackData, prefix="mtg:move"):
+    """A date-time picker: the new start comes in the postback's params."""
+    meeting_id: int
 
 
 async def _manageable(ctx: Context, member: Member) -> list[Meeting]:
@@ -27,40 +41,40 @@ async def _manageable(ctx: Context, member: Member) -> list[Meeting]:
 
 @router.command(T.MEETING_MANAGE)
 async def manage(ctx: Context) -> None:
+    """The meetings this member may move or cancel, to pick one."""
     member = await ctx.active_member()
     meetings = await _manageable(ctx, member) if member else []
     if not meetings:
         ctx.reply(await ctx.help(T.MEETING_NONE_TO_MANAGE))
         return
-    ctx.reply(m.text(T.ASK_MEETING_WHICH, quick=[m.postback_action(f"#{mt.id} {mt.title}", f"mtg:mg:{mt.id}")
+    ctx.reply(m.text(T.ASK_MEETING_WHICH, quick=[m.postback_action(f"#{mt.id} {mt.title}", Manage(meeting_id=mt.id))
                                                  for mt in meetings]))
 
 
-async def _my_meeting(ctx: Context, prefix: str) -> Meeting | None:
-    ids = postback_ids(ctx, prefix, 1)
+async def _my_meeting(ctx: Context, meeting_id: int) -> Meeting:
+    """The meeting if it is still on and the sender organizes it (or is staff); StaleButton otherwise."""
     member = await ctx.active_member()
-    meeting = await ctx.session.get(Meeting, ids[0]) if ids else None
+    meeting = await ctx.session.get(Meeting, meeting_id)
     if member is None or meeting is None or not (member.is_staff or meeting.organizer_member_id == member.id) \
             or meeting.status == MeetingStatus.cancelled:
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return None
+        raise StaleButton(ctx.event.postback_data)
     return meeting
 
 
-@router.postback("mtg:mg:")
-async def manage_one(ctx: Context) -> None:
-    if (meeting := await _my_meeting(ctx, "mtg:mg:")) is None:
-        return
+@router.postback(Manage)
+async def manage_one(ctx: Context, button: Manage) -> None:
+    """What can be done with the meeting picked: cancel it, move it once decided."""
+    meeting = await _my_meeting(ctx, button.meeting_id)
     tz = ctx.settings.tz
-    quick = [m.postback_action(T.MEETING_CANCEL, f"mtg:cancel:{meeting.id}", display_text=T.MEETING_CANCEL)]
+    quick = [m.postback_action(T.MEETING_CANCEL, CancelMeeting(meeting_id=meeting.id), display_text=T.MEETING_CANCEL)]
     if meeting.status == MeetingStatus.deciding:  # the proposal's buttons again, should they be gone
         ctx.reply(await proposal(ctx.session, meeting, ctx.settings, ctx.now()))
     if meeting.status == MeetingStatus.decided:
         local_now = ctx.now().astimezone(tz)
         latest = max(local_now + timedelta(days=365), meeting.starts_at.astimezone(tz))
         initial = min(max(meeting.starts_at.astimezone(tz), local_now), latest)
-        quick.append({"type": "datetimepicker", "label": T.MEETING_MOVE, "data": f"mtg:move:{meeting.id}",
-                      "mode": "datetime", "initial": initial.strftime("%Y-%m-%dT%H:%M"),
+        quick.append({"type": "datetimepicker", "label": T.MEETING_MOVE,
+                      "data": MoveMeeting(meeting_id=meeting.id).pack(), "mode": "datetime", "initial": initial.strftime("%Y-%m-%dT%H:%M"),
                       "min": local_now.strftime("%Y-%m-%dT%H:%M"), "max": latest.strftime("%Y-%m-%dT%H:%M")})
     quick.append(m.message_action(T.CANCEL))
     ctx.reply(m.text(T.ASK_MEETING_ACTION.format(title=meeting.title, when=when_label(meeting, tz)), quick=quick))
@@ -72,19 +86,17 @@ async def _tell_everyone(ctx: Context, meeting: Meeting, text: str) -> None:
     ctx.reply(await ctx.help(T.MEETING_CHANGE_DONE.format(count=count)))
 
 
-@router.postback("mtg:cancel:")
-async def cancel_meeting(ctx: Context) -> None:
-    if (meeting := await _my_meeting(ctx, "mtg:cancel:")) is None:
-        return
+@router.postback(CancelMeeting)
+async def cancel_meeting(ctx: Context, button: CancelMeeting) -> None:
+    meeting = await _my_meeting(ctx, button.meeting_id)
     text = cancelled_text(meeting, ctx.settings.tz)
     if await cancel(ctx.session, meeting.id, ctx.now()):
         await _tell_everyone(ctx, meeting, text)
 
 
-@router.postback("mtg:move:")
-async def move_meeting(ctx: Context) -> None:
-    if (meeting := await _my_meeting(ctx, "mtg:move:")) is None:
-        return
+@router.postback(MoveMeeting)
+async def move_meeting(ctx: Context, button: MoveMeeting) -> None:
+    meeting = await _my_meeting(ctx, button.meeting_id)
     if meeting.status != MeetingStatus.decided:
         ctx.reply(m.text(T.MEETING_MOVE_NOT_DECIDED))
         return

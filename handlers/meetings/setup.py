@@ -4,18 +4,20 @@ Any registered member may organize; started in a LINE group, the group's members
 and the setting-up goes on in the one-to-one chat.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
+from bot.dialogs import Context, PostbackData, Router, StaleButton, State, StatesGroup
 from bot.line import messages as m
 from bot.texts import catalog as T
-from bot.dialogs import Context, Router, State, StatesGroup
 from bot.texts.formats import moment_label, span_label
-from db.meetings import MAX_SLOTS, MAX_TITLE, MeetingError, create_meeting, parse_slot
+from db.meetings import MAX_SLOTS, MAX_TITLE, MeetingError, create_meeting, parse_slot, slot_flags
 from db.segments import Segment
-from handlers.meetings.votes import flag_texts, send_poll
+from handlers.meetings.messages import send_poll
 from handlers.segments import SegmentStep, describe_segment
 
-router = Router("meeting_setup")
+# Open to anyone: someone not (or no longer) an active member is told MEETING_MEMBERS_ONLY, in
+# a group as well, rather than given the invite prompt.
+router = Router("meetings.setup")
 router.help_action(T.MEETING, T.MEETING)
 
 
@@ -28,16 +30,43 @@ class Create(StatesGroup):
     confirm = State()
 
 
+class PickSlot(PostbackData, prefix="mtgc:slot"):
+    """The date-time picker for a candidate's start (the time comes in the postback's params)."""
+
+
+class SlotsDone(PostbackData, prefix="mtgc:slots:done"):
+    """完了: no more candidates."""
+
+
+class SlotLength(PostbackData, prefix="mtgc:len"):
+    minutes: str  # a key of T.SLOT_LENGTHS
+
+
+class Deadline(PostbackData, prefix="mtgc:dl"):
+    """明日 / 3日後 ("1", "3": 18:00 that many days ahead), or the date-time picker ("pick")."""
+    choice: str
+
+
+def flag_texts(start: datetime, end: datetime, tz: tzinfo) -> list[str]:
+    """What the organizer should know about a slot: a holiday, a weekend, outside 8:00-21:00."""
+    out = []
+    for flag in slot_flags(start, end, tz):
+        if flag.startswith("holiday:"):
+            out.append(T.SLOT_FLAG_HOLIDAY.format(name=flag.removeprefix("holiday:")))
+        else:
+            out.append({"weekend": T.SLOT_FLAG_WEEKEND, "hours": T.SLOT_FLAG_HOURS}[flag])
+    return out
+
 
 @router.command(T.MEETING, in_groups=True)
 async def begin(ctx: Context) -> None:
+    """日程調整: a new poll, its title first."""
     member = await ctx.active_member()
     if member is None:
         ctx.reply(m.text(T.MEETING_MEMBERS_ONLY))
         return
-    ctx.clear_state()
     group_id = None if ctx.event.is_one_to_one else ctx.event.chat_id
-    ctx.set_state(Create.title, group_id=group_id, slots=[])
+    ctx.begin(Create.title, group_id=group_id, slots=[])
     question = m.text(T.ASK_MEETING_TITLE.format(max=MAX_TITLE), quick=[m.message_action(T.CANCEL)])
     if group_id is None:
         ctx.reply(question)
@@ -46,13 +75,13 @@ async def begin(ctx: Context) -> None:
         ctx.push(member.line_user_id, question, purpose="meeting-setup", urgent=True)
 
 
-@router.state(Create.title)
+@router.message(Create.title)
 async def receive_title(ctx: Context) -> None:
     title = (ctx.text or "").strip()
     if not title or len(title) > MAX_TITLE:
         ctx.reply(m.text(T.MEETING_TITLE_INVALID.format(max=MAX_TITLE)))
         return
-    ctx.set_state(Create.slots, title=title)
+    ctx.update_data(title=title)
     ask_slot(ctx)
 
 
@@ -63,10 +92,10 @@ def _slots(ctx: Context) -> list[tuple[datetime, datetime]]:
 def ask_slot(ctx: Context, *before: dict) -> None:
     local_now = ctx.now().astimezone(ctx.settings.tz)
     initial = (local_now + timedelta(days=7)).replace(hour=14, minute=0)
-    picker = {"type": "datetimepicker", "label": T.PICK_SLOT, "data": "mtgc:slot", "mode": "datetime",
+    picker = {"type": "datetimepicker", "label": T.PICK_SLOT, "data": PickSlot().pack(), "mode": "datetime",
               "initial": initial.strftime("%Y-%m-%dT%H:%M"), "min": local_now.strftime("%Y-%m-%dT%H:%M"),
               "max": (local_now + timedelta(days=365)).strftime("%Y-%m-%dT%H:%M")}
-    quick = [picker, m.postback_action(T.DONE, "mtgc:slots:done", display_text=T.DONE), m.message_action(T.CANCEL)]
+    quick = [picker, m.postback_action(T.DONE, SlotsDone(), display_text=T.DONE), m.message_action(T.CANCEL)]
     ctx.set_state(Create.slots)
     ctx.reply(*before, m.text(T.ASK_MEETING_SLOT.format(count=len(_slots(ctx)), max=MAX_SLOTS), quick=quick))
 
@@ -83,13 +112,14 @@ def add_slot(ctx: Context, start: datetime, end: datetime) -> None:
     if len(slots) >= MAX_SLOTS:
         ask_slot(ctx, m.text(T.SLOTS_FULL.format(max=MAX_SLOTS)))
         return
-    ctx.data["slots"] = [[a.isoformat(), b.isoformat()] for a, b in sorted([*slots, (start, end)])]
+    ctx.update_data(slots=[[a.isoformat(), b.isoformat()] for a, b in sorted([*slots, (start, end)])])
     added = "\n".join([T.SLOT_ADDED.format(slot=span_label(start, end, tz)), *flag_texts(start, end, tz)])
     ask_slot(ctx, m.text(added))
 
 
-@router.state(Create.slots)
+@router.message(Create.slots)
 async def slot_by_text(ctx: Context) -> None:
+    """A candidate typed ("12/3 14:00-15:30"), or 完了."""
     if ctx.text == T.DONE:
         await slots_done(ctx)
         return
@@ -101,41 +131,41 @@ async def slot_by_text(ctx: Context) -> None:
     add_slot(ctx, start, end)
 
 
-@router.postback("mtgc:slot")
-async def slot_picked(ctx: Context) -> None:
-    if not ctx.in_state(Create.slots):
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
-    if ctx.event.postback_data == "mtgc:slots:done":
-        await slots_done(ctx)
-        return
+@router.postback(SlotsDone, state=Create.slots)
+async def done_tapped(ctx: Context, button: SlotsDone) -> None:
+    await slots_done(ctx)
+
+
+@router.postback(PickSlot, state=Create.slots)
+async def slot_picked(ctx: Context, button: PickSlot) -> None:
+    """A candidate's start picked: its length next."""
     try:
         start = datetime.strptime(ctx.event.postback_params.get("datetime", ""), "%Y-%m-%dT%H:%M")
     except ValueError:
         ask_slot(ctx)
         return
     start = start.replace(tzinfo=ctx.settings.tz)
-    ctx.set_state(Create.length, pending=start.isoformat())
+    ctx.set_state(Create.length)
+    ctx.update_data(pending=start.isoformat())
     ctx.reply(m.text(T.ASK_SLOT_LENGTH.format(start=moment_label(start, ctx.settings.tz)), quick=[
-        m.postback_action(label, f"mtgc:len:{minutes}", display_text=label)
+        m.postback_action(label, SlotLength(minutes=minutes), display_text=label)
         for minutes, label in T.SLOT_LENGTHS.items()] + [m.message_action(T.CANCEL)]))
 
 
-@router.state(Create.length)
+@router.message(Create.length)
 async def length_by_text(ctx: Context) -> None:
+    """Text instead of a length button: back to the candidates."""
     ctx.set_state(Create.slots)
     ask_slot(ctx)
 
 
-@router.postback("mtgc:len:")
-async def length_picked(ctx: Context) -> None:
-    minutes = ctx.event.postback_data.removeprefix("mtgc:len:")
-    if not ctx.in_state(Create.length) or minutes not in T.SLOT_LENGTHS:
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
+@router.postback(SlotLength, state=Create.length)
+async def length_picked(ctx: Context, button: SlotLength) -> None:
+    if button.minutes not in T.SLOT_LENGTHS:
+        raise StaleButton(button.minutes)
     start = datetime.fromisoformat(ctx.data.pop("pending"))
     ctx.set_state(Create.slots)
-    add_slot(ctx, start, start + timedelta(minutes=int(minutes)))
+    add_slot(ctx, start, start + timedelta(minutes=int(button.minutes)))
 
 
 async def slots_done(ctx: Context) -> None:
@@ -145,17 +175,17 @@ async def slots_done(ctx: Context) -> None:
     if ctx.data.get("group_id"):
         segment = Segment("group", ctx.data["group_id"])
         if not await segment.members(ctx.session):
-            ctx.clear_state()
+            ctx.clear()
             ctx.reply(m.text(T.MEETING_NO_INVITEES_GROUP))
             return
-        ctx.data["segment"] = segment.spec
+        ctx.update_data(segment=segment.spec)
         ask_deadline(ctx)
         return
     INVITEES_STEP.ask(ctx)
 
 
 async def invitees_chosen(ctx: Context, segment: Segment) -> None:
-    ctx.data["segment"] = segment.spec
+    ctx.update_data(segment=segment.spec)
     ask_deadline(ctx)
 
 
@@ -167,22 +197,22 @@ INVITEES_STEP = SegmentStep(router, prefix="mtgc", state=Create.segment, questio
 def ask_deadline(ctx: Context, *before: dict) -> None:
     ahead = [[a.isoformat(), b.isoformat()] for a, b in _slots(ctx) if a > ctx.now() + timedelta(minutes=5)]
     if len(ahead) < len(_slots(ctx)):  # time passed while setting up: a slot is no longer ahead
-        ctx.data["slots"] = ahead
+        ctx.update_data(slots=ahead)
         ask_slot(ctx, *before, m.text(T.SLOT_PAST))
         return
     ctx.set_state(Create.deadline)
     tz, first = ctx.settings.tz, _slots(ctx)[0][0]
     local_now = ctx.now().astimezone(tz)
-    picker = {"type": "datetimepicker", "label": T.PICK_DEADLINE, "data": "mtgc:dl:pick", "mode": "datetime",
+    picker = {"type": "datetimepicker", "label": T.PICK_DEADLINE, "data": Deadline(choice="pick").pack(), "mode": "datetime",
               "initial": min(local_now + timedelta(days=3), first.astimezone(tz)).strftime("%Y-%m-%dT%H:%M"),
               "min": local_now.strftime("%Y-%m-%dT%H:%M"), "max": first.astimezone(tz).strftime("%Y-%m-%dT%H:%M")}
     ctx.reply(*before, m.text(T.ASK_MEETING_DEADLINE.format(first=moment_label(first, tz)), quick=[
-        m.postback_action(T.DEADLINE_TOMORROW, "mtgc:dl:1", display_text=T.DEADLINE_TOMORROW),
-        m.postback_action(T.DEADLINE_IN_3_DAYS, "mtgc:dl:3", display_text=T.DEADLINE_IN_3_DAYS),
+        m.postback_action(T.DEADLINE_TOMORROW, Deadline(choice="1"), display_text=T.DEADLINE_TOMORROW),
+        m.postback_action(T.DEADLINE_IN_3_DAYS, Deadline(choice="3"), display_text=T.DEADLINE_IN_3_DAYS),
         picker, m.message_action(T.CANCEL)]))
 
 
-@router.state(Create.deadline)
+@router.message(Create.deadline)
 async def deadline_by_text(ctx: Context) -> None:
     """明日18時 / 3日後18時 typed, or a time typed like a slot ("12/1 18:00")."""
     tz, text = ctx.settings.tz, ctx.text or ""
@@ -203,14 +233,10 @@ def _six_pm(ctx: Context, days: int) -> datetime:
     return datetime(day.year, day.month, day.day, 18, 0, tzinfo=ctx.settings.tz)
 
 
-@router.postback("mtgc:dl:")
-async def deadline_picked(ctx: Context) -> None:
-    if not ctx.in_state(Create.deadline):
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
-    choice = ctx.event.postback_data.removeprefix("mtgc:dl:")
-    if choice in ("1", "3"):
-        await set_deadline(ctx, _six_pm(ctx, int(choice)))
+@router.postback(Deadline, state=Create.deadline)
+async def deadline_picked(ctx: Context, button: Deadline) -> None:
+    if button.choice in ("1", "3"):
+        await set_deadline(ctx, _six_pm(ctx, int(button.choice)))
         return
     try:
         picked = datetime.strptime(ctx.event.postback_params.get("datetime", ""), "%Y-%m-%dT%H:%M")
@@ -225,7 +251,8 @@ async def set_deadline(ctx: Context, deadline: datetime) -> None:
     if not ctx.now() < deadline <= first:
         ask_deadline(ctx, m.text(T.DEADLINE_INVALID.format(first=moment_label(first, ctx.settings.tz))))
         return
-    ctx.set_state(Create.confirm, deadline=deadline.isoformat())
+    ctx.set_state(Create.confirm)
+    ctx.update_data(deadline=deadline.isoformat())
     await show_preview(ctx)
 
 
@@ -244,11 +271,12 @@ async def show_preview(ctx: Context) -> None:
         quick=[m.message_action(T.MEETING_SEND), m.message_action(T.CANCEL)]))
 
 
-@router.state(Create.confirm)
+@router.message(Create.confirm)
 async def confirm(ctx: Context) -> None:
+    """送信する creates the poll and sends it; anything else shows the preview again."""
     member = await ctx.active_member()
     if member is None:
-        ctx.clear_state()
+        ctx.clear()
         ctx.reply(m.text(T.MEETING_MEMBERS_ONLY))
         return
     if ctx.text != T.MEETING_SEND:
@@ -264,13 +292,14 @@ async def confirm(ctx: Context) -> None:
     except MeetingError:
         segment = Segment.parse(data["segment"])
         if not await segment.members(ctx.session):  # everyone invited has left meanwhile
-            ctx.clear_state()
+            ctx.clear()
             ctx.reply(await ctx.help(T.MEETING_NO_INVITEES.format(segment=await describe_segment(ctx.session, segment))))
             return
         # Time passed while the organizer looked at the preview: a slot or the deadline is now past.
-        ctx.set_state(Create.slots, slots=[[a.isoformat(), b.isoformat()] for a, b in _slots(ctx) if a > now])
+        ctx.set_state(Create.slots)
+        ctx.update_data(slots=[[a.isoformat(), b.isoformat()] for a, b in _slots(ctx) if a > now])
         ask_slot(ctx, m.text(T.SLOT_PAST))
         return
-    ctx.clear_state()
+    ctx.clear()
     ctx.queued += await send_poll(ctx.session, meeting, to, now, ctx.settings.tz)
     ctx.reply(await ctx.help(T.MEETING_SENT.format(title=meeting.title, count=len(to), id=meeting.id)))

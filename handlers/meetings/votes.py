@@ -1,214 +1,43 @@
-"""Meeting scheduling (日程調整): the poll card, answers, the tally, the decision and its announcement.
+"""Meeting scheduling (日程調整): answering a poll, its tally, and the organizer's decision.
 
-Setting a poll up is in meeting_setup; moving or cancelling a meeting in meeting_changes.
+What these send is built in messages; setting a poll up is in setup, moving or cancelling a
+meeting in changes.
 """
-from datetime import datetime, tzinfo
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.dialogs import Context, Router, StaleButton
 from bot.line import messages as m
 from bot.texts import catalog as T
-from bot.web.calendar import calendar_url
-from bot.dialogs import Context, Router
-from bot.line.outbox import queue_multicast, queue_push, quiet_hours_end
-from bot.settings import Settings
 from bot.texts.formats import moment_label, span_label
-from db.meetings import (
-    CHOICES,
-    Choice,
-    Tally,
-    close_poll,
-    decide,
-    invitees,
-    record_choice,
-    slot_flags,
-    slots_of,
-    tally,
-)
-from db.models import Meeting, MeetingInvitee, MeetingSlot, MeetingStatus, Member, MemberStatus, OutboxMessage
-from handlers.shared import is_id, postback_ids, postback_parts
+from db.meetings import Choice, decide, invitees, record_choice, tally
+from db.models import Meeting, MeetingInvitee, MeetingSlot
+from handlers.meetings.messages import CODES, Answer, Decide, ShowTally, announce, close_and_decide, tally_text
 
-router = Router("meetings")
-
-CODES = {"y": "yes", "m": "maybe", "n": "no"}
-LETTERS = {choice: code for code, choice in CODES.items()}
-MAX_NAMES = 30
+# Open to anyone: a tap from someone who is not (or no longer) an active member is told
+# MEETING_NOT_INVITED, not given the invite prompt.
+router = Router("meetings.votes")
 
 
-
-# How times read
-
-
-
-
-
-def flag_texts(start: datetime, end: datetime, tz: tzinfo) -> list[str]:
-    out = []
-    for flag in slot_flags(start, end, tz):
-        if flag.startswith("holiday:"):
-            out.append(T.SLOT_FLAG_HOLIDAY.format(name=flag.removeprefix("holiday:")))
-        else:
-            out.append({"weekend": T.SLOT_FLAG_WEEKEND, "hours": T.SLOT_FLAG_HOURS}[flag])
-    return out
-
-
-# What invitees get
-
-def poll_card(meeting: Meeting, slots: list[MeetingSlot], tz: tzinfo) -> dict:
-    """One bubble: each slot with its ○ △ × buttons, and a button for the tally."""
-    deadline = moment_label(meeting.deadline, tz)
-    rows = []
-    for slot in slots:
-        buttons = [{"type": "button", "style": "secondary", "height": "sm", "flex": 1,
-                    "action": m.postback_action(T.MEETING_MARKS[choice],
-                                                f"mtg:a:{meeting.id}:{slot.position}:{LETTERS[choice]}",
-                                                display_text=f"{span_label(slot.starts_at, slot.ends_at, tz)} "
-                                                             f"{T.MEETING_MARKS[choice]}")}
-                   for choice in CHOICES]
-        rows.append({"type": "box", "layout": "vertical", "spacing": "xs", "contents": [
-            {"type": "text", "text": span_label(slot.starts_at, slot.ends_at, tz), "size": "sm", "weight": "bold"},
-            {"type": "box", "layout": "horizontal", "spacing": "sm", "contents": buttons}]})
-    return {
-        "type": "flex",
-        "altText": m.truncate_utf16(T.MEETING_ALT.format(title=meeting.title, deadline=deadline), 400),
-        "contents": {
-            "type": "bubble",
-            "body": {"type": "box", "layout": "vertical", "spacing": "md", "contents": [
-                {"type": "text", "text": T.MEETING_CARD_HEADER, "size": "xs", "color": "#1F6F43"},
-                {"type": "text", "text": meeting.title, "weight": "bold", "size": "lg", "wrap": True},
-                {"type": "text", "text": T.MEETING_CARD_DEADLINE.format(deadline=deadline), "size": "xs",
-                 "color": "#666666"},
-                {"type": "text", "text": T.MEETING_CARD_HELP, "size": "xs", "wrap": True, "color": "#666666"},
-                *rows,
-            ]},
-            "footer": {"type": "box", "layout": "vertical", "contents": [
-                {"type": "button", "style": "link", "height": "sm",
-                 "action": m.postback_action(T.MEETING_TALLY_BUTTON, f"mtg:t:{meeting.id}")}]},
-        },
-    }
-
-
-async def send_poll(session: AsyncSession, meeting: Meeting, to: list[str], now: datetime, tz: tzinfo,
-                    *extra: dict) -> list[OutboxMessage]:
-    card = poll_card(meeting, await slots_of(session, meeting.id), tz)
-    return queue_multicast(session, to=to, messages=[*extra, card], purpose=f"meeting:{meeting.id}", now=now)
-
-
-def tally_text(result: Tally, tz: tzinfo) -> str:
-    lines = []
-    for s in result.slots:
-        mine = result.mine.get(s.slot.position)
-        lines.append(T.MEETING_TALLY_LINE.format(
-            slot=span_label(s.slot.starts_at, s.slot.ends_at, tz), yes=len(s.yes), maybe=len(s.maybe), no=len(s.no),
-            mine=T.MEETING_TALLY_MINE.format(mark=T.MEETING_MARKS[mine]) if mine else ""))
-    return T.MEETING_TALLY.format(title=result.meeting.title, lines="\n".join(lines), answered=result.answered,
-                                  invited=result.invited)
-
-
-def _names(names: list[str]) -> str:
-    shown = "、".join(names[:MAX_NAMES]) or T.MEETING_NOBODY
-    return shown + (T.NOTICE_MORE_NAMES.format(count=len(names) - MAX_NAMES) if len(names) > MAX_NAMES else "")
-
-
-# Deciding and announcing
-
-async def announce(session: AsyncSession, meeting: Meeting, settings: Settings, now: datetime) -> list[OutboxMessage]:
-    """The decision to everyone invited (and the group the poll came from), with the calendar link."""
-    result = await tally(session, meeting)
-    chosen = result.for_slot(meeting.decided_slot_id)
-    text = T.MEETING_DECIDED.format(title=meeting.title, slot=span_label(meeting.starts_at, meeting.ends_at, settings.tz),
-                                    yes=_names(chosen.yes), maybe=_names(chosen.maybe))
-    url = calendar_url(settings.public_base_url, meeting)
-    if url:
-        text += "\n" + T.MEETING_CALENDAR.format(url=url)
-    rows = queue_multicast(session, to=await invitees(session, meeting.id), messages=[m.text(text)],
-                           purpose=f"meeting:{meeting.id}", now=now)
-    if meeting.group_id:
-        rows += queue_push(session, to=meeting.group_id, messages=[m.text(text)], purpose=f"meeting:{meeting.id}",
-                           now=now)
-    return rows
-
-
-async def proposal(session: AsyncSession, meeting: Meeting, settings: Settings, now: datetime) -> dict:
-    """The best slot for the organizer to confirm with one tap, or another (still ahead) to pick."""
-    tz = settings.tz
-    result = await tally(session, meeting)
-    best = result.for_slot(meeting.decided_slot_id)
-    text = T.MEETING_PROPOSAL.format(
-        title=meeting.title, slot=span_label(best.slot.starts_at, best.slot.ends_at, tz), yes=len(best.yes),
-        maybe=len(best.maybe), lines=tally_text(result, tz).split("\n", 1)[1].rsplit("\n", 1)[0],
-        hours=max(1, round((meeting.decide_by - now).total_seconds() / 3600)))
-    others = [m.postback_action(span_label(s.slot.starts_at, s.slot.ends_at, tz), f"mtg:d:{meeting.id}:{s.slot.position}")
-              for s in result.slots if s.slot.id != best.slot.id and s.slot.starts_at > now]
-    quick = [m.postback_action(T.MEETING_CONFIRM_BEST, f"mtg:d:{meeting.id}:0", display_text=T.MEETING_CONFIRM_BEST),
-             *others[:11], m.message_action(T.MEETING_MANAGE)]
-    return m.text(text, quick=quick)
-
-
-async def close_and_decide(session: AsyncSession, meeting_id: int, settings: Settings,
-                           now: datetime) -> list[OutboxMessage]:
-    """Close answering: propose to the organizer, or (without one) decide and announce at once."""
-    result = await close_poll(session, meeting_id, now, organizer_from=quiet_hours_end(now, settings) or now)
-    if result is None:
-        return []
-    meeting = result.meeting
-    organizer = meeting.organizer_member_id and await session.get(Member, meeting.organizer_member_id)
-    here = organizer is not None and organizer and organizer.status == MemberStatus.active
-    purpose = f"meeting:{meeting.id}"
-    if meeting.status == MeetingStatus.cancelled:  # nobody can attend any slot still ahead
-        text = T.MEETING_NO_SLOT_WORKS.format(title=meeting.title)
-        if here:
-            return queue_push(session, to=organizer.line_user_id, messages=[m.text(text)], purpose=purpose, now=now)
-        return (await tell_invitees(session, meeting, text, now))[0]
-    if meeting.status == MeetingStatus.deciding and here:
-        return queue_push(session, to=organizer.line_user_id, messages=[await proposal(session, meeting, settings, now)],
-                          purpose=purpose, now=now)
-    if meeting.status == MeetingStatus.deciding:  # the organizer has left: the best slot stands
-        meeting = await decide(session, meeting_id, None, now)
-    return await announce(session, meeting, settings, now)
-
-
-def when_label(meeting: Meeting, tz: tzinfo) -> str:
-    if meeting.starts_at:
-        return span_label(meeting.starts_at, meeting.ends_at, tz)
-    return T.MEETING_CARD_DEADLINE.format(deadline=moment_label(meeting.deadline, tz))
-
-
-async def tell_invitees(session: AsyncSession, meeting: Meeting, text: str, now: datetime) -> tuple[list, int]:
-    """One message to everyone invited (and the group the poll came from); returns the rows and the count."""
-    to = await invitees(session, meeting.id)
-    rows = queue_multicast(session, to=to, messages=[m.text(text)], purpose=f"meeting:{meeting.id}", now=now)
-    if meeting.group_id:
-        rows += queue_push(session, to=meeting.group_id, messages=[m.text(text)], purpose=f"meeting:{meeting.id}",
-                           now=now)
-    return rows, len(to)
-
-
-def cancelled_text(meeting: Meeting, tz: tzinfo) -> str:
-    return T.MEETING_CANCELLED.format(title=meeting.title, when=when_label(meeting, tz))
-
-
-# Answering
-
-@router.postback("mtg:a:")
-async def answer(ctx: Context) -> None:
+@router.postback(Answer)
+async def answer(ctx: Context, button: Answer) -> None:
     """○ / △ / × for one slot: the last answer counts until the deadline."""
-    parts = postback_parts(ctx, "mtg:a:", 3)
+    if button.choice not in CODES:
+        raise StaleButton(button.choice)
     member = await ctx.active_member()
-    if member is None or parts is None or not is_id(parts[1]) or parts[2] not in CODES:
+    if member is None:
         ctx.reply(m.text(T.MEETING_NOT_INVITED))
         return
-    done = await record_choice(ctx.session, meeting_id=int(parts[0]), member_id=member.id, position=int(parts[1]),
-                               choice=CODES[parts[2]], now=ctx.now())
+    choice = CODES[button.choice]
+    done = await record_choice(ctx.session, meeting_id=button.meeting_id, member_id=member.id,
+                               position=button.position, choice=choice, now=ctx.now())
     if not isinstance(done, Choice):
         ctx.reply(m.text(T.MEETING_CLOSED if done == "closed" else T.MEETING_NOT_INVITED))
         return
     tz = ctx.settings.tz
     result = await tally(ctx.session, done.meeting, member.id)
     said = T.MEETING_ANSWERED.format(slot=span_label(done.slot.starts_at, done.slot.ends_at, tz),
-                                     mark=T.MEETING_MARKS[CODES[parts[2]]], done=len(result.mine),
-                                     total=len(result.slots))
+                                     mark=T.MEETING_MARKS[choice], done=len(result.mine), total=len(result.slots))
     if done.everyone_answered:  # no need to wait for the deadline
         ctx.reply(m.text(said + "\n" + T.MEETING_ALL_IN))
         ctx.queued += await close_and_decide(ctx.session, done.meeting.id, ctx.settings, ctx.now())
@@ -218,11 +47,11 @@ async def answer(ctx: Context) -> None:
     ctx.reply(m.text(said))
 
 
-@router.postback("mtg:t:")
-async def show_tally(ctx: Context) -> None:
-    ids = postback_ids(ctx, "mtg:t:", 1)
+@router.postback(ShowTally)
+async def show_tally(ctx: Context, button: ShowTally) -> None:
+    """The ○ △ × counts so far, for those invited, the organizer and staff."""
     member = await ctx.active_member()
-    meeting = await ctx.session.get(Meeting, ids[0]) if ids else None
+    meeting = await ctx.session.get(Meeting, button.meeting_id)
     invited = meeting is not None and member is not None and (
         member.is_staff or meeting.organizer_member_id == member.id
         or await ctx.session.get(MeetingInvitee, (meeting.id, member.id)) is not None)
@@ -232,19 +61,17 @@ async def show_tally(ctx: Context) -> None:
     ctx.reply(m.text(tally_text(await tally(ctx.session, meeting, member.id), ctx.settings.tz)))
 
 
-@router.postback("mtg:d:")
-async def organizer_decides(ctx: Context) -> None:
+@router.postback(Decide)
+async def organizer_decides(ctx: Context, button: Decide) -> None:
     """The organizer confirms the proposed slot (0) or picks another by its position."""
-    ids = postback_ids(ctx, "mtg:d:", 2)
     member = await ctx.active_member()
-    meeting = await ctx.session.get(Meeting, ids[0]) if ids else None
+    meeting = await ctx.session.get(Meeting, button.meeting_id)
     if meeting is None or member is None or not (member.id == meeting.organizer_member_id or member.is_staff):
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
+        raise StaleButton(ctx.event.postback_data)
     slot_id = None
-    if ids[1]:
+    if button.position:
         slot = await ctx.session.scalar(select(MeetingSlot).where(MeetingSlot.meeting_id == meeting.id,
-                                                                  MeetingSlot.position == ids[1]))
+                                                                  MeetingSlot.position == button.position))
         slot_id = slot.id if slot else -1
     decided = await decide(ctx.session, meeting.id, slot_id, ctx.now()) if slot_id != -1 else None
     if decided is None:

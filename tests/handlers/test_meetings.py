@@ -15,7 +15,7 @@ from bot.fakeline import events as ev
 from db.meetings import MeetingError, parse_slot, slot_flags
 from db.models import Meeting, MeetingAnswer, MeetingSlot
 from bot.texts.formats import span_label
-from handlers.meetings.votes import poll_card
+from handlers.meetings.messages import poll_card
 from tests.seed import partnership
 
 MULTICAST = "/v2/bot/message/multicast"
