@@ -1,35 +1,20 @@
-"""How KPI numbers read in LINE: periods, values against the target, the prompt and the summary."""
+"""What the bot sends about KPIs: values against the target, the prompt (sent by the scheduler) and the summary."""
 
-from datetime import date, datetime, tzinfo
+from datetime import datetime, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.line import messages as m
 from bot.line.outbox import queue_multicast
 from bot.texts import catalog as T
-from bot.web.charts import chart_urls
 from bot.settings import Settings
-from bot.texts.formats import local_day_label
+from bot.texts.formats import date_label, local_day_label, period_label
 from db.rules.kpi_numbers import format_value
 from db.kpis import Claimed, contacts, previous_period, series, staff_users
 from db.models import Agreement, Kpi, KpiPrompt, KpiReport, MemberRole, Organization, OutboxMessage
+from handlers.kpi.charts import chart_urls
 
 MAX_CHARTS = 4  # with the summary text, LINE's five messages per reply
-
-
-def period_label(period: str) -> str:
-    year = int(period[:4])
-    if "-Q" in period:
-        first = (int(period[-1]) - 1) * 3 + 1
-        return T.KPI_PERIOD_QUARTER.format(year=year, first=first, last=first + 2)
-    if len(period) == 7:
-        return T.KPI_PERIOD_MONTH.format(year=year, month=int(period[5:]))
-    day = date.fromisoformat(period)
-    return T.KPI_PERIOD_DATE.format(year=day.year, month=day.month, day=day.day)
-
-
-def date_label(day: date) -> str:
-    return f"{day.year}/{day.month}/{day.day}"
 
 
 def value_label(kpi: Kpi, value: float | None) -> str:

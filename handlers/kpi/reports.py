@@ -8,7 +8,7 @@ from decimal import Decimal
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.dialogs import Context, Router, State, StatesGroup
-from bot.texts.formats import local_day_label
+from bot.texts.formats import local_day_label, period_label
 from db.rules.kpi_numbers import MAX_COMMENT, NotANumber, normalize, parse_value, split_by_names
 from db.kpis import (
     closed_periods,
@@ -22,7 +22,7 @@ from db.kpis import (
 )
 from db.models import Kpi, KpiPrompt, KpiPromptStep, KpiReport, KpiStatus
 from handlers.common import not_understood
-from handlers.kpi.messages import example_for, later_button, period_label, stored_line, summary_messages, value_label
+from handlers.kpi.messages import example_for, later_button, stored_line, summary_messages, value_label
 from handlers.registration.dialog import prompt_invite
 from handlers.shared import is_id, postback_ids
 

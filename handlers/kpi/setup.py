@@ -8,11 +8,10 @@ from sqlalchemy import select
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.dialogs import Context, Router, State, StatesGroup
-from bot.texts.formats import local_day_label
+from bot.texts.formats import date_label, local_day_label
 from db.rules.kpi_numbers import NotANumber, format_value, parse_value
 from db.kpis import KpiError, create_kpi, first_prompt_at, name_taken, parse_day
 from db.models import Agreement, AgreementOrganization, Kpi, KpiCadence, Organization
-from handlers.kpi.messages import date_label
 from handlers.segments import MAX_OPTIONS
 from handlers.shared import postback_ids, require_staff
 
