@@ -9,18 +9,12 @@ from bot.dialogs import Dispatcher, Router
 
 
 def build_dispatcher() -> Dispatcher:
-    from handlers import common
+    from handlers import common, intros, kpi, meetings, notices, registration
     from handlers.contact_checks import answers, proxy, staff as check_staff
-    from handlers.intros import dialog as intro_dialog, staff as intro_staff
-    from handlers.kpi import reports as kpi_reports, setup as kpi_setup
-    from handlers import meetings
-    from handlers import notices
-    from handlers import registration
 
     root = Router("root").include(
         common.router, registration.router, notices.router,
         answers.router, check_staff.router, proxy.router,
-        meetings.router,
-        kpi_reports.router, kpi_setup.router, intro_dialog.router, intro_staff.router,
+        meetings.router, kpi.router, intros.router,
         common.fallback_router)
     return Dispatcher(root, unregistered=registration.prompt_invite)

@@ -1,4 +1,5 @@
-"""The one way the product writes dates and times to people: 1/5(月) and 1/5(月) 09:00, in local time."""
+"""The one way the product writes dates and times to people: 1/5(月) and 1/5(月) 09:00, in local time;
+KPI periods and target dates as 2026年11月 and 2027/3/31."""
 
 from datetime import date, datetime, tzinfo
 
@@ -24,3 +25,20 @@ def local_day_label(moment: datetime, tz: tzinfo) -> str:
 def span_label(start: datetime, end: datetime, tz: tzinfo) -> str:
     """A stretch of time on one day: 1/5(月) 09:00-10:30."""
     return f"{moment_label(start, tz)}-{end.astimezone(tz):%H:%M}"
+
+
+def period_label(period: str) -> str:
+    """A KPI period (2026-11, 2026-Q3, 2026-12-01) as people read it: 2026年11月."""
+    year = int(period[:4])
+    if "-Q" in period:
+        first = (int(period[-1]) - 1) * 3 + 1
+        return T.KPI_PERIOD_QUARTER.format(year=year, first=first, last=first + 2)
+    if len(period) == 7:
+        return T.KPI_PERIOD_MONTH.format(year=year, month=int(period[5:]))
+    day = date.fromisoformat(period)
+    return T.KPI_PERIOD_DATE.format(year=day.year, month=day.month, day=day.day)
+
+
+def date_label(day: date) -> str:
+    """A KPI's target date: 2027/3/31."""
+    return f"{day.year}/{day.month}/{day.day}"

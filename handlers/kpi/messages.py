@@ -1,35 +1,21 @@
-"""How KPI numbers read in LINE: periods, values against the target, the prompt and the summary."""
+"""What the bot sends about KPIs: values against the target, the prompt (sent by the scheduler) and the summary."""
 
-from datetime import date, datetime, tzinfo
+from datetime import datetime, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.dialogs import PostbackData
 from bot.line import messages as m
 from bot.line.outbox import queue_multicast
 from bot.texts import catalog as T
-from bot.web.charts import chart_urls
 from bot.settings import Settings
-from bot.texts.formats import local_day_label
+from bot.texts.formats import date_label, local_day_label, period_label
 from db.rules.kpi_numbers import format_value
 from db.kpis import Claimed, contacts, previous_period, series, staff_users
 from db.models import Agreement, Kpi, KpiPrompt, KpiReport, MemberRole, Organization, OutboxMessage
+from handlers.kpi.charts import chart_urls
 
 MAX_CHARTS = 4  # with the summary text, LINE's five messages per reply
-
-
-def period_label(period: str) -> str:
-    year = int(period[:4])
-    if "-Q" in period:
-        first = (int(period[-1]) - 1) * 3 + 1
-        return T.KPI_PERIOD_QUARTER.format(year=year, first=first, last=first + 2)
-    if len(period) == 7:
-        return T.KPI_PERIOD_MONTH.format(year=year, month=int(period[5:]))
-    day = date.fromisoformat(period)
-    return T.KPI_PERIOD_DATE.format(year=day.year, month=day.month, day=day.day)
-
-
-def date_label(day: date) -> str:
-    return f"{day.year}/{day.month}/{day.day}"
 
 
 def value_label(kpi: Kpi, value: float | None) -> str:
@@ -71,14 +57,22 @@ async def last_value(session: AsyncSession, kpi: Kpi, before: str) -> KpiReport 
     return earlier[-1] if earlier else None
 
 
+class Later(PostbackData, prefix="kpi:later"):
+    prompt_ids: str  # comma-separated KpiPrompt ids
+
+
+class NothingToReport(PostbackData, prefix="kpi:none"):
+    prompt_id: int
+
+
 def later_button(prompts: list[KpiPrompt]) -> dict:
     """あとで for these prompts: as many as the postback data holds (the rest are asked again when due)."""
     ids: list[str] = []
     for prompt in prompts:
-        if len("kpi:later:" + ",".join([*ids, str(prompt.id)])) > m.MAX_POSTBACK_DATA:
+        if len(Later.prefix) + 1 + len(",".join([*ids, str(prompt.id)])) > m.MAX_POSTBACK_DATA:
             break
         ids.append(str(prompt.id))
-    return m.postback_action(T.KPI_LATER, "kpi:later:" + ",".join(ids), display_text=T.KPI_LATER)
+    return m.postback_action(T.KPI_LATER, Later(prompt_ids=",".join(ids)), display_text=T.KPI_LATER)
 
 
 async def prompt_message(session: AsyncSession, header: str, items: list[tuple[Kpi, KpiPrompt]]) -> dict:
@@ -94,9 +88,9 @@ async def prompt_message(session: AsyncSession, header: str, items: list[tuple[K
     lines.append(T.KPI_PROMPT_ONE if len(items) == 1 else T.KPI_PROMPT_MANY.format(example=example_for(kpis)))
     quick = [later_button([prompt for _, prompt in items])]
     if len(items) == 1:
-        quick.append(m.postback_action(T.KPI_NO_REPORT, f"kpi:none:{items[0][1].id}", display_text=T.KPI_NO_REPORT))
+        quick.append(m.postback_action(T.KPI_NO_REPORT, NothingToReport(prompt_id=items[0][1].id), display_text=T.KPI_NO_REPORT))
     else:
-        quick += [m.postback_action(T.KPI_NO_REPORT_FOR.format(name=kpi.name), f"kpi:none:{prompt.id}",
+        quick += [m.postback_action(T.KPI_NO_REPORT_FOR.format(name=kpi.name), NothingToReport(prompt_id=prompt.id),
                                     display_text=T.KPI_NO_REPORT_FOR.format(name=kpi.name))
                   for kpi, prompt in items[: m.MAX_QUICK_REPLY - 1]]
     return m.text("\n".join(lines), quick=quick)

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+from bot.dialogs import UNHANDLED, Access, Context, PostbackData, Router, StaleButton, State, StatesGroup, is_id
 from bot.line import messages as m
 from bot.texts import catalog as T
-from bot.dialogs import Context, Router, State, StatesGroup
-from bot.texts.formats import local_day_label
+from bot.texts.formats import local_day_label, period_label
 from db.rules.kpi_numbers import MAX_COMMENT, NotANumber, normalize, parse_value, split_by_names
 from db.kpis import (
     closed_periods,
@@ -21,12 +21,17 @@ from db.kpis import (
     snooze,
 )
 from db.models import Kpi, KpiPrompt, KpiPromptStep, KpiReport, KpiStatus
-from handlers.common import not_understood
-from handlers.kpi.messages import example_for, later_button, period_label, stored_line, summary_messages, value_label
-from handlers.registration.dialog import prompt_invite
-from handlers.shared import is_id, postback_ids
+from handlers.kpi.messages import (
+    Later,
+    NothingToReport,
+    example_for,
+    later_button,
+    stored_line,
+    summary_messages,
+    value_label,
+)
 
-router = Router("kpi")
+router = Router("kpi.reports", access=Access.member)
 router.help_action(T.KPI, T.KPI)
 
 
@@ -35,8 +40,20 @@ class KpiDialog(StatesGroup):
     fix = State()      # the correct value for a stored report
 
 
-CONFIRM_BUTTONS = [m.postback_action(T.KPI_CONFIRM_YES, "kpi:yes", display_text=T.KPI_CONFIRM_YES),
-                   m.postback_action(T.KPI_CONFIRM_NO, "kpi:no", display_text=T.KPI_CONFIRM_NO)]
+class Record(PostbackData, prefix="kpi:yes"):
+    """記録する: store the values held for confirmation."""
+
+
+class Discard(PostbackData, prefix="kpi:no"):
+    """記録しない: drop them."""
+
+
+class Fix(PostbackData, prefix="kpi:fix"):
+    report_id: int
+
+
+CONFIRM_BUTTONS = [m.postback_action(T.KPI_CONFIRM_YES, Record(), display_text=T.KPI_CONFIRM_YES),
+                   m.postback_action(T.KPI_CONFIRM_NO, Discard(), display_text=T.KPI_CONFIRM_NO)]
 
 
 @dataclass
@@ -130,7 +147,7 @@ async def _store(ctx: Context, entries: list[Entry], member_id: int) -> None:
             continue
         lines.append(stored_line(entry.kpi, report, before))
         label = T.KPI_FIX if len(entries) == 1 else T.KPI_FIX_NAMED.format(name=entry.kpi.name)
-        fixes.append(m.postback_action(label, f"kpi:fix:{report.id}"))
+        fixes.append(m.postback_action(label, Fix(report_id=report.id)))
     ctx.reply(m.text("\n".join(lines), quick=fixes[: m.MAX_QUICK_REPLY] or None))
 
 
@@ -142,112 +159,108 @@ async def _take(ctx: Context, entries: list[Entry], member_id: int) -> None:
             lines.append(T.KPI_CONFIRM_LINE.format(name=entry.kpi.name, period=period_label(entry.period),
                                                    value=value_label(entry.kpi, entry.value)))
             lines += entry.warnings
-        ctx.set_state(KpiDialog.confirm, entries=[entry.as_data() for entry in entries])
+        ctx.set_state(KpiDialog.confirm)
+        ctx.update_data(entries=[entry.as_data() for entry in entries])
         ctx.reply(m.text("\n".join(lines), quick=CONFIRM_BUTTONS))
         return
-    ctx.clear_state()
+    ctx.clear()
     await _store(ctx, entries, member_id)
 
 
 @router.fallback()
-async def receive_kpi_value(ctx: Context) -> None:
+async def receive_kpi_value(ctx: Context) -> object:
     """A message outside any dialog: a KPI value when the organization reports KPIs and it has a number."""
     member = await ctx.active_member()
-    kpis = await reporting_kpis(ctx.session, member.organization_id) if member and ctx.text else []
+    kpis = await reporting_kpis(ctx.session, member.organization_id) if ctx.text else []
     if not kpis:
-        await not_understood(ctx)
-        return
+        return UNHANDLED
     pending = await pending_prompts(ctx.session, member.organization_id)
     if not any(ch.isdigit() for ch in normalize(ctx.text)):
-        if pending:
-            ctx.reply(m.text(T.KPI_NOT_A_NUMBER, quick=_buttons(pending)))
-        else:
-            await not_understood(ctx)
-        return
+        if not pending:
+            return UNHANDLED
+        ctx.reply(m.text(T.KPI_NOT_A_NUMBER, quick=_buttons(pending)))
+        return None
     entries = await _entries(ctx, kpis, pending)
     if entries == T.KPI_NOT_A_NUMBER and not pending:
-        await not_understood(ctx)  # "12月の会議は？" with no report asked for: not a KPI value at all
-        return
+        return UNHANDLED  # "12月の会議は？" with no report asked for: not a KPI value at all
     if isinstance(entries, str):
         ctx.reply(m.text(entries, quick=_buttons(pending) or None))
-        return
+        return None
     await _take(ctx, entries, member.id)
+    return None
 
 
-@router.state(KpiDialog.confirm)
+@router.message(KpiDialog.confirm)
 async def confirm_typed(ctx: Context) -> None:
     """記録する / 記録しない typed; any other text is read as a new value instead."""
-    if ctx.text in (T.KPI_CONFIRM_YES, T.KPI_CONFIRM_NO):
-        await (confirm_values if ctx.text == T.KPI_CONFIRM_YES else discard_values)(ctx)
+    if ctx.text == T.KPI_CONFIRM_YES:
+        await confirm_values(ctx, Record())
+        return
+    if ctx.text == T.KPI_CONFIRM_NO:
+        await discard_values(ctx, Discard())
         return
     if ctx.text is None:  # a sticker or a photo: the held values still wait for an answer
         ctx.reply(m.text(T.KPI_CONFIRM_PENDING, quick=CONFIRM_BUTTONS))
         return
-    ctx.clear_state()
-    await receive_kpi_value(ctx)
+    ctx.clear()
+    if await receive_kpi_value(ctx) is UNHANDLED:
+        # A dialog's message is not passed on to the fallbacks, so answer as the last one would.
+        ctx.reply(await ctx.help(T.UNKNOWN_TEXT))
 
 
-@router.postback("kpi:yes")
-async def confirm_values(ctx: Context) -> None:
+@router.postback(Record, state=KpiDialog.confirm)
+async def confirm_values(ctx: Context, _: Record) -> None:
     """Store the values that were held for confirmation."""
     member = await ctx.active_member()
-    if member is None or not ctx.in_state(KpiDialog.confirm):
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
     entries = []
     for item in ctx.data.get("entries", []):
         kpi = await ctx.session.get(Kpi, item["kpi"])
         if kpi is None or kpi.status != KpiStatus.active or kpi.organization_id != member.organization_id:
-            ctx.clear_state()
-            ctx.reply(m.text(T.STALE_BUTTON))
-            return
+            ctx.clear()
+            raise StaleButton(item["kpi"])
         entries.append(Entry(kpi, item["period"], Decimal(item["value"]), item["comment"], []))
-    ctx.clear_state()
+    ctx.clear()
     await _store(ctx, entries, member.id)
 
 
-@router.postback("kpi:no")
-async def discard_values(ctx: Context) -> None:
+@router.postback(Discard, state=KpiDialog.confirm)
+async def discard_values(ctx: Context, _: Discard) -> None:
     """Drop the values held for confirmation."""
-    if not ctx.in_state(KpiDialog.confirm):
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
-    ctx.clear_state()
+    ctx.clear()
     ctx.reply(m.text(T.KPI_DISCARDED))
 
 
 async def _own_report(ctx: Context, report_id: int) -> tuple[KpiReport, Kpi] | None:
+    """The report and its KPI if it is still current and the sender's organization's; None otherwise."""
     member = await ctx.active_member()
     report = await ctx.session.get(KpiReport, report_id)
     kpi = await ctx.session.get(Kpi, report.kpi_id) if report else None
-    if (member is None or kpi is None or report.replaced_at is not None or kpi.status != KpiStatus.active
+    if (kpi is None or report.replaced_at is not None or kpi.status != KpiStatus.active
             or kpi.organization_id != member.organization_id):
         return None
     return report, kpi
 
 
-@router.postback("kpi:fix:")
-async def start_fix(ctx: Context) -> None:
+@router.postback(Fix)
+async def start_fix(ctx: Context, fix: Fix) -> None:
     """訂正: ask for the correct value of a stored report."""
-    ids = postback_ids(ctx, "kpi:fix:", 1)
-    found = await _own_report(ctx, ids[0]) if ids else None
+    found = await _own_report(ctx, fix.report_id)
     if found is None:
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
+        raise StaleButton(fix.report_id)
     report, kpi = found
-    ctx.set_state(KpiDialog.fix, report=report.id)
+    ctx.set_state(KpiDialog.fix)
+    ctx.update_data(report=report.id)
     ctx.reply(m.text(T.KPI_ASK_FIX.format(name=kpi.name, period=period_label(report.period),
                                           value=value_label(kpi, report.value)), quick=[m.message_action(T.CANCEL)]))
 
 
-@router.state(KpiDialog.fix)
+@router.message(KpiDialog.fix)
 async def receive_correction(ctx: Context) -> None:
     """The corrected value replaces the stored one; the old one stays as history."""
     found = await _own_report(ctx, ctx.data.get("report", 0))
     if found is None:
-        ctx.clear_state()
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
+        ctx.clear()
+        raise StaleButton(ctx.data.get("report"))
     report, kpi = found
     try:
         value, comment = _read(kpi, ctx.text or "")
@@ -261,30 +274,26 @@ async def receive_correction(ctx: Context) -> None:
     await _take(ctx, [Entry(kpi, report.period, value, comment, _warnings(kpi, value))], member.id)
 
 
-@router.postback("kpi:later:")
-async def snooze_prompts(ctx: Context) -> None:
+@router.postback(Later)
+async def snooze_prompts(ctx: Context, later: Later) -> None:
     """あとで: the same prompt again the next business morning."""
     member = await ctx.active_member()
-    raw = (ctx.event.postback_data or "").removeprefix("kpi:later:").split(",")
-    if member is None or not all(is_id(part) for part in raw):
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
-    rows = await snooze(ctx.session, [int(part) for part in raw], member.organization_id, ctx.now(), ctx.settings.tz)
+    ids = later.prompt_ids.split(",")
+    if not all(is_id(part) for part in ids):
+        raise StaleButton(later.prompt_ids)
+    rows = await snooze(ctx.session, [int(part) for part in ids], member.organization_id, ctx.now(), ctx.settings.tz)
     if not rows:
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
+        raise StaleButton(later.prompt_ids)
     ctx.reply(m.text(T.KPI_SNOOZED.format(when=local_day_label(rows[0].next_at, ctx.settings.tz))))
 
 
-@router.postback("kpi:none:")
-async def report_nothing(ctx: Context) -> None:
+@router.postback(NothingToReport)
+async def report_nothing(ctx: Context, nothing: NothingToReport) -> None:
     """今期は報告なし: the period is recorded as having nothing to report."""
     member = await ctx.active_member()
-    ids = postback_ids(ctx, "kpi:none:", 1)
-    prompt = await ctx.session.get(KpiPrompt, ids[0]) if ids and member else None
+    prompt = await ctx.session.get(KpiPrompt, nothing.prompt_id)
     if prompt is None or prompt.organization_id != member.organization_id or prompt.step == KpiPromptStep.answered:
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
+        raise StaleButton(nothing.prompt_id)
     kpi = await ctx.session.get(Kpi, prompt.kpi_id)
     await record_report(ctx.session, kpi=kpi, period=prompt.period, value=None, comment=None, member_id=member.id,
                         source_key=f"{ctx.event.webhook_event_id}:0", now=ctx.now())
@@ -294,11 +303,7 @@ async def report_nothing(ctx: Context) -> None:
 @router.command(T.KPI)
 async def show_kpis(ctx: Context) -> None:
     """KPI: each KPI of the member's agreements against its target, with a chart."""
-    member = await ctx.active_member()
-    if member is None:
-        await prompt_invite(ctx)
-        return
-    rows = await kpis_for(ctx.session, member)
+    rows = await kpis_for(ctx.session, await ctx.active_member())
     if not rows:
         ctx.reply(await ctx.help(T.KPI_NONE_VISIBLE))
         return
