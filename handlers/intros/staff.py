@@ -1,21 +1,16 @@
 """Introductions, the secretariat's side: when rounds happen (紹介設定), the network's figures
 (つながり), and asking the question of the week (ひとこと)."""
 
-import random
-from datetime import datetime, time, tzinfo
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from datetime import time
 
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.dialogs import Context, Router, State, StatesGroup
-from bot.line.outbox import queue_multicast
 from bot.texts.formats import moment_label
-from db.intro_network import NetworkStats, network_stats
-from db.intros import opted_in_members, schedule, set_schedule, stop_schedule
-from db.models import IntroSchedule, OutboxMessage, WeeklyQuestion
-from db.weekly_questions import MAX_QUESTION, clean_line, create_question
-from handlers.intros.messages import call_off_announced
+from db.intro_network import network_stats
+from db.intros import schedule, set_schedule, stop_schedule
+from db.weekly_questions import MAX_QUESTION, clean_line
+from handlers.intros.messages import call_off_announced, schedule_text, send_weekly_question, stats_text
 from handlers.shared import is_id, require_staff
 
 router = Router("intro_staff")
@@ -29,35 +24,6 @@ TIME_CHOICES = {t.replace(":", ""): t for t in T.INTRO_TIMES}
 
 class WeeklySetup(StatesGroup):
     question = State()
-
-
-def every_label(days: int) -> str:
-    return T.INTRO_EVERY_LABELS.get(str(days)) or T.INTRO_EVERY_DAYS.format(days=days)
-
-
-def schedule_text(row: IntroSchedule) -> str:
-    return T.INTRO_SCHEDULE.format(every=every_label(row.every_days), weekday=T.WEEKDAYS[row.weekday],
-                                   time=row.local_time, followup=row.followup_days)
-
-
-def stats_text(stats: NetworkStats) -> str:
-    bridges = T.INTRO_BRIDGE_SEP.join(T.INTRO_BRIDGE.format(name=b.organization, fields=b.other_fields)
-                                      for b in stats.bridges)
-    return T.INTRO_STATS.format(members=stats.members, opted_out=stats.opted_out, rounds=stats.rounds,
-                                pairs=stats.pairs, ties=stats.ties, cross=stats.cross_field_ties,
-                                lonely=stats.without_tie, bridges=bridges or T.INTRO_NO_BRIDGES)
-
-
-async def send_weekly_question(session: AsyncSession, *, text: str | None, now: datetime, tz: tzinfo,
-                               asked_by: int | None = None) -> tuple[WeeklyQuestion, list[OutboxMessage], int]:
-    """Ask everyone taking part (the bank picks the question when `text` is None)."""
-    text = text or random.choice(T.INTRO_ICEBREAKERS)
-    question = await create_question(session, text=text, now=now, tz=tz, asked_by=asked_by)
-    to = [member.line_user_id for member in await opted_in_members(session)]
-    message = m.text(T.WEEKLY_MESSAGE.format(question=text, when=moment_label(question.digest_at, tz)), quick=[
-        m.postback_action(T.WEEKLY_ANSWER_BUTTON, f"wq:a:{question.id}", display_text=T.WEEKLY_ANSWER_BUTTON)])
-    rows = queue_multicast(session, to=to, messages=[message], purpose=f"weekly:{question.id}", now=now) if to else []
-    return question, rows, len(to)
 
 
 # 紹介設定: interval, weekday and time, each a row of buttons carrying the choices so far
