@@ -12,8 +12,7 @@ from bot.texts.formats import moment_label
 from db.intro_network import edge_rows, network_stats
 from db.intros import DEFAULT_FOLLOWUP_DAYS, schedule, set_schedule, stop_schedule
 from db.weekly_questions import MAX_QUESTION, clean_line
-from handlers.intros.messages import call_off_announced
-from handlers.intros.staff import schedule_text, send_weekly_question, stats_text
+from handlers.intros.messages import call_off_announced, schedule_text, send_weekly_question, stats_text
 
 intro_app = typer.Typer(help="Introductions between members (get-to-know-you exchanges).", no_args_is_help=True)
 

@@ -2,24 +2,32 @@
 a hello and messages passed through the bot, exchanging LINE IDs by mutual consent, the
 follow-up, opting out, and answering the question of the week (ひとこと).
 
-What the scheduled jobs send is in intro_messages; setting rounds up and the network's figures
-are in intro_staff.
+What the scheduled jobs send is in messages; setting rounds up and the network's figures are in
+staff.
 """
 
 import re
 
+from bot.dialogs import Access, Context, Router, StaleButton, State, StatesGroup
 from bot.line import messages as m
 from bot.texts import catalog as T
-from bot.dialogs import Context, Router, State, StatesGroup
 from bot.texts.formats import moment_label
 from db.intros import opted_out, other, pair_of, record_outcome, set_opt_out, set_skip, side
 from db.models import IntroPair, IntroRound, Member, MemberStatus
 from db.weekly_questions import MAX_ANSWER, clean_line, open_question, record_answer
+from handlers.intros.buttons import (
+    AnswerWeekly,
+    ExchangeIds,
+    Followup,
+    Hello,
+    JoinRound,
+    SendHeld,
+    SkipRound,
+    WriteMessage,
+)
 from handlers.intros.messages import OUTCOME_CODES, members_by_id
-from handlers.registration.dialog import prompt_invite
-from handlers.shared import postback_ids, postback_parts
 
-router = Router("intros")
+router = Router("intros.dialog", access=Access.member)
 
 MAX_MESSAGE = 200
 LINE_ID = re.compile(r"^[A-Za-z0-9._-]{4,20}$")
@@ -34,11 +42,12 @@ class IntroDialog(StatesGroup):
     confirm = State()
 
 
-SEND = m.postback_action(T.INTRO_SEND, "intro:send", display_text=T.INTRO_SEND)
+SEND = m.postback_action(T.INTRO_SEND, SendHeld(), display_text=T.INTRO_SEND)
 
 
 def _hold(ctx: Context, kind: str, text: str, preview: str) -> None:
-    ctx.set_state(IntroDialog.confirm, kind=kind, draft=text)
+    ctx.set_state(IntroDialog.confirm)
+    ctx.update_data(kind=kind, draft=text)
     ctx.reply(m.text(preview, quick=[SEND, m.message_action(T.CANCEL)]))
 
 
@@ -48,35 +57,30 @@ def _hold(ctx: Context, kind: str, text: str, preview: str) -> None:
 async def stop_or_resume_intros(ctx: Context) -> None:
     """紹介を停止 leaves introductions and the question of the week; 紹介を再開 rejoins."""
     member = await ctx.active_member()
-    if member is None:
-        await prompt_invite(ctx)
-        return
     stop = ctx.text == T.INTRO_STOP
     await set_opt_out(ctx.session, member.id, stop, ctx.now())
     ctx.reply(await ctx.help(T.INTRO_STOPPED if stop else T.INTRO_RESUMED))
 
 
-@router.postback("intro:skip:")
-async def skip_round(ctx: Context) -> None:
-    await _skip(ctx, "intro:skip:", True)
+@router.postback(SkipRound)
+async def skip_round(ctx: Context, button: SkipRound) -> None:
+    await _skip(ctx, button.round_id, True)
 
 
-@router.postback("intro:join:")
-async def join_round(ctx: Context) -> None:
-    await _skip(ctx, "intro:join:", False)
+@router.postback(JoinRound)
+async def join_round(ctx: Context, button: JoinRound) -> None:
+    await _skip(ctx, button.round_id, False)
 
 
-async def _skip(ctx: Context, prefix: str, skip: bool) -> None:
-    ids = postback_ids(ctx, prefix, 1)
+async def _skip(ctx: Context, round_id: int, skip: bool) -> None:
     member = await ctx.active_member()
-    if ids is None or member is None or await ctx.session.get(IntroRound, ids[0]) is None:
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
-    if not await set_skip(ctx.session, ids[0], member.id, skip, ctx.now()):
+    if await ctx.session.get(IntroRound, round_id) is None:
+        raise StaleButton(round_id)
+    if not await set_skip(ctx.session, round_id, member.id, skip, ctx.now()):
         ctx.reply(m.text(T.INTRO_ROUND_STARTED))
         return
     if skip:
-        ctx.reply(m.text(T.INTRO_SKIPPED, quick=[m.postback_action(T.INTRO_JOIN_BUTTON, f"intro:join:{ids[0]}",
+        ctx.reply(m.text(T.INTRO_SKIPPED, quick=[m.postback_action(T.INTRO_JOIN_BUTTON, JoinRound(round_id=round_id),
                                                                    display_text=T.INTRO_JOIN_BUTTON)]))
     else:
         ctx.reply(m.text(T.INTRO_JOINED))
@@ -84,22 +88,16 @@ async def _skip(ctx: Context, prefix: str, skip: bool) -> None:
 
 # Between the two of a pair
 
-async def _pair_and_other(ctx: Context, prefix: str) -> tuple[IntroPair, Member, Member] | None:
-    """The pair a button is about, its sender and the other (both active); otherwise the stale-button reply."""
-    ids = postback_ids(ctx, prefix, 1)
-    return await _load_pair(ctx, ids[0] if ids else None)
-
-
 async def _load_pair(ctx: Context, pair_id: int | None) -> tuple[IntroPair, Member, Member] | None:
+    """The pair, its sender and the other (both active); None, once told, if the other stopped introductions."""
     member = await ctx.active_member()
-    pair = await pair_of(ctx.session, pair_id, member.id) if member and pair_id else None
+    pair = await pair_of(ctx.session, pair_id, member.id) if pair_id else None
     them = pair and (await members_by_id(ctx.session, {other(pair, member.id)})).get(other(pair, member.id))
     if pair is None or them is None or them.status != MemberStatus.active:
-        ctx.clear_state()
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return None
+        ctx.clear()
+        raise StaleButton(pair_id)
     if await opted_out(ctx.session, {them.id}):  # 紹介を停止 also stops messages from past partners
-        ctx.clear_state()
+        ctx.clear()
         ctx.reply(m.text(T.INTRO_OTHER_STOPPED.format(name=them.name)))
         return None
     me = (await members_by_id(ctx.session, {member.id}))[member.id]
@@ -107,7 +105,7 @@ async def _load_pair(ctx: Context, pair_id: int | None) -> tuple[IntroPair, Memb
 
 
 def _reply_button(pair: IntroPair) -> dict:
-    return m.postback_action(T.INTRO_MESSAGE_BUTTON, f"intro:m:{pair.id}", display_text=T.INTRO_MESSAGE_BUTTON)
+    return m.postback_action(T.INTRO_MESSAGE_BUTTON, WriteMessage(pair_id=pair.id), display_text=T.INTRO_MESSAGE_BUTTON)
 
 
 def _pass_on(ctx: Context, pair: IntroPair, me: Member, them: Member, text: str) -> None:
@@ -118,10 +116,10 @@ def _pass_on(ctx: Context, pair: IntroPair, me: Member, them: Member, text: str)
         setattr(pair, hello, ctx.now())
 
 
-@router.postback("intro:h:")
-async def say_hello(ctx: Context) -> None:
+@router.postback(Hello)
+async def say_hello(ctx: Context, button: Hello) -> None:
     """The bot passes a short greeting to the other, who can answer through the bot."""
-    found = await _pair_and_other(ctx, "intro:h:")
+    found = await _load_pair(ctx, button.pair_id)
     if found is None:
         return
     pair, me, them = found
@@ -132,17 +130,18 @@ async def say_hello(ctx: Context) -> None:
     ctx.reply(m.text(T.INTRO_HELLO_SENT.format(name=them.name)))
 
 
-@router.postback("intro:m:")
-async def ask_message(ctx: Context) -> None:
-    found = await _pair_and_other(ctx, "intro:m:")
+@router.postback(WriteMessage)
+async def ask_message(ctx: Context, button: WriteMessage) -> None:
+    found = await _load_pair(ctx, button.pair_id)
     if found is None:
         return
     pair, _, them = found
-    ctx.set_state(IntroDialog.message, pair=pair.id)
+    ctx.set_state(IntroDialog.message)
+    ctx.update_data(pair=pair.id)
     ctx.reply(m.text(T.INTRO_ASK_MESSAGE.format(name=them.name, max=MAX_MESSAGE), quick=[m.message_action(T.CANCEL)]))
 
 
-@router.state(IntroDialog.message)
+@router.message(IntroDialog.message)
 async def receive_message(ctx: Context) -> None:
     """One message to the other, shown back before it is passed on."""
     text = (ctx.text or "").strip()
@@ -154,12 +153,9 @@ async def receive_message(ctx: Context) -> None:
         _hold(ctx, "message", text, T.INTRO_CONFIRM_MESSAGE.format(name=found[2].name, text=text))
 
 
-@router.postback("intro:send")
-async def send_held(ctx: Context) -> None:
+@router.postback(SendHeld, state=IntroDialog.confirm)
+async def send_held(ctx: Context, button: SendHeld) -> None:
     """送信する: what was typed goes where it was typed for."""
-    if not ctx.in_state(IntroDialog.confirm):
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
     kind, text = ctx.data.get("kind"), ctx.data.get("draft") or ""
     if kind == "weekly":
         await _save_weekly_answer(ctx, text)
@@ -169,7 +165,7 @@ async def send_held(ctx: Context) -> None:
         await _send_message(ctx, text)
 
 
-@router.state(IntroDialog.confirm)
+@router.message(IntroDialog.confirm)
 async def retype_held(ctx: Context) -> None:
     """Typed instead of 送信する: the new text is held in place of the old one."""
     kind = ctx.data.get("kind")
@@ -183,25 +179,26 @@ async def _send_message(ctx: Context, text: str) -> None:
         return
     pair, me, them = found
     _pass_on(ctx, pair, me, them, text)
-    ctx.clear_state()
+    ctx.clear()
     ctx.reply(m.text(T.INTRO_MESSAGE_SENT.format(name=them.name)))
 
 
-@router.postback("intro:x:")
-async def offer_line_id(ctx: Context) -> None:
+@router.postback(ExchangeIds)
+async def offer_line_id(ctx: Context, button: ExchangeIds) -> None:
     """Agree to exchange LINE IDs: the sender types theirs; nothing is passed until both have."""
-    found = await _pair_and_other(ctx, "intro:x:")
+    found = await _load_pair(ctx, button.pair_id)
     if found is None:
         return
     pair, _, them = found
     if pair.ids_exchanged_at is not None:
         ctx.reply(m.text(T.INTRO_LINE_ID_DONE))
         return
-    ctx.set_state(IntroDialog.line_id, pair=pair.id)
+    ctx.set_state(IntroDialog.line_id)
+    ctx.update_data(pair=pair.id)
     ctx.reply(m.text(T.INTRO_ASK_LINE_ID.format(name=them.name), quick=[m.message_action(T.CANCEL)]))
 
 
-@router.state(IntroDialog.line_id)
+@router.message(IntroDialog.line_id)
 async def receive_line_id(ctx: Context) -> None:
     line_id = (ctx.text or "").strip()
     if not LINE_ID.match(line_id):
@@ -217,7 +214,7 @@ async def _give_line_id(ctx: Context, line_id: str) -> None:
     if found is None:
         return
     pair, me, them = found
-    ctx.clear_state()
+    ctx.clear()
     if pair.ids_exchanged_at is not None:
         ctx.reply(m.text(T.INTRO_LINE_ID_DONE))
         return
@@ -231,7 +228,7 @@ async def _give_line_id(ctx: Context, line_id: str) -> None:
         if first_time:
             ctx.push(them.line_user_id, m.text(
                 T.INTRO_LINE_ID_REQUEST.format(name=me.name, org=me.organization.name),
-                quick=[m.postback_action(T.INTRO_EXCHANGE_BUTTON, f"intro:x:{pair.id}",
+                quick=[m.postback_action(T.INTRO_EXCHANGE_BUTTON, ExchangeIds(pair_id=pair.id),
                                          display_text=T.INTRO_EXCHANGE_BUTTON)]), purpose=purpose)
         return
     pair.ids_exchanged_at = ctx.now()
@@ -240,36 +237,33 @@ async def _give_line_id(ctx: Context, line_id: str) -> None:
              purpose=purpose)
 
 
-@router.postback("intro:f:")
-async def answer_followup(ctx: Context) -> None:
+@router.postback(Followup)
+async def answer_followup(ctx: Context, button: Followup) -> None:
     """話せた / まだ / 今回はパス; the last answer counts."""
-    parts = postback_parts(ctx, "intro:f:", 2)
     member = await ctx.active_member()
-    pair = await pair_of(ctx.session, int(parts[0]), member.id) if parts and member else None
-    if pair is None or parts[1] not in OUTCOME_CODES:
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
-    outcome = OUTCOME_CODES[parts[1]]
+    pair = await pair_of(ctx.session, button.pair_id, member.id)
+    if pair is None or button.code not in OUTCOME_CODES:
+        raise StaleButton(button.pack())
+    outcome = OUTCOME_CODES[button.code]
     record_outcome(pair, member.id, outcome, ctx.now())
     ctx.reply(m.text(T.INTRO_OUTCOME_REPLIES[outcome]))
 
 
 # The question of the week
 
-@router.postback("wq:a:")
-async def ask_weekly_answer(ctx: Context) -> None:
-    ids = postback_ids(ctx, "wq:a:", 1)
-    member = await ctx.active_member()
-    question = await open_question(ctx.session, ids[0], ctx.now()) if ids and member else None
+@router.postback(AnswerWeekly)
+async def ask_weekly_answer(ctx: Context, button: AnswerWeekly) -> None:
+    question = await open_question(ctx.session, button.question_id, ctx.now())
     if question is None:
-        ctx.reply(m.text(T.WEEKLY_CLOSED if ids and member else T.STALE_BUTTON))
+        ctx.reply(m.text(T.WEEKLY_CLOSED))
         return
-    ctx.set_state(IntroDialog.weekly_answer, question=question.id)
+    ctx.set_state(IntroDialog.weekly_answer)
+    ctx.update_data(question=question.id)
     ctx.reply(m.text(T.WEEKLY_ASK_ANSWER.format(question=question.text, max=MAX_ANSWER),
                      quick=[m.message_action(T.CANCEL)]))
 
 
-@router.state(IntroDialog.weekly_answer)
+@router.message(IntroDialog.weekly_answer)
 async def receive_weekly_answer(ctx: Context) -> None:
     """One line; answering again replaces it until the digest goes."""
     text = clean_line(ctx.text, MAX_ANSWER)
@@ -282,8 +276,8 @@ async def receive_weekly_answer(ctx: Context) -> None:
 async def _save_weekly_answer(ctx: Context, text: str) -> None:
     member = await ctx.active_member()
     question = await open_question(ctx.session, ctx.data.get("question") or 0, ctx.now())
-    ctx.clear_state()
-    if member is None or question is None:
+    ctx.clear()
+    if question is None:
         ctx.reply(m.text(T.WEEKLY_CLOSED))
         return
     replaced = await record_answer(ctx.session, question_id=question.id, member_id=member.id, text=text, now=ctx.now())

@@ -1,5 +1,7 @@
-"""Introductions: what the scheduled jobs send, the round's notice, the card about the other, the follow-up."""
+"""Introductions: what the scheduled jobs and the CLI send, the round's notice, the card about the other,
+the follow-up, the question of the week and its digest, and the schedule and figures as text."""
 
+import random
 from datetime import datetime, tzinfo
 
 from sqlalchemy import select
@@ -10,9 +12,11 @@ from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.line.outbox import queue_multicast, queue_push
 from bot.texts.formats import moment_label
+from db.intro_network import NetworkStats
 from db.intros import cancel_announced, opted_in_members, opted_out, other
-from db.weekly_questions import group_by_field
-from db.models import IntroPair, IntroRound, Member, MemberStatus, OutboxMessage
+from db.weekly_questions import create_question, group_by_field
+from db.models import IntroPair, IntroRound, IntroSchedule, Member, MemberStatus, OutboxMessage, WeeklyQuestion
+from handlers.intros.buttons import AnswerWeekly, ExchangeIds, Followup, Hello, SkipRound
 
 OUTCOME_CODES = {"t": "talked", "n": "not_yet", "p": "pass"}
 
@@ -22,7 +26,7 @@ async def queue_round_notice(session: AsyncSession, intro_round: IntroRound, now
     """A day ahead: the round's time, and one tap to skip it."""
     to = [member.line_user_id for member in await opted_in_members(session)]
     text = m.text(T.INTRO_NOTICE.format(when=moment_label(intro_round.scheduled_at, tz)), quick=[
-        m.postback_action(T.INTRO_SKIP_BUTTON, f"intro:skip:{intro_round.id}", display_text=T.INTRO_SKIP_BUTTON)])
+        m.postback_action(T.INTRO_SKIP_BUTTON, SkipRound(round_id=intro_round.id), display_text=T.INTRO_SKIP_BUTTON)])
     return queue_multicast(session, to=to, messages=[text], purpose=f"intro:{intro_round.id}", now=now) if to else []
 
 
@@ -35,6 +39,23 @@ async def call_off_announced(session: AsyncSession, now: datetime, tz: tzinfo) -
         text = m.text(T.INTRO_ROUND_CALLED_OFF.format(when=moment_label(intro_round.scheduled_at, tz)))
         rows += queue_multicast(session, to=to, messages=[text], purpose=f"intro:{round_id}", now=now) if to else []
     return rows
+
+
+def every_label(days: int) -> str:
+    return T.INTRO_EVERY_LABELS.get(str(days)) or T.INTRO_EVERY_DAYS.format(days=days)
+
+
+def schedule_text(row: IntroSchedule) -> str:
+    return T.INTRO_SCHEDULE.format(every=every_label(row.every_days), weekday=T.WEEKDAYS[row.weekday],
+                                   time=row.local_time, followup=row.followup_days)
+
+
+def stats_text(stats: NetworkStats) -> str:
+    bridges = T.INTRO_BRIDGE_SEP.join(T.INTRO_BRIDGE.format(name=b.organization, fields=b.other_fields)
+                                      for b in stats.bridges)
+    return T.INTRO_STATS.format(members=stats.members, opted_out=stats.opted_out, rounds=stats.rounds,
+                                pairs=stats.pairs, ties=stats.ties, cross=stats.cross_field_ties,
+                                lonely=stats.without_tie, bridges=bridges or T.INTRO_NO_BRIDGES)
 
 
 def _line(template: str, value: str | None) -> list[dict]:
@@ -72,10 +93,10 @@ def intro_card(pair: IntroPair, me: Member, them: Member) -> dict:
             "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": body},
             "footer": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": [
                 {"type": "button", "style": "primary", "height": "sm", "color": "#1F6F43",
-                 "action": m.postback_action(T.INTRO_HELLO_BUTTON, f"intro:h:{pair.id}",
+                 "action": m.postback_action(T.INTRO_HELLO_BUTTON, Hello(pair_id=pair.id),
                                              display_text=T.INTRO_HELLO_BUTTON)},
                 {"type": "button", "style": "link", "height": "sm",
-                 "action": m.postback_action(T.INTRO_EXCHANGE_BUTTON, f"intro:x:{pair.id}",
+                 "action": m.postback_action(T.INTRO_EXCHANGE_BUTTON, ExchangeIds(pair_id=pair.id),
                                              display_text=T.INTRO_EXCHANGE_BUTTON)}]},
         },
     }
@@ -108,11 +129,24 @@ async def queue_followups(session: AsyncSession, pairs: list[IntroPair], now: da
             me, them = people[me_id], people[other(pair, me_id)]
             if outcome or me.status != MemberStatus.active or me.id in stopped:
                 continue
-            quick = [m.postback_action(T.INTRO_OUTCOME_LABELS[o], f"intro:f:{pair.id}:{code}",
+            quick = [m.postback_action(T.INTRO_OUTCOME_LABELS[o], Followup(pair_id=pair.id, code=code),
                                        display_text=T.INTRO_OUTCOME_LABELS[o]) for code, o in OUTCOME_CODES.items()]
             rows += queue_push(session, to=me.line_user_id, messages=[m.text(T.INTRO_FOLLOWUP.format(
                 name=them.name, org=them.organization.name), quick=quick)], purpose=f"intro:{pair.round_id}", now=now)
     return rows
+
+
+async def send_weekly_question(session: AsyncSession, *, text: str | None, now: datetime, tz: tzinfo,
+                               asked_by: int | None = None) -> tuple[WeeklyQuestion, list[OutboxMessage], int]:
+    """Ask everyone taking part (the bank picks the question when `text` is None)."""
+    text = text or random.choice(T.INTRO_ICEBREAKERS)
+    question = await create_question(session, text=text, now=now, tz=tz, asked_by=asked_by)
+    to = [member.line_user_id for member in await opted_in_members(session)]
+    message = m.text(T.WEEKLY_MESSAGE.format(question=text, when=moment_label(question.digest_at, tz)), quick=[
+        m.postback_action(T.WEEKLY_ANSWER_BUTTON, AnswerWeekly(question_id=question.id),
+                          display_text=T.WEEKLY_ANSWER_BUTTON)])
+    rows = queue_multicast(session, to=to, messages=[message], purpose=f"weekly:{question.id}", now=now) if to else []
+    return question, rows, len(to)
 
 
 # A text message holds 5,000 UTF-16 units (an emoji is two); a digest longer than this goes as several.

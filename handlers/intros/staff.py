@@ -1,29 +1,24 @@
 """Introductions, the secretariat's side: when rounds happen (紹介設定), the network's figures
 (つながり), and asking the question of the week (ひとこと)."""
 
-import random
-from datetime import datetime, time, tzinfo
+from datetime import time
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from bot.dialogs import Access, Context, PostbackData, Router, StaleButton, State, StatesGroup
 from bot.line import messages as m
 from bot.texts import catalog as T
-from bot.dialogs import Context, Router, State, StatesGroup
-from bot.line.outbox import queue_multicast
 from bot.texts.formats import moment_label
-from db.intro_network import NetworkStats, network_stats
-from db.intros import opted_in_members, schedule, set_schedule, stop_schedule
-from db.models import IntroSchedule, OutboxMessage, WeeklyQuestion
-from db.weekly_questions import MAX_QUESTION, clean_line, create_question
-from handlers.intros.messages import call_off_announced
-from handlers.shared import is_id, require_staff
+from db.intro_network import network_stats
+from db.intros import schedule, set_schedule, stop_schedule
+from db.weekly_questions import MAX_QUESTION, clean_line
+from handlers.intros.messages import call_off_announced, schedule_text, send_weekly_question, stats_text
 
-router = Router("intro_staff")
+router = Router("intros.staff", access=Access.staff, refusal=T.INTRO_STAFF_ONLY)
 router.help_action(T.INTRO_SETTINGS, T.INTRO_SETTINGS, staff_only=True)
 router.help_action(T.INTRO_NETWORK, T.INTRO_NETWORK, staff_only=True)
 router.help_action(T.WEEKLY, T.WEEKLY, staff_only=True)
 
 EVERY_CHOICES = ("7", "14", "28")
+WEEKDAY_CHOICES = range(5)  # rounds are on business days
 TIME_CHOICES = {t.replace(":", ""): t for t in T.INTRO_TIMES}
 
 
@@ -31,101 +26,74 @@ class WeeklySetup(StatesGroup):
     question = State()
 
 
-def every_label(days: int) -> str:
-    return T.INTRO_EVERY_LABELS.get(str(days)) or T.INTRO_EVERY_DAYS.format(days=days)
-
-
-def schedule_text(row: IntroSchedule) -> str:
-    return T.INTRO_SCHEDULE.format(every=every_label(row.every_days), weekday=T.WEEKDAYS[row.weekday],
-                                   time=row.local_time, followup=row.followup_days)
-
-
-def stats_text(stats: NetworkStats) -> str:
-    bridges = T.INTRO_BRIDGE_SEP.join(T.INTRO_BRIDGE.format(name=b.organization, fields=b.other_fields)
-                                      for b in stats.bridges)
-    return T.INTRO_STATS.format(members=stats.members, opted_out=stats.opted_out, rounds=stats.rounds,
-                                pairs=stats.pairs, ties=stats.ties, cross=stats.cross_field_ties,
-                                lonely=stats.without_tie, bridges=bridges or T.INTRO_NO_BRIDGES)
-
-
-async def send_weekly_question(session: AsyncSession, *, text: str | None, now: datetime, tz: tzinfo,
-                               asked_by: int | None = None) -> tuple[WeeklyQuestion, list[OutboxMessage], int]:
-    """Ask everyone taking part (the bank picks the question when `text` is None)."""
-    text = text or random.choice(T.INTRO_ICEBREAKERS)
-    question = await create_question(session, text=text, now=now, tz=tz, asked_by=asked_by)
-    to = [member.line_user_id for member in await opted_in_members(session)]
-    message = m.text(T.WEEKLY_MESSAGE.format(question=text, when=moment_label(question.digest_at, tz)), quick=[
-        m.postback_action(T.WEEKLY_ANSWER_BUTTON, f"wq:a:{question.id}", display_text=T.WEEKLY_ANSWER_BUTTON)])
-    rows = queue_multicast(session, to=to, messages=[message], purpose=f"weekly:{question.id}", now=now) if to else []
-    return question, rows, len(to)
-
-
 # 紹介設定: interval, weekday and time, each a row of buttons carrying the choices so far
+
+class PickEvery(PostbackData, prefix="intros:e"):
+    every: str
+
+
+class PickWeekday(PostbackData, prefix="intros:w"):
+    every: str
+    weekday: int
+
+
+class PickTime(PostbackData, prefix="intros:t"):
+    every: str
+    weekday: int
+    time: str
+
+
+class StopRounds(PostbackData, prefix="intros:stop"):
+    pass
+
 
 @router.command(T.INTRO_SETTINGS)
 async def show_schedule(ctx: Context) -> None:
-    if await require_staff(ctx, T.INTRO_STAFF_ONLY) is None:
-        return
     row = await schedule(ctx.session)
     if row is not None and row.active:
         text = T.INTRO_SCHEDULE_NOW.format(schedule=schedule_text(row),
                                            next=moment_label(row.next_round_at, ctx.settings.tz))
     else:
         text = T.INTRO_SCHEDULE_OFF
-    quick = [m.postback_action(T.INTRO_EVERY_LABELS[d], f"intros:e:{d}") for d in EVERY_CHOICES]
+    quick = [m.postback_action(T.INTRO_EVERY_LABELS[d], PickEvery(every=d)) for d in EVERY_CHOICES]
     if row is not None and row.active:
-        quick.append(m.postback_action(T.INTRO_SCHEDULE_STOP, "intros:stop", display_text=T.INTRO_SCHEDULE_STOP))
+        quick.append(m.postback_action(T.INTRO_SCHEDULE_STOP, StopRounds(), display_text=T.INTRO_SCHEDULE_STOP))
     ctx.reply(m.text(text, quick=quick))
 
 
-@router.postback("intros:e:")
-async def pick_weekday(ctx: Context) -> None:
-    every = ctx.event.postback_data.removeprefix("intros:e:")
-    if await require_staff(ctx, T.INTRO_STAFF_ONLY) is None:
-        return
-    if every not in EVERY_CHOICES:
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
-    ctx.reply(m.text(T.INTRO_ASK_WEEKDAY, quick=[m.postback_action(day, f"intros:w:{every}:{i}")
+@router.postback(PickEvery)
+async def pick_weekday(ctx: Context, button: PickEvery) -> None:
+    if button.every not in EVERY_CHOICES:
+        raise StaleButton(button.pack())
+    ctx.reply(m.text(T.INTRO_ASK_WEEKDAY, quick=[m.postback_action(day, PickWeekday(every=button.every, weekday=i))
                                                  for i, day in enumerate(T.WEEKDAYS[:5])]))
 
 
-@router.postback("intros:w:")
-async def pick_time(ctx: Context) -> None:
-    parts = ctx.event.postback_data.removeprefix("intros:w:").split(":")
-    if await require_staff(ctx, T.INTRO_STAFF_ONLY) is None:
-        return
-    if len(parts) != 2 or parts[0] not in EVERY_CHOICES or parts[1] not in {"0", "1", "2", "3", "4"}:
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
-    ctx.reply(m.text(T.INTRO_ASK_TIME, quick=[m.postback_action(label, f"intros:t:{parts[0]}:{parts[1]}:{code}")
-                                              for code, label in TIME_CHOICES.items()]))
+@router.postback(PickWeekday)
+async def pick_time(ctx: Context, button: PickWeekday) -> None:
+    if button.every not in EVERY_CHOICES or button.weekday not in WEEKDAY_CHOICES:
+        raise StaleButton(button.pack())
+    ctx.reply(m.text(T.INTRO_ASK_TIME, quick=[
+        m.postback_action(label, PickTime(every=button.every, weekday=button.weekday, time=code))
+        for code, label in TIME_CHOICES.items()]))
 
 
-@router.postback("intros:t:")
-async def save_schedule(ctx: Context) -> None:
-    parts = ctx.event.postback_data.removeprefix("intros:t:").split(":")
-    if await require_staff(ctx, T.INTRO_STAFF_ONLY) is None:
-        return
-    if len(parts) != 3 or parts[0] not in EVERY_CHOICES or not is_id(parts[1]) or int(parts[1]) > 4 \
-            or parts[2] not in TIME_CHOICES:
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
-    at = time.fromisoformat(TIME_CHOICES[parts[2]])
+@router.postback(PickTime)
+async def save_schedule(ctx: Context, button: PickTime) -> None:
+    if button.every not in EVERY_CHOICES or button.weekday not in WEEKDAY_CHOICES or button.time not in TIME_CHOICES:
+        raise StaleButton(button.pack())  # a value the buttons never offer: forged, or from an older menu
+    at = time.fromisoformat(TIME_CHOICES[button.time])
     ctx.queued += await call_off_announced(ctx.session, ctx.now(), ctx.settings.tz)
-    row = await set_schedule(ctx.session, every_days=int(parts[0]), weekday=int(parts[1]), at=at, now=ctx.now(),
+    row = await set_schedule(ctx.session, every_days=int(button.every), weekday=button.weekday, at=at, now=ctx.now(),
                              tz=ctx.settings.tz)
     ctx.reply(await ctx.help(T.INTRO_SCHEDULED.format(schedule=schedule_text(row),
                                                       next=moment_label(row.next_round_at, ctx.settings.tz))))
 
 
-@router.postback("intros:stop")
-async def stop_rounds(ctx: Context) -> None:
-    if await require_staff(ctx, T.INTRO_STAFF_ONLY) is None:
-        return
+@router.postback(StopRounds)
+async def stop_rounds(ctx: Context, button: StopRounds) -> None:
     if not await stop_schedule(ctx.session, ctx.now()):
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
+        raise StaleButton(button.pack())
     ctx.queued += await call_off_announced(ctx.session, ctx.now(), ctx.settings.tz)
     ctx.reply(await ctx.help(T.INTRO_SCHEDULE_STOPPED))
 
@@ -133,8 +101,6 @@ async def stop_rounds(ctx: Context) -> None:
 @router.command(T.INTRO_NETWORK)
 async def show_network(ctx: Context) -> None:
     """The network's figures: ties, cross-field ties, members without one, bridging organizations."""
-    if await require_staff(ctx, T.INTRO_STAFF_ONLY) is None:
-        return
     ctx.reply(m.text(stats_text(await network_stats(ctx.session))))
 
 
@@ -142,25 +108,21 @@ async def show_network(ctx: Context) -> None:
 
 @router.command(T.WEEKLY)
 async def ask_question_text(ctx: Context) -> None:
-    if await require_staff(ctx, T.INTRO_STAFF_ONLY) is None:
-        return
     ctx.set_state(WeeklySetup.question)
     ctx.reply(m.text(T.WEEKLY_ASK_TEXT.format(max=MAX_QUESTION),
                      quick=[m.message_action(T.WEEKLY_PICK), m.message_action(T.CANCEL)]))
 
 
-@router.state(WeeklySetup.question)
+@router.message(WeeklySetup.question)
 async def receive_question(ctx: Context) -> None:
     """Send the question at once to everyone taking part."""
-    staff = await require_staff(ctx, T.INTRO_STAFF_ONLY)
-    if staff is None:
-        return
     text = None if ctx.text == T.WEEKLY_PICK else clean_line(ctx.text, MAX_QUESTION)
     if text is None and ctx.text != T.WEEKLY_PICK:
         ctx.reply(m.text(T.WEEKLY_TEXT_INVALID.format(max=MAX_QUESTION),
                          quick=[m.message_action(T.WEEKLY_PICK), m.message_action(T.CANCEL)]))
         return
-    ctx.clear_state()
+    ctx.clear()
+    staff = await ctx.active_member()
     question, rows, count = await send_weekly_question(ctx.session, text=text, now=ctx.now(), tz=ctx.settings.tz,
                                                        asked_by=staff.id)
     if not count:
