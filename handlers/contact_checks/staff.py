@@ -9,7 +9,7 @@ from db.contact_checks import CheckError, close_check, latest_check, open_checks
 from db.models import ContactCheck, Member
 from db.segments import Segment
 from handlers.contact_checks.views import org_table_text, silent_text, summary_text
-from handlers.contact_checks.answers import queue_questions
+from handlers.contact_checks.messages import queue_questions
 from handlers.segments import SegmentStep, describe_segment
 from handlers.shared import postback_parts, require_staff
 
