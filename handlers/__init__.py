@@ -10,7 +10,7 @@ from bot.dialogs import Dispatcher, Router
 
 def build_dispatcher() -> Dispatcher:
     from handlers import common
-    from handlers.contact_checks import answers, proxy, staff as check_staff
+    from handlers import contact_checks
     from handlers.intros import dialog as intro_dialog, staff as intro_staff
     from handlers.kpi import reports as kpi_reports, setup as kpi_setup
     from handlers.meetings import changes as meeting_changes, setup as meeting_setup, votes as meeting_votes
@@ -19,7 +19,7 @@ def build_dispatcher() -> Dispatcher:
 
     root = Router("root").include(
         common.router, registration.router, profile.router, notices.router,
-        answers.router, check_staff.router, proxy.router,
+        contact_checks.router,
         meeting_votes.router, meeting_setup.router, meeting_changes.router,
         kpi_reports.router, kpi_setup.router, intro_dialog.router, intro_staff.router,
         groups.router, common.fallback_router)
