@@ -189,7 +189,7 @@ async def per_organization(ctx: Context, button: Orgs) -> None:
 # Closing
 
 async def pick_open(ctx: Context, data: type[PostbackData]) -> ContactCheck | None:
-    """The one running check, or buttons (`data` with its check_id) to choose among several: None then, or when none runs."""
+    """The one running check, or buttons of kind `data` to choose among several (None then, or when none runs)."""
     running = await open_checks(ctx.session)
     if not running:
         ctx.reply(await ctx.help(T.CHECK_NONE_OPEN))
