@@ -9,12 +9,10 @@ from bot.dialogs import Dispatcher, Router
 
 
 def build_dispatcher() -> Dispatcher:
-    from handlers import common, intros, kpi, meetings, notices, registration
-    from handlers.contact_checks import answers, proxy, staff as check_staff
+    from handlers import common, contact_checks, intros, kpi, meetings, notices, registration
 
     root = Router("root").include(
         common.router, registration.router, notices.router,
-        answers.router, check_staff.router, proxy.router,
-        meetings.router, kpi.router, intros.router,
+        contact_checks.router, meetings.router, kpi.router, intros.router,
         common.fallback_router)
     return Dispatcher(root, unregistered=registration.prompt_invite)

@@ -19,7 +19,7 @@ from db.models import EventStatus, InboundEvent, Notice, Reminder, ReminderStatu
 from db.notices import claim_ack_reminders, due_notice_ids
 from db.segments import Segment
 from db.weekly_questions import claim_digest, due_digests
-from handlers.contact_checks.answers import queue_questions
+from handlers.contact_checks.messages import queue_questions
 from handlers.kpi.messages import queue_prompts
 from handlers.intros.messages import digest_messages, queue_followups, queue_intro_cards, queue_round_notice
 from handlers.meetings.messages import announce, close_and_decide, send_poll

@@ -27,7 +27,7 @@ from db.engine import create_engine, session_factory
 from db.models import ContactCheck
 from db.segments import SEGMENT_HELP, Segment, SegmentError
 from handlers.contact_checks.views import org_table_text, silent_text, summary_text
-from handlers.contact_checks.answers import queue_questions
+from handlers.contact_checks.messages import queue_questions
 from handlers.segments import describe_segment
 
 check_app = typer.Typer(help="Disaster-time contact checks (安否確認).", no_args_is_help=True)

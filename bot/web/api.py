@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from db.contact_checks import CheckError, start_check, summarize
 from db.models import ContactCheck
 from db.segments import Segment, SegmentError
-from handlers.contact_checks.answers import queue_questions
+from handlers.contact_checks.messages import queue_questions
 
 router = APIRouter(prefix="/api")
 

@@ -1,115 +1,39 @@
-"""Disaster-time contact checks (安否確認): the question members get, and their answers.
+"""Disaster-time contact checks (安否確認): members' answers to the question, what they can provide, a note.
 
-The staff side is in contact_check_staff (start, status, close) and contact_check_proxy
-(answers received by phone); the texts staff read are built in contact_check_views.
+Open to anyone: someone who was not asked is told so (not invited to register), as they are
+when the check is over or the button is not theirs.
 """
 
-from datetime import datetime
+from collections.abc import Callable
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from bot.dialogs import Context, Router, State, StatesGroup
 from bot.line import messages as m
 from bot.texts import catalog as T
-from bot.dialogs import Context, Router, State, StatesGroup
-from bot.line.outbox import queue_multicast
 from bot.texts.formats import moment_label
-from db.contact_checks import (
-    ANSWERS,
-    MAX_NOTE,
-    NO_PROVISION,
-    PROVISIONS,
-    CheckError,
-    purpose,
-    record_answer,
-    set_answer_details,
-    toggle_provision,
-)
-from db.models import ContactCheck, OutboxMessage
-from handlers.shared import postback_parts
+from db.contact_checks import ANSWERS, MAX_NOTE, record_answer, set_answer_details
+from handlers.contact_checks.buttons import Provide, provision_tap, provisions_question
+from handlers.contact_checks.messages import Answer
 
-router = Router("contact_checks")
-
-BUTTON_COLORS = {"safe": "#1F6F43", "damaged": "#B7791F", "help": "#C53030"}
+router = Router("contact_checks.answers")
 
 
 class Note(StatesGroup):
     text = State()
 
 
-# What members get
-
-def question_card(check: ContactCheck, *, again: bool = False, deputy: bool = False) -> dict:
-    """The question with its three answers as buttons (they stay usable, unlike quick replies)."""
-    header = T.CHECK_DRILL_HEADER if check.drill else T.CHECK_HEADER
-    body = check.message or (T.CHECK_DRILL_MESSAGE if check.drill else T.CHECK_DEFAULT_MESSAGE)
-    lines = [text for text, shown in ((T.CHECK_AGAIN, again), (T.CHECK_DEPUTY, deputy), (body, True)) if shown]
-    buttons = [{"type": "button", "style": "primary", "color": BUTTON_COLORS[code], "height": "sm",
-                "action": m.postback_action(T.CHECK_ANSWER_LABELS[code], f"chk:ans:{check.id}:{code}",
-                                            display_text=T.CHECK_ANSWER_LABELS[code])} for code in ANSWERS]
-    return {
-        "type": "flex",
-        "altText": T.CHECK_ALT.format(header=header),
-        "contents": {
-            "type": "bubble",
-            "body": {"type": "box", "layout": "vertical", "spacing": "md", "contents": [
-                {"type": "text", "text": header, "weight": "bold", "size": "lg", "color": "#C53030"},
-                *({"type": "text", "text": m.truncate_utf16(line, 1000), "wrap": True, "size": "sm"} for line in lines),
-            ]},
-            "footer": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": buttons},
-        },
-    }
+def provide_data(check_id: int) -> Callable[[str], Provide]:
+    return lambda code: Provide(check_id=check_id, code=code)
 
 
-def queue_questions(session: AsyncSession, check: ContactCheck, users: list[str], now: datetime, *,
-                    again: bool = False, deputy: bool = False) -> list[OutboxMessage]:
-    """Multicast the question; urgent, so quiet hours do not hold it."""
-    if not users:
-        return []
-    return queue_multicast(session, to=users, messages=[question_card(check, again=again, deputy=deputy)],
-                           purpose=purpose(check.id), now=now, urgent=True)
-
-
-def provisions_question(prefix: str, chosen: list[str]) -> dict:
-    """What the organization can provide, one toggle per tap; each button's data is `prefix` + its code."""
-    labels = T.CHECK_PROVISION_LABELS
-    selected = "、".join(labels[c] for c in chosen) or T.NONE_SELECTED
-    buttons = [m.postback_action(("✓" if code in chosen else "") + labels[code], f"{prefix}{code}")
-               for code in (*PROVISIONS, NO_PROVISION)]
-    buttons.append(m.postback_action(T.DONE, f"{prefix}done", display_text=T.DONE))
-    return m.text(T.ASK_CHECK_PROVISIONS.format(selected=selected), quick=buttons)
-
-
-async def provision_tap(ctx: Context, *, check_id: int, member_id: int, code: str, prefix: str) -> bool:
-    """One tap on the list of what can be provided: the list again, or True once it is finished
-    (完了, or なし which leaves nothing else to choose)."""
-    if code == "done":
-        return True
-    try:
-        chosen = await toggle_provision(ctx.session, check_id=check_id, member_id=member_id, code=code)
-    except CheckError:
-        chosen = None
-    if chosen is None:
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return False
-    if code == NO_PROVISION:
-        return True
-    ctx.reply(provisions_question(prefix, chosen))
-    return False
-
-
-# Answering
-
-@router.postback("chk:ans:")
-async def answer(ctx: Context) -> None:
+@router.postback(Answer)
+async def answer(ctx: Context, button: Answer) -> None:
     """無事 / 被害あり / 支援が必要: stored at once; the latest counts and the first is kept."""
-    parts = postback_parts(ctx, "chk:ans:", 2)
     member = await ctx.member()
-    if parts is None or member is None or parts[1] not in ANSWERS:
+    if member is None or button.code not in ANSWERS:
         ctx.reply(m.text(T.CHECK_NOT_TARGET))
         return
-    check_id = int(parts[0])
-    done = await record_answer(ctx.session, check_id=check_id, member_id=member.id, status=parts[1], now=ctx.now(),
-                               source_key=f"line:{ctx.event.webhook_event_id}")
+    done = await record_answer(ctx.session, check_id=button.check_id, member_id=member.id, status=button.code,
+                               now=ctx.now(), source_key=f"line:{ctx.event.webhook_event_id}")
     if done is None:
         ctx.reply(m.text(T.CHECK_NOT_TARGET))
         return
@@ -122,33 +46,33 @@ async def answer(ctx: Context) -> None:
                                       first=T.CHECK_ANSWER_LABELS[target.first_status],
                                       first_when=moment_label(target.first_answered_at, ctx.settings.tz))
     else:
-        said = T.CHECK_RECORDED.format(answer=T.CHECK_ANSWER_LABELS[target.status], when=moment_label(ctx.now(), ctx.settings.tz))
+        said = T.CHECK_RECORDED.format(answer=T.CHECK_ANSWER_LABELS[target.status],
+                                       when=moment_label(ctx.now(), ctx.settings.tz))
     if done.check.drill:
         said = T.CHECK_DRILL_NOTE + said
-    ctx.reply(m.text(said), provisions_question(f"chk:prv:{check_id}:", target.provisions or []))
+    ctx.reply(m.text(said), provisions_question(target.provisions or [], provide_data(button.check_id)))
 
 
-@router.postback("chk:prv:")
-async def provision(ctx: Context) -> None:
+@router.postback(Provide)
+async def provision(ctx: Context, button: Provide) -> None:
     """What the organization can provide now: toggled one tap at a time, then 完了 (or なし)."""
-    parts = postback_parts(ctx, "chk:prv:", 2)
     member = await ctx.member()
-    if parts is None or member is None:
+    if member is None:
         ctx.reply(m.text(T.CHECK_NOT_TARGET))
         return
-    check_id = int(parts[0])
-    if not await provision_tap(ctx, check_id=check_id, member_id=member.id, code=parts[1],
-                               prefix=f"chk:prv:{check_id}:"):
+    if not await provision_tap(ctx, check_id=button.check_id, member_id=member.id, code=button.code,
+                               data_for=provide_data(button.check_id)):
         return
     if ctx.state is None:  # never interrupt another dialog for the optional note
-        ctx.set_state(Note.text, check_id=check_id)
+        ctx.begin(Note.text, check_id=button.check_id)
         ctx.reply(m.text(T.ASK_CHECK_NOTE.format(max=MAX_NOTE), quick=[m.message_action(T.CHECK_NOTE_NONE)]))
     else:
         ctx.reply(m.text(T.CHECK_THANKS))
 
 
-@router.state(Note.text)
+@router.message(Note.text)
 async def note(ctx: Context) -> None:
+    """The optional note on the answer (なし or スキップ for none)."""
     text = (ctx.text or "").strip()
     if not text:
         ctx.reply(m.text(T.TEXT_ONLY))
@@ -159,5 +83,5 @@ async def note(ctx: Context) -> None:
     member = await ctx.member()
     if text not in (T.CHECK_NOTE_NONE, T.SKIP) and member is not None:
         await set_answer_details(ctx.session, check_id=int(ctx.data["check_id"]), member_id=member.id, note=text)
-    ctx.clear_state()
+    ctx.clear()
     ctx.reply(m.text(T.CHECK_THANKS))

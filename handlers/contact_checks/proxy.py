@@ -1,15 +1,16 @@
-"""Contact checks: answers received by phone, entered by staff on the member's behalf."""
+"""Contact checks: answers received by phone (代理回答), entered by staff on the member's behalf."""
 
+from collections.abc import Callable
+
+from bot.dialogs import Access, Context, PostbackData, Router, StaleButton, State, StatesGroup
 from bot.line import messages as m
 from bot.texts import catalog as T
-from bot.dialogs import Context, Router, State, StatesGroup
 from db.contact_checks import ANSWERS, find_targets, record_answer
 from db.models import Member, Organization
-from handlers.contact_checks.staff import check_from_button, pick_open, staff_only
-from handlers.contact_checks.answers import provision_tap, provisions_question
-from handlers.shared import is_id, postback_parts
+from handlers.contact_checks.buttons import ProxyProvide, provision_tap, provisions_question
+from handlers.contact_checks.staff import named_check, pick_open
 
-router = Router("contact_check_proxy")
+router = Router("contact_checks.proxy", access=Access.staff, refusal=T.CHECK_STAFF_ONLY)
 
 MAX_PROXY_MATCHES = 12
 
@@ -18,26 +19,45 @@ class Proxy(StatesGroup):
     name = State()
 
 
+class ProxyFor(PostbackData, prefix="chks:proxyfor"):
+    check_id: int
+
+
+class ProxyPick(PostbackData, prefix="chks:proxy"):
+    check_id: int
+    member_id: int
+
+
+class ProxyAnswer(PostbackData, prefix="chks:pans"):
+    check_id: int
+    member_id: int
+    code: str
+
+
+def proxy_provide_data(check_id: int, member_id: int) -> Callable[[str], ProxyProvide]:
+    return lambda code: ProxyProvide(check_id=check_id, member_id=member_id, code=code)
+
+
 @router.command(T.CHECK_PROXY)
 async def proxy(ctx: Context) -> None:
-    if await staff_only(ctx) is not None and (check := await pick_open(ctx, "chks:proxyfor:")) is not None:
+    """Staff enter an answer for a member: first, which running check."""
+    if (check := await pick_open(ctx, ProxyFor)) is not None:
         ask_proxy_name(ctx, check.id)
 
 
-@router.postback("chks:proxyfor:")
-async def proxy_for(ctx: Context) -> None:
-    if (check := await check_from_button(ctx, "chks:proxyfor:")) is not None:
-        ask_proxy_name(ctx, check.id)
+@router.postback(ProxyFor)
+async def proxy_for(ctx: Context, button: ProxyFor) -> None:
+    ask_proxy_name(ctx, (await named_check(ctx, button)).id)
 
 
 def ask_proxy_name(ctx: Context, check_id: int) -> None:
-    ctx.clear_state()
-    ctx.set_state(Proxy.name, check_id=check_id)
+    ctx.begin(Proxy.name, check_id=check_id)
     ctx.reply(m.text(T.ASK_PROXY_NAME.format(id=check_id), quick=[m.message_action(T.CANCEL)]))
 
 
-@router.state(Proxy.name)
+@router.message(Proxy.name)
 async def proxy_name(ctx: Context) -> None:
+    """Part of a member's or an organization's name: the members asked in the check who match."""
     query = (ctx.text or "").strip()
     check_id = int(ctx.data["check_id"])
     found = await find_targets(ctx.session, check_id, query, limit=MAX_PROXY_MATCHES) if query else []
@@ -45,61 +65,53 @@ async def proxy_name(ctx: Context) -> None:
         ctx.reply(m.text(T.PROXY_NO_MATCH.format(query=query), quick=[m.message_action(T.CANCEL)]))
         return
     question = T.ASK_PROXY_PICK_MORE if len(found) >= MAX_PROXY_MATCHES else T.ASK_PROXY_PICK
-    ctx.reply(m.text(question, quick=[m.postback_action(f"{name}（{org}）", f"chks:proxy:{check_id}:{member_id}")
-                                      for member_id, name, org in found]))
+    ctx.reply(m.text(question, quick=[
+        m.postback_action(f"{name}（{org}）", ProxyPick(check_id=check_id, member_id=member_id))
+        for member_id, name, org in found]))
 
 
-async def _entry(ctx: Context, prefix: str, count: int):
-    """The staff member, the member the button is about, that member's organization and the
-    postback values; None (with the sender answered) when any is missing."""
-    staff = await staff_only(ctx)
-    if staff is None:
-        return None
-    parts = postback_parts(ctx, prefix, count)
-    member = await ctx.session.get(Member, int(parts[1])) if parts and is_id(parts[1]) else None
+async def named_member(ctx: Context, button) -> tuple[Member, str]:
+    """The member a proxy button is about and their organization's name; StaleButton if they are gone."""
+    member = await ctx.session.get(Member, button.member_id)
     if member is None:
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return None
+        raise StaleButton(button.pack())
     org = await ctx.session.get(Organization, member.organization_id)
-    return staff, member, org.name, parts
+    return member, org.name
 
 
-@router.postback("chks:proxy:")
-async def proxy_pick(ctx: Context) -> None:
-    if (entry := await _entry(ctx, "chks:proxy:", 2)) is None:
-        return
-    _, member, org, parts = entry
+@router.postback(ProxyPick)
+async def proxy_pick(ctx: Context, button: ProxyPick) -> None:
+    """The member picked: their answer next."""
+    member, org = await named_member(ctx, button)
     ctx.reply(m.text(T.ASK_PROXY_ANSWER.format(name=member.name, org=org), quick=[
-        m.postback_action(T.CHECK_ANSWER_LABELS[code], f"chks:pans:{parts[0]}:{member.id}:{code}",
+        m.postback_action(T.CHECK_ANSWER_LABELS[code],
+                          ProxyAnswer(check_id=button.check_id, member_id=member.id, code=code),
                           display_text=T.CHECK_ANSWER_LABELS[code]) for code in ANSWERS]))
 
 
-@router.postback("chks:pans:")
-async def proxy_answer(ctx: Context) -> None:
-    if (entry := await _entry(ctx, "chks:pans:", 3)) is None:
-        return
-    staff, member, org, parts = entry
+@router.postback(ProxyAnswer)
+async def proxy_answer(ctx: Context, button: ProxyAnswer) -> None:
+    """The member's answer, recorded as entered by this staff member; then what they can provide."""
+    member, org = await named_member(ctx, button)
+    staff = await ctx.active_member()
     done = None
-    if parts[2] in ANSWERS:
-        done = await record_answer(ctx.session, check_id=int(parts[0]), member_id=member.id, status=parts[2],
+    if button.code in ANSWERS:
+        done = await record_answer(ctx.session, check_id=button.check_id, member_id=member.id, status=button.code,
                                    now=ctx.now(), source_key=f"line:{ctx.event.webhook_event_id}",
                                    recorded_by=staff.id)
     if done is None:
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
-    ctx.clear_state()
+        raise StaleButton(button.pack())
+    ctx.clear()
     recorded = (T.PROXY_RECORDED_LATE if done.late else T.PROXY_RECORDED).format(
-        name=member.name, org=org, answer=T.CHECK_ANSWER_LABELS[parts[2]])
-    ctx.reply(m.text(recorded), provisions_question(f"chks:pprv:{parts[0]}:{member.id}:", done.target.provisions or []))
+        name=member.name, org=org, answer=T.CHECK_ANSWER_LABELS[button.code])
+    ctx.reply(m.text(recorded), provisions_question(done.target.provisions or [],
+                                                    proxy_provide_data(button.check_id, member.id)))
 
 
-@router.postback("chks:pprv:")
-async def proxy_provision(ctx: Context) -> None:
+@router.postback(ProxyProvide)
+async def proxy_provision(ctx: Context, button: ProxyProvide) -> None:
     """What the member said their organization can provide, entered by staff like the member would."""
-    if (entry := await _entry(ctx, "chks:pprv:", 3)) is None:
-        return
-    _, member, _, parts = entry
-    if not await provision_tap(ctx, check_id=int(parts[0]), member_id=member.id, code=parts[2],
-                               prefix=f"chks:pprv:{parts[0]}:{member.id}:"):
-        return
-    ctx.reply(await ctx.help(T.PROXY_DONE.format(name=member.name)))
+    member, _ = await named_member(ctx, button)
+    if await provision_tap(ctx, check_id=button.check_id, member_id=member.id, code=button.code,
+                           data_for=proxy_provide_data(button.check_id, member.id)):
+        ctx.reply(await ctx.help(T.PROXY_DONE.format(name=member.name)))

@@ -1,21 +1,21 @@
 """Contact checks, the staff side: starting one in LINE, the live picture, closing."""
 
-
+from bot.dialogs import Access, Context, PostbackData, Router, StaleButton, State, StatesGroup
 from bot.line import messages as m
 from bot.texts import catalog as T
-from bot.dialogs import Context, Router, State, StatesGroup
 from bot.texts.formats import moment_label
 from db.contact_checks import CheckError, close_check, latest_check, open_checks, start_check, summarize
-from db.models import ContactCheck, Member
+from db.models import ContactCheck
 from db.segments import Segment
+from handlers.contact_checks.messages import queue_questions
 from handlers.contact_checks.views import org_table_text, silent_text, summary_text
-from handlers.contact_checks.answers import queue_questions
 from handlers.segments import SegmentStep, describe_segment
-from handlers.shared import postback_parts, require_staff
 
-router = Router("contact_check_staff")
+router = Router("contact_checks.staff", access=Access.staff, refusal=T.CHECK_STAFF_ONLY)
 router.help_action(T.CHECK, T.CHECK, staff_only=True)
 router.help_action(T.CHECK_STATUS, T.CHECK_STATUS, staff_only=True)
+
+KINDS = {"real": False, "drill": True}  # the kind button's value, and whether it is a drill
 
 
 class Start(StatesGroup):
@@ -24,20 +24,42 @@ class Start(StatesGroup):
     confirm = State()
 
 
-async def staff_only(ctx: Context) -> Member | None:
-    return await require_staff(ctx, T.CHECK_STAFF_ONLY)
+class CheckKind(PostbackData, prefix="chks:kind"):
+    kind: str
 
+
+class Status(PostbackData, prefix="chks:status"):
+    check_id: int
+
+
+class Silent(PostbackData, prefix="chks:silent"):
+    check_id: int
+
+
+class Orgs(PostbackData, prefix="chks:orgs"):
+    check_id: int
+
+
+class CloseWhich(PostbackData, prefix="chks:closeask"):
+    check_id: int
+
+
+class Close(PostbackData, prefix="chks:close"):
+    check_id: int
+
+
+# Starting
 
 @router.command(T.CHECK)
 async def begin(ctx: Context) -> None:
-    if await staff_only(ctx) is None:
-        return
-    ctx.clear_state()
+    """Staff begin a check: first whom it asks."""
+    ctx.clear()
     SEGMENT_STEP.ask(ctx)
 
 
 async def segment_chosen(ctx: Context, segment: Segment) -> None:
-    ctx.set_state(Start.kind, segment=segment.spec)
+    ctx.set_state(Start.kind)
+    ctx.update_data(segment=segment.spec)
     ask_kind(ctx)
 
 
@@ -48,28 +70,32 @@ SEGMENT_STEP = SegmentStep(router, prefix="chks", state=Start.segment, question=
 
 def ask_kind(ctx: Context) -> None:
     ctx.reply(m.text(T.ASK_CHECK_KIND, quick=[
-        m.postback_action(T.CHECK_REAL, "chks:kind:real", display_text=T.CHECK_REAL),
-        m.postback_action(T.CHECK_DRILL, "chks:kind:drill", display_text=T.CHECK_DRILL),
+        m.postback_action(T.CHECK_REAL, CheckKind(kind="real"), display_text=T.CHECK_REAL),
+        m.postback_action(T.CHECK_DRILL, CheckKind(kind="drill"), display_text=T.CHECK_DRILL),
         m.message_action(T.CANCEL)]))
 
 
-@router.state(Start.kind)
+async def kind_chosen(ctx: Context, drill: bool) -> None:
+    ctx.set_state(Start.confirm)
+    ctx.update_data(drill=drill)
+    await show_preview(ctx)
+
+
+@router.message(Start.kind)
 async def kind_by_text(ctx: Context) -> None:
     """本番 or 訓練 typed instead of tapped."""
     if ctx.text in (T.CHECK_REAL, T.CHECK_DRILL):
-        ctx.set_state(Start.confirm, drill=ctx.text == T.CHECK_DRILL)
-        await show_preview(ctx)
+        await kind_chosen(ctx, ctx.text == T.CHECK_DRILL)
         return
     ask_kind(ctx)
 
 
-@router.postback("chks:kind:")
-async def pick_drill(ctx: Context) -> None:
-    if not ctx.in_state(Start.kind) or ctx.event.postback_data not in ("chks:kind:real", "chks:kind:drill"):
-        ctx.reply(m.text(T.STALE_BUTTON))
-        return
-    ctx.set_state(Start.confirm, drill=ctx.event.postback_data == "chks:kind:drill")
-    await show_preview(ctx)
+@router.postback(CheckKind, state=Start.kind)
+async def pick_drill(ctx: Context, button: CheckKind) -> None:
+    """本番 or 訓練 tapped."""
+    if button.kind not in KINDS:
+        raise StaleButton(button.kind)
+    await kind_chosen(ctx, KINDS[button.kind])
 
 
 async def show_preview(ctx: Context) -> None:
@@ -82,17 +108,16 @@ async def show_preview(ctx: Context) -> None:
         quick=[m.message_action(T.CHECK_START), m.message_action(T.CANCEL)]))
 
 
-@router.state(Start.confirm)
+@router.message(Start.confirm)
 async def confirm_start(ctx: Context) -> None:
-    staff = await staff_only(ctx)
-    if staff is None:
-        return
+    """開始する sends the question to everyone in the segment; a check already running there is kept."""
     if ctx.text != T.CHECK_START:
         ctx.reply(m.text(T.CHECK_CONFIRM_INVALID))
         await show_preview(ctx)
         return
+    staff = await ctx.active_member()
     segment, drill = Segment.parse(ctx.data["segment"]), bool(ctx.data["drill"])
-    ctx.clear_state()
+    ctx.clear()
     try:
         started = await start_check(ctx.session, segment=segment, drill=drill, now=ctx.now(), source="line",
                                     started_by=staff.id, reask_minutes=ctx.settings.check_reask_minutes,
@@ -110,34 +135,31 @@ async def confirm_start(ctx: Context) -> None:
     ctx.reply(await ctx.help(T.CHECK_STARTED.format(id=check.id, kind=kind, count=len(started.asked))))
 
 
+# The live picture
+
 async def reply_summary(ctx: Context, check: ContactCheck) -> None:
     summary = await summarize(ctx.session, check)
     others = [c for c in await open_checks(ctx.session) if c.id != check.id]
-    buttons = [m.postback_action(T.CHECK_SILENT_BUTTON, f"chks:silent:{check.id}"),
-               m.postback_action(T.CHECK_ORGS_BUTTON, f"chks:orgs:{check.id}")]
+    buttons = [m.postback_action(T.CHECK_SILENT_BUTTON, Silent(check_id=check.id)),
+               m.postback_action(T.CHECK_ORGS_BUTTON, Orgs(check_id=check.id))]
     if check.status == "open":
         buttons += [m.message_action(T.CHECK_PROXY), m.message_action(T.CHECK_CLOSE)]
-    buttons += [m.postback_action(f"#{c.id}", f"chks:status:{c.id}") for c in others[:8]]
-    ctx.reply(m.text(summary_text(summary, await describe_segment(ctx.session, Segment.parse(summary.check.segment)), ctx.now(),
-                                  ctx.settings.tz), quick=buttons))
+    buttons += [m.postback_action(f"#{c.id}", Status(check_id=c.id)) for c in others[:8]]
+    segment = await describe_segment(ctx.session, Segment.parse(summary.check.segment))
+    ctx.reply(m.text(summary_text(summary, segment, ctx.now(), ctx.settings.tz), quick=buttons))
 
 
-async def check_from_button(ctx: Context, prefix: str) -> ContactCheck | None:
-    """The check a staff member's button names; None (and the sender answered) otherwise."""
-    if await staff_only(ctx) is None:
-        return None
-    parts = postback_parts(ctx, prefix, 1)
-    check = await ctx.session.get(ContactCheck, int(parts[0])) if parts else None
+async def named_check(ctx: Context, button) -> ContactCheck:
+    """The check a staff member's button names; StaleButton if it is gone."""
+    check = await ctx.session.get(ContactCheck, button.check_id)
     if check is None:
-        ctx.reply(m.text(T.STALE_BUTTON))
+        raise StaleButton(button.pack())
     return check
 
 
 @router.command(T.CHECK_STATUS)
 async def status(ctx: Context) -> None:
     """The running check (the latest one if none runs): counts, organizations, what is offered."""
-    if await staff_only(ctx) is None:
-        return
     running = await open_checks(ctx.session)
     check = running[0] if running else await latest_check(ctx.session)
     if check is None:
@@ -146,28 +168,28 @@ async def status(ctx: Context) -> None:
     await reply_summary(ctx, check)
 
 
-@router.postback("chks:status:")
-async def status_of(ctx: Context) -> None:
-    if (check := await check_from_button(ctx, "chks:status:")) is not None:
-        await reply_summary(ctx, check)
+@router.postback(Status)
+async def status_of(ctx: Context, button: Status) -> None:
+    """Another running check's picture."""
+    await reply_summary(ctx, await named_check(ctx, button))
 
 
-@router.postback("chks:silent:")
-async def silent(ctx: Context) -> None:
-    if (check := await check_from_button(ctx, "chks:silent:")) is not None:
-        ctx.reply(m.text(silent_text(await summarize(ctx.session, check))))
+@router.postback(Silent)
+async def silent(ctx: Context, button: Silent) -> None:
+    """The organizations that have not answered."""
+    ctx.reply(m.text(silent_text(await summarize(ctx.session, await named_check(ctx, button)))))
 
 
-@router.postback("chks:orgs:")
-async def per_organization(ctx: Context) -> None:
-    if (check := await check_from_button(ctx, "chks:orgs:")) is not None:
-        ctx.reply(m.text(org_table_text(await summarize(ctx.session, check))))
+@router.postback(Orgs)
+async def per_organization(ctx: Context, button: Orgs) -> None:
+    """Each organization's answer."""
+    ctx.reply(m.text(org_table_text(await summarize(ctx.session, await named_check(ctx, button)))))
 
 
-# Closing (staff)
+# Closing
 
-async def pick_open(ctx: Context, prefix: str) -> ContactCheck | None:
-    """The one running check, or buttons to choose among several (None then, or when none runs)."""
+async def pick_open(ctx: Context, data: type[PostbackData]) -> ContactCheck | None:
+    """The one running check, or buttons of kind `data` to choose among several (None then, or when none runs)."""
     running = await open_checks(ctx.session)
     if not running:
         ctx.reply(await ctx.help(T.CHECK_NONE_OPEN))
@@ -175,7 +197,7 @@ async def pick_open(ctx: Context, prefix: str) -> ContactCheck | None:
     if len(running) == 1:
         return running[0]
     labels = [(c, await describe_segment(ctx.session, Segment.parse(c.segment))) for c in running[:12]]
-    ctx.reply(m.text(T.ASK_CHECK_WHICH, quick=[m.postback_action(f"#{c.id} {label}", f"{prefix}{c.id}")
+    ctx.reply(m.text(T.ASK_CHECK_WHICH, quick=[m.postback_action(f"#{c.id} {label}", data(check_id=c.id))
                                                for c, label in labels] + [m.message_action(T.CANCEL)]))
     return None
 
@@ -183,26 +205,26 @@ async def pick_open(ctx: Context, prefix: str) -> ContactCheck | None:
 async def ask_close(ctx: Context, check: ContactCheck) -> None:
     segment = await describe_segment(ctx.session, Segment.parse(check.segment))
     ctx.reply(m.text(T.ASK_CHECK_CLOSE.format(id=check.id, segment=segment), quick=[
-        m.postback_action(T.CHECK_CLOSE_OK, f"chks:close:{check.id}", display_text=T.CHECK_CLOSE_OK),
+        m.postback_action(T.CHECK_CLOSE_OK, Close(check_id=check.id), display_text=T.CHECK_CLOSE_OK),
         m.message_action(T.CANCEL)]))
 
 
 @router.command(T.CHECK_CLOSE)
 async def close(ctx: Context) -> None:
-    if await staff_only(ctx) is not None and (check := await pick_open(ctx, "chks:closeask:")) is not None:
+    """Staff end a running check (asked to confirm)."""
+    if (check := await pick_open(ctx, CloseWhich)) is not None:
         await ask_close(ctx, check)
 
 
-@router.postback("chks:closeask:")
-async def close_which(ctx: Context) -> None:
-    if (check := await check_from_button(ctx, "chks:closeask:")) is not None:
-        await ask_close(ctx, check)
+@router.postback(CloseWhich)
+async def close_which(ctx: Context, button: CloseWhich) -> None:
+    await ask_close(ctx, await named_check(ctx, button))
 
 
-@router.postback("chks:close:")
-async def close_confirmed(ctx: Context) -> None:
-    if (check := await check_from_button(ctx, "chks:close:")) is None:
-        return
+@router.postback(Close)
+async def close_confirmed(ctx: Context, button: Close) -> None:
+    """終了する: the check is closed and its final picture shown."""
+    check = await named_check(ctx, button)
     if not await close_check(ctx.session, check.id, ctx.now()):
         ctx.reply(await ctx.help(T.CHECK_NONE_OPEN))
         return
