@@ -90,16 +90,9 @@ class Context:
         self.queued += queue_multicast(self.session, to=to, messages=list(messages), purpose=purpose,
                                        now=self.now(), urgent=urgent)
 
-    def set_state(self, state: State, **data) -> None:
+    def set_state(self, state: State) -> None:
         """Move the dialog to `state`; what it carries stays as it is."""
         self.state = state.name
-        self.data.update(data)  # TRANSITION: removed once every handler uses update_data
-
-    def clear_state(self) -> None:  # TRANSITION
-        self.clear()
-
-    def in_state(self, *states: State) -> bool:  # TRANSITION
-        return self.state in {s.name for s in states}
 
     def update_data(self, **data) -> None:
         """Merge `data` into what the dialog carries."""

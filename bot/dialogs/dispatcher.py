@@ -92,8 +92,6 @@ class Dispatcher:
             return ()
         if route.states is not None and ctx.state not in route.states:
             raise StaleButton(ctx.event.postback_data)
-        if route.data is None:  # TRANSITION
-            return ()
         return (route.data.unpack(ctx.event.postback_data or ""),)
 
     async def _allowed(self, ctx: Context, route: Route, *, answer: bool = True) -> bool:
@@ -122,7 +120,7 @@ class Dispatcher:
             return next((r for r in candidates if r.kind == kind), None)
         if kind == "postback":
             data = event.postback_data or ""
-            matches = [r for r in candidates if r.kind == "postback" and r.matches(data)]
+            matches = [r for r in candidates if r.kind == "postback" and r.data.matches(data)]
             return max(matches, key=lambda r: len(r.prefix), default=None)
         text = event.text
         if text is not None:

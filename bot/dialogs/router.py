@@ -39,9 +39,6 @@ class Route:
     prefix: str | None = None
     in_groups: bool = False
 
-    def matches(self, data: str) -> bool:
-        return self.data.matches(data) if self.data else data.startswith(self.prefix)
-
     @property
     def key(self):
         """What makes this route unique among the dispatcher's routes."""
@@ -91,13 +88,8 @@ class Router:
         With `state`, the button only works while the dialog is there; otherwise (and for data
         that does not unpack) the sender gets the one stale-button answer.
         """
-        if isinstance(data, str):  # TRANSITION: a bare prefix, the handler reads the data itself
-            return self._add(kind="postback", prefix=data, states=state_names(state), in_groups=in_groups)
         return self._add(kind="postback", data=data, prefix=data.prefix, states=state_names(state),
                          in_groups=in_groups)
-
-    def state(self, state):  # TRANSITION
-        return self.message(state)
 
     def event(self, event_type: str, in_groups: bool = True):
         """Events of one type other than messages and postbacks ("memberJoined", ...)."""
