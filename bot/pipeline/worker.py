@@ -111,6 +111,10 @@ class EventProcessor:
             if running:
                 await asyncio.wait(running)
 
+    def sending(self) -> int:
+        """How many handled events' replies are on their way to LINE right now."""
+        return len(self._sending)
+
     async def drain(self) -> None:
         """Wait until every notified event has been handled and its replies sent (tests, shutdown)."""
         while True:

@@ -13,6 +13,7 @@ from db.models import OutboxMessage
 from tests.harness import ACCESS_TOKEN, BotHarness
 
 PUSH = "/v2/bot/message/push"
+REPLY = "/v2/bot/message/reply"
 
 
 async def queue(bot, *, to=None, count=1, urgent=False, multicast=False, recipients=None):
@@ -208,8 +209,13 @@ async def test_a_reply_sent_by_a_process_that_died_before_recording_it_is_not_pu
         row_id = queued.id
     bot.reply_targets["a" * 32] = user
     gateway = bot.runtime.gateway
-    [claimed] = await gateway._claim([row_id], bot.clock.now())
-    assert (await gateway._send(claimed)).status == 200  # ...and the process dies here
+    [claimed] = await gateway.claim([row_id], bot.clock.now())
+    # The process that claimed it sends the reply, LINE takes it... and the process dies here.
+    async with httpx.AsyncClient() as client:
+        sent = await client.post(bot.line.url + REPLY, json={"replyToken": claimed.reply_token,
+                                                             "messages": claimed.messages},
+                                 headers={"authorization": f"Bearer {ACCESS_TOKEN}"})
+    assert sent.status_code == 200
     bot.clock.advance(timedelta(seconds=61))  # the lease expires; the token has gone stale
     await gateway.deliver_due()
     assert (await row(bot, row_id)).status == "sent"

@@ -180,7 +180,7 @@ async def test_a_slow_reply_does_not_hold_up_other_users(bot):
     slow, others = ev.new_user_id(), [ev.new_user_id() for _ in range(3)]
     bot.line.hang_next("/v2/bot/message/reply", 3.0)
     await bot.deliver(ev.follow(slow, timestamp_ms=bot.now_ms()))
-    await bot.line.wait_for_async(lambda: bot.runtime.processor._sending, timeout=2)  # its reply is on its way
+    await bot.line.wait_for_async(lambda: bot.runtime.processor.sending(), timeout=2)  # its reply is on its way
     for user in others:
         await bot.deliver(ev.follow(user, timestamp_ms=bot.now_ms()))
     await bot.line.wait_for_async(lambda: all(bot.texts_to(u) == [T.WELCOME] for u in others), timeout=2)
@@ -194,7 +194,7 @@ async def test_a_users_next_event_waits_for_a_slow_reply_however_long(bot):
     user = ev.new_user_id()
     bot.line.hang_next("/v2/bot/message/reply", 6.0)
     await bot.deliver(ev.follow(user, timestamp_ms=bot.now_ms()))
-    await bot.line.wait_for_async(lambda: bot.runtime.processor._sending, timeout=2)
+    await bot.line.wait_for_async(lambda: bot.runtime.processor.sending(), timeout=2)
     await bot.deliver(ev.text_message(user, "こんにちは", timestamp_ms=bot.now_ms() + 1))
     await bot.drain()
     texts = bot.texts_to(user)
