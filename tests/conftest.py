@@ -74,9 +74,11 @@ def fake_line_server():
 
 
 @pytest.fixture
-def fake_line(fake_line_server):
-    """The fake platform, emptied; every test ends by checking what the bot sent against LINE's schema."""
+def fake_line(fake_line_server, clock):
+    """The fake platform, emptied, holding requests (hang_next) on the test's clock; every test ends
+    by checking what the bot sent against LINE's schema."""
     fake_line_server.reset()
+    fake_line_server.clock = clock
     yield fake_line_server
     errors = fake_line_server.schema_errors()
     fake_line_server.reset()

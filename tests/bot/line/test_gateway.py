@@ -119,7 +119,7 @@ async def test_timeout_is_retried_with_the_same_key(bot):
     user = ev.new_user_id()
     [row_id] = await queue(bot, to=user)
     bot.runtime.gateway.request_timeout = 0.3
-    bot.line.hang_next(PUSH, 2.0)
+    bot.line.hang_next(PUSH, 2.0)  # LINE answers once the test's clock has moved 2 s
     await bot.runtime.gateway.deliver_due()
     timed_out = await row(bot, row_id)
     assert (timed_out.status, timed_out.last_status, timed_out.attempts) == ("pending", None, 1)
@@ -191,8 +191,9 @@ async def test_a_reply_that_timed_out_but_arrived_is_not_pushed_again(bot):
     bot.runtime.gateway.request_timeout = 0.3
     bot.line.hang_next("/v2/bot/message/reply", 1.0)  # LINE takes it, but answers too late
     await bot.follow(user)
+    bot.clock.advance(timedelta(seconds=1))
     await bot.line.wait_for_async(lambda: bot.line.sent("/v2/bot/message/reply"))  # the late answer
-    bot.clock.advance(timedelta(seconds=3))
+    bot.clock.advance(timedelta(seconds=2))
     await bot.runtime.gateway.deliver_due()
     reply = (await bot.scalars(select(OutboxMessage)))[0]
     assert (reply.kind, reply.status) == ("reply", "sent")

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from datetime import timedelta
 
 from sqlalchemy import select, update
 
@@ -178,24 +179,27 @@ async def test_background_processes_split_the_users_and_together_handle_every_ev
 async def test_a_slow_reply_does_not_hold_up_other_users(bot):
     """LINE takes its time answering a reply; meanwhile the worker goes on to other users."""
     slow, others = ev.new_user_id(), [ev.new_user_id() for _ in range(3)]
-    bot.line.hang_next("/v2/bot/message/reply", 3.0)
+    bot.line.hang_next("/v2/bot/message/reply", 3.0)  # LINE answers once the test's clock has moved 3 s
     await bot.deliver(ev.follow(slow, timestamp_ms=bot.now_ms()))
     await bot.line.wait_for_async(lambda: bot.runtime.processor.sending(), timeout=2)  # its reply is on its way
     for user in others:
         await bot.deliver(ev.follow(user, timestamp_ms=bot.now_ms()))
     await bot.line.wait_for_async(lambda: all(bot.texts_to(u) == [T.WELCOME] for u in others), timeout=2)
     assert bot.texts_to(slow) == []  # still with LINE
+    bot.clock.advance(timedelta(seconds=3))
     await bot.drain()
     assert bot.texts_to(slow) == [T.WELCOME]
 
 
 async def test_a_users_next_event_waits_for_a_slow_reply_however_long(bot):
-    """Replies go out in order even when LINE takes longer than the cross-process wait (about 5 s)."""
+    """Replies go out in order even when LINE takes longer than the cross-process wait (5 s)."""
     user = ev.new_user_id()
-    bot.line.hang_next("/v2/bot/message/reply", 6.0)
+    processor = bot.runtime.processor
+    bot.line.hang_next("/v2/bot/message/reply", 6.0)  # LINE answers once the test's clock has moved 6 s
     await bot.deliver(ev.follow(user, timestamp_ms=bot.now_ms()))
-    await bot.line.wait_for_async(lambda: bot.runtime.processor.sending(), timeout=2)
+    await bot.line.wait_for_async(lambda: processor.sending(), timeout=2)
     await bot.deliver(ev.text_message(user, "こんにちは", timestamp_ms=bot.now_ms() + 1))
+    bot.clock.advance(timedelta(seconds=6))
     await bot.drain()
     texts = bot.texts_to(user)
     assert texts[0] == T.WELCOME and len(texts) == 2  # the welcome first, then the answer to the text
