@@ -144,6 +144,25 @@ async def test_a_user_waiting_for_a_reply_sent_elsewhere_does_not_hold_up_others
     assert bot.texts_to(waiting) == [T.WELCOME]
 
 
+async def test_a_reply_stuck_elsewhere_holds_the_user_up_for_five_seconds_at_most(bot):
+    """The cross-process wait is measured on the app's clock: past it, a stuck lease no longer holds the user."""
+    user = ev.new_user_id()
+    async with bot.runtime.sessions() as session, session.begin():
+        # Another process claimed this user's previous reply and went quiet (its lease is still live).
+        [stuck] = queue_reply(session, reply_token="c" * 32, received_at=bot.clock.now(), to=user,
+                              messages=[m.text("前の返信")], purpose="test", now=bot.clock.now(), actor_key=user)
+        bot.runtime.gateway.lease([stuck], bot.clock.now())
+    await bot.deliver(ev.follow(user, timestamp_ms=bot.now_ms()))
+    processor = bot.runtime.processor
+    await processor.handle_actor(user)  # waits for the stuck reply
+    bot.clock.advance(timedelta(seconds=4.9))
+    await processor.handle_actor(user)
+    assert processor.sending() == 0 and bot.texts_to(user) == []
+    bot.clock.advance(timedelta(seconds=0.1))
+    # Not drain(): the stuck reply stays in flight, and the user is looked at again until the end.
+    await bot.line.wait_for_async(lambda: bot.texts_to(user) == [T.WELCOME], timeout=2)
+
+
 async def test_an_oversized_body_is_refused_and_nothing_is_stored(bot):
     body = ev.body([ev.text_message(ev.new_user_id(), "あ" * 400_000)])
     response = await bot.post(body, ev.sign(body, CHANNEL_SECRET))
@@ -199,7 +218,13 @@ async def test_a_users_next_event_waits_for_a_slow_reply_however_long(bot):
     await bot.deliver(ev.follow(user, timestamp_ms=bot.now_ms()))
     await bot.line.wait_for_async(lambda: processor.sending(), timeout=2)
     await bot.deliver(ev.text_message(user, "こんにちは", timestamp_ms=bot.now_ms() + 1))
-    bot.clock.advance(timedelta(seconds=6))
+    # Looked at before and after the cross-process wait is over (as a worker would, whenever it
+    # comes back to the user), the text still waits while LINE has the welcome.
+    await processor.handle_actor(user)
+    bot.clock.advance(timedelta(seconds=5.5))
+    await processor.handle_actor(user)
+    assert processor.sending() == 1
+    bot.clock.advance(timedelta(seconds=0.5))
     await bot.drain()
     texts = bot.texts_to(user)
     assert texts[0] == T.WELCOME and len(texts) == 2  # the welcome first, then the answer to the text
