@@ -2,17 +2,27 @@
 
 from datetime import time
 from functools import cached_property
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-_PLACEHOLDERS = {"changethis", "changeme", "xxx", "your-secret", "your-token"}
+# Values that stand in for a secret: the usual ones, and those .env.example shows.
+_PLACEHOLDERS = {"changethis", "changeme", "xxx", "your-secret", "your-token", "a-long-random-string"}
+_SECRETS = ("line_channel_secret", "line_channel_access_token", "renkei_api_token")
+
+
+def is_placeholder(value: str | None) -> bool:
+    return bool(value) and value.strip().lower() in _PLACEHOLDERS
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
+    # Outside development a placeholder secret is refused: a copied .env.example must not go live.
+    renkei_environment: Literal["development", "production"] = "production"
     line_channel_secret: str | None = None
     line_channel_access_token: str | None = None
     line_api_base_url: str | None = None
@@ -50,6 +60,19 @@ class Settings(BaseSettings):
     def _strip_slash(cls, value: str | None) -> str | None:
         return value.rstrip("/") if value else value
 
+    @model_validator(mode="after")
+    def _no_placeholder_secrets(self) -> "Settings":
+        if self.renkei_environment == "development":
+            return self
+        for name in _SECRETS:
+            if is_placeholder(getattr(self, name)):
+                raise PydanticCustomError(
+                    "placeholder_secret",
+                    "{name} is a placeholder, not a secret: set a real one "
+                    "(or RENKEI_ENVIRONMENT=development to try Renkei out)",
+                    {"name": name.upper()})
+        return self
+
     @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.renkei_timezone)
@@ -61,6 +84,6 @@ class Settings(BaseSettings):
             ("LINE_CHANNEL_SECRET", self.line_channel_secret),
             ("LINE_CHANNEL_ACCESS_TOKEN", self.line_channel_access_token),
         ):
-            if not value or value.strip().lower() in _PLACEHOLDERS:
+            if not value or is_placeholder(value):
                 missing.append(name)
         return missing

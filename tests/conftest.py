@@ -1,5 +1,6 @@
 """Fixtures: a real database (SQLite, or PostgreSQL via TEST_DATABASE_URL), the fake LINE
-platform over real HTTP, a hand-moved clock, and the real app receiving signed webhooks."""
+platform over real HTTP, a hand-moved clock, the real app receiving signed webhooks, and the
+network cut off beyond this machine."""
 
 import os
 import shutil
@@ -17,10 +18,26 @@ from bot.fakeline.server import FakeLine
 from db.engine import create_engine
 from db.migrate import upgrade
 from db.models import Base
+from tests import network
 from tests.harness import BotHarness, ACCESS_TOKEN
 
 # 10:00 in Tokyo on a Tuesday: outside quiet hours.
 START = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def network_cut_off():
+    """For the whole run, only this machine can be reached (tests/network.py)."""
+    with network.cut_off():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def stays_on_this_machine(network_cut_off):
+    """A test that tried to reach another host fails, even where the app only logged the refusal."""
+    yield
+    refused = network.take_refusals()
+    assert not refused, "the test tried to leave this machine:\n" + "\n".join(refused)
 
 
 def _plain(url: str) -> str:
@@ -74,9 +91,11 @@ def fake_line_server():
 
 
 @pytest.fixture
-def fake_line(fake_line_server):
-    """The fake platform, emptied; every test ends by checking what the bot sent against LINE's schema."""
+def fake_line(fake_line_server, clock):
+    """The fake platform, emptied, holding requests (hang_next) on the test's clock; every test ends
+    by checking what the bot sent against LINE's schema."""
     fake_line_server.reset()
+    fake_line_server.clock = clock
     yield fake_line_server
     errors = fake_line_server.schema_errors()
     fake_line_server.reset()

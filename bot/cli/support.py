@@ -24,7 +24,8 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         error = exc.errors()[0]
-        fail(f"{str(error['loc'][0]).upper()}: {error['msg']}")
+        # A check of several settings together (a placeholder secret) names its variable itself.
+        fail(f"{str(error['loc'][0]).upper()}: {error['msg']}" if error["loc"] else error["msg"])
 
 
 async def with_session(settings: Settings, work):

@@ -2,7 +2,7 @@
 
 import asyncio
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 import random
 import re
 import secrets
@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from bot.clock import Clock, SystemClock
 from bot.fakeline.events import new_message_id
 from bot.fakeline.schema import MessagingSchema, find_spec_dir
 
@@ -84,8 +85,9 @@ class FakeLine:
 
     def __init__(self, access_token: str = "test-access-token", *, host: str = "127.0.0.1", port: int = 0,
                  check_schema: bool = True, check_ids: bool = True, strict_reply_tokens: bool = False,
-                 on_record: Callable[[RecordedRequest], None] | None = None) -> None:
+                 on_record: Callable[[RecordedRequest], None] | None = None, clock: Clock | None = None) -> None:
         self.access_token = access_token
+        self._own_clock = clock or SystemClock()
         self.host, self.port = host, port
         spec_dir = find_spec_dir() if check_schema else None
         self._schema = MessagingSchema(spec_dir) if spec_dir else None
@@ -146,11 +148,13 @@ class FakeLine:
     # Programming the platform
 
     def reset(self) -> None:
-        """Forget all requests, faults, profiles, tokens and retry keys."""
+        """Forget all requests, faults, profiles, tokens and retry keys, and any test's clock."""
         with self._lock:
+            # What holds a request (hang_next) waits on: a test gives its own and moves it.
+            self.clock: Clock = self._own_clock
             self._requests: list[RecordedRequest] = []
             self._faults: dict[str, deque[_Fault]] = defaultdict(deque)
-            self._hangs: dict[str, deque[float]] = defaultdict(deque)
+            self._hangs: dict[str, deque[datetime]] = defaultdict(deque)
             self._chaos: tuple[float, tuple[int, ...], random.Random] | None = None
             self._profiles: dict[str, dict] = {}
             self._groups: dict[str, dict] = {}
@@ -160,6 +164,7 @@ class FakeLine:
             self._retry_keys: dict[str, tuple[str, Any]] = {}
             self.quota: int | None = None
             self.total_usage = 0
+            # Real seconds before every answer, to keep requests in flight; the clock does not move these.
             self.latency = 0.0
 
     def set_profile(self, user_id: str, display_name: str, picture_url: str | None = None,
@@ -210,9 +215,14 @@ class FakeLine:
             self._chaos = (rate, tuple(statuses), random.Random(seed)) if rate > 0 else None
 
     def hang_next(self, path: str, seconds: float) -> None:
-        """Delay the next request to `path` (then process it, as LINE may after a client timeout)."""
+        """Hold the next request to `path` until `clock` reads `seconds` past now (then process it,
+        as LINE may after a client timeout).
+
+        Counted from this call, not from the request's arrival, so that a test that moves its
+        clock knows the request is released whenever it got here.
+        """
         with self._lock:
-            self._hangs[path].append(seconds)
+            self._hangs[path].append(self.clock.now() + timedelta(seconds=seconds))
 
     # Inspecting what happened
 
@@ -274,9 +284,11 @@ class FakeLine:
         headers = {k.lower(): v for k, v in request.headers.items()}
         request_id = str(uuid.uuid4())
         with self._lock:
-            hang = self._hangs[path].popleft() if self._hangs.get(path) else 0
-        if hang or self.latency:
-            await self._sleep(hang + self.latency)
+            held_until = self._hangs[path].popleft() if self._hangs.get(path) else None
+        if held_until is not None:
+            await self._unless_stopped(self.clock.sleep_until(held_until))
+        if self.latency:
+            await self._unless_stopped(asyncio.sleep(self.latency))
         with self._lock:
             record = RecordedRequest(method, path, headers, raw, None, 0, [], time.time(), request_id)
             status, payload, extra = self._process(record)
@@ -286,14 +298,16 @@ class FakeLine:
             self.on_record(record)
         return JSONResponse(payload, status, headers={"x-line-request-id": request_id, **extra})
 
-    async def _sleep(self, seconds: float) -> None:
-        """Sleep, but wake when the server stops, so a hung request does not delay shutdown."""
+    async def _unless_stopped(self, waiting) -> None:
+        """Wait, but wake when the server stops, so a held request does not delay shutdown."""
         if self._stopping is None:
             self._loop, self._stopping = asyncio.get_running_loop(), asyncio.Event()
+        tasks = [asyncio.ensure_future(waiting), asyncio.ensure_future(self._stopping.wait())]
         try:
-            await asyncio.wait_for(self._stopping.wait(), seconds)
-        except TimeoutError:
-            pass
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
 
     def _process(self, r: RecordedRequest) -> tuple[int, Any, dict]:
         """Decide the answer to one request; runs under the lock."""

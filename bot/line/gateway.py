@@ -211,7 +211,7 @@ class LineGateway:
         if not ids:
             return
         now = self._clock.now()
-        await self.deliver_claimed(await self._claim(ids, now), now)
+        await self.deliver_claimed(await self.claim(ids, now), now)
 
     @staticmethod
     def lease(rows: list[OutboxMessage], now: datetime) -> None:
@@ -235,7 +235,7 @@ class LineGateway:
                                       .where(OutboxMessage.id == row_id, OutboxMessage.lease_until == claimed_at + LEASE)
                                       .values(**values))
 
-    async def _claim(self, ids: list[int], now: datetime) -> list[OutboxMessage]:
+    async def claim(self, ids: list[int], now: datetime) -> list[OutboxMessage]:
         """Lease the rows (one statement, one commit) so no other process sends them meanwhile.
 
         The claim counts the attempt: if the process dies after sending and before recording,

@@ -4,7 +4,7 @@ import asyncio
 import json
 import logging
 import zlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -22,8 +22,9 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 WAIT = "wait"
 LAST = "last"
-REPLY_WAIT_SECONDS = 0.02
-REPLY_WAIT_ROUNDS = 250  # about 5 s, past which a stuck lease no longer holds the user up
+REPLY_WAIT_SECONDS = 0.02  # how often a user waiting for a reply sent elsewhere is looked at again
+# Past this, on the app's clock (so that tests move it), a stuck lease no longer holds the user up.
+REPLY_WAIT_LIMIT = timedelta(seconds=5)
 # Replies being sent while the workers go on to other users; past this many, a worker waits.
 MAX_SENDING = 32
 
@@ -67,9 +68,9 @@ class EventProcessor:
         # worker keeps a user's events (and their replies) in sequence instead of two racing.
         self._busy: set[str] = set()
         self._again: set[str] = set()
-        # Users whose next event waits for their previous reply, sent by another process: how
-        # often each has waited, and the wake-ups scheduled for them.
-        self._waits: dict[str, int] = {}
+        # Users whose next event waits for their previous reply, sent by another process: since
+        # when each has waited, and the wake-ups scheduled for them.
+        self._waiting_since: dict[str, datetime] = {}
         self._deferred: set[asyncio.TimerHandle] = set()
         self._tasks: list[asyncio.Task] = []
         # What an event queued is sent after its commit by a task of its own, so that a worker
@@ -110,6 +111,10 @@ class EventProcessor:
                 task.cancel()
             if running:
                 await asyncio.wait(running)
+
+    def sending(self) -> int:
+        """How many handled events' replies are on their way to LINE right now."""
+        return len(self._sending)
 
     async def drain(self) -> None:
         """Wait until every notified event has been handled and its replies sent (tests, shutdown)."""
@@ -185,14 +190,16 @@ class EventProcessor:
                 # for them (however long LINE takes), and the worker goes on to other users.
                 sending.add_done_callback(lambda _task: self.notify({key}))
                 return
-            outcome = await self._handle_next(key, wait_for_replies=self._waits.get(key, 0) < REPLY_WAIT_ROUNDS)
+            since = self._waiting_since.get(key)
+            outcome = await self._handle_next(
+                key, wait_for_replies=since is None or self._clock.now() - since < REPLY_WAIT_LIMIT)
             if outcome is WAIT:
                 # Another process is still sending this user's previous reply: come back to this
                 # user shortly, and meanwhile leave the worker to everyone else.
-                self._waits[key] = self._waits.get(key, 0) + 1
+                self._waiting_since.setdefault(key, self._clock.now())
                 self._defer(key)
                 return
-            self._waits.pop(key, None)
+            self._waiting_since.pop(key, None)
             if outcome in (False, LAST):
                 return
 

@@ -115,8 +115,16 @@ def format_value(value: float | Decimal, unit: str = "") -> str:
     return text + (unit or "")
 
 
-_STARTS_NUMBER = re.compile(r"^(?:約|およそ|だいたい|ほぼ)?(?:[-−▲△]|マイナス)?\d")
-_GLUED = re.compile(r"^(\D+?)[:=]?((?:約|およそ|だいたい|ほぼ)?(?:[-−▲△]|マイナス)?\d.*)$")
+def _any_of(words: tuple[str, ...]) -> str:
+    """A regex group for any of the words, longest first."""
+    return "(?:" + "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)) + ")"
+
+
+# Built from the word lists that parse_value reads, so that a word added there starts a value
+# here too ("参加者 概ね42 満足度 4.5" is two values, as "概ね42" alone is one).
+_NUMBER_START = f"{_any_of(APPROXIMATELY)}?{_any_of(MINUS)}?\\d"
+_STARTS_NUMBER = re.compile("^" + _NUMBER_START)
+_GLUED = re.compile(rf"^(\D+?)[:=]?({_NUMBER_START}.*)$")
 
 
 def _name_for(word: str, names: list[str]) -> str | None:

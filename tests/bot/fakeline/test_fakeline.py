@@ -5,11 +5,13 @@ import json
 import re
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from linebot.v3.webhook import SignatureValidator
 
+from bot.clock import ManualClock
 from bot.fakeline import events
 from bot.fakeline.schema import MessagingSchema, WebhookSchema, find_spec_dir
 from bot.fakeline.server import FakeLine
@@ -219,11 +221,14 @@ async def test_latency_does_not_serialize_requests(line):
 
 
 async def test_hang_next_times_out_the_client_and_then_processes(line):
+    line.clock = clock = ManualClock(datetime(2026, 11, 24, 1, 0, tzinfo=UTC))
     line.hang_next("/v2/bot/message/push", 0.5)
     body = {"to": events.new_user_id(), "messages": [text()]}
     async with httpx.AsyncClient(base_url=line.url, headers=AUTH, timeout=0.1) as client:
         with pytest.raises(httpx.ReadTimeout):
             await client.post("/v2/bot/message/push", json=body)
+    assert line.sent() == []  # held until the clock has moved half a second
+    clock.advance(timedelta(seconds=0.5))
     await line.wait_for_async(lambda: line.sent(), timeout=3)
 
 

@@ -13,6 +13,7 @@ from db.models import OutboxMessage
 from tests.harness import ACCESS_TOKEN, BotHarness
 
 PUSH = "/v2/bot/message/push"
+REPLY = "/v2/bot/message/reply"
 
 
 async def queue(bot, *, to=None, count=1, urgent=False, multicast=False, recipients=None):
@@ -118,7 +119,7 @@ async def test_timeout_is_retried_with_the_same_key(bot):
     user = ev.new_user_id()
     [row_id] = await queue(bot, to=user)
     bot.runtime.gateway.request_timeout = 0.3
-    bot.line.hang_next(PUSH, 2.0)
+    bot.line.hang_next(PUSH, 2.0)  # LINE answers once the test's clock has moved 2 s
     await bot.runtime.gateway.deliver_due()
     timed_out = await row(bot, row_id)
     assert (timed_out.status, timed_out.last_status, timed_out.attempts) == ("pending", None, 1)
@@ -190,8 +191,9 @@ async def test_a_reply_that_timed_out_but_arrived_is_not_pushed_again(bot):
     bot.runtime.gateway.request_timeout = 0.3
     bot.line.hang_next("/v2/bot/message/reply", 1.0)  # LINE takes it, but answers too late
     await bot.follow(user)
+    bot.clock.advance(timedelta(seconds=1))
     await bot.line.wait_for_async(lambda: bot.line.sent("/v2/bot/message/reply"))  # the late answer
-    bot.clock.advance(timedelta(seconds=3))
+    bot.clock.advance(timedelta(seconds=2))
     await bot.runtime.gateway.deliver_due()
     reply = (await bot.scalars(select(OutboxMessage)))[0]
     assert (reply.kind, reply.status) == ("reply", "sent")
@@ -208,8 +210,13 @@ async def test_a_reply_sent_by_a_process_that_died_before_recording_it_is_not_pu
         row_id = queued.id
     bot.reply_targets["a" * 32] = user
     gateway = bot.runtime.gateway
-    [claimed] = await gateway._claim([row_id], bot.clock.now())
-    assert (await gateway._send(claimed)).status == 200  # ...and the process dies here
+    [claimed] = await gateway.claim([row_id], bot.clock.now())
+    # The process that claimed it sends the reply, LINE takes it... and the process dies here.
+    async with httpx.AsyncClient() as client:
+        sent = await client.post(bot.line.url + REPLY, json={"replyToken": claimed.reply_token,
+                                                             "messages": claimed.messages},
+                                 headers={"authorization": f"Bearer {ACCESS_TOKEN}"})
+    assert sent.status_code == 200
     bot.clock.advance(timedelta(seconds=61))  # the lease expires; the token has gone stale
     await gateway.deliver_due()
     assert (await row(bot, row_id)).status == "sent"

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from datetime import timedelta
 
 from sqlalchemy import select, update
 
@@ -143,6 +144,25 @@ async def test_a_user_waiting_for_a_reply_sent_elsewhere_does_not_hold_up_others
     assert bot.texts_to(waiting) == [T.WELCOME]
 
 
+async def test_a_reply_stuck_elsewhere_holds_the_user_up_for_five_seconds_at_most(bot):
+    """The cross-process wait is measured on the app's clock: past it, a stuck lease no longer holds the user."""
+    user = ev.new_user_id()
+    async with bot.runtime.sessions() as session, session.begin():
+        # Another process claimed this user's previous reply and went quiet (its lease is still live).
+        [stuck] = queue_reply(session, reply_token="c" * 32, received_at=bot.clock.now(), to=user,
+                              messages=[m.text("前の返信")], purpose="test", now=bot.clock.now(), actor_key=user)
+        bot.runtime.gateway.lease([stuck], bot.clock.now())
+    await bot.deliver(ev.follow(user, timestamp_ms=bot.now_ms()))
+    processor = bot.runtime.processor
+    await processor.handle_actor(user)  # waits for the stuck reply
+    bot.clock.advance(timedelta(seconds=4.9))
+    await processor.handle_actor(user)
+    assert processor.sending() == 0 and bot.texts_to(user) == []
+    bot.clock.advance(timedelta(seconds=0.1))
+    # Not drain(): the stuck reply stays in flight, and the user is looked at again until the end.
+    await bot.line.wait_for_async(lambda: bot.texts_to(user) == [T.WELCOME], timeout=2)
+
+
 async def test_an_oversized_body_is_refused_and_nothing_is_stored(bot):
     body = ev.body([ev.text_message(ev.new_user_id(), "あ" * 400_000)])
     response = await bot.post(body, ev.sign(body, CHANNEL_SECRET))
@@ -178,24 +198,33 @@ async def test_background_processes_split_the_users_and_together_handle_every_ev
 async def test_a_slow_reply_does_not_hold_up_other_users(bot):
     """LINE takes its time answering a reply; meanwhile the worker goes on to other users."""
     slow, others = ev.new_user_id(), [ev.new_user_id() for _ in range(3)]
-    bot.line.hang_next("/v2/bot/message/reply", 3.0)
+    bot.line.hang_next("/v2/bot/message/reply", 3.0)  # LINE answers once the test's clock has moved 3 s
     await bot.deliver(ev.follow(slow, timestamp_ms=bot.now_ms()))
-    await bot.line.wait_for_async(lambda: bot.runtime.processor._sending, timeout=2)  # its reply is on its way
+    await bot.line.wait_for_async(lambda: bot.runtime.processor.sending(), timeout=2)  # its reply is on its way
     for user in others:
         await bot.deliver(ev.follow(user, timestamp_ms=bot.now_ms()))
     await bot.line.wait_for_async(lambda: all(bot.texts_to(u) == [T.WELCOME] for u in others), timeout=2)
     assert bot.texts_to(slow) == []  # still with LINE
+    bot.clock.advance(timedelta(seconds=3))
     await bot.drain()
     assert bot.texts_to(slow) == [T.WELCOME]
 
 
 async def test_a_users_next_event_waits_for_a_slow_reply_however_long(bot):
-    """Replies go out in order even when LINE takes longer than the cross-process wait (about 5 s)."""
+    """Replies go out in order even when LINE takes longer than the cross-process wait (5 s)."""
     user = ev.new_user_id()
-    bot.line.hang_next("/v2/bot/message/reply", 6.0)
+    processor = bot.runtime.processor
+    bot.line.hang_next("/v2/bot/message/reply", 6.0)  # LINE answers once the test's clock has moved 6 s
     await bot.deliver(ev.follow(user, timestamp_ms=bot.now_ms()))
-    await bot.line.wait_for_async(lambda: bot.runtime.processor._sending, timeout=2)
+    await bot.line.wait_for_async(lambda: processor.sending(), timeout=2)
     await bot.deliver(ev.text_message(user, "こんにちは", timestamp_ms=bot.now_ms() + 1))
+    # Looked at before and after the cross-process wait is over (as a worker would, whenever it
+    # comes back to the user), the text still waits while LINE has the welcome.
+    await processor.handle_actor(user)
+    bot.clock.advance(timedelta(seconds=5.5))
+    await processor.handle_actor(user)
+    assert processor.sending() == 1
+    bot.clock.advance(timedelta(seconds=0.5))
     await bot.drain()
     texts = bot.texts_to(user)
     assert texts[0] == T.WELCOME and len(texts) == 2  # the welcome first, then the answer to the text

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from db.rules.kpi_numbers import NotANumber, format_value, normalize, parse_value, split_by_names
+from db.rules.kpi_numbers import APPROXIMATELY, NotANumber, format_value, normalize, parse_value, split_by_names
 from db.kpis import closed_periods, next_asking_time, next_business_morning, parse_day, period_end, previous_period
 from db.models import Kpi
 
@@ -96,6 +96,20 @@ def test_full_width_digits_read_like_ascii(number):
 ])
 def test_a_message_is_split_by_the_kpis_it_names(typed, expected):
     assert split_by_names(typed, ["講座参加者数", "満足度"]) == expected
+
+
+def test_an_approximate_value_starts_a_kpis_part_whichever_word_says_so():
+    assert split_by_names("参加者 概ね42 満足度 おおよそ4.5", ["講座参加者数", "満足度"]) == [
+        ("講座参加者数", "概ね42"), ("満足度", "おおよそ4.5")]
+
+
+@pytest.mark.parametrize("word", APPROXIMATELY)
+@pytest.mark.parametrize("between", [" ", ""])  # "参加者 約42" and "参加者約42"
+def test_every_approximately_word_is_read_in_a_message_of_several_values(word, between):
+    parts = split_by_names(f"参加者{between}{word}42 満足度{between}{word}4.5", ["講座参加者数", "満足度"])
+    assert parts == [("講座参加者数", f"{word}42"), ("満足度", f"{word}4.5")]
+    readings = [parse_value(part) for _, part in parts]
+    assert [(r.value, r.approximate) for r in readings] == [(Decimal(42), True), (Decimal("4.5"), True)]
 
 
 def test_normalize_collapses_spaces_and_width():

@@ -1,0 +1,77 @@
+"""Settings: placeholder secrets are refused outside development."""
+
+import re
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from bot.settings import Settings
+
+ENV_EXAMPLE = Path(__file__).resolve().parents[2] / ".env.example"
+SECRETS = ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "RENKEI_API_TOKEN")
+
+
+@pytest.fixture(autouse=True)
+def no_environment(monkeypatch):
+    """Only what a test gives counts, not the developer's environment."""
+    for name in ("RENKEI_ENVIRONMENT", *SECRETS):
+        monkeypatch.delenv(name, raising=False)
+
+
+def settings(**values) -> Settings:
+    return Settings(_env_file=None, **{name.lower(): value for name, value in values.items()})
+
+
+def example_secrets() -> dict[str, str]:
+    """The secrets .env.example shows a value for (commented out or not)."""
+    found = {}
+    for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^#?\s*([A-Z_]+)=(\S+)", line)
+        if match and match.group(1) in SECRETS:
+            found[match.group(1)] = match.group(2)
+    return found
+
+
+def test_production_is_the_default():
+    assert settings().renkei_environment == "production"
+
+
+@pytest.mark.parametrize("name", SECRETS)
+@pytest.mark.parametrize("value", ["changeme", "changethis", " ChangeMe "])
+def test_a_placeholder_secret_is_refused_outside_development_naming_the_variable(name, value):
+    with pytest.raises(ValidationError) as refused:
+        settings(**{name: value})
+    [error] = refused.value.errors()
+    assert error["msg"].startswith(f"{name} is a placeholder") and "\n" not in error["msg"]
+    assert settings(RENKEI_ENVIRONMENT="development", **{name: value}).renkei_environment == "development"
+
+
+def test_the_values_in_env_example_are_refused_outside_development():
+    shown = example_secrets()
+    assert "RENKEI_API_TOKEN" in shown  # the example's stand-in for a token
+    for name, value in shown.items():
+        with pytest.raises(ValidationError, match=f"{name} is a placeholder"):
+            settings(**{name: value})
+        settings(RENKEI_ENVIRONMENT="development", **{name: value})
+
+
+def test_real_and_unset_secrets_are_accepted_in_production():
+    assert settings().renkei_api_token is None
+    real = settings(LINE_CHANNEL_SECRET="8f3c2a9d41b7e6f0", LINE_CHANNEL_ACCESS_TOKEN="dev", RENKEI_API_TOKEN="x" * 40)
+    assert real.renkei_api_token == "x" * 40
+
+
+def test_the_environment_is_read_from_the_environment_and_checked(monkeypatch):
+    monkeypatch.setenv("RENKEI_ENVIRONMENT", "development")
+    assert Settings(_env_file=None, renkei_api_token="changeme").renkei_environment == "development"
+    with pytest.raises(ValidationError, match="development"):
+        settings(RENKEI_ENVIRONMENT="staging")
+
+
+def test_a_command_with_a_placeholder_secret_stops_with_one_line(renkei):
+    result = renkei("org", "list", RENKEI_API_TOKEN="a-long-random-string")
+    assert result.exit_code == 1
+    assert result.output.strip() == ("Error: RENKEI_API_TOKEN is a placeholder, not a secret: set a real one "
+                                     "(or RENKEI_ENVIRONMENT=development to try Renkei out)")
+    assert renkei("org", "list", RENKEI_API_TOKEN="a-long-random-string", RENKEI_ENVIRONMENT="development").exit_code == 0
