@@ -13,7 +13,8 @@ checks LINE's 300-character limit, so a button that LINE would refuse is never b
 import dataclasses
 from typing import ClassVar, get_type_hints
 
-MAX_POSTBACK_DATA = 300
+from bot.line.messages import MAX_POSTBACK_DATA
+
 SEPARATOR = ":"
 
 

@@ -21,8 +21,9 @@ async def _no_one(ctx: Context) -> None:
 class Dispatcher:
     """Routes events to the handlers of `root` and the routers it includes.
 
-    `unregistered` answers someone who is not an active member and used a handler that needs
-    one (the invite prompt).
+    `unregistered` answers someone who is not an active member and sent a message or command
+    that needs one (the invite prompt); a button they tap is stale, like any other button that
+    no longer applies to them.
     """
 
     def __init__(self, root: Router, *, unregistered: Callable[[Context], Awaitable[None]] = _no_one) -> None:
@@ -101,6 +102,8 @@ class Dispatcher:
             return True
         member = await ctx.active_member()
         if member is None:
+            if answer and ctx.event.type == "postback":
+                raise StaleButton(ctx.event.postback_data)  # a card kept from before, or forged
             if answer:
                 await self.unregistered(ctx)
             return False

@@ -4,7 +4,8 @@ In the manner of aiogram 3: a handler declares what it takes (a command's texts,
 state, a kind of button with its typed data, an event type) and the router declares who may
 use it (anyone, registered members, staff). Routers nest with `include`, in an explicit
 order; the dispatcher refuses two handlers for one command, state, button kind or event, so
-that the order decides only which fallback is asked first.
+that the order decides only which fallback is asked first, the order of the help buttons and
+of the observers.
 """
 
 from collections.abc import Awaitable, Callable
@@ -41,8 +42,8 @@ class Route:
 
     @property
     def key(self):
-        """What makes this route unique among the dispatcher's routes."""
-        return self.kind, self.texts, self.states if self.kind == "state" else None, self.prefix
+        """What makes a button or event route unique (commands and states are checked per text and state)."""
+        return self.kind, self.prefix
 
 
 class Router:

@@ -134,8 +134,6 @@ async def summary_messages(session: AsyncSession, rows: list[tuple[Kpi, Agreemen
     return [m.text("\n".join(lines)), *charts[:MAX_CHARTS]]
 
 
-
-
 HEADERS = {"ask": T.KPI_PROMPT_HEADER, "again": T.KPI_AGAIN_HEADER, "remind": T.KPI_REMINDER_HEADER,
            "deputies": T.KPI_DEPUTY_HEADER}
 

@@ -203,9 +203,7 @@ async def confirm_typed(ctx: Context) -> None:
         ctx.reply(m.text(T.KPI_CONFIRM_PENDING, quick=CONFIRM_BUTTONS))
         return
     ctx.clear()
-    if await receive_kpi_value(ctx) is UNHANDLED:
-        # A dialog's message is not passed on to the fallbacks, so answer as the last one would.
-        ctx.reply(await ctx.help(T.UNKNOWN_TEXT))
+    return await receive_kpi_value(ctx)
 
 
 @router.postback(Record, state=KpiDialog.confirm)

@@ -15,12 +15,8 @@ from db.segments import Segment
 from handlers.notices.messages import send_notice
 from handlers.segments import SegmentButtons, describe_segment, picked_segment, segment_choices, segment_menu, segment_options
 
-# Starting and sending are for staff.
 router = Router("notices.compose", access=Access.staff, refusal=T.NOTICE_STAFF_ONLY)
 router.help_action(T.NOTICE, T.NOTICE, staff_only=True)
-# The steps between are reached only in a Compose state, which only staff enter; a button of theirs
-# tapped by anyone else (or outside its step) is answered as stale, not with the staff refusal.
-steps = Router("notices.compose.steps")
 
 MAX_ORGS_SHOWN = 12
 
@@ -61,7 +57,7 @@ async def start_notice(ctx: Context) -> None:
     ctx.reply(m.text(T.ASK_NOTICE_TEXT.format(max=MAX_NOTICE_TEXT), quick=[m.message_action(T.CANCEL)]))
 
 
-@steps.message(Compose.text)
+@router.message(Compose.text)
 async def receive_notice_text(ctx: Context) -> None:
     """The notice's text, within LINE's length for it."""
     text = (ctx.text or "").strip()
@@ -78,14 +74,14 @@ def ask_segment(ctx: Context) -> None:
                            m.postback_action(T.PICK_ORGS, SEGMENT_BUTTONS.Kind(kind="orgs"))))
 
 
-@steps.message(Compose.segment)
+@router.message(Compose.segment)
 async def segment_by_text(ctx: Context) -> None:
     """The segment comes from buttons; typed text gets the buttons again."""
     ctx.reply(m.text(T.SEGMENT_PICK_BUTTON))
     ask_segment(ctx)
 
 
-@steps.postback(SEGMENT_BUTTONS.Kind, state=(Compose.segment, Compose.orgs))
+@router.postback(SEGMENT_BUTTONS.Kind, state=(Compose.segment, Compose.orgs))
 async def pick_segment_kind(ctx: Context, button: SEGMENT_BUTTONS.Kind) -> None:
     """Second level of the segment menu: the types, fields, agreements, groups or organizations."""
     kind = button.kind
@@ -115,7 +111,7 @@ async def ask_orgs(ctx: Context) -> None:
     ctx.reply(m.text(T.ASK_SEGMENT_ORGS.format(selected="、".join(names) or T.NONE_SELECTED), quick=buttons))
 
 
-@steps.postback(OrgToggle, state=Compose.orgs)
+@router.postback(OrgToggle, state=Compose.orgs)
 async def toggle_org(ctx: Context, button: OrgToggle) -> None:
     """An organization tapped: in the segment, or out again."""
     chosen = list(ctx.data.get("orgs") or [])
@@ -124,7 +120,7 @@ async def toggle_org(ctx: Context, button: OrgToggle) -> None:
     await ask_orgs(ctx)
 
 
-@steps.postback(OrgsDone, state=Compose.orgs)
+@router.postback(OrgsDone, state=Compose.orgs)
 async def finish_orgs(ctx: Context, _: OrgsDone) -> None:
     """The organizations chosen so far are the segment (the list again while there are none)."""
     chosen = list(ctx.data.get("orgs") or [])
@@ -134,7 +130,7 @@ async def finish_orgs(ctx: Context, _: OrgsDone) -> None:
     await choose_segment(ctx, Segment("orgs", ",".join(str(i) for i in sorted(chosen))))
 
 
-@steps.message(Compose.orgs)
+@router.message(Compose.orgs)
 async def orgs_by_text(ctx: Context) -> None:
     """An organization's exact name typed instead of tapped."""
     org_id = await ctx.session.scalar(select(Organization.id).where(Organization.name == (ctx.text or "").strip()))
@@ -145,7 +141,7 @@ async def orgs_by_text(ctx: Context) -> None:
     await ask_orgs(ctx)
 
 
-@steps.postback(SEGMENT_BUTTONS.Pick, state=Compose.segment)
+@router.postback(SEGMENT_BUTTONS.Pick, state=Compose.segment)
 async def tap_segment(ctx: Context, button: SEGMENT_BUTTONS.Pick) -> None:
     await choose_segment(ctx, await picked_segment(ctx.session, button))
 
@@ -172,20 +168,20 @@ def ask_when(ctx: Context) -> None:
                                               picker, m.message_action(T.CANCEL)]))
 
 
-@steps.message(Compose.when)
+@router.message(Compose.when)
 async def when_by_text(ctx: Context) -> None:
     ctx.reply(m.text(T.NOTICE_WHEN_BUTTON))
     ask_when(ctx)
 
 
-@steps.postback(SendNow, state=Compose.when)
+@router.postback(SendNow, state=Compose.when)
 async def send_now(ctx: Context, _: SendNow) -> None:
     """Send as soon as it is confirmed."""
     ctx.update_data(send_at=ctx.now().isoformat())
     await show_preview(ctx)
 
 
-@steps.postback(PickedTime, state=Compose.when)
+@router.postback(PickedTime, state=Compose.when)
 async def receive_picked_time(ctx: Context, _: PickedTime) -> None:
     """The moment picked with the date-time picker (local time), if it is not past."""
     try:

@@ -140,3 +140,22 @@ async def test_a_dialog_step_can_pass_text_on_to_the_fallbacks():
     ctx.state = Form.name.name
     await Dispatcher(Router("root").include(router)).dispatch(ctx)
     assert seen == ["step", "fallback"]
+
+
+async def test_a_button_tapped_by_someone_not_registered_is_stale():
+    class NoMembers:
+        async def scalar(self, query):
+            return None
+
+    members_only = Router("kpi", access=Access.member)
+    taps = []
+    members_only.postback(Vote)(lambda ctx, vote: taps.append(vote))
+    prompted = []
+
+    async def invite(ctx):
+        prompted.append(ctx)
+
+    ctx = one_to_one(type="postback", postback={"data": "mtg:v:1:yes"})
+    ctx.session = NoMembers()
+    await Dispatcher(Router("root").include(members_only), unregistered=invite).dispatch(ctx)
+    assert taps == [] and prompted == [] and [r["text"] for r in ctx.replies] == [T.STALE_BUTTON]
