@@ -1,5 +1,7 @@
 """Every Japanese text the bot shows its users, in one place so it can be edited and translated."""
 
+from db.vocabulary import FIELDS, RESOURCE_CATEGORIES  # noqa: F401  (shown as they are stored)
+
 # Shared words
 CANCEL = "キャンセル"
 SKIP = "スキップ"
@@ -98,7 +100,6 @@ GROUP_JOINED = "連携ボットです。このグループを登録しました�
 ROLE_LABELS = {"primary": ROLE_PRIMARY, "deputy": ROLE_DEPUTY}
 
 # Fields of activity (分野) and the categories of what organizations need and offer.
-from db.vocabulary import FIELDS, RESOURCE_CATEGORIES  # noqa: E402  (the catalog shows them as stored)
 
 # Organization types, as members see them
 STAFF_SUFFIX = "・事務局"

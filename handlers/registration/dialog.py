@@ -139,8 +139,8 @@ async def receive_invite_code(ctx: Context) -> None:
         ctx.reply(m.text(problem))
         return
     organization = await ctx.session.get(Organization, invite.organization_id)
-    ctx.data = {"mode": "register", "invite_id": invite.id, "org_id": organization.id, "org": organization.name,
-                "is_staff": invite.is_staff, "fields": [], "needs": [], "offers": [], "queue": list(STEPS)}
+    ctx.begin(Registration.invite_code, mode="register", invite_id=invite.id, org_id=organization.id,
+              org=organization.name, is_staff=invite.is_staff, fields=[], needs=[], offers=[], queue=list(STEPS))
     ctx.reply(m.text(T.INVITE_ACCEPTED.format(org=organization.name)))
     await advance(ctx)
 
@@ -168,7 +168,8 @@ async def advance(ctx: Context) -> None:
     if not queue:
         await ask_confirm(ctx)
         return
-    step, ctx.data["queue"] = queue[0], queue[1:]
+    step = queue[0]
+    ctx.update_data(queue=queue[1:])
     await ASK[step](ctx)
 
 
@@ -267,7 +268,7 @@ def _required_line(state: State, key: str, limit: int, invalid: str):
         if not value or len(value) > limit:
             ctx.reply(m.text(invalid.format(max=limit)))
             return
-        ctx.data[key] = value
+        ctx.update_data(**{key: value})
         await advance(ctx)
 
 
@@ -279,7 +280,7 @@ async def _toggle(ctx: Context, key: str, options: list[str], choice: str) -> No
     """Add or remove one choice of a multi-select question."""
     chosen = list(ctx.data.get(key) or [])
     chosen = [c for c in chosen if c != choice] if choice in chosen else chosen + [choice]
-    ctx.data[key] = [option for option in options if option in chosen]
+    ctx.update_data(**{key: [option for option in options if option in chosen]})
     await ASK[key](ctx)
 
 
@@ -331,7 +332,7 @@ async def receive_role(ctx: Context) -> None:
         ctx.reply(m.text(T.ROLE_INVALID))
         await ask_role(ctx)
         return
-    ctx.data["role"] = roles[ctx.text].value
+    ctx.update_data(role=roles[ctx.text].value)
     await advance(ctx)
 
 
@@ -343,12 +344,12 @@ def _free_line(state: State, key: str, limit: int):
             ctx.reply(m.text(T.TEXT_ONLY))
             return
         if ctx.text in (T.SKIP, T.DONE, T.NONE_SELECTED):
-            ctx.data[key] = None
+            ctx.update_data(**{key: None})
         elif len(ctx.text) > limit:
             ctx.reply(m.text(T.NOTE_TOO_LONG.format(max=limit)))
             return
         else:
-            ctx.data[key] = ctx.text
+            ctx.update_data(**{key: ctx.text})
         await advance(ctx)
 
 
@@ -391,7 +392,7 @@ async def receive_confirmation(ctx: Context) -> None:
     editing = ctx.data.get("mode") == "edit"
     ok = T.CONFIRM_SAVE if editing else T.CONFIRM_REGISTER
     if ctx.text == T.REDO:
-        ctx.data["queue"] = list(ctx.data.get("edit_steps") or STEPS)
+        ctx.update_data(queue=list(ctx.data.get("edit_steps") or STEPS))
         await advance(ctx)
     elif ctx.text == ok:
         await (save_profile(ctx) if editing else register_member(ctx))
