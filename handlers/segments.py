@@ -5,7 +5,7 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.dialogs import Context, PostbackData, Router, StaleButton, State
+from bot.dialogs import Context, Router, StaleButton, State, button_kind
 from bot.line import messages as m
 from bot.texts import catalog as T
 from db.models import Agreement, LineGroup, Member, MemberStatus, Organization, OrgType
@@ -74,13 +74,8 @@ class SegmentButtons:
     """The two kinds of button of one feature's segment menu: `{prefix}:pick:{kind}` and `{prefix}:seg:{spec}`."""
 
     def __init__(self, prefix: str) -> None:
-        class Kind(PostbackData, prefix=f"{prefix}:pick"):
-            kind: str
-
-        class Pick(PostbackData, prefix=f"{prefix}:seg"):
-            spec: str
-
-        self.Kind, self.Pick = Kind, Pick
+        self.Kind = button_kind("SegmentKind", f"{prefix}:pick", kind=str)
+        self.Pick = button_kind("SegmentPick", f"{prefix}:seg", spec=str)
 
 
 def segment_menu(question: str, buttons: SegmentButtons, kinds: list[str], *extra: dict) -> dict:

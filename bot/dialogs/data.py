@@ -11,6 +11,7 @@ checks LINE's 300-character limit, so a button that LINE would refuse is never b
 """
 
 import dataclasses
+import types
 from typing import ClassVar, get_type_hints
 
 from bot.line.messages import MAX_POSTBACK_DATA
@@ -69,3 +70,9 @@ class PostbackData:
                 raise StaleButton(data)
             values[name] = int(part) if kind is int else part
         return cls(**values)
+
+
+def button_kind(name: str, prefix: str, **fields: type) -> type[PostbackData]:
+    """A kind of button made at run time, for a menu that several dialogs build under their own prefix."""
+    return types.new_class(name, (PostbackData,), {"prefix": prefix},
+                           lambda namespace: namespace.update(__annotations__=dict(fields)))

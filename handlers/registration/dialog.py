@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 
 from bot.line import messages as m
 from bot.texts import catalog as T
-from bot.dialogs import Context, PostbackData, Router, StaleButton, State, StatesGroup
+from bot.dialogs import Context, Router, StaleButton, State, StatesGroup, button_kind
 from db.access import upsert
 from db.models import Invite, InviteAttempt, LineProfile, Member, MemberRole, MemberStatus, Organization
 
@@ -187,13 +187,8 @@ class ChoiceButtons:
     """The buttons of one multi-select question: `{prefix}:{index}` per option, and `{prefix}:done`."""
 
     def __init__(self, prefix: str) -> None:
-        class Option(PostbackData, prefix=prefix):
-            index: int
-
-        class Done(PostbackData, prefix=f"{prefix}:done"):
-            pass
-
-        self.Option, self.Done = Option, Done
+        self.Option = button_kind("Option", prefix, index=int)
+        self.Done = button_kind("Done", f"{prefix}:done")
 
 
 def _choices(ctx: Context, key: str, options: list[str], buttons: ChoiceButtons) -> list[dict]:

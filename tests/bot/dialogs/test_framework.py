@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot.dialogs import UNHANDLED, Access, Context, Dispatcher, PostbackData, Router, StaleButton, State, StatesGroup
+from bot.dialogs import (UNHANDLED, Access, Context, Dispatcher, PostbackData, Router, StaleButton, State, StatesGroup,
+                         button_kind)
 from bot.line.events import Event
 from bot.texts import catalog as T
 from bot.dialogs.states import state_names
@@ -159,3 +160,10 @@ async def test_a_button_tapped_by_someone_not_registered_is_stale():
     ctx.session = NoMembers()
     await Dispatcher(Router("root").include(members_only), unregistered=invite).dispatch(ctx)
     assert taps == [] and prompted == [] and [r["text"] for r in ctx.replies] == [T.STALE_BUTTON]
+
+
+def test_a_kind_of_button_made_at_run_time_reads_like_a_declared_one():
+    option = button_kind("Option", "reg:field", index=int)
+    assert option(index=3).pack() == "reg:field:3" and option.unpack("reg:field:3").index == 3
+    with pytest.raises(StaleButton):
+        option.unpack("reg:field:done")
