@@ -6,9 +6,10 @@ Authenticated with the bearer token in RENKEI_API_TOKEN; without one the API doe
 import hmac
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Response
 from pydantic import BaseModel, Field
 
+from bot.web.deps import RuntimeDep, SessionDep
 from db.contact_checks import CheckError, start_check, summarize
 from db.models import ContactCheck
 from db.segments import Segment, SegmentError
@@ -17,8 +18,8 @@ from handlers.contact_checks.messages import queue_questions
 router = APIRouter(prefix="/api")
 
 
-def authorized(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
-    token = request.app.state.runtime.settings.renkei_api_token
+def authorized(runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None) -> None:
+    token = runtime.settings.renkei_api_token
     if not token:
         raise HTTPException(404, "Not Found")
     scheme, _, given = (authorization or "").partition(" ")
@@ -38,9 +39,8 @@ def check_json(check: ContactCheck, **extra) -> dict:
 
 
 @router.post("/contact-checks", dependencies=[Depends(authorized)], status_code=201)
-async def start(body: StartCheck, request: Request, response: Response, background: BackgroundTasks) -> dict:
+async def start(body: StartCheck, runtime: RuntimeDep, response: Response, background: BackgroundTasks) -> dict:
     """Start a check; the one already running for the same segment is returned (200) instead of a second."""
-    runtime = request.app.state.runtime
     settings, now = runtime.settings, runtime.clock.now()
     try:
         segment = Segment.parse(body.segment)
@@ -67,12 +67,12 @@ async def start(body: StartCheck, request: Request, response: Response, backgrou
 
 
 @router.get("/contact-checks/{check_id}", dependencies=[Depends(authorized)])
-async def status(check_id: int, request: Request) -> dict:
-    async with request.app.state.runtime.sessions() as session:
-        check = await session.get(ContactCheck, check_id)
-        if check is None:
-            raise HTTPException(404, f"no contact check with id {check_id}")
-        summary = await summarize(session, check)
+async def status(check_id: int, session: SessionDep) -> dict:
+    """The check's counts, its silent organizations and those in need."""
+    check = await session.get(ContactCheck, check_id)
+    if check is None:
+        raise HTTPException(404, f"no contact check with id {check_id}")
+    summary = await summarize(session, check)
     return check_json(check, closed_at=check.closed_at.isoformat() if check.closed_at else None,
                       members=summary.members, members_asked=summary.members_asked,
                       members_answered=summary.members_answered, member_status=summary.member_status,

@@ -2,11 +2,12 @@
 
 from collections import OrderedDict
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Response
 from starlette.concurrency import run_in_threadpool
 
 from bot.texts import catalog as T
 from bot.texts.formats import period_label
+from bot.web.deps import RuntimeDep, SessionDep
 from db.kpis import series
 from db.models import Kpi
 from db.rules.kpi_numbers import format_value
@@ -19,16 +20,15 @@ _CACHE_SIZE = 64
 
 
 @router.get("/kpi/{kpi_id}/chart.png")
-async def kpi_chart(kpi_id: int, request: Request, v: int = 0, s: str = "", sig: str = "") -> Response:
+async def kpi_chart(kpi_id: int, runtime: RuntimeDep, session: SessionDep, v: int = 0, s: str = "",
+                    sig: str = "") -> Response:
     """The chart LINE fetches for an image message; 404 unless the signature matches."""
-    runtime = request.app.state.runtime
     if not valid_signature(runtime.settings.line_channel_secret, kpi_id, v, s, sig):
         raise HTTPException(404, "no such chart")
     key = (kpi_id, v, s)
     if key not in _CACHE:
-        async with runtime.sessions() as session:
-            kpi = await session.get(Kpi, kpi_id)
-            reports = await series(session, kpi_id) if kpi else []
+        kpi = await session.get(Kpi, kpi_id)
+        reports = await series(session, kpi_id) if kpi else []
         if kpi is None:
             raise HTTPException(404, "no such chart")
         body = await run_in_threadpool(

@@ -7,7 +7,9 @@ whose throughput matters, and it needs nothing from FastAPI but to be reached fi
 import json
 import logging
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
+
+from bot.web.deps import RuntimeDep
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +86,7 @@ async def _answer(send, status: int, body: bytes) -> None:
 
 
 @router.get("/healthz")
-async def healthz(request: Request) -> dict:
+async def healthz(runtime: RuntimeDep) -> dict:
     """Liveness, and whether the database answers."""
-    await request.app.state.runtime.ping_database()
+    await runtime.ping_database()
     return {"status": "ok"}
