@@ -78,6 +78,14 @@ class Context:
         member = await self.active_member()
         return self.help_message(body, bool(member and member.is_staff))
 
+    def picked_moment(self) -> datetime | None:
+        """The moment a date-time picker sent, in local time; None if it sent none that reads."""
+        try:
+            picked = datetime.strptime(self.event.postback_params.get("datetime", ""), "%Y-%m-%dT%H:%M")
+        except ValueError:
+            return None
+        return picked.replace(tzinfo=self.settings.tz)
+
     def reply(self, *messages: dict) -> None:
         """Answer the sender, with the event's reply token when there is one."""
         self.replies.extend(messages)

@@ -100,10 +100,12 @@ async def move_meeting(ctx: Context, button: MoveMeeting) -> None:
     if meeting.status != MeetingStatus.decided:
         ctx.reply(m.text(T.MEETING_MOVE_NOT_DECIDED))
         return
+    start = ctx.picked_moment()
     try:
-        start = datetime.strptime(ctx.event.postback_params.get("datetime", ""), "%Y-%m-%dT%H:%M")
-        moved = await move(ctx.session, meeting.id, start.replace(tzinfo=ctx.settings.tz), ctx.now())
+        moved = await move(ctx.session, meeting.id, start, ctx.now()) if start else None
     except (ValueError, MeetingError):
+        moved = None
+    if moved is None:
         ctx.reply(m.text(T.SLOT_PAST))
         return
     tz = ctx.settings.tz

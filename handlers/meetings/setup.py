@@ -139,12 +139,10 @@ async def done_tapped(ctx: Context, button: SlotsDone) -> None:
 @router.postback(PickSlot, state=Create.slots)
 async def slot_picked(ctx: Context, button: PickSlot) -> None:
     """A candidate's start picked: its length next."""
-    try:
-        start = datetime.strptime(ctx.event.postback_params.get("datetime", ""), "%Y-%m-%dT%H:%M")
-    except ValueError:
+    start = ctx.picked_moment()
+    if start is None:
         ask_slot(ctx)
         return
-    start = start.replace(tzinfo=ctx.settings.tz)
     ctx.set_state(Create.length)
     ctx.update_data(pending=start.isoformat())
     ctx.reply(m.text(T.ASK_SLOT_LENGTH.format(start=moment_label(start, ctx.settings.tz)), quick=[
@@ -238,12 +236,11 @@ async def deadline_picked(ctx: Context, button: Deadline) -> None:
     if button.choice in ("1", "3"):
         await set_deadline(ctx, _six_pm(ctx, int(button.choice)))
         return
-    try:
-        picked = datetime.strptime(ctx.event.postback_params.get("datetime", ""), "%Y-%m-%dT%H:%M")
-    except ValueError:
+    picked = ctx.picked_moment()
+    if picked is None:
         ask_deadline(ctx)
         return
-    await set_deadline(ctx, picked.replace(tzinfo=ctx.settings.tz))
+    await set_deadline(ctx, picked)
 
 
 async def set_deadline(ctx: Context, deadline: datetime) -> None:

@@ -184,12 +184,10 @@ async def send_now(ctx: Context, _: SendNow) -> None:
 @router.postback(PickedTime, state=Compose.when)
 async def receive_picked_time(ctx: Context, _: PickedTime) -> None:
     """The moment picked with the date-time picker (local time), if it is not past."""
-    try:
-        picked = datetime.strptime(ctx.event.postback_params.get("datetime", ""), "%Y-%m-%dT%H:%M")
-    except ValueError:
+    send_at = ctx.picked_moment()
+    if send_at is None:
         ask_when(ctx)
         return
-    send_at = picked.replace(tzinfo=ctx.settings.tz)
     if send_at < ctx.now() - timedelta(minutes=1):
         ctx.reply(m.text(T.NOTICE_TIME_PAST))
         ask_when(ctx)
