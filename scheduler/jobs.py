@@ -8,10 +8,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.line import messages as m
-from bot.texts import catalog as T
 from bot.line.outbox import queue_multicast
 from bot.settings import Settings
-from bot.texts.formats import moment_label, span_label
 from db import intros, meetings
 from db.kpis import claim_due_prompts, due_prompt_orgs, is_asking_time, open_due_prompts
 from db.contact_checks import claim_reask, due_reask_ids
@@ -21,8 +19,8 @@ from db.segments import Segment
 from db.weekly_questions import claim_digest, due_digests
 from handlers.contact_checks.messages import queue_questions
 from handlers.kpi.messages import queue_prompts
-from handlers.intros.messages import digest_messages, queue_followups, queue_intro_cards, queue_round_notice
-from handlers.meetings.messages import announce, close_and_decide, send_poll
+from handlers.intros.messages import ICEBREAKER_COUNT, digest_messages, queue_followups, queue_intro_cards, queue_round_notice
+from handlers.meetings.messages import announce, close_and_decide, remind_attendees, remind_to_answer
 from handlers.notices.messages import remind_unacknowledged, send_notice
 
 log = logging.getLogger(__name__)
@@ -132,14 +130,13 @@ async def meeting_work(sessions: Sessions, now: datetime, settings: Settings) ->
         to = await meetings.invitees(session, meeting_id, unanswered=True) if meeting else []
         if not to:
             return []
-        text = T.MEETING_REMINDER.format(title=meeting.title, deadline=moment_label(meeting.deadline, settings.tz))
-        return await send_poll(session, meeting, to, now, settings.tz, m.text(text))
+        return await remind_to_answer(session, meeting, to, now, settings.tz)
 
     async def let_stand(session, meeting_id):
         meeting = await meetings.decide(session, meeting_id, None, now)
         return await announce(session, meeting, settings, now) if meeting else []
 
-    def before(column: str, template: str, urgent: bool = False):
+    def before(column: str, hour_before: bool):
         async def act(session, meeting_id):
             meeting = await meetings.claim(session, meeting_id, column, now)
             to = await meetings.attendees(session, meeting) if meeting else []
@@ -148,17 +145,15 @@ async def meeting_work(sessions: Sessions, now: datetime, settings: Settings) ->
             day_before = meeting.starts_at.astimezone(settings.tz).date() - timedelta(days=1)
             if column == "day_before_sent_at" and now.astimezone(settings.tz).date() != day_before:
                 return []  # decided or moved too late for "tomorrow": the hour-before reminder remains
-            text = template.format(title=meeting.title, slot=span_label(meeting.starts_at, meeting.ends_at, settings.tz))
-            return queue_multicast(session, to=to, messages=[m.text(text)], purpose=f"meeting:{meeting_id}", now=now,
-                                   urgent=urgent)
+            return remind_attendees(session, meeting, to, now, settings.tz, hour_before=hour_before)
         return act
 
     await each(work.close, lambda session, meeting_id: close_and_decide(session, meeting_id, settings, now))
     await each(work.remind, remind)
     await each(work.confirm, let_stand)
     # An hour before is too late to wait out quiet hours: a 23:30 meeting's reminder goes at 22:30.
-    await each(work.hour_before, before("hour_before_sent_at", T.MEETING_HOUR_BEFORE, urgent=True))
-    await each(work.day_before, before("day_before_sent_at", T.MEETING_DAY_BEFORE))
+    await each(work.hour_before, before("hour_before_sent_at", hour_before=True))
+    await each(work.day_before, before("day_before_sent_at", hour_before=False))
     return queued
 
 
@@ -196,7 +191,7 @@ async def send_due_intros(sessions: Sessions, now: datetime, settings: Settings)
         due, _ = await intros.due_rounds(session, now)
 
     async def pair(session, round_id):
-        pairs = await intros.make_pairs(session, round_id, now, len(T.INTRO_ICEBREAKERS))
+        pairs = await intros.make_pairs(session, round_id, now, ICEBREAKER_COUNT)
         if pairs is None:
             return []
         log.info("introduction round %d: %d pairs", round_id, len(pairs))

@@ -19,6 +19,8 @@ from db.models import IntroPair, IntroRound, IntroSchedule, Member, MemberStatus
 from handlers.intros.buttons import AnswerWeekly, ExchangeIds, Followup, Hello, SkipRound
 
 OUTCOME_CODES = {"t": "talked", "n": "not_yet", "p": "pass"}
+# A pair is given one of these questions to start with; the pairing picks which.
+ICEBREAKER_COUNT = len(T.INTRO_ICEBREAKERS)
 
 
 async def queue_round_notice(session: AsyncSession, intro_round: IntroRound, now: datetime,

@@ -178,3 +178,19 @@ async def tell_invitees(session: AsyncSession, meeting: Meeting, text: str, now:
 
 def cancelled_text(meeting: Meeting, tz: tzinfo) -> str:
     return T.MEETING_CANCELLED.format(title=meeting.title, when=when_label(meeting, tz))
+
+
+async def remind_to_answer(session: AsyncSession, meeting: Meeting, to: list[str], now: datetime,
+                           tz: tzinfo) -> list[OutboxMessage]:
+    """The poll again, to those who have not answered, a day before its deadline."""
+    text = T.MEETING_REMINDER.format(title=meeting.title, deadline=moment_label(meeting.deadline, tz))
+    return await send_poll(session, meeting, to, now, tz, m.text(text))
+
+
+def remind_attendees(session: AsyncSession, meeting: Meeting, to: list[str], now: datetime, tz: tzinfo, *,
+                     hour_before: bool) -> list[OutboxMessage]:
+    """The reminder the day before a meeting, or an hour before (urgent: it cannot wait out quiet hours)."""
+    template = T.MEETING_HOUR_BEFORE if hour_before else T.MEETING_DAY_BEFORE
+    text = template.format(title=meeting.title, slot=span_label(meeting.starts_at, meeting.ends_at, tz))
+    return queue_multicast(session, to=to, messages=[m.text(text)], purpose=f"meeting:{meeting.id}", now=now,
+                           urgent=hour_before)
