@@ -63,6 +63,13 @@ class BotHarness:
             assert not errors, f"the test built a webhook body LINE would not send: {errors}"
         return await self.post(body, ev.sign(body, CHANNEL_SECRET))
 
+    async def send_encoded(self, events: list[dict], body: bytes) -> httpx.Response:
+        """POST `body`, the test's own encoding of `events`, signed; wait until they are handled."""
+        self._remember(events)
+        response = await self.post(body, ev.sign(body, CHANNEL_SECRET))
+        await self.drain()
+        return response
+
     async def send(self, *events: dict, check_schema: bool = True) -> httpx.Response:
         """POST the events and wait until they are handled and the replies sent."""
         response = await self.deliver(*events, check_schema=check_schema)

@@ -15,7 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import Clock
-from bot.line.events import actor_key, event_id
+from bot.line.events import actor_key, event_id, storable
 from db.models import EventStatus, InboundEvent
 
 log = logging.getLogger(__name__)
@@ -41,11 +41,14 @@ class EventIngest:
         self._writer: asyncio.Task | None = None
 
     def rows(self, events: list[dict]) -> list[dict]:
+        """The rows to store for one request's events; ValueError if any cannot be a LINE event.
+
+        Refusing such a request here, before the shared insert of concurrent requests, is what
+        keeps one bad event from failing its neighbours' writes.
+        """
         now = self._clock.now()
         rows = []
-        for event in events:
-            if not isinstance(event, dict):
-                raise ValueError("an event is not a JSON object")
+        for event in map(storable, events):
             rows.append({
                 "webhook_event_id": event_id(event),
                 "actor_key": actor_key(event),

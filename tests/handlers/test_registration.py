@@ -1,5 +1,6 @@
 """The whole registration dialog, through signed webhooks and the fake LINE platform."""
 
+import json
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -300,3 +301,26 @@ async def test_a_dialog_left_for_a_day_is_forgotten_with_a_word(bot):
     await bot.say(user, "山田 花子")
     assert bot.texts_to(user)[-2:] == [T.DIALOG_EXPIRED, T.NOT_REGISTERED]
     assert (await bot.one(Conversation, Conversation.actor_key == user)).state == "Registration:invite_code"
+
+
+async def test_control_characters_and_lone_surrogates_are_cleaned_the_same_way_on_every_database(bot):
+    code = await make_invite(bot)
+    user = ev.new_user_id()
+    await bot.follow(user)
+    await bot.say(user, code)
+    event = ev.text_message(user, "山田\x00花子\x07\ud800", timestamp_ms=bot.now_ms())
+    # LINE's JSON escapes them; json.dumps does too when told to keep to ASCII.
+    body = json.dumps({"destination": ev.DEFAULT_DESTINATION, "events": [event]}).encode()
+    assert (await bot.send_encoded([event], body)).status_code == 200
+    assert bot.last_text(user).startswith(T.ASK_FIELDS)
+    for label in ("防災", T.DONE, T.ROLE_PRIMARY):
+        await bot.press(user, label)
+    await bot.say(user, "南地区")
+    for _ in range(2):
+        await bot.press(user, T.DONE)
+        await bot.press(user, T.SKIP)
+    for _ in range(3):
+        await bot.press(user, T.SKIP)
+    await bot.press(user, T.CONFIRM_REGISTER)
+    member = await bot.one(Member, Member.line_user_id == user)
+    assert member.name == "山田花子\ufffd"

@@ -228,3 +228,18 @@ async def test_a_users_next_event_waits_for_a_slow_reply_however_long(bot):
     await bot.drain()
     texts = bot.texts_to(user)
     assert texts[0] == T.WELCOME and len(texts) == 2  # the welcome first, then the answer to the text
+
+
+async def test_a_request_no_line_event_looks_like_fails_alone_beside_concurrent_ones(bot):
+    """Concurrent requests share one insert: one that cannot be stored must not fail the others."""
+    innocent = [ev.follow(ev.new_user_id(), timestamp_ms=bot.now_ms()) for _ in range(5)]
+    bad = [{**ev.follow(ev.new_user_id()), "timestamp": 2**70},  # past any real time and 64-bit columns
+           ev.follow("U" + "0" * 70),  # longer than any LINE id
+           {**ev.follow(ev.new_user_id()), "source": {"type": "user", "userId": 12345}}]
+    responses = await asyncio.gather(*(bot.deliver(event, check_schema=False) for event in [*bad, *innocent]))
+    assert [r.status_code for r in responses] == [400] * len(bad) + [200] * len(innocent)
+    await bot.drain()
+    stored = await bot.scalars(select(InboundEvent))
+    assert sorted(e.webhook_event_id for e in stored) == sorted(e["webhookEventId"] for e in innocent)
+    for event in innocent:
+        assert bot.texts_to(event["source"]["userId"]), "every innocent follower is greeted"
