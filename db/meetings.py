@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.access import upsert
-from db.rules.dates import next_date
+from db.rules.dates import beyond_horizon, next_date
 from db.models import Meeting, MeetingAnswer, MeetingInvitee, MeetingSlot, MeetingStatus, Member, Organization
 from db.segments import Segment
 
@@ -28,6 +28,10 @@ EARLIEST, LATEST = time(8, 0), time(21, 0)  # slots outside these hours are flag
 
 class MeetingError(ValueError):
     """Input a meeting cannot take; the message says why (for the command line)."""
+
+
+class TooFarAhead(MeetingError):
+    """A time further ahead than anyone schedules a meeting."""
 
 
 _SLOT = re.compile(r"^(?:(\d{4})[-/])?(\d{1,2})[-/](\d{1,2})(?:\([^)]*\))?\s*(\d{1,2}):(\d{2})"
@@ -52,10 +56,12 @@ def parse_slot(text: str, now: datetime, tz: tzinfo) -> tuple[datetime, datetime
         else:
             day_ = next_date(local_now.date(), int(month), int(day))
         start = datetime.combine(day_, time(int(hour), int(minute)), tzinfo=tz)
-        end = (datetime.combine(day_, time(int(end_hour), int(end_minute)), tzinfo=tz) if end_hour
-               else start + DEFAULT_LENGTH)
+        end_at = time(int(end_hour), int(end_minute)) if end_hour else None
     except ValueError as exc:
         raise MeetingError(f"{text!r} is not a real date and time") from exc
+    if beyond_horizon(start, now):
+        raise TooFarAhead(f"{text!r} is more than three years away")
+    end = datetime.combine(day_, end_at, tzinfo=tz) if end_at else start + DEFAULT_LENGTH
     if end <= start:
         raise MeetingError(f"{text!r} ends before it starts")
     return start, end
@@ -279,6 +285,8 @@ async def move(session: AsyncSession, meeting_id: int, start: datetime, now: dat
         return None
     if start <= now:
         raise MeetingError("the new time is in the past")
+    if beyond_horizon(start, now):
+        raise TooFarAhead("the new time is more than three years away")
     length = meeting.ends_at - meeting.starts_at
     meeting.starts_at, meeting.ends_at, meeting.sequence = start, start + length, meeting.sequence + 1
     meeting.day_before_sent_at = meeting.hour_before_sent_at = None

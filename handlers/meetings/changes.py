@@ -8,7 +8,7 @@ from bot.dialogs import Context, PostbackData, Router, StaleButton
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.texts.formats import span_label
-from db.meetings import MeetingError, cancel, move
+from db.meetings import MeetingError, TooFarAhead, cancel, move
 from db.models import Meeting, MeetingStatus, Member
 from handlers.meetings.calendar import calendar_url
 from handlers.meetings.messages import cancelled_text, proposal, tell_invitees, when_label
@@ -103,7 +103,10 @@ async def move_meeting(ctx: Context, button: MoveMeeting) -> None:
     start = ctx.picked_moment()
     try:
         moved = await move(ctx.session, meeting.id, start, ctx.now()) if start else None
-    except (ValueError, MeetingError):
+    except TooFarAhead:
+        ctx.reply(m.text(T.DATE_TOO_FAR))
+        return
+    except MeetingError:
         moved = None
     if moved is None:
         ctx.reply(m.text(T.SLOT_PAST))

@@ -10,7 +10,8 @@ from bot.dialogs import Context, PostbackData, Router, StaleButton, State, State
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.texts.formats import moment_label, span_label
-from db.meetings import MAX_SLOTS, MAX_TITLE, MeetingError, create_meeting, parse_slot, slot_flags
+from db.meetings import MAX_SLOTS, MAX_TITLE, MeetingError, TooFarAhead, create_meeting, parse_slot, slot_flags
+from db.rules.dates import beyond_horizon
 from db.segments import Segment
 from handlers.meetings.messages import send_poll
 from handlers.segments import SegmentStep, describe_segment
@@ -125,6 +126,9 @@ async def slot_by_text(ctx: Context) -> None:
         return
     try:
         start, end = parse_slot(ctx.text or "", ctx.now(), ctx.settings.tz)
+    except TooFarAhead:
+        ask_slot(ctx, m.text(T.DATE_TOO_FAR))
+        return
     except MeetingError:
         ask_slot(ctx, m.text(T.SLOT_INVALID))
         return
@@ -140,8 +144,8 @@ async def done_tapped(ctx: Context, button: SlotsDone) -> None:
 async def slot_picked(ctx: Context, button: PickSlot) -> None:
     """A candidate's start picked: its length next."""
     start = ctx.picked_moment()
-    if start is None:
-        ask_slot(ctx)
+    if start is None or beyond_horizon(start, ctx.now()):
+        ask_slot(ctx, *([m.text(T.DATE_TOO_FAR)] if start else []))
         return
     ctx.set_state(Create.length)
     ctx.update_data(pending=start.isoformat())
@@ -220,6 +224,9 @@ async def deadline_by_text(ctx: Context) -> None:
         return
     try:
         deadline, _ = parse_slot(text, ctx.now(), tz)
+    except TooFarAhead:
+        ask_deadline(ctx, m.text(T.DATE_TOO_FAR))
+        return
     except MeetingError:
         ask_deadline(ctx, m.text(T.SLOT_INVALID))
         return

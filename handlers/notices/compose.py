@@ -11,6 +11,7 @@ from bot.texts import catalog as T
 from bot.texts.formats import moment_label
 from db.models import Organization
 from db.notices import MAX_NOTICE_TEXT, create_notice, own_usage_this_month, read_status
+from db.rules.dates import beyond_horizon
 from db.segments import Segment
 from handlers.notices.messages import send_notice
 from handlers.segments import SegmentButtons, describe_segment, picked_segment, segment_choices, segment_menu, segment_options
@@ -186,6 +187,10 @@ async def receive_picked_time(ctx: Context, _: PickedTime) -> None:
     """The moment picked with the date-time picker (local time), if it is not past."""
     send_at = ctx.picked_moment()
     if send_at is None:
+        ask_when(ctx)
+        return
+    if beyond_horizon(send_at, ctx.now()):
+        ctx.reply(m.text(T.DATE_TOO_FAR))
         ask_when(ctx)
         return
     if send_at < ctx.now() - timedelta(minutes=1):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.texts import catalog as T
 from bot.fakeline import events as ev
-from db.meetings import MeetingError, parse_slot, slot_flags
+from db.meetings import MeetingError, TooFarAhead, parse_slot, slot_flags
 from db.models import Meeting, MeetingAnswer, MeetingSlot
 from bot.texts.formats import span_label
 from handlers.meetings.messages import poll_card
@@ -84,6 +84,34 @@ async def create_in_line(bot, organizer, title, slots, *segment_picks, deadline=
     else:
         await bot.press(organizer, deadline)
     await bot.press(organizer, T.MEETING_SEND)
+
+
+@pytest.mark.parametrize("typed", ["9999-12-31 23:30", "2030-01-05 10:00"])
+def test_a_slot_years_away_is_too_far_ahead_not_an_overflow(typed):
+    with pytest.raises(TooFarAhead):
+        parse_slot(typed, NOW, TOKYO)
+
+
+async def test_a_date_years_away_gets_a_clear_answer_wherever_it_is_typed_or_picked(bot):
+    people = await partnership(bot)
+    organizer = people["staff"]
+    await bot.say(organizer, T.MEETING)
+    await bot.say(organizer, "遠い会議")
+    await bot.say(organizer, "9999-12-31 23:30")
+    assert bot.texts_to(organizer)[-2] == T.DATE_TOO_FAR
+    await bot.send(ev.postback(organizer, "mtgc:slot", params={"datetime": "9999-12-31T23:30"},
+                               timestamp_ms=bot.now_ms()))
+    assert bot.texts_to(organizer)[-2] == T.DATE_TOO_FAR
+    await bot.say(organizer, "12/3 14:00")  # the dialog goes on as before
+    assert bot.texts_to(organizer)[-2].startswith(T.SLOT_ADDED.format(slot="12/3(木) 14:00-15:00"))
+    await bot.say(organizer, T.CANCEL)
+    await bot.say(organizer, T.NOTICE)
+    await bot.say(organizer, "来年のお知らせ")
+    await bot.press(organizer, T.SEGMENT_ALL)
+    await bot.send(ev.postback(organizer, "ntc:when:pick", params={"datetime": "9999-12-31T23:30"},
+                               timestamp_ms=bot.now_ms()))
+    assert bot.texts_to(organizer)[-2] == T.DATE_TOO_FAR
+    assert bot.last_text(organizer) == T.ASK_NOTICE_WHEN
 
 
 async def test_a_poll_from_creation_to_reminders_in_a_one_to_one_chat(bot):
