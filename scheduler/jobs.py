@@ -103,16 +103,17 @@ async def reask_contact_checks(sessions: Sessions, now: datetime, settings: Sett
 
 
 async def forget_handled_events(sessions: Sessions, now: datetime, settings: Settings) -> list[int]:
-    """Delete handled webhook events after their retention: they carry members' messages.
+    """Delete handled and failed webhook events after their retention: they carry members' messages.
 
-    Failed and pending events are kept; a handled one is long past redelivery by then.
+    Pending events are kept; a handled one is long past redelivery by then, and a failed one
+    has had a month for someone to look at what went wrong (its log line stays).
     """
     async with sessions() as session, session.begin():
         gone = await session.execute(
-            delete(InboundEvent).where(InboundEvent.status == EventStatus.done,
+            delete(InboundEvent).where(InboundEvent.status.in_([EventStatus.done, EventStatus.failed]),
                                        InboundEvent.handled_at < now - EVENT_RETENTION))
     if gone.rowcount:
-        log.info("deleted %d handled webhook events past their retention", gone.rowcount)
+        log.info("deleted %d handled or failed webhook events past their retention", gone.rowcount)
     return []
 
 

@@ -4,10 +4,10 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from db.access import create_reminder
-from db.models import InboundEvent, Member, Reminder
+from db.models import EventStatus, InboundEvent, Member, Reminder
 from db.segments import Segment, SegmentError
 from bot.fakeline import events as ev
 from tests.harness import BotHarness
@@ -78,3 +78,19 @@ async def test_handled_events_are_forgotten_after_thirty_days(bot):
     bot.clock.advance(timedelta(days=2))
     await bot.runtime.scheduler.run_due()
     assert [e.event_time_ms for e in await bot.scalars(select(InboundEvent))] == [bot.now_ms() - 2 * 86_400_000]
+
+
+async def test_events_that_failed_are_forgotten_after_thirty_days_too(bot):
+    """A failed event carries the member's message as much as a handled one does."""
+    user = ev.new_user_id()
+    await bot.follow(user)
+    await bot.say(user, "処理に失敗したことにする")
+    async with bot.runtime.sessions() as session, session.begin():  # as the worker leaves one it gave up on
+        await session.execute(update(InboundEvent).where(InboundEvent.event_type == "message")
+                              .values(status=EventStatus.failed, error="RuntimeError"))
+    bot.clock.advance(timedelta(days=29))
+    await bot.runtime.scheduler.run_due()
+    assert sorted(e.status for e in await bot.scalars(select(InboundEvent))) == [EventStatus.done, EventStatus.failed]
+    bot.clock.advance(timedelta(days=2))
+    await bot.runtime.scheduler.run_due()
+    assert await bot.scalars(select(InboundEvent)) == []
