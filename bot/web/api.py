@@ -6,10 +6,10 @@ Authenticated with the bearer token in RENKEI_API_TOKEN; without one the API doe
 import hmac
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Response
+from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 
-from bot.web.deps import RuntimeDep, SessionDep
+from bot.web.deps import RuntimeDep, SessionDep, WrongTokensDep
 from db.contact_checks import CheckError, start_check, summarize
 from db.models import ContactCheck
 from db.segments import Segment, SegmentError
@@ -18,12 +18,19 @@ from handlers.contact_checks.messages import queue_questions
 router = APIRouter(prefix="/api")
 
 
-def authorized(runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None) -> None:
+def authorized(request: Request, runtime: RuntimeDep, wrong_tokens: WrongTokensDep,
+               authorization: Annotated[str | None, Header()] = None) -> None:
     token = runtime.settings.renkei_api_token
     if not token:
         raise HTTPException(404, "Not Found")
+    address = request.client.host if request.client else "-"
+    wait = wrong_tokens.retry_after(address)
+    if wait is not None:
+        raise HTTPException(429, "too many wrong tokens; try again later", headers={"Retry-After": str(wait)})
     scheme, _, given = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        if authorization:  # a guess; a request with no token at all guesses nothing
+            wrong_tokens.record(address)
         raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
 
 

@@ -10,6 +10,7 @@ from bot.web import api, calendar, charts, webhook
 from bot.pipeline.background import BackgroundProcess
 from bot.clock import Clock, SystemClock
 from bot.runtime import running
+from bot.web.limits import WrongTokens
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
                 await asyncio.gather(*(asyncio.to_thread(companion.stop) for companion in companions))
 
     app = FastAPI(title="Renkei", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.wrong_tokens = WrongTokens(clock)
     app.include_router(webhook.router)
     app.include_router(api.router)
     app.include_router(calendar.router)

@@ -1,4 +1,4 @@
-"""Typed dependencies for routes: the process's runtime and a database session."""
+"""Typed dependencies for routes: the process's runtime, a database session, the API's guard against guessing."""
 
 from collections.abc import AsyncIterator
 from typing import Annotated
@@ -7,6 +7,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.runtime import Runtime
+from bot.web.limits import WrongTokens
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -22,3 +23,10 @@ async def get_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+
+def get_wrong_tokens(request: Request) -> WrongTokens:
+    return request.app.state.wrong_tokens
+
+
+WrongTokensDep = Annotated[WrongTokens, Depends(get_wrong_tokens)]

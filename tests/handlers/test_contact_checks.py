@@ -7,10 +7,12 @@ import io
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import httpx
 from sqlalchemy import func, insert, select
 
 from bot.texts import catalog as T
 from bot.fakeline import events as ev
+from bot.web.limits import MAX_WRONG
 from db.contact_checks import record_answer
 from db.models import ContactCheck, ContactCheckAnswer, ContactCheckTarget, Member, Organization, OutboxMessage
 from tests.seed import Seed, partnership
@@ -412,6 +414,24 @@ async def test_the_http_api_needs_its_token_and_starts_once(bot):
     assert body["in_need"] == []
     assert (await bot.client.get(f"{API}/99", headers=auth)).status_code == 404
     assert (await bot.client.get(f"{API}/1")).status_code == 401
+
+
+async def test_guessing_the_api_token_is_stopped_per_address(bot):
+    await partnership(bot)
+    bot.settings.renkei_api_token = TOKEN
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    for guess in range(MAX_WRONG):
+        wrong = await bot.client.post(API, json={}, headers={"Authorization": f"Bearer guess-{guess}"})
+        assert wrong.status_code == 401
+    refused = await bot.client.post(API, json={}, headers=auth)  # not even the right token is looked at
+    assert refused.status_code == 429 and int(refused.headers["retry-after"]) == 601
+    assert await bot.scalars(select(ContactCheck)) == []
+    elsewhere = httpx.AsyncClient(transport=httpx.ASGITransport(app=bot.app, client=("192.0.2.7", 50000)),
+                                  base_url="http://renkei.test")
+    async with elsewhere:
+        assert (await elsewhere.get(f"{API}/1", headers=auth)).status_code == 404  # another address: let in
+    bot.clock.advance(timedelta(minutes=10))
+    assert (await bot.client.post(API, json={}, headers=auth)).status_code == 201
 
 
 async def test_every_question_reaches_each_member_once_when_line_fails_a_fifth_of_calls(bot):
