@@ -64,7 +64,8 @@ class InviteAttempt(Base):
     """A wrong invite code typed by someone; counted to slow down guessing."""
 
     __tablename__ = "invite_attempts"
-    __table_args__ = (Index("ix_invite_attempts_user_at", "line_user_id", "attempted_at"),)
+    __table_args__ = (Index("ix_invite_attempts_user_at", "line_user_id", "attempted_at"),
+                      Index("ix_invite_attempts_at", "attempted_at"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     line_user_id: Mapped[str] = mapped_column(String(64))
