@@ -3,13 +3,13 @@
 import secrets
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from db.segments import Segment
-from db.models import Agreement, Invite, LineProfile, Member, Organization, OrgType, Reminder, ReminderStatus
+from db.models import Agreement, Invite, InviteAttempt, LineProfile, Member, Organization, OrgType, Reminder, ReminderStatus
 
 # Invite codes avoid characters that are easy to misread (0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -118,3 +118,9 @@ async def create_reminder(session: AsyncSession, *, due_at: datetime, segment: S
     session.add(reminder)
     await session.flush()
     return reminder
+
+
+async def wrong_invite_codes(session: AsyncSession, *, since: datetime) -> int:
+    """Wrong invite codes typed since `since`, by anyone."""
+    return await session.scalar(select(func.count()).select_from(InviteAttempt)
+                                .where(InviteAttempt.attempted_at > since))

@@ -9,8 +9,9 @@ from sqlalchemy import func, select, update
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.dialogs import Context, Router, StaleButton, State, StatesGroup, button_kind
-from db.access import upsert
+from db.access import create_reminder, upsert, wrong_invite_codes
 from db.models import Invite, InviteAttempt, LineProfile, Member, MemberRole, MemberStatus, Organization
+from db.segments import Segment
 
 # Anyone: the dialog is for those not yet registered, and for members editing their profile.
 router = Router("registration.dialog")
@@ -21,6 +22,9 @@ MAX_NOTE = 200
 MAX_INTRO = 300
 INVITE_WINDOW = timedelta(minutes=10)
 INVITE_MAX_WRONG = 5
+# Wrong codes within INVITE_WINDOW from all accounts together: past this, guessing with many
+# accounts is under way, codes are not checked for anyone until it calms, and staff are told.
+INVITE_BURST = 30
 KNOWN_AREAS_SHOWN = 12
 
 STEPS = ["name", "fields", "role", "area", "needs", "needs_note", "offers", "offers_note",
@@ -124,9 +128,19 @@ async def receive_invite_code(ctx: Context) -> None:
     if minutes:
         ctx.reply(m.text(T.INVITE_LOCKED.format(minutes=minutes)))
         return
+    window = int(INVITE_WINDOW.total_seconds() // 60)
+    if await wrong_invite_codes(ctx.session, since=ctx.now() - INVITE_WINDOW) >= INVITE_BURST:
+        ctx.reply(m.text(T.INVITE_PAUSED.format(minutes=window)))
+        return
     invite = await ctx.session.scalar(select(Invite).where(Invite.code == normalize_code(ctx.text)[:32]))
     if invite is None:
         ctx.session.add(InviteAttempt(line_user_id=ctx.user_id, attempted_at=ctx.now()))
+        await ctx.session.flush()
+        if await wrong_invite_codes(ctx.session, since=ctx.now() - INVITE_WINDOW) >= INVITE_BURST:
+            # One notice an hour however long it lasts; the scheduler sends it to staff.
+            await create_reminder(ctx.session, due_at=ctx.now(), segment=Segment("staff"), purpose="invite-burst",
+                                  text=T.INVITE_BURST_STAFF.format(minutes=window, count=INVITE_BURST),
+                                  now=ctx.now(), dedupe_key=f"invite-burst:{ctx.now():%Y-%m-%dT%H}")
         minutes = await _minutes_locked(ctx)
         if minutes:
             ctx.reply(m.text(T.INVITE_LOCKED.format(minutes=minutes)))

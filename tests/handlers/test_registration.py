@@ -9,6 +9,8 @@ from bot.texts import catalog as T
 from bot.fakeline import events as ev
 from db.access import create_invite, create_organization
 from db.models import Conversation, Invite, InviteAttempt, LineGroup, LineProfile, Member, Organization, OrgType
+from handlers.registration.dialog import INVITE_BURST, INVITE_MAX_WRONG
+from tests.seed import Seed
 
 
 async def make_invite(bot, *, name="NPO法人 みどりの会", org_type=OrgType.npo, staff=False, uses=1,
@@ -187,6 +189,29 @@ async def test_wrong_expired_and_used_up_invites(bot):
     await bot.say(user, used_up)
     assert bot.last_text(user) == T.INVITE_USED_UP
     assert len(await bot.scalars(select(Member))) == 1
+
+
+async def test_guessing_codes_with_many_accounts_pauses_codes_for_everyone_and_tells_staff(bot):
+    staff = await Seed(bot).member("市 職員", org="市役所 企画課", org_type=OrgType.municipality, staff=True)
+    code = await make_invite(bot)
+    guessers = [ev.new_user_id() for _ in range(INVITE_BURST // INVITE_MAX_WRONG)]
+    for guesser in guessers:  # each stays within their own limit of wrong codes
+        await bot.follow(guesser)
+        for guess in range(INVITE_MAX_WRONG - 1):
+            await bot.say(guesser, f"GUESS{guess}")
+        await bot.say(guesser, "GUESSLAST")
+    newcomer = ev.new_user_id()
+    await bot.follow(newcomer)
+    await bot.say(newcomer, code)  # a real code waits too: trying it would be one more guess
+    assert bot.last_text(newcomer) == T.INVITE_PAUSED.format(minutes=10)
+    assert len(await bot.scalars(select(InviteAttempt))) == INVITE_BURST
+    await bot.runtime.scheduler.run_due()
+    assert bot.texts_to(staff) == [T.INVITE_BURST_STAFF.format(minutes=10, count=INVITE_BURST)]
+    bot.clock.advance(timedelta(minutes=10))
+    await bot.say(newcomer, code)
+    assert bot.last_text(newcomer) == T.ASK_NAME
+    await bot.runtime.scheduler.run_due()
+    assert len(bot.texts_to(staff)) == 1  # told once
 
 
 async def test_five_wrong_codes_in_ten_minutes_locks_out(bot):
