@@ -172,8 +172,9 @@ class OutboxKind(StrEnum):
 
 class OutboxStatus(StrEnum):
     pending = "pending"
-    sent = "sent"
-    failed = "failed"
+    sent = "sent"  # LINE took it (2xx, or 409 for a retry key it had already taken)
+    failed = "failed"  # LINE refused it, or it could not be sent in time
+    unknown = "unknown"  # a reply that may have reached LINE; not sent again, to not send it twice
 
 
 class OutboxMessage(Base):
@@ -195,6 +196,9 @@ class OutboxMessage(Base):
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.pending)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Attempts that certainly did not reach LINE (refused connection, an error status); the
+    # others, timeouts and claims whose process died, may have.
+    undelivered_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_status: Mapped[int | None] = mapped_column(Integer)

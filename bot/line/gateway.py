@@ -70,11 +70,17 @@ class SendResult:
     status: int | None
     error: str | None = None
     retry_after: float | None = None
+    refused: bool = False  # the connection was never made: LINE certainly does not have it
 
     @property
     def delivered(self) -> bool:
         # 409: LINE already accepted a request with this retry key.
         return self.status is not None and (200 <= self.status < 300 or self.status == 409)
+
+    @property
+    def undelivered(self) -> bool:
+        """Certainly not taken: LINE answered with an error, or was never reached (a timeout may have been)."""
+        return not self.delivered and (self.refused or self.status is not None)
 
     @property
     def retryable(self) -> bool:
@@ -271,14 +277,14 @@ class LineGateway:
         a process that died before recording), a rejected token most likely means the reply
         was delivered, and pushing it again would send it twice.
         """
-        uncertain = row.attempts > 1 and row.last_status != 429
+        maybe_delivered = row.attempts - 1 > row.undelivered_attempts  # this claim counts one attempt
         if row.reply_token_expires_at > now:
             result = await self._send(row)
             if result.status != 400:
                 return self._outcome(row, result, {})
-        if uncertain:
-            return {"status": OutboxStatus.sent, "sent_at": now, "lease_until": None,
-                    "last_error": "reply token refused after an attempt of unknown outcome; not sent again"}
+        if maybe_delivered:
+            return {"status": OutboxStatus.unknown, "lease_until": None,
+                    "last_error": "an earlier attempt may have reached LINE; not pushed, to not send it twice"}
         # Stale or refused before anything could have reached the user: push it.
         changes = self._as_push(row)
         return self._outcome(row, await self._send(row), changes)
@@ -304,6 +310,8 @@ class LineGateway:
                     request, x_line_retry_key=row.retry_key, _request_timeout=self.request_timeout)
         except ApiException as exc:
             return SendResult(exc.status, _error_text(exc.body), _retry_after(exc.headers))
+        except aiohttp.ClientConnectorError as exc:  # refused, or no address: nothing was sent
+            return SendResult(None, type(exc).__name__, refused=True)
         except (TimeoutError, aiohttp.ClientError) as exc:
             return SendResult(None, type(exc).__name__)
         except ValueError as exc:
@@ -322,6 +330,8 @@ class LineGateway:
         now = self._clock.now()
         attempts = row.attempts
         values = {**changes, "last_status": result.status, "last_error": result.error, "lease_until": None}
+        if result.undelivered:
+            values["undelivered_attempts"] = row.undelivered_attempts + 1
         if result.delivered:
             values.update(status=OutboxStatus.sent, sent_at=now)
         elif result.retryable and attempts < self.max_attempts:

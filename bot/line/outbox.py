@@ -46,6 +46,7 @@ def _row(kind: OutboxKind, recipients: list[str], messages: list[dict], *, purpo
         urgent=urgent,
         status=OutboxStatus.pending,
         attempts=0,
+        undelivered_attempts=0,
         next_attempt_at=now,
         created_at=now,
     )

@@ -10,6 +10,7 @@ from bot.texts import catalog as T
 from bot.fakeline import events as ev
 from bot.line.outbox import queue_multicast, queue_push, queue_reply
 from db.models import OutboxMessage
+from bot.fakeline.server import FakeLine
 from tests.harness import ACCESS_TOKEN, BotHarness
 
 PUSH = "/v2/bot/message/push"
@@ -196,7 +197,7 @@ async def test_a_reply_that_timed_out_but_arrived_is_not_pushed_again(bot):
     bot.clock.advance(timedelta(seconds=2))
     await bot.runtime.gateway.deliver_due()
     reply = (await bot.scalars(select(OutboxMessage)))[0]
-    assert (reply.kind, reply.status) == ("reply", "sent")
+    assert (reply.kind, reply.status) == ("reply", "unknown")  # not "sent": nothing said LINE took it
     assert bot.texts_to(user) == [T.WELCOME]
     assert bot.line.sent(PUSH) == []
 
@@ -219,7 +220,29 @@ async def test_a_reply_sent_by_a_process_that_died_before_recording_it_is_not_pu
     assert sent.status_code == 200
     bot.clock.advance(timedelta(seconds=61))  # the lease expires; the token has gone stale
     await gateway.deliver_due()
-    assert (await row(bot, row_id)).status == "sent"
+    assert (await row(bot, row_id)).status == "unknown"
     assert bot.texts_to(user) == ["こんにちは"] and bot.line.sent(PUSH) == []
 
 
+
+
+async def test_a_reply_during_a_line_outage_reaches_the_member_as_a_push_once_line_is_back(database_url, clock):
+    """Refused connections certainly delivered nothing: once the token is gone, the reply goes as a push."""
+    user = ev.new_user_id()
+    with FakeLine(access_token=ACCESS_TOKEN, clock=clock) as line:
+        async with BotHarness(database_url=database_url, line=line, clock=clock) as bot:
+            line.stop()  # LINE unreachable: connections are refused
+            await bot.follow(user)
+            for _ in range(3):
+                clock.advance(timedelta(seconds=20))
+                await bot.runtime.gateway.deliver_due()
+            [reply] = await bot.scalars(select(OutboxMessage))
+            assert (reply.status, reply.attempts, reply.undelivered_attempts) == ("pending", 4, 4)
+            line.start()  # back, after the reply token's minute
+            clock.advance(timedelta(minutes=5))
+            await bot.runtime.gateway.deliver_due()
+            [push] = line.sent(PUSH)
+            assert push.headers["x-line-retry-key"] == reply.retry_key and line.sent(REPLY) == []
+            assert bot.texts_to(user) == [T.WELCOME]
+            delivered = await row(bot, reply.id)
+            assert (delivered.kind, delivered.status) == ("push", "sent")
