@@ -57,6 +57,17 @@ async def up_to_fields(bot, code, name="山田 花子") -> str:
     return user
 
 
+async def skip_from_role(bot, user, area="南地区"):
+    """Primary contact in `area`, then every optional question skipped: the summary is next."""
+    await bot.press(user, T.ROLE_PRIMARY)
+    await bot.say(user, area)
+    for _ in range(2):
+        await bot.press(user, T.DONE)
+        await bot.press(user, T.SKIP)
+    for _ in range(3):
+        await bot.press(user, T.SKIP)
+
+
 async def test_follow_greets_and_asks_for_the_invite_code(bot):
     user = ev.new_user_id()
     bot.line.set_profile(user, "はなこ")
@@ -122,24 +133,12 @@ async def test_redo_starts_the_questions_again(bot):
     user = await up_to_fields(bot, code, "山田")
     await bot.press(user, "防災")
     await bot.press(user, T.DONE)
-    await bot.press(user, T.ROLE_PRIMARY)
-    await bot.say(user, "南地区")
-    for _ in range(2):
-        await bot.press(user, T.DONE)
-        await bot.press(user, T.SKIP)
-    for _ in range(3):
-        await bot.press(user, T.SKIP)
+    await skip_from_role(bot, user)
     await bot.press(user, T.REDO)
     assert bot.last_text(user).startswith("お名前")
     await bot.say(user, "山田 太郎")
     await bot.press(user, T.DONE)  # fields kept from the first pass
-    await bot.press(user, T.ROLE_PRIMARY)
-    await bot.say(user, "南地区")
-    for _ in range(2):
-        await bot.press(user, T.DONE)
-        await bot.press(user, T.SKIP)
-    for _ in range(3):
-        await bot.press(user, T.SKIP)
+    await skip_from_role(bot, user)
     await bot.press(user, T.CONFIRM_REGISTER)
     member = await bot.one(Member, Member.line_user_id == user)
     assert member.name == "山田 太郎" and member.fields == ["防災"]
@@ -338,14 +337,9 @@ async def test_control_characters_and_lone_surrogates_are_cleaned_the_same_way_o
     body = json.dumps({"destination": ev.DEFAULT_DESTINATION, "events": [event]}).encode()
     assert (await bot.send_encoded([event], body)).status_code == 200
     assert bot.last_text(user).startswith(T.ASK_FIELDS)
-    for label in ("防災", T.DONE, T.ROLE_PRIMARY):
-        await bot.press(user, label)
-    await bot.say(user, "南地区")
-    for _ in range(2):
-        await bot.press(user, T.DONE)
-        await bot.press(user, T.SKIP)
-    for _ in range(3):
-        await bot.press(user, T.SKIP)
+    await bot.press(user, "防災")
+    await bot.press(user, T.DONE)
+    await skip_from_role(bot, user)
     await bot.press(user, T.CONFIRM_REGISTER)
     member = await bot.one(Member, Member.line_user_id == user)
     assert member.name == "山田花子\ufffd"
