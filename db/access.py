@@ -3,7 +3,7 @@
 import secrets
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -120,7 +120,7 @@ async def create_reminder(session: AsyncSession, *, due_at: datetime, segment: S
     return reminder
 
 
-async def wrong_invite_codes(session: AsyncSession, *, since: datetime) -> int:
-    """Wrong invite codes typed since `since`, by anyone."""
-    return await session.scalar(select(func.count()).select_from(InviteAttempt)
-                                .where(InviteAttempt.attempted_at > since))
+async def wrong_invite_codes(session: AsyncSession, *, since: datetime) -> list[datetime]:
+    """When wrong invite codes were typed since `since`, by anyone, oldest first."""
+    return list(await session.scalars(select(InviteAttempt.attempted_at).where(InviteAttempt.attempted_at > since)
+                                      .order_by(InviteAttempt.attempted_at)))

@@ -79,7 +79,7 @@ class SendResult:
 
     @property
     def undelivered(self) -> bool:
-        """Certainly not taken: LINE answered with an error, or was never reached (a timeout may have been)."""
+        """Not taken: LINE answered with an error (5xx included), or was never reached; a timeout may have been."""
         return not self.delivered and (self.refused or self.status is not None)
 
     @property
@@ -273,9 +273,11 @@ class LineGateway:
     async def _reply(self, row: OutboxMessage, now: datetime) -> dict:
         """Reply with the token; when LINE will not take it, push instead, unless the reply may have gone.
 
-        A reply has no retry key: after an attempt whose outcome is unknown (a timeout, a 5xx,
-        a process that died before recording), a rejected token most likely means the reply
-        was delivered, and pushing it again would send it twice.
+        A reply has no retry key: after an attempt whose outcome is unknown (a timeout, a
+        process that died before recording), a rejected token most likely means the reply was
+        delivered, and pushing it again would send it twice. An answer from LINE, a 5xx
+        included, says it did not take the request: its error statuses are not sent after
+        accepting one.
         """
         maybe_delivered = row.attempts - 1 > row.undelivered_attempts  # this claim counts one attempt
         if row.reply_token_expires_at > now:

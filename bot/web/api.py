@@ -10,6 +10,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, 
 from pydantic import BaseModel, Field
 
 from bot.web.deps import RuntimeDep, SessionDep, WrongTokensDep
+from bot.web.limits import client_key
 from db.contact_checks import CheckError, start_check, summarize
 from db.models import ContactCheck
 from db.segments import Segment, SegmentError
@@ -18,12 +19,13 @@ from handlers.contact_checks.messages import queue_questions
 router = APIRouter(prefix="/api")
 
 
-def authorized(request: Request, runtime: RuntimeDep, wrong_tokens: WrongTokensDep,
-               authorization: Annotated[str | None, Header()] = None) -> None:
+async def authorized(request: Request, runtime: RuntimeDep, wrong_tokens: WrongTokensDep,
+                     authorization: Annotated[str | None, Header()] = None) -> None:
+    """The bearer token, checked on the event loop so that counting wrong ones needs no lock."""
     token = runtime.settings.renkei_api_token
     if not token:
         raise HTTPException(404, "Not Found")
-    address = request.client.host if request.client else "-"
+    address = client_key(request.client.host if request.client else "-")
     wait = wrong_tokens.retry_after(address)
     if wait is not None:
         raise HTTPException(429, "too many wrong tokens; try again later", headers={"Retry-After": str(wait)})

@@ -1,5 +1,7 @@
 """Slowing down guessing at the API's bearer token, per client address."""
 
+import ipaddress
+import math
 from collections import deque
 from datetime import datetime, timedelta
 
@@ -8,6 +10,19 @@ from bot.clock import Clock
 MAX_WRONG = 10
 WINDOW = timedelta(minutes=10)
 MAX_ADDRESSES = 10_000  # a flood from many addresses forgets the oldest, it cannot fill memory
+
+
+def client_key(host: str) -> str:
+    """Whom to count: an IPv4 address, or an IPv6 /64 (one network hands out any number within it)."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if address.version == 4:
+        return str(address)
+    if address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False))
 
 
 class WrongTokens:
@@ -29,7 +44,7 @@ class WrongTokens:
         times = self._recent(address)
         if len(times) < MAX_WRONG:
             return None
-        return max(1, int((times[-MAX_WRONG] + WINDOW - self._clock.now()).total_seconds()) + 1)
+        return max(1, math.ceil((times[-MAX_WRONG] + WINDOW - self._clock.now()).total_seconds()))
 
     def record(self, address: str) -> None:
         times = self._recent(address)

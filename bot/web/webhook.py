@@ -36,7 +36,7 @@ async def receive_events(runtime, body: bytes, signature: str | None) -> tuple[i
         if not isinstance(events, list):
             raise TypeError
         rows = runtime.ingest.rows(events)
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         log.warning("signed webhook body could not be read; nothing stored")
         return 400, b'{"detail":"malformed body"}'
     try:

@@ -114,6 +114,14 @@ async def _minutes_locked(ctx: Context) -> int:
     return max(1, math.ceil((unlock - ctx.now()).total_seconds() / 60))
 
 
+async def _minutes_paused(ctx: Context) -> int:
+    """Minutes until wrong codes from everyone fall below the burst again; 0 when they are below."""
+    wrong = await wrong_invite_codes(ctx.session, since=ctx.now() - INVITE_WINDOW)
+    if len(wrong) < INVITE_BURST:
+        return 0
+    return max(1, math.ceil((wrong[-INVITE_BURST] + INVITE_WINDOW - ctx.now()).total_seconds() / 60))
+
+
 @router.message(Registration.invite_code)
 async def receive_invite_code(ctx: Context) -> None:
     """Check the code: it must exist, be unexpired and have uses left."""
@@ -129,14 +137,15 @@ async def receive_invite_code(ctx: Context) -> None:
         ctx.reply(m.text(T.INVITE_LOCKED.format(minutes=minutes)))
         return
     window = int(INVITE_WINDOW.total_seconds() // 60)
-    if await wrong_invite_codes(ctx.session, since=ctx.now() - INVITE_WINDOW) >= INVITE_BURST:
-        ctx.reply(m.text(T.INVITE_PAUSED.format(minutes=window)))
+    paused = await _minutes_paused(ctx)
+    if paused:
+        ctx.reply(m.text(T.INVITE_PAUSED.format(minutes=paused)))
         return
     invite = await ctx.session.scalar(select(Invite).where(Invite.code == normalize_code(ctx.text)[:32]))
     if invite is None:
         ctx.session.add(InviteAttempt(line_user_id=ctx.user_id, attempted_at=ctx.now()))
         await ctx.session.flush()
-        if await wrong_invite_codes(ctx.session, since=ctx.now() - INVITE_WINDOW) >= INVITE_BURST:
+        if await _minutes_paused(ctx):
             # One notice an hour however long it lasts; the scheduler sends it to staff.
             await create_reminder(ctx.session, due_at=ctx.now(), segment=Segment("staff"), purpose="invite-burst",
                                   text=T.INVITE_BURST_STAFF.format(minutes=window, count=INVITE_BURST),

@@ -12,7 +12,7 @@ from sqlalchemy import func, insert, select
 
 from bot.texts import catalog as T
 from bot.fakeline import events as ev
-from bot.web.limits import MAX_WRONG
+from bot.web.limits import MAX_WRONG, client_key
 from db.contact_checks import record_answer
 from db.models import ContactCheck, ContactCheckAnswer, ContactCheckTarget, Member, Organization, OutboxMessage
 from tests.seed import Seed, partnership
@@ -424,7 +424,7 @@ async def test_guessing_the_api_token_is_stopped_per_address(bot):
         wrong = await bot.client.post(API, json={}, headers={"Authorization": f"Bearer guess-{guess}"})
         assert wrong.status_code == 401
     refused = await bot.client.post(API, json={}, headers=auth)  # not even the right token is looked at
-    assert refused.status_code == 429 and int(refused.headers["retry-after"]) == 601
+    assert refused.status_code == 429 and int(refused.headers["retry-after"]) == 600
     assert await bot.scalars(select(ContactCheck)) == []
     elsewhere = httpx.AsyncClient(transport=httpx.ASGITransport(app=bot.app, client=("192.0.2.7", 50000)),
                                   base_url="http://renkei.test")
@@ -465,3 +465,9 @@ async def test_every_question_reaches_each_member_once_when_line_fails_a_fifth_o
         keys.setdefault(request.headers["x-line-retry-key"], set()).add(tuple(request.json["to"]))
     assert len(keys) == 12 and all(len(recipients) == 1 for recipients in keys.values())
     assert [row.status for row in await bot.scalars(select(OutboxMessage))] == ["sent"] * 12
+
+
+def test_wrong_tokens_are_counted_per_ipv4_address_and_per_ipv6_network():
+    assert client_key("192.0.2.7") == "192.0.2.7" and client_key("::ffff:192.0.2.7") == "192.0.2.7"
+    assert client_key("2001:db8:1:2:aaaa::1") == client_key("2001:db8:1:2:bbbb::2") == "2001:db8:1:2::/64"
+    assert client_key("2001:db8:1:3::1") != client_key("2001:db8:1:2::1")

@@ -22,6 +22,8 @@ def upgrade() -> None:
     """Upgrade schema."""
     op.add_column('outbox', sa.Column('undelivered_attempts', sa.Integer(), server_default='0',
                                                nullable=False))
+    # Before, an attempt answered 429 was the one kind known not to have reached LINE.
+    op.execute("UPDATE outbox SET undelivered_attempts = attempts WHERE status = 'pending' AND last_status = 429")
 
 
 def downgrade() -> None:
