@@ -39,6 +39,7 @@ class Context:
     help_message: Callable[[str, bool], dict] = lambda body, staff: m.text(body)
     state: str | None = None
     data: dict = field(default_factory=dict)
+    reply_purpose: str | None = None  # what the replies are for, when it matters more than the event type
     replies: list[dict] = field(default_factory=list)
     queued: list[OutboxMessage] = field(default_factory=list)
     after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
@@ -118,6 +119,7 @@ class Context:
         """Turn staged replies into outbox rows (a push when there is no reply token)."""
         if not self.replies:
             return
+        purpose = self.reply_purpose or purpose
         target = self.event.chat_id or self.user_id
         if target is None:
             log.warning("event %s: replies dropped, no one to send them to", self.event.webhook_event_id)

@@ -25,7 +25,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.line.outbox import quiet_hours_end
+from bot.line.outbox import PUSH_EVEN_IF_TWICE, quiet_hours_end
 from bot.settings import Settings
 from db.models import OutboxKind, OutboxMessage, OutboxStatus
 
@@ -284,10 +284,10 @@ class LineGateway:
             result = await self._send(row)
             if result.status != 400:
                 return self._outcome(row, result, {})
-        if maybe_delivered:
+        if maybe_delivered and row.purpose not in PUSH_EVEN_IF_TWICE:
             return {"status": OutboxStatus.unknown, "lease_until": None,
                     "last_error": "an earlier attempt may have reached LINE; not pushed, to not send it twice"}
-        # Stale or refused before anything could have reached the user: push it.
+        # Stale, or refused before anything could have reached the user, or worth a duplicate: push it.
         changes = self._as_push(row)
         return self._outcome(row, await self._send(row), changes)
 

@@ -12,6 +12,12 @@ MAX_MESSAGES_PER_REQUEST = 5
 MAX_MULTICAST_RECIPIENTS = 500
 # LINE accepts a reply token for about a minute; leave a margin for the request itself.
 REPLY_TOKEN_LIFETIME = timedelta(seconds=50)
+# The reply to a contact-check answer: its loss matters more than a duplicate.
+CHECK_ANSWER_REPLY = "check-answer"
+# Replies pushed when their token has run out even though an earlier attempt may have reached
+# LINE (a reply has no retry key, so the member may get it twice). Any other reply, a help menu
+# or a dialog's next question the member can ask for again, is kept back instead.
+PUSH_EVEN_IF_TWICE = frozenset({CHECK_ANSWER_REPLY})
 
 
 def chunks(items: list, size: int) -> list[list]:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from bot.dialogs import Context, Router, State, StatesGroup
 from bot.line import messages as m
+from bot.line.outbox import CHECK_ANSWER_REPLY
 from bot.texts import catalog as T
 from bot.texts.formats import moment_label
 from db.contact_checks import ANSWERS, MAX_NOTE, record_answer, set_answer_details
@@ -50,6 +51,7 @@ async def answer(ctx: Context, button: Answer) -> None:
                                        when=moment_label(ctx.now(), ctx.settings.tz))
     if done.check.drill:
         said = T.CHECK_DRILL_NOTE + said
+    ctx.reply_purpose = CHECK_ANSWER_REPLY  # the member must know the answer was taken
     ctx.reply(m.text(said), provisions_question(target.provisions or [], provide_data(button.check_id)))
 
 

@@ -12,11 +12,14 @@ from sqlalchemy import func, insert, select
 
 from bot.texts import catalog as T
 from bot.fakeline import events as ev
+from bot.line.outbox import CHECK_ANSWER_REPLY
 from bot.web.limits import MAX_WRONG, client_key
 from db.contact_checks import record_answer
 from db.models import ContactCheck, ContactCheckAnswer, ContactCheckTarget, Member, Organization, OutboxMessage
 from tests.seed import Seed, partnership
 
+PUSH = "/v2/bot/message/push"
+REPLY = "/v2/bot/message/reply"
 MULTICAST = "/v2/bot/message/multicast"
 API = "/api/contact-checks"
 TOKEN = "alert-feed-token"
@@ -471,3 +474,22 @@ def test_wrong_tokens_are_counted_per_ipv4_address_and_per_ipv6_network():
     assert client_key("192.0.2.7") == "192.0.2.7" and client_key("::ffff:192.0.2.7") == "192.0.2.7"
     assert client_key("2001:db8:1:2:aaaa::1") == client_key("2001:db8:1:2:bbbb::2") == "2001:db8:1:2::/64"
     assert client_key("2001:db8:1:3::1") != client_key("2001:db8:1:2::1")
+
+
+async def test_an_answers_confirmation_in_doubt_is_pushed_anyway_when_its_token_runs_out(bot):
+    """A member must know their 無事 was taken: a possible duplicate is the lesser harm here."""
+    people = await partnership(bot)
+    await start_in_line(bot, people["staff"], T.SEGMENT_ALL, T.CHECK_REAL, T.CHECK_START)
+    bot.runtime.gateway.request_timeout = 0.3
+    bot.line.hang_next(REPLY, 1.0)  # the confirmation's reply times out: did LINE take it?
+    await answer(bot, people["school"], "無事")
+    bot.clock.advance(timedelta(seconds=1))
+    await bot.line.wait_for_async(lambda: bot.line.sent(REPLY))
+    bot.clock.advance(timedelta(minutes=2))  # past the token's minute
+    await bot.runtime.gateway.deliver_due()
+    [confirmation] = await bot.scalars(select(OutboxMessage).where(OutboxMessage.purpose == CHECK_ANSWER_REPLY))
+    assert (confirmation.kind, confirmation.status) == ("push", "sent")
+    [push] = bot.line.sent(PUSH)
+    assert push.headers["x-line-retry-key"] == confirmation.retry_key
+    said = T.CHECK_RECORDED.format(answer="無事", when="11/24(火) 10:00")
+    assert bot.texts_to(people["school"]).count(said) == 2  # the accepted risk: it came twice
