@@ -29,7 +29,7 @@ MAX_TIMESTAMP_MS = 2**53
 _CONTROL = {code: None for code in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)}
 
 
-def _clean_text(value: str) -> str:
+def clean_text(value: str) -> str:
     """The text without control characters, a lone surrogate (unstorable as UTF-8) replaced by U+FFFD."""
     value = value.translate(_CONTROL)
     try:
@@ -41,7 +41,7 @@ def _clean_text(value: str) -> str:
 
 def _cleaned(value):
     if isinstance(value, str):
-        return _clean_text(value)
+        return clean_text(value)
     if isinstance(value, list):
         return [_cleaned(item) for item in value]
     if isinstance(value, dict):

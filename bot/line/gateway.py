@@ -25,6 +25,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.line.events import clean_text
 from bot.line.outbox import PUSH_EVEN_IF_TWICE, quiet_hours_end
 from bot.settings import Settings
 from db.models import OutboxKind, OutboxMessage, OutboxStatus
@@ -164,11 +165,11 @@ class LineGateway:
     async def display_name(self, user_id: str) -> str | None:
         """The user's LINE display name, or None when LINE does not give it."""
         profile = await self._read("profile", self._api.get_profile, user_id)
-        return profile.display_name if profile else None
+        return clean_text(profile.display_name) if profile else None
 
     async def group_name(self, group_id: str) -> str | None:
         summary = await self._read("group summary", self._api.get_group_summary, group_id)
-        return summary.group_name if summary else None
+        return clean_text(summary.group_name) if summary else None
 
     async def refresh_quota(self) -> Quota | None:
         """Read the quota from LINE into the cache that handlers read without waiting."""

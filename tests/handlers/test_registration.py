@@ -77,6 +77,14 @@ async def test_follow_greets_and_asks_for_the_invite_code(bot):
     assert profile.display_name == "はなこ"
 
 
+async def test_a_display_name_from_line_is_cleaned_like_typed_text(bot):
+    user = ev.new_user_id()
+    bot.line.set_profile(user, "はな\x00こ")  # PostgreSQL could not store the NUL
+    await bot.follow(user)
+    profile = await bot.one(LineProfile, LineProfile.line_user_id == user)
+    assert profile.display_name == "はなこ"
+
+
 async def test_whole_registration_dialog(bot):
     code = await make_invite(bot)
     user = ev.new_user_id()
