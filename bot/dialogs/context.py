@@ -82,7 +82,7 @@ class Context:
     def picked_moment(self) -> datetime | None:
         """The moment a date-time picker sent, in local time; None if it sent none that reads."""
         try:
-            picked = datetime.strptime(self.event.postback_params.get("datetime", ""), "%Y-%m-%dT%H:%M")
+            picked = datetime.strptime(self.event.postback_params.get("datetime", ""), m.PICKER_FORMAT)
         except ValueError:
             return None
         return picked.replace(tzinfo=self.settings.tz)

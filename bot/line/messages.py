@@ -4,6 +4,8 @@ Handlers build messages with these and stage them on their context; only the gat
 turns them into SDK requests.
 """
 
+from datetime import datetime
+
 MAX_TEXT = 5000
 MAX_QUICK_REPLY = 13
 MAX_LABEL = 20
@@ -46,6 +48,17 @@ def postback_action(label_text: str, data, display_text: str | None = None) -> d
     if display_text:
         action["displayText"] = display_text
     return action
+
+
+# How a date-time picker writes its moments, both ways: its bounds, and what it sends back.
+PICKER_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def datetime_picker(label_text: str, data, *, initial: datetime, earliest: datetime, latest: datetime) -> dict:
+    """A date-time picker action; the moments are local times (LINE shows and sends them as given)."""
+    return {"type": "datetimepicker", "label": label(label_text), "data": str(data), "mode": "datetime",
+            "initial": initial.strftime(PICKER_FORMAT), "min": earliest.strftime(PICKER_FORMAT),
+            "max": latest.strftime(PICKER_FORMAT)}
 
 
 def quick_reply(actions: list[dict]) -> dict:

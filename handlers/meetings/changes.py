@@ -73,9 +73,8 @@ async def manage_one(ctx: Context, button: Manage) -> None:
         local_now = ctx.now().astimezone(tz)
         latest = max(local_now + timedelta(days=365), meeting.starts_at.astimezone(tz))
         initial = min(max(meeting.starts_at.astimezone(tz), local_now), latest)
-        quick.append({"type": "datetimepicker", "label": T.MEETING_MOVE,
-                      "data": MoveMeeting(meeting_id=meeting.id).pack(), "mode": "datetime", "initial": initial.strftime("%Y-%m-%dT%H:%M"),
-                      "min": local_now.strftime("%Y-%m-%dT%H:%M"), "max": latest.strftime("%Y-%m-%dT%H:%M")})
+        quick.append(m.datetime_picker(T.MEETING_MOVE, MoveMeeting(meeting_id=meeting.id), initial=initial,
+                                       earliest=local_now, latest=latest))
     quick.append(m.message_action(T.CANCEL))
     ctx.reply(m.text(T.ASK_MEETING_ACTION.format(title=meeting.title, when=when_label(meeting, tz)), quick=quick))
 

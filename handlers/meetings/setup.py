@@ -93,9 +93,8 @@ def _slots(ctx: Context) -> list[tuple[datetime, datetime]]:
 def ask_slot(ctx: Context, *before: dict) -> None:
     local_now = ctx.now().astimezone(ctx.settings.tz)
     initial = (local_now + timedelta(days=7)).replace(hour=14, minute=0)
-    picker = {"type": "datetimepicker", "label": T.PICK_SLOT, "data": PickSlot().pack(), "mode": "datetime",
-              "initial": initial.strftime("%Y-%m-%dT%H:%M"), "min": local_now.strftime("%Y-%m-%dT%H:%M"),
-              "max": (local_now + timedelta(days=365)).strftime("%Y-%m-%dT%H:%M")}
+    picker = m.datetime_picker(T.PICK_SLOT, PickSlot(), initial=initial, earliest=local_now,
+                               latest=local_now + timedelta(days=365))
     quick = [picker, m.postback_action(T.DONE, SlotsDone(), display_text=T.DONE), m.message_action(T.CANCEL)]
     ctx.set_state(Create.slots)
     ctx.reply(*before, m.text(T.ASK_MEETING_SLOT.format(count=len(_slots(ctx)), max=MAX_SLOTS), quick=quick))
@@ -205,9 +204,9 @@ def ask_deadline(ctx: Context, *before: dict) -> None:
     ctx.set_state(Create.deadline)
     tz, first = ctx.settings.tz, _slots(ctx)[0][0]
     local_now = ctx.now().astimezone(tz)
-    picker = {"type": "datetimepicker", "label": T.PICK_DEADLINE, "data": Deadline(choice="pick").pack(), "mode": "datetime",
-              "initial": min(local_now + timedelta(days=3), first.astimezone(tz)).strftime("%Y-%m-%dT%H:%M"),
-              "min": local_now.strftime("%Y-%m-%dT%H:%M"), "max": first.astimezone(tz).strftime("%Y-%m-%dT%H:%M")}
+    picker = m.datetime_picker(T.PICK_DEADLINE, Deadline(choice="pick"), earliest=local_now,
+                               initial=min(local_now + timedelta(days=3), first.astimezone(tz)),
+                               latest=first.astimezone(tz))
     ctx.reply(*before, m.text(T.ASK_MEETING_DEADLINE.format(first=moment_label(first, tz)), quick=[
         m.postback_action(T.DEADLINE_TOMORROW, Deadline(choice="1"), display_text=T.DEADLINE_TOMORROW),
         m.postback_action(T.DEADLINE_IN_3_DAYS, Deadline(choice="3"), display_text=T.DEADLINE_IN_3_DAYS),

@@ -162,9 +162,8 @@ def ask_when(ctx: Context) -> None:
     ctx.set_state(Compose.when)
     local_now = ctx.now().astimezone(ctx.settings.tz)
     initial = (local_now + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
-    picker = {"type": "datetimepicker", "label": T.PICK_TIME, "data": PickedTime().pack(), "mode": "datetime",
-              "initial": initial.strftime("%Y-%m-%dT%H:%M"), "min": local_now.strftime("%Y-%m-%dT%H:%M"),
-              "max": (local_now + timedelta(days=365)).strftime("%Y-%m-%dT%H:%M")}
+    picker = m.datetime_picker(T.PICK_TIME, PickedTime(), initial=initial, earliest=local_now,
+                               latest=local_now + timedelta(days=365))
     ctx.reply(m.text(T.ASK_NOTICE_WHEN, quick=[m.postback_action(T.SEND_NOW, SendNow(), display_text=T.SEND_NOW),
                                               picker, m.message_action(T.CANCEL)]))
 
