@@ -39,9 +39,7 @@ class Dispatcher:
     def _check_unique(self) -> None:
         seen: dict = {}
         for route in self.routes:
-            keys = [(route.kind, text) for text in route.texts] if route.kind == "command" else \
-                   [("state", name) for name in route.states] if route.kind == "state" else [route.key]
-            for key in keys:
+            for key in route.keys:
                 if key in seen:
                     raise ValueError(f"{key} has two handlers: {seen[key].__qualname__} and "
                                      f"{route.handler.__qualname__}")

@@ -37,13 +37,20 @@ class Route:
     texts: frozenset[str] = frozenset()
     states: frozenset[str] | None = None
     data: type[PostbackData] | None = None
-    prefix: str | None = None
     in_groups: bool = False
 
     @property
-    def key(self):
-        """What makes a button or event route unique (commands and states are checked per text and state)."""
-        return self.kind, self.prefix
+    def prefix(self) -> str | None:
+        return self.data.prefix if self.data else None
+
+    @property
+    def keys(self) -> list[tuple]:
+        """What no other route may handle too: each command text, each state, or the kind of button or event."""
+        if self.kind == "command":
+            return [("command", text) for text in self.texts]
+        if self.kind == "state":
+            return [("state", name) for name in self.states]
+        return [(self.kind, self.prefix)]
 
 
 class Router:
@@ -89,7 +96,7 @@ class Router:
         With `state`, the button only works while the dialog is there; otherwise (and for data
         that does not unpack) the sender gets the one stale-button answer.
         """
-        return self._add(kind="postback", data=data, prefix=data.prefix, states=state_names(state),
+        return self._add(kind="postback", data=data, states=state_names(state),
                          in_groups=in_groups)
 
     def event(self, event_type: str, in_groups: bool = True):
