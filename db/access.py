@@ -120,7 +120,10 @@ async def create_reminder(session: AsyncSession, *, due_at: datetime, segment: S
     return reminder
 
 
-async def wrong_invite_codes(session: AsyncSession, *, since: datetime) -> list[datetime]:
-    """When wrong invite codes were typed since `since`, by anyone, oldest first."""
-    return list(await session.scalars(select(InviteAttempt.attempted_at).where(InviteAttempt.attempted_at > since)
-                                      .order_by(InviteAttempt.attempted_at)))
+async def wrong_invite_codes(session: AsyncSession, *, since: datetime,
+                             line_user_id: str | None = None) -> list[datetime]:
+    """When wrong invite codes were typed since `since`, oldest first: by anyone, or by one LINE user."""
+    query = select(InviteAttempt.attempted_at).where(InviteAttempt.attempted_at > since)
+    if line_user_id is not None:
+        query = query.where(InviteAttempt.line_user_id == line_user_id)
+    return list(await session.scalars(query.order_by(InviteAttempt.attempted_at)))

@@ -2,7 +2,7 @@
 
 import math
 import unicodedata
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 
@@ -101,25 +101,26 @@ def normalize_code(raw: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", raw).upper() if ch.isalnum())
 
 
-async def _minutes_locked(ctx: Context) -> int:
-    since = ctx.now() - INVITE_WINDOW
-    attempts = list(await ctx.session.scalars(
-        select(InviteAttempt.attempted_at)
-        .where(InviteAttempt.line_user_id == ctx.user_id, InviteAttempt.attempted_at > since)
-        .order_by(InviteAttempt.attempted_at)
-    ))
-    if len(attempts) < INVITE_MAX_WRONG:
+def _minutes_until_below(ctx: Context, wrong: list[datetime], limit: int) -> int:
+    """Minutes until fewer than `limit` of these wrong codes are within the window; 0 when they are."""
+    if len(wrong) < limit:
         return 0
-    unlock = attempts[-INVITE_MAX_WRONG] + INVITE_WINDOW
-    return max(1, math.ceil((unlock - ctx.now()).total_seconds() / 60))
+    return max(1, math.ceil((wrong[-limit] + INVITE_WINDOW - ctx.now()).total_seconds() / 60))
+
+
+async def _my_wrong_codes(ctx: Context) -> list[datetime]:
+    return await wrong_invite_codes(ctx.session, since=ctx.now() - INVITE_WINDOW, line_user_id=ctx.user_id)
+
+
+async def _minutes_locked(ctx: Context) -> int:
+    """Minutes until this account may try a code again."""
+    return _minutes_until_below(ctx, await _my_wrong_codes(ctx), INVITE_MAX_WRONG)
 
 
 async def _minutes_paused(ctx: Context) -> int:
-    """Minutes until wrong codes from everyone fall below the burst again; 0 when they are below."""
+    """Minutes until wrong codes from everyone fall below the burst again."""
     wrong = await wrong_invite_codes(ctx.session, since=ctx.now() - INVITE_WINDOW)
-    if len(wrong) < INVITE_BURST:
-        return 0
-    return max(1, math.ceil((wrong[-INVITE_BURST] + INVITE_WINDOW - ctx.now()).total_seconds() / 60))
+    return _minutes_until_below(ctx, wrong, INVITE_BURST)
 
 
 @router.message(Registration.invite_code)
@@ -150,12 +151,12 @@ async def receive_invite_code(ctx: Context) -> None:
             await create_reminder(ctx.session, due_at=ctx.now(), segment=Segment("staff"), purpose="invite-burst",
                                   text=T.INVITE_BURST_STAFF.format(minutes=window, count=INVITE_BURST),
                                   now=ctx.now(), dedupe_key=f"invite-burst:{ctx.now():%Y-%m-%dT%H}")
-        minutes = await _minutes_locked(ctx)
+        mine = await _my_wrong_codes(ctx)
+        minutes = _minutes_until_below(ctx, mine, INVITE_MAX_WRONG)
         if minutes:
             ctx.reply(m.text(T.INVITE_LOCKED.format(minutes=minutes)))
         else:
-            left = INVITE_MAX_WRONG - await _wrong_in_window(ctx)
-            ctx.reply(m.text(T.INVITE_NOT_FOUND.format(left=left)))
+            ctx.reply(m.text(T.INVITE_NOT_FOUND.format(left=INVITE_MAX_WRONG - len(mine))))
         return
     problem = invite_problem(invite, ctx)
     if problem:
@@ -166,13 +167,6 @@ async def receive_invite_code(ctx: Context) -> None:
               org=organization.name, is_staff=invite.is_staff, fields=[], needs=[], offers=[], queue=list(STEPS))
     ctx.reply(m.text(T.INVITE_ACCEPTED.format(org=organization.name)))
     await advance(ctx)
-
-
-async def _wrong_in_window(ctx: Context) -> int:
-    await ctx.session.flush()
-    return await ctx.session.scalar(
-        select(func.count()).select_from(InviteAttempt)
-        .where(InviteAttempt.line_user_id == ctx.user_id, InviteAttempt.attempted_at > ctx.now() - INVITE_WINDOW))
 
 
 def invite_problem(invite: Invite, ctx: Context) -> str | None:
