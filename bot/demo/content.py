@@ -192,7 +192,7 @@ AGREEMENTS = (
                   review_in_days=420),
     AgreementSpec("nigiwai", "商店街にぎわい創出連携協定",
                   ("city", "shotengai", "daigaku", "shinkin", "seiko", "umibe"), started_months_ago=16, years=3,
-                  review_in_days=680),
+                  review_in_days=540),
 )
 
 

@@ -262,9 +262,11 @@ async def _past_meeting(session: AsyncSession, when: _Timeline, agreements: dict
 
 async def _open_poll(session: AsyncSession, when: _Timeline, agreements: dict[str, int],
                      members: dict[str, Member]) -> None:
-    """The next plenary meeting, polled since two days ago; some have answered, the NPO and the company not yet."""
+    """The next plenary meeting, polled since two days ago and closing within a day; half have answered,
+    the NPO and the company not yet, so the scheduler's reminder brings them the poll again."""
     created = when.now - timedelta(days=2)
-    deadline = when.at(when.business_day(3), 17)
+    local = when.now.astimezone(when.tz)
+    deadline = when.at(when.today, 18) if local.hour < 16 else when.at(when.today + timedelta(days=1), 12)
     meeting, invited = await meetings.create_meeting(
         session, title=POLL_TITLE, slots=_slots(_slot_days(when, 9), when),
         segment=Segment("agreement", str(agreements["platform"])), deadline=deadline, now=created,
