@@ -2,7 +2,7 @@
 the real app works on it (the secretariat's views, then what the scheduler sends from it)."""
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -11,12 +11,15 @@ from bot.demo.content import KPIS, ORGANIZATIONS, POLL_TITLE
 from bot.demo.data import NotEmpty, load_demo
 from bot.demo.personas import PERSONAS, persona
 from bot.texts import catalog as T
+from db import meetings
 from db.access import create_organization
+from db.engine import create_engine, session_factory
 from db.kpis import previous_period, series
 from db.models import (
     Agreement,
     Invite,
     Kpi,
+    KpiReport,
     LineProfile,
     Meeting,
     MeetingInvitee,
@@ -252,3 +255,30 @@ async def test_what_the_scheduler_sends_from_the_demo_is_what_line_accepts(bot, 
     assert any(t.startswith("【メンバー紹介のお知らせ】") for t in bot.texts_to(NPO))
     assert any(t.startswith("【日程決定】" + POLL_TITLE) for t in bot.texts_to(UNIVERSITY))
     assert bot.line.schema_errors() == []
+
+
+# Whenever it is loaded
+
+@pytest.mark.parametrize("moment", [
+    "2027-01-01T00:05:00+09:00",  # a holiday, the first minutes of a month and of a quarter
+    "2026-05-03T23:30:00+09:00",  # Golden Week, late at night
+    "2027-03-31T16:30:00+09:00",  # the last afternoon of a fiscal year
+    "2028-02-29T12:00:00+09:00",  # a leap day
+])
+async def test_the_demo_looks_current_whenever_it_is_loaded(database_url, moment):
+    now = datetime.fromisoformat(moment)
+    engine = create_engine(database_url)
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            summary = await load_demo(session, now=now)
+            assert summary.kpi_reports == sum(len(spec.values) for spec in KPIS) and summary.open_polls == 1
+            poll = await session.scalar(select(Meeting).where(Meeting.status == MeetingStatus.open))
+            first_slot = min(s.starts_at for s in await meetings.slots_of(session, poll.id))
+            assert now < poll.deadline < first_slot
+            assert poll.deadline - now <= timedelta(days=1)  # the reminder to answer is due
+            latest = await session.scalar(select(func.max(KpiReport.reported_at)))
+            assert latest <= now
+            agreements = list(await session.scalars(select(Agreement)))
+            assert all(a.start_date < now.date() < a.review_date < a.end_date for a in agreements)
+    finally:
+        await engine.dispose()
