@@ -111,7 +111,8 @@ class _Timeline:
     def business_day(self, offset: int) -> date:
         return business_day_from(self.today + timedelta(days=offset))
 
-    def between(self, start: datetime, end: datetime, share: float) -> datetime:
+    @staticmethod
+    def between(start: datetime, end: datetime, share: float) -> datetime:
         return start + (end - start) * share
 
 
