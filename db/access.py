@@ -3,13 +3,26 @@
 import secrets
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from db.segments import Segment
-from db.models import Agreement, Invite, InviteAttempt, LineProfile, Member, Organization, OrgType, Reminder, ReminderStatus
+from db.models import (
+    Agreement,
+    Invite,
+    InviteAttempt,
+    LineProfile,
+    Member,
+    MemberRole,
+    MemberStatus,
+    Organization,
+    OrgType,
+    Reminder,
+    ReminderStatus,
+)
+from db.vocabulary import FIELDS, RESOURCE_CATEGORIES
 
 # Invite codes avoid characters that are easy to misread (0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -54,6 +67,70 @@ async def create_invite(session: AsyncSession, *, organization_id: int, now: dat
     session.add(invite)
     await session.flush()
     return invite
+
+
+PROFILE_KEYS = ["name", "fields", "role", "area", "needs", "needs_note", "offers", "offers_note",
+                "intro_now", "intro_worry", "intro_offer"]
+# What the columns hold; the registration dialog asks for less.
+PROFILE_LIMITS = {"name": 100, "area": 50, "needs_note": 200, "offers_note": 200,
+                  "intro_now": 300, "intro_worry": 300, "intro_offer": 300}
+
+
+def invite_problem(invite: Invite | None, now: datetime) -> str | None:
+    """Why an invite cannot be used now ("expired", "used-up"), or None when it can."""
+    if invite is None:
+        return "used-up"
+    if invite.expires_at is not None and invite.expires_at <= now:
+        return "expired"
+    if invite.uses >= invite.max_uses:
+        return "used-up"
+    return None
+
+
+def check_profile(profile: dict) -> None:
+    """Raise DataError for a profile registration would not produce."""
+    if not (profile.get("name") or "").strip():
+        raise DataError("the name is empty")
+    if not profile.get("fields") or set(profile["fields"]) - set(FIELDS):
+        raise DataError(f"fields must be one or more of {', '.join(FIELDS)}")
+    if profile.get("role") not in set(MemberRole):
+        raise DataError(f"role must be one of {', '.join(MemberRole)}")
+    for key in ("needs", "offers"):
+        if set(profile.get(key) or []) - set(RESOURCE_CATEGORIES):
+            raise DataError(f"{key} must be among {', '.join(RESOURCE_CATEGORIES)}")
+    for key, limit in PROFILE_LIMITS.items():
+        if len(profile.get(key) or "") > limit:
+            raise DataError(f"{key} is longer than {limit} characters")
+
+
+async def register_member(session: AsyncSession, *, invite_id: int, line_user_id: str, profile: dict,
+                          now: datetime) -> Member | str:
+    """Make the LINE user an active member of the invite's organization with this profile, using up
+    one use of the invite; or say why the invite cannot be used ("expired", "used-up").
+
+    A user registered before (inactive, or of another organization) keeps their row and history.
+    """
+    check_profile(profile)
+    invite = await session.get(Invite, invite_id)
+    problem = invite_problem(invite, now)
+    if problem is None:
+        # Conditional, so that two people racing for an invite's last use cannot both have it.
+        taken = await session.execute(update(Invite).where(Invite.id == invite_id, Invite.uses < Invite.max_uses)
+                                      .values(uses=Invite.uses + 1))
+        problem = None if taken.rowcount == 1 else "used-up"
+    if problem:
+        return problem
+    member = await session.scalar(select(Member).where(Member.line_user_id == line_user_id))
+    if member is None:
+        member = Member(line_user_id=line_user_id, registered_at=now)
+        session.add(member)
+    member.organization_id, member.invite_id = invite.organization_id, invite.id
+    member.is_staff = bool(invite.is_staff or member.is_staff)
+    member.status, member.inactive_since, member.updated_at = MemberStatus.active, None, now
+    for key in PROFILE_KEYS:
+        setattr(member, key, profile.get(key))
+    await session.flush()
+    return member
 
 
 async def list_members(session: AsyncSession) -> list[dict]:

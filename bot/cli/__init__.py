@@ -6,12 +6,13 @@ installed `renkei` see the same commands.
 
 import typer
 
-from bot.cli import checks, commands, intros, kpis, meetings
+from bot.cli import checks, commands, demo, intros, kpis, meetings
 
 app = typer.Typer(help="Renkei: a LINE bot for regional partnerships.", no_args_is_help=True, add_completion=False)
 app.command("serve")(commands.serve)
 app.command("worker")(commands.run_worker)
 app.command("scheduler")(commands.run_scheduler)
+app.command("demo")(demo.demo)
 app.add_typer(commands.db_app, name="db")
 app.add_typer(commands.org_app, name="org")
 app.add_typer(commands.invite_app, name="invite")

@@ -4,12 +4,13 @@ import math
 import unicodedata
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.dialogs import Context, Router, StaleButton, State, StatesGroup, button_kind
-from db.access import create_reminder, upsert, wrong_invite_codes
+from db.access import PROFILE_KEYS, create_reminder, invite_problem, upsert, wrong_invite_codes
+from db.access import register_member as register
 from db.models import Invite, InviteAttempt, LineProfile, Member, MemberRole, MemberStatus, Organization
 from db.segments import Segment
 
@@ -158,9 +159,9 @@ async def receive_invite_code(ctx: Context) -> None:
         else:
             ctx.reply(m.text(T.INVITE_NOT_FOUND.format(left=INVITE_MAX_WRONG - len(mine))))
         return
-    problem = invite_problem(invite, ctx)
+    problem = invite_problem(invite, ctx.now())
     if problem:
-        ctx.reply(m.text(problem))
+        ctx.reply(m.text(INVITE_PROBLEMS[problem]))
         return
     organization = await ctx.session.get(Organization, invite.organization_id)
     ctx.begin(Registration.invite_code, mode="register", invite_id=invite.id, org_id=organization.id,
@@ -169,12 +170,7 @@ async def receive_invite_code(ctx: Context) -> None:
     await advance(ctx)
 
 
-def invite_problem(invite: Invite, ctx: Context) -> str | None:
-    if invite.expires_at is not None and invite.expires_at <= ctx.now():
-        return T.INVITE_EXPIRED
-    if invite.uses >= invite.max_uses:
-        return T.INVITE_USED_UP
-    return None
+INVITE_PROBLEMS = {"expired": T.INVITE_EXPIRED, "used-up": T.INVITE_USED_UP}
 
 
 # Moving through the questions
@@ -413,34 +409,15 @@ async def receive_confirmation(ctx: Context) -> None:
         await ask_confirm(ctx)
 
 
-PROFILE_KEYS = ["name", "fields", "role", "area", "needs", "needs_note", "offers", "offers_note",
-                "intro_now", "intro_worry", "intro_offer"]
-
-
 async def register_member(ctx: Context) -> None:
     """Create the member, using up one use of the invite, if the invite is still good."""
-    invite = await ctx.session.get(Invite, ctx.data["invite_id"])
-    problem = T.INVITE_USED_UP if invite is None else invite_problem(invite, ctx)
-    if problem is None:
-        taken = await ctx.session.execute(
-            update(Invite).where(Invite.id == invite.id, Invite.uses < Invite.max_uses)
-            .values(uses=Invite.uses + 1))
-        problem = None if taken.rowcount == 1 else T.INVITE_USED_UP
-    if problem:
+    member = await register(ctx.session, invite_id=ctx.data["invite_id"], line_user_id=ctx.user_id,
+                            profile={key: ctx.data.get(key) for key in PROFILE_KEYS}, now=ctx.now())
+    if isinstance(member, str):
         ctx.begin(Registration.invite_code)
-        ctx.reply(m.text(problem))
+        ctx.reply(m.text(INVITE_PROBLEMS[member]))
         return
-    now = ctx.now()
-    member = await ctx.member()
-    if member is None:
-        member = Member(line_user_id=ctx.user_id, registered_at=now)
-        ctx.session.add(member)
-        ctx.remember_member(member)
-    member.organization_id, member.invite_id = invite.organization_id, invite.id
-    member.is_staff = bool(invite.is_staff or member.is_staff)
-    member.status, member.inactive_since, member.updated_at = MemberStatus.active, None, now
-    for key in PROFILE_KEYS:
-        setattr(member, key, ctx.data.get(key))
+    ctx.remember_member(member)
     ctx.clear()
     ctx.reply(await ctx.help(T.REGISTERED_STAFF if member.is_staff else T.REGISTERED))
 

@@ -3,7 +3,8 @@
 from bot.dialogs import Access, Context, PostbackData, Router, StaleButton
 from bot.line import messages as m
 from bot.texts import catalog as T
-from handlers.registration.dialog import PROFILE_KEYS, advance, summary
+from db.access import PROFILE_KEYS
+from handlers.registration.dialog import advance, summary
 
 router = Router("registration.profile", access=Access.member)
 router.help_action(T.PROFILE, T.PROFILE)
