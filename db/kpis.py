@@ -9,8 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.rules.business_days import business_day_from, is_business_day
-from db.rules.kpi_numbers import MAX_ABS_VALUE, normalize
-from db.rules.dates import next_date
+from db.rules.kpi_numbers import MAX_ABS_VALUE
 from db.models import (
     Agreement,
     AgreementOrganization,
@@ -356,12 +355,3 @@ async def export_rows(session: AsyncSession, agreement_id: int | None = None) ->
              "comment": report.comment or "", "reported_by": member_name or "", "reported_at": report.reported_at,
              "replaced_at": report.replaced_at}
             for report, kpi, agreement, member_name, org_name in await session.execute(query)]
-
-
-def parse_day(text: str, today: date) -> date:
-    """"2027/3/31", "2027-03-31" or "3/31" (the next such day) as people type a date; ValueError otherwise."""
-    parts = normalize(text).replace("-", "/").replace("年", "/").replace("月", "/").rstrip("日").split("/")
-    if not all(part.isascii() and part.isdecimal() for part in parts) or len(parts) not in (2, 3):
-        raise ValueError(text)
-    numbers = [int(part) for part in parts]
-    return date(*numbers) if len(numbers) == 3 else next_date(today, *numbers)

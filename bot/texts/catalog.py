@@ -142,11 +142,10 @@ NO_AGREEMENTS = "登録された協定がありません。別の送信先を選
 NO_GROUPS = "ボットが参加しているグループがありません。別の送信先を選んでください。"
 SEGMENT_PICK_BUTTON = "下のボタンから送信先を選んでください。"
 NOTICE_NO_RECIPIENTS = "「{segment}」に該当する登録メンバーがいません（0人）。別の送信先を選んでください。"
-ASK_NOTICE_WHEN = "いつ送りますか？"
+ASK_NOTICE_WHEN = "いつ送りますか？「12/11 18時」のように送るか、ボタンで選んでください。"
 SEND_NOW = "今すぐ送信"
 PICK_TIME = "日時を指定"
 NOTICE_TIME_PAST = "過去の日時は指定できません。もう一度選んでください。"
-NOTICE_WHEN_BUTTON = "下のボタンから送信日時を選んでください。"
 NOTICE_PREVIEW = (
     "【送信内容の確認】\n"
     "送信先：{segment}（{count}人）\n"
@@ -354,11 +353,11 @@ KPI_SETUP_ASK_TARGET = "目標値を数字で送ってください（例：500�
 KPI_SETUP_TARGET_INVALID = "目標値は0より大きい数字で送ってください（例：500）。"
 KPI_SETUP_ASK_TARGET_DATE = "目標の期限を「2027/3/31」のように送るか、選んでください。"
 KPI_SETUP_DATE_BUTTON = "日付を選ぶ"
-KPI_SETUP_DATE_INVALID = "期限は今日より後の日付を「2027/3/31」のように送ってください。"
+KPI_SETUP_DATE_INVALID = "期限は明日以降の日付を「2027/3/31」のように送ってください。"
 KPI_SETUP_ASK_CADENCE = "報告の頻度を選んでください。"
 KPI_CADENCE_LABELS = {"monthly": "毎月", "quarterly": "四半期ごと", "dates": "日付を指定"}
 KPI_SETUP_ASK_DATES = "報告日を「12/15 3/15」のように空白で区切って送ってください（最大12日）。"
-KPI_SETUP_DATES_INVALID = "報告日は今日より後の日付を「12/15 3/15」のように送ってください。"
+KPI_SETUP_DATES_INVALID = "報告日は明日以降の日付を「12/15 3/15」のように送ってください（最大12日）。"
 KPI_SETUP_PREVIEW = (
     "この内容でKPIを登録します。\n"
     "協定：{agreement}\n報告団体：{org}\nKPI：{name}（単位：{unit}）\n目標：{target}（{date}まで）\n"
@@ -366,6 +365,19 @@ KPI_SETUP_PREVIEW = (
 )
 KPI_SETUP_SAVE = "登録する"
 KPI_SETUP_SAVED = "KPI「{name}」を登録しました。期間が締まると{org}の正担当に報告をお願いします。"
+
+# Dates and times typed in any dialog (one reader for all of them)
+DATE_UNREADABLE = "日時を読み取れませんでした。「{example}」のように送ってください。"
+DATE_NOT_REAL = "その日付や時刻はありません（2/30や25時など）。日付をご確認ください。"
+DATE_TIME_MISSING = "時刻も付けて「{example}」のように送ってください。"
+DATE_ENDS_BEFORE_START = "終わりの時刻が始まりより前になっています。「{example}」のように送ってください。"
+DATE_PAST_TODAY = "その時刻はもう過ぎています。これから先の日時を送ってください。"
+DATE_PAST = "{day}はもう過ぎています。これから先の日付を送ってください。"
+DATE_PAST_NEXT_YEAR = "{day}はもう過ぎています。来年のことでしたら「{next}」のように年も付けて送ってください。"
+EXAMPLE_SLOT = "12/11 10時-11時"
+EXAMPLE_MOMENT = "12/11 18時"
+EXAMPLE_DAY = "2027/3/31"
+EXAMPLE_DAYS = "12/15 3/15"
 
 # Meetings (日程調整): creating
 MEETING = "日程調整"
@@ -375,7 +387,7 @@ ASK_MEETING_TITLE = "会議の名前を送ってください（{max}文字まで
 MEETING_TITLE_INVALID = "会議の名前は1〜{max}文字で送ってください。"
 MEETING_IN_GROUP = "{name}さん、日程調整の設定は個別のトークで続けてください。このグループのメンバーに参加をお願いします。"
 MEETING_MEMBERS_ONLY = "日程調整は登録済みのメンバーが始められます。"
-ASK_MEETING_SLOT = ("候補日時を追加してください（{count}/{max}件）。「12/3 14:00-15:30」のように送るか、"
+ASK_MEETING_SLOT = ("候補日時を追加してください（{count}/{max}件）。「12/11 10時-11時」のように送るか、"
                     "ボタンで開始日時を選んでください。追加し終えたら「完了」を押してください。")
 PICK_SLOT = "開始日時を選ぶ"
 ASK_SLOT_LENGTH = "{start}からの長さを選んでください。"
@@ -386,7 +398,6 @@ SLOT_FLAG_WEEKEND = "⚠ 土日です"
 SLOT_FLAG_HOURS = "⚠ 8:00〜21:00の外にかかっています"
 SLOT_PAST = "過去の日時は候補にできません。"
 DATE_TOO_FAR = "3年以上先の日時は指定できません。日付をご確認ください。"
-SLOT_INVALID = "日時を読み取れませんでした。「12/3 14:00-15:30」のように送ってください。"
 SLOT_DUPLICATE = "その日時はすでに候補にあります。"
 SLOTS_FULL = "候補は{max}件までです。「完了」を押して次へ進んでください。"
 SLOTS_NONE = "候補を1件以上追加してください。"
@@ -444,6 +455,13 @@ MEETING_CANCELLED = "【会議の中止】「{title}」（{when}）は中止に�
 MEETING_MOVED = "【日時の変更】「{title}」は{slot}に変更になりました。"
 MEETING_CHANGE_DONE = "参加依頼した{count}人に知らせました。"
 MEETING_MOVE_NOT_DECIDED = "日時の変更は確定した会議だけできます。"
+ASK_MEETING_ACTION_DECIDED = ("「{title}」（{when}）をどうしますか？\n"
+                              "日時を変えるときは、ボタンで選ぶか「12/11 14時」のように新しい開始日時を送ってください。")
+MEETING_CHANGE_PREVIEW = "参加依頼した{count}人に次の内容を送ります。よろしければ「{ok}」を押してください。\n―――\n{text}"
+MEETING_MOVE_SEND = "変更して知らせる"
+MEETING_CANCEL_SEND = "中止して知らせる"
+MEETING_CHANGE_CONFIRM_INVALID = "「{ok}」か「キャンセル」を押してください。まだ誰にも送っていません。"
+MEETING_MOVE_STALE = "その日時はもう過ぎたため、変更しませんでした。もう一度「会議の変更」からやり直してください。"
 
 # Introductions
 INTRO_STOP = "紹介を停止"

@@ -52,7 +52,7 @@ async def show_schedule(ctx: Context) -> None:
     row = await schedule(ctx.session)
     if row is not None and row.active:
         text = T.INTRO_SCHEDULE_NOW.format(schedule=schedule_text(row),
-                                           next=moment_label(row.next_round_at, ctx.settings.tz))
+                                           next=moment_label(row.next_round_at, ctx.settings.tz, ctx.now()))
     else:
         text = T.INTRO_SCHEDULE_OFF
     quick = [m.postback_action(T.INTRO_EVERY_LABELS[d], PickEvery(every=d)) for d in EVERY_CHOICES]
@@ -87,7 +87,7 @@ async def save_schedule(ctx: Context, button: PickTime) -> None:
     row = await set_schedule(ctx.session, every_days=int(button.every), weekday=button.weekday, at=at, now=ctx.now(),
                              tz=ctx.settings.tz)
     ctx.reply(await ctx.help(T.INTRO_SCHEDULED.format(schedule=schedule_text(row),
-                                                      next=moment_label(row.next_round_at, ctx.settings.tz))))
+                                                      next=moment_label(row.next_round_at, ctx.settings.tz, ctx.now()))))
 
 
 @router.postback(StopRounds)
@@ -130,4 +130,4 @@ async def receive_question(ctx: Context) -> None:
         return
     ctx.queued += rows
     ctx.reply(await ctx.help(T.WEEKLY_SENT.format(question=question.text, count=count,
-                                                  when=moment_label(question.digest_at, ctx.settings.tz))))
+                                                  when=moment_label(question.digest_at, ctx.settings.tz, ctx.now()))))

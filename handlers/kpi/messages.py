@@ -160,6 +160,6 @@ async def queue_prompts(session: AsyncSession, organization_id: int, claimed: li
     if staff:
         org = await session.get(Organization, organization_id)
         text = "\n".join(T.KPI_LATE_STAFF.format(org=org.name, name=c.kpi.name, period=period_label(c.prompt.period),
-                                                 asked=local_day_label(c.prompt.first_asked_at, tz)) for c in late)
+                                                 asked=local_day_label(c.prompt.first_asked_at, tz, now)) for c in late)
         rows += queue_multicast(session, to=staff, messages=[m.text(text)], purpose=f"kpi-late:{organization_id}", now=now)
     return rows

@@ -282,7 +282,7 @@ async def snooze_prompts(ctx: Context, later: Later) -> None:
     rows = await snooze(ctx.session, [int(part) for part in ids], member.organization_id, ctx.now(), ctx.settings.tz)
     if not rows:
         raise StaleButton(later.prompt_ids)
-    ctx.reply(m.text(T.KPI_SNOOZED.format(when=local_day_label(rows[0].next_at, ctx.settings.tz))))
+    ctx.reply(m.text(T.KPI_SNOOZED.format(when=local_day_label(rows[0].next_at, ctx.settings.tz, ctx.now()))))
 
 
 @router.postback(NothingToReport)

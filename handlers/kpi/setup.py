@@ -10,8 +10,10 @@ from bot.texts import catalog as T
 from bot.dialogs import Access, Context, PostbackData, Router, StaleButton, State, StatesGroup
 from bot.texts.formats import date_label, local_day_label
 from db.rules.kpi_numbers import NotANumber, format_value, parse_value
-from db.kpis import KpiError, create_kpi, first_prompt_at, name_taken, parse_day
+from db.kpis import KpiError, create_kpi, first_prompt_at, name_taken
 from db.models import Agreement, AgreementOrganization, Kpi, KpiCadence, Organization
+from db.rules.dates import DateError, read_day
+from handlers.dates import date_problem
 from handlers.segments import MAX_OPTIONS
 
 router = Router("kpi.setup", access=Access.staff, refusal=T.KPI_STAFF_ONLY)
@@ -191,11 +193,13 @@ async def _target_date(ctx: Context, day: date | None) -> None:
 
 @router.message(Define.target_date)
 async def receive_target_date(ctx: Context) -> None:
-    """The target date, typed."""
+    """The target date, typed (「2027/3/31」, 「令和9年3月31日」)."""
+    tz, now = ctx.settings.tz, ctx.now()
     try:
-        day = parse_day(ctx.text or "", ctx.now().astimezone(ctx.settings.tz).date())
-    except ValueError:
-        day = None
+        day = read_day(ctx.text or "", now.astimezone(tz).date())
+    except DateError as exc:
+        ask_target_date(ctx, m.text(date_problem(exc, now, tz, T.EXAMPLE_DAY)))
+        return
     await _target_date(ctx, day)
 
 
@@ -227,12 +231,15 @@ async def choose_cadence(ctx: Context, choice: ChooseCadence) -> None:
 
 @router.message(Define.dates)
 async def receive_dates(ctx: Context) -> None:
-    """The report dates, for a KPI reported on given dates."""
-    today = ctx.now().astimezone(ctx.settings.tz).date()
+    """The report dates, for a KPI reported on given dates (「12/15 3/15」, 「12月15日、3月15日」)."""
+    tz, now = ctx.settings.tz, ctx.now()
+    today = now.astimezone(tz).date()
+    words = (ctx.text or "").replace("、", " ").replace(",", " ").split()
     try:
-        days = sorted({parse_day(word, today) for word in (ctx.text or "").replace("、", " ").split()})
-    except ValueError:
-        days = []
+        days = sorted({read_day(word, today) for word in words})
+    except DateError as exc:
+        ctx.reply(m.text(date_problem(exc, now, tz, T.EXAMPLE_DAYS) + "\n" + T.KPI_SETUP_ASK_DATES, quick=[CANCEL]))
+        return
     if not days or len(days) > MAX_DATES or days[0] <= today:
         ctx.reply(m.text(T.KPI_SETUP_DATES_INVALID, quick=[CANCEL]))
         return
@@ -256,7 +263,7 @@ async def preview(ctx: Context) -> None:
     ctx.reply(m.text(T.KPI_SETUP_PREVIEW.format(
         agreement=agreement.name, org=org.name, name=kpi.name, unit=kpi.unit or T.NONE_SELECTED,
         target=format_value(kpi.target_value, kpi.unit), date=date_label(kpi.target_date),
-        cadence=T.KPI_CADENCE_LABELS[kpi.cadence], first=local_day_label(first, tz)),
+        cadence=T.KPI_CADENCE_LABELS[kpi.cadence], first=local_day_label(first, tz, ctx.now())),
         quick=[m.postback_action(T.KPI_SETUP_SAVE, Save(), display_text=T.KPI_SETUP_SAVE), CANCEL]))
 
 

@@ -258,6 +258,8 @@ async def test_staff_define_a_kpi_in_line(bot):
     assert bot.last_text(staff) == T.KPI_SETUP_TARGET_INVALID
     await bot.say(staff, "1.2万")
     await bot.say(staff, "2026/11/1")
+    assert bot.texts_to(staff)[-2] == T.DATE_PAST.format(day="11/1(日)")
+    await bot.say(staff, "今日")
     assert bot.texts_to(staff)[-2] == T.KPI_SETUP_DATE_INVALID
     await bot.send(ev.postback(staff, "kpis:date", params={"date": "2027-03-31"}, timestamp_ms=bot.now_ms()))
     await bot.say(staff, "毎週")  # typed where buttons are asked for: the buttons again
@@ -266,7 +268,7 @@ async def test_staff_define_a_kpi_in_line(bot):
     await bot.press(staff, T.KPI_CADENCE_LABELS["quarterly"])
     preview = bot.last_text(staff)
     assert "KPI：相談件数（単位：件）" in preview and "目標：12,000件（2027/3/31まで）" in preview
-    assert "頻度：四半期ごと" in preview and "最初の報告依頼：1/4(月)" in preview  # 2027-01-01 is a holiday
+    assert "頻度：四半期ごと" in preview and "最初の報告依頼：2027/1/4(月)" in preview  # 2027-01-01 is a holiday
     await bot.press(staff, T.KPI_SETUP_SAVE)
     kpi = await bot.one(Kpi, Kpi.name == "相談件数")
     assert (kpi.target_value, kpi.unit, kpi.cadence, kpi.target_date) == (12000, "件", "quarterly", date(2027, 3, 31))
