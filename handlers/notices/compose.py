@@ -72,7 +72,7 @@ async def receive_notice_text(ctx: Context) -> None:
 
 def ask_segment(ctx: Context) -> None:
     ctx.set_state(Compose.segment)
-    ctx.reply(segment_menu(T.ASK_NOTICE_SEGMENT, SEGMENT_BUTTONS, ["type", "field", "agreement", "group"],
+    ctx.reply(segment_menu(T.ASK_NOTICE_SEGMENT, SEGMENT_BUTTONS, ["area", "type", "field", "agreement", "group"],
                            m.postback_action(T.PICK_ORGS, SEGMENT_BUTTONS.Kind(kind="orgs"))))
 
 
