@@ -462,6 +462,11 @@ class MeetingAnswer(Base):
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class KpiTargetKind(StrEnum):
+    total = "total"  # the target is reached by adding the periods' values up over the term (参加者 年間1,200人)
+    level = "level"  # the target is a level each period's value should reach (満足度 4.5点)
+
+
 class KpiCadence(StrEnum):
     monthly = "monthly"
     quarterly = "quarterly"
@@ -485,6 +490,7 @@ class Kpi(Base):
     unit: Mapped[str] = mapped_column(String(10), default="")
     target_value: Mapped[float] = mapped_column(Float)
     target_date: Mapped[date] = mapped_column(Date)
+    target_kind: Mapped[str] = mapped_column(String(10), default=KpiTargetKind.level, server_default="level")
     cadence: Mapped[str] = mapped_column(String(10))
     due_dates: Mapped[list[str]] = mapped_column(JSON, default=list)  # ISO dates, for the "dates" cadence
     status: Mapped[str] = mapped_column(String(10), default=KpiStatus.active)

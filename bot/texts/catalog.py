@@ -285,6 +285,7 @@ KPI_REMINDER_HEADER = "【KPI報告：再送】まだ報告がありません。
 KPI_DEPUTY_HEADER = "【KPI報告：副担当の方へ】正担当の方から報告がまだありません。代わりにお知らせください。"
 KPI_AGAIN_HEADER = "【KPI報告】「あとで」とされた分を、あらためてお願いします。"
 KPI_PROMPT_LINE = "・{name}（{period}）目標 {target}／前回 {last}"
+KPI_PROMPT_LINE_TOTAL = "・{name}（{period}の分）これまでの累計 {total}／目標 {target}（{date}までの合計）"
 KPI_PROMPT_NO_LAST = "なし"
 KPI_VALUE_IN_PERIOD = "{value}（{period}）"
 KPI_NAME_QUOTED = "「{name}」"
@@ -299,6 +300,7 @@ KPI_SNOOZED = "承知しました。{when}にもう一度お知らせします�
 KPI_NOTHING_TO_REPORT = "承知しました。{name}（{period}）は「報告なし」として記録しました。"
 KPI_STORED = "記録しました。"
 KPI_STORED_LINE = "・{name}（{period}）{value}　目標 {target}（達成率 {rate}）"
+KPI_STORED_LINE_TOTAL = "・{name}（{period}）{value}　累計 {total}／目標 {target}（達成率 {rate}）"
 KPI_STORED_COMMENT = "　コメント：{comment}"
 KPI_STORED_REPLACED = "　（訂正前：{old}）"
 KPI_FIX = "訂正"
@@ -321,6 +323,7 @@ KPI_CONFIRM_NO = "記録しない"
 KPI_DISCARDED = "記録しませんでした。"
 KPI_CONFIRM_PENDING = "確認待ちの数字があります。「記録する」か「記録しない」を選んでください。"
 KPI_LATE_STAFF = "【KPI未報告】{org}：{name}（{period}）の報告がまだありません。最初のお願いは{asked}、正担当への再送と副担当へのお願いも済んでいます。"
+KPI_LATE_STAFF_NO_DEPUTY = "【KPI未報告】{org}：{name}（{period}）の報告がまだありません。最初のお願いは{asked}で、正担当へ2回再送しました（副担当は登録されていません）。"
 
 # KPI reports: seeing the numbers
 KPI_NONE_VISIBLE = "あなたの団体の協定には、まだKPIがありません。"
@@ -329,12 +332,17 @@ KPI_SUMMARY_AGREEMENT = "■ {agreement}"
 KPI_SUMMARY_KPI = "{name}（{org}）"
 KPI_SUMMARY_LATEST = "　最新 {value}（{period}）／目標 {target}（{date}まで）達成率 {rate}"
 KPI_SUMMARY_NO_VALUE = "　まだ報告がありません／目標 {target}（{date}まで）"
-KPI_SUMMARY_CHANGE = "　前期比 {change}（{previous}：{previous_value}）"
+KPI_SUMMARY_TOTAL = "　累計 {total}（{first}〜{latest}）／目標 {target}（{date}までの合計）達成率 {rate}"
+KPI_SUMMARY_PACE = "　計画比 {pace}（{period}までの計画 {planned}）"
+KPI_SUMMARY_PERIOD = "　{period}の値 {value}"
+KPI_SUMMARY_CHANGE = "　{label} {change}（{previous}：{previous_value}）"
+KPI_CHANGE_LABELS = {"monthly": "前月比", "quarterly": "前四半期比", "dates": "前回比"}
 KPI_SUMMARY_COMMENT = "　コメント：{comment}"
 KPI_SUMMARY_NO_REPORT = "報告なし"
 KPI_CHARTS_FIRST = "グラフは最初の{count}件です。"
 KPI_CHART_TARGET = "目標 {target}"
 KPI_CHART_ACTUAL = "実績"
+KPI_CHART_TOTAL = "累計"
 KPI_CHART_TITLE = "{name}（{unit}）"
 KPI_PERIOD_MONTH = "{year}年{month}月"
 KPI_PERIOD_QUARTER = "{year}年{first}-{last}月"
@@ -359,9 +367,16 @@ KPI_SETUP_ASK_CADENCE = "報告の頻度を選んでください。"
 KPI_CADENCE_LABELS = {"monthly": "毎月", "quarterly": "四半期ごと", "dates": "日付を指定"}
 KPI_SETUP_ASK_DATES = "報告日を「12/15 3/15」のように空白で区切って送ってください（最大12日）。"
 KPI_SETUP_DATES_INVALID = "報告日は明日以降の日付を「12/15 3/15」のように送ってください（最大12日）。"
+KPI_SETUP_ASK_KIND = ("目標の{target}は、どちらですか？\n"
+                      "・期間の合計：毎回の数字を足した累計で目指します（例：講座参加者 年間1,200人）\n"
+                      "・毎回の水準：毎回の数字そのもので目指します（例：満足度 4.5点）")
+KPI_KIND_LABELS = {"total": "期間の合計", "level": "毎回の水準"}
+KPI_KIND_WORDS = {"total": ("合計", "累計", "足"), "level": ("水準", "毎回")}
+KPI_KIND_PREVIEW = {"total": "期間の合計（累計で達成率を出します）", "level": "毎回の水準（各回の数字で達成率を出します）"}
+KPI_SETUP_KIND_BUTTON = "「期間の合計」か「毎回の水準」のボタンを押してください。"
 KPI_SETUP_PREVIEW = (
     "この内容でKPIを登録します。\n"
-    "協定：{agreement}\n報告団体：{org}\nKPI：{name}（単位：{unit}）\n目標：{target}（{date}まで）\n"
+    "協定：{agreement}\n報告団体：{org}\nKPI：{name}（単位：{unit}）\n目標：{target}（{date}まで）\n目標の考え方：{kind}\n"
     "頻度：{cadence}\n最初の報告依頼：{first}"
 )
 KPI_SETUP_SAVE = "登録する"

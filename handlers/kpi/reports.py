@@ -16,8 +16,10 @@ from db.kpis import (
     kpis_for,
     pending_prompts,
     period_of,
+    progress,
     record_report,
     reporting_kpis,
+    series,
     snooze,
 )
 from db.models import Kpi, KpiPrompt, KpiPromptStep, KpiReport, KpiStatus
@@ -145,7 +147,8 @@ async def _store(ctx: Context, entries: list[Entry], member_id: int) -> None:
                                      source_key=f"{ctx.event.webhook_event_id}:{i}")
         if report is None:
             continue
-        lines.append(stored_line(entry.kpi, report, before))
+        so_far = progress(entry.kpi, await series(ctx.session, entry.kpi.id), ctx.settings.tz)
+        lines.append(stored_line(entry.kpi, report, before, so_far))
         label = T.KPI_FIX if len(entries) == 1 else T.KPI_FIX_NAMED.format(name=entry.kpi.name)
         fixes.append(m.postback_action(label, Fix(report_id=report.id)))
     ctx.reply(m.text("\n".join(lines), quick=fixes[: m.MAX_QUICK_REPLY] or None))

@@ -2,6 +2,7 @@
 target date, cadence, then a preview with the first prompt's date."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -9,9 +10,9 @@ from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.dialogs import Access, Context, PostbackData, Router, StaleButton, State, StatesGroup
 from bot.texts.formats import date_label, local_day_label
-from db.rules.kpi_numbers import NotANumber, format_value, parse_value
+from db.rules.kpi_numbers import NotANumber, format_value, normalize, parse_value
 from db.kpis import KpiError, create_kpi, first_prompt_at, name_taken
-from db.models import Agreement, AgreementOrganization, Kpi, KpiCadence, Organization
+from db.models import Agreement, AgreementOrganization, Kpi, KpiCadence, KpiTargetKind, Organization
 from db.rules.dates import DateError, read_day
 from handlers.dates import date_problem
 from handlers.segments import MAX_OPTIONS
@@ -28,6 +29,7 @@ class Define(StatesGroup):
     name = State()
     unit = State()
     target = State()
+    kind = State()
     target_date = State()
     cadence = State()
     dates = State()
@@ -40,6 +42,10 @@ class ChooseAgreement(PostbackData, prefix="kpis:ag"):
 
 class ChooseOrganization(PostbackData, prefix="kpis:org"):
     organization_id: int
+
+
+class ChooseKind(PostbackData, prefix="kpis:kind"):
+    kind: str  # a KpiTargetKind
 
 
 class PickTargetDate(PostbackData, prefix="kpis:date"):
@@ -171,9 +177,41 @@ async def receive_target(ctx: Context) -> None:
     if reading is None or reading.value <= 0 or reading.comment:  # parse_value refuses the absurdly large
         ctx.reply(m.text(T.KPI_SETUP_TARGET_INVALID, quick=[CANCEL]))
         return
-    ctx.set_state(Define.target_date)
     ctx.update_data(target=str(reading.value))
+    ask_kind(ctx)
+
+
+def ask_kind(ctx: Context, *before: dict) -> None:
+    """Whether the target is reached by adding the periods up, or is a level each period should reach."""
+    ctx.set_state(Define.kind)
+    target = format_value(Decimal(ctx.data["target"]), ctx.data.get("unit"))
+    ctx.reply(*before, m.text(T.KPI_SETUP_ASK_KIND.format(target=target), quick=[
+        *(m.postback_action(label, ChooseKind(kind=kind), display_text=label) for kind, label in T.KPI_KIND_LABELS.items()),
+        CANCEL]))
+
+
+def _kind_chosen(ctx: Context, kind: str) -> None:
+    ctx.update_data(kind=kind)
+    ctx.set_state(Define.target_date)
     ask_target_date(ctx)
+
+
+@router.postback(ChooseKind, state=Define.kind)
+async def choose_kind(ctx: Context, choice: ChooseKind) -> None:
+    if choice.kind not in set(KpiTargetKind):
+        raise StaleButton(choice.kind)
+    _kind_chosen(ctx, choice.kind)
+
+
+@router.message(Define.kind)
+async def kind_typed(ctx: Context) -> None:
+    """A button's label typed, or 合計/累計 or 水準/毎回."""
+    text = normalize(ctx.text or "")
+    for kind, words in T.KPI_KIND_WORDS.items():
+        if text == T.KPI_KIND_LABELS[kind] or any(word in text for word in words):
+            _kind_chosen(ctx, kind)
+            return
+    ask_kind(ctx, m.text(T.KPI_SETUP_KIND_BUTTON))
 
 
 def ask_target_date(ctx: Context, *before: dict) -> None:
@@ -251,6 +289,7 @@ async def receive_dates(ctx: Context) -> None:
 def _draft(ctx: Context) -> Kpi:
     data = ctx.data
     return Kpi(name=data["name"], unit=data["unit"], target_value=float(data["target"]), cadence=data["cadence"],
+               target_kind=data.get("kind", KpiTargetKind.level),
                target_date=date.fromisoformat(data["target_date"]), due_dates=data["dates"])
 
 
@@ -263,6 +302,7 @@ async def preview(ctx: Context) -> None:
     ctx.reply(m.text(T.KPI_SETUP_PREVIEW.format(
         agreement=agreement.name, org=org.name, name=kpi.name, unit=kpi.unit or T.NONE_SELECTED,
         target=format_value(kpi.target_value, kpi.unit), date=date_label(kpi.target_date),
+        kind=T.KPI_KIND_PREVIEW[kpi.target_kind],
         cadence=T.KPI_CADENCE_LABELS[kpi.cadence], first=local_day_label(first, tz, ctx.now())),
         quick=[m.postback_action(T.KPI_SETUP_SAVE, Save(), display_text=T.KPI_SETUP_SAVE), CANCEL]))
 
@@ -274,7 +314,7 @@ async def save_kpi(ctx: Context, _: Save) -> None:
     try:
         kpi = await create_kpi(ctx.session, agreement_id=data["agreement"], organization_id=data["organization"],
                                name=draft.name, unit=draft.unit, target_value=draft.target_value,
-                               target_date=draft.target_date, cadence=draft.cadence,
+                               target_date=draft.target_date, cadence=draft.cadence, target_kind=draft.target_kind,
                                due_dates=[date.fromisoformat(d) for d in draft.due_dates], now=ctx.now())
     except KpiError as exc:
         ctx.clear()

@@ -146,6 +146,7 @@ async def test_a_kpi_target_date_in_the_reiwa_era_and_report_dates_are_typed(bot
     await bot.say(staff, "相談件数")
     await bot.say(staff, "件")
     await bot.say(staff, "120")
+    await bot.press(staff, T.KPI_KIND_LABELS["total"])
     await bot.say(staff, "令和7年3月31日")  # 2025: gone
     assert bot.texts_to(staff)[-2] == T.DATE_PAST.format(day="2025/3/31(月)")
     await bot.say(staff, "令和９年３月３１日")
