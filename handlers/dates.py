@@ -4,7 +4,7 @@ from datetime import datetime, tzinfo
 
 from bot.texts import catalog as T
 from bot.texts.formats import day_label
-from db.rules.dates import DateError, EndsBeforeStart, NotARealDate, PastDate, TimeMissing, TooFarAhead
+from db.rules.dates import DateError, EndsBeforeStart, NotARealDate, PastDate, TimeMissing, TooFarAhead, WrongWeekday
 
 
 def date_problem(error: DateError, now: datetime, tz: tzinfo, example: str) -> str:
@@ -18,6 +18,8 @@ def date_problem(error: DateError, now: datetime, tz: tzinfo, example: str) -> s
             return T.DATE_PAST_NEXT_YEAR.format(day=day_label(day, today),
                                                 next=f"{day.year + 1}/{day.month}/{day.day}")
         return T.DATE_PAST.format(day=day_label(error.day, today))
+    if isinstance(error, WrongWeekday):
+        return T.DATE_WRONG_WEEKDAY.format(day=day_label(error.day, today), typed=T.WEEKDAYS[error.typed_weekday])
     if isinstance(error, TooFarAhead):
         return T.DATE_TOO_FAR
     if isinstance(error, NotARealDate):

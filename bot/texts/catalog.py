@@ -405,6 +405,7 @@ DATE_UNREADABLE = "日時を読み取れませんでした。「{example}」の�
 DATE_NOT_REAL = "その日付や時刻はありません（2/30や25時など）。日付をご確認ください。"
 DATE_TIME_MISSING = "時刻も付けて「{example}」のように送ってください。"
 DATE_ENDS_BEFORE_START = "終わりの時刻が始まりより前になっています。「{example}」のように送ってください。"
+DATE_WRONG_WEEKDAY = "{day}です（{typed}曜日ではありません）。日付か曜日をご確認ください。"
 DATE_PAST_TODAY = "その時刻はもう過ぎています。これから先の日時を送ってください。"
 DATE_PAST = "{day}はもう過ぎています。これから先の日付を送ってください。"
 DATE_PAST_NEXT_YEAR = "{day}はもう過ぎています。来年のことでしたら「{next}」のように年も付けて送ってください。"

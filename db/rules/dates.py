@@ -48,6 +48,14 @@ class TooFarAhead(DateError):
     """Further ahead than anyone plans (three years)."""
 
 
+class WrongWeekday(DateError):
+    """A date typed with a weekday it does not fall on (「12/11(木)」 for a Friday): one of them is a slip."""
+
+    def __init__(self, day: date, typed_weekday: int) -> None:
+        super().__init__(f"{day.isoformat()} is not weekday {typed_weekday}")
+        self.day, self.typed_weekday = day, typed_weekday
+
+
 class PastDate(DateError):
     """A date or moment already gone; `day` is the date it was read as (with its year)."""
 
@@ -107,18 +115,28 @@ class Typed:
     year_given: bool = True  # False for 「11/20」: its year was the reader's choice
 
 
-def _clean(text: str) -> str:
+WEEKDAYS = "月火水木金土日"
+_WEEKDAY = re.compile(r"\(([月火水木金土日])(?:曜日?)?\)|(?<=[日\d])\s*([月火水木金土日])曜日?")
+
+
+def _clean(text: str) -> tuple[str, int | None]:
+    """The text normalized (full-width to half-width, every dash and wave to -), and the weekday typed, if any."""
     cleaned = unicodedata.normalize("NFKC", text).strip()
     for wave in ("〜", "～", "~", "ー", "―", "–", "—", "−"):
         cleaned = cleaned.replace(wave, "-")
-    cleaned = re.sub(r"\((?:[月火水木金土日](?:曜日?)?|祝)\)", " ", cleaned)  # (水), (水曜): the weekday is ignored
-    cleaned = re.sub(r"(?<=[日\d])\s*[月火水木金土日]曜日?", " ", cleaned)       # 12月3日水曜
-    return " ".join(cleaned.split())
+    weekday = None
+    found = _WEEKDAY.search(cleaned)
+    if found:
+        weekday = WEEKDAYS.index(found.group(1) or found.group(2))
+        cleaned = cleaned[:found.start()] + " " + cleaned[found.end():]
+    cleaned = re.sub(r"\((?:祝|祝日)\)", " ", cleaned)
+    return " ".join(cleaned.split()), weekday
 
 
 _YEAR = r"(?:(?P<era>令和|平成|昭和|[RHS])\s*(?P<era_year>\d{1,2}|元)\s*[年./-]\s*|(?:西暦\s*)?(?P<year>\d{4})\s*[年./-]\s*)?"
 _DAY = re.compile(_YEAR + r"(?P<month>\d{1,2})\s*(?:月\s*(?P<day_jp>\d{1,2})\s*日|[./-]\s*(?P<day>\d{1,2})(?:\s*日)?)")
 _RELATIVE = re.compile("|".join(sorted(RELATIVE_DAYS, key=len, reverse=True)))
+_BARE_HOUR = re.compile(r"(?P<hour>\d{1,2})(?=\s*-\s*(?:午前|午後)?\s*\d)")  # 「10-11時」: the start's 時 left off
 _TIME = re.compile(r"(?P<ampm>午前|午後)?\s*(?P<hour>\d{1,2})\s*(?::\s*(?P<minute>\d{2})|時\s*(?:(?P<half>半)|(?P<minute_jp>\d{1,2})\s*分)?)")
 
 
@@ -144,13 +162,14 @@ def _read_day(text: str, today: date) -> tuple[date, bool, str]:
     return found, year is not None, text[match.end():]
 
 
-def _read_time(text: str) -> tuple[time, str]:
-    match = _TIME.match(text)
+def _read_time(text: str, *, bare: bool = False) -> tuple[time, str]:
+    match = _TIME.match(text) or (_BARE_HOUR.match(text) if bare else None)
     if match is None:
         raise Unreadable(text)
-    hour = int(match["hour"])
-    minute = 30 if match["half"] else int(match["minute"] or match["minute_jp"] or 0)
-    if match["ampm"] == "午後" and hour < 12:
+    groups = match.groupdict()
+    hour = int(groups["hour"])
+    minute = 30 if groups.get("half") else int(groups.get("minute") or groups.get("minute_jp") or 0)
+    if groups.get("ampm") == "午後" and hour < 12:
         hour += 12
     try:
         return time(hour, minute), text[match.end():]
@@ -160,12 +179,14 @@ def _read_time(text: str) -> tuple[time, str]:
 
 def read_typed(text: str, today: date) -> Typed:
     """A date, optionally a start time, optionally an end time (or 「から」 for a start alone)."""
-    rest = _clean(text)
+    rest, weekday = _clean(text)
     day, year_given, rest = _read_day(rest, today)
+    if weekday is not None and weekday != day.weekday():
+        raise WrongWeekday(day, weekday)
     rest = rest.strip().removeprefix("の").strip()
     if not rest:
         return Typed(day, year_given=year_given)
-    start, rest = _read_time(rest)
+    start, rest = _read_time(rest, bare=True)
     rest = rest.strip()
     if rest in ("", "から", "-"):
         return Typed(day, start, year_given=year_given)

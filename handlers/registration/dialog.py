@@ -12,7 +12,7 @@ from bot.dialogs import Context, PostbackData, Router, StaleButton, State, State
 from db.access import create_reminder, upsert, wrong_invite_codes
 from db.areas import list_areas, set_member_areas
 from db.models import Invite, InviteAttempt, LineProfile, Member, MemberRole, MemberStatus, Organization
-from db.rules.areas import match_area
+from db.rules.areas import match_area, split_areas
 from db.segments import Segment
 
 # Anyone: the dialog is for those not yet registered, and for members editing their profile.
@@ -269,21 +269,24 @@ async def ask_area(ctx: Context) -> None:
     ctx.reply(m.text(f"{T.ASK_AREA}\n{selected}", quick=quick))
 
 
-async def _toggle_area(ctx: Context, area_id: int) -> None:
+async def _toggle_area(ctx: Context, area_id: int, *, add_only: bool = False) -> None:
     areas = {area.id: area.name for area in await list_areas(ctx.session)}
     if area_id not in areas:
         raise StaleButton(str(area_id))
     chosen = [i for i in ctx.data.get("areas") or [] if i in areas]
-    chosen = [i for i in chosen if i != area_id] if area_id in chosen else chosen + [area_id]
+    if area_id in chosen:
+        chosen = chosen if add_only else [i for i in chosen if i != area_id]
+    else:
+        chosen.append(area_id)
     chosen = [i for i in areas if i in chosen]  # in the list's order
     ctx.update_data(areas=chosen, area_names=[areas[i] for i in chosen])
-    await ask_area(ctx)
 
 
 @router.postback(AreaOption, state=Registration.area)
 async def tap_area(ctx: Context, button: AreaOption) -> None:
     """One tap on an area: chosen, or no longer."""
     await _toggle_area(ctx, button.area_id)
+    await ask_area(ctx)
 
 
 @router.postback(AreaMore, state=Registration.area)
@@ -299,17 +302,19 @@ async def areas_done(ctx: Context, _: AreaDone) -> None:
 
 @router.message(Registration.area)
 async def type_area(ctx: Context) -> None:
-    """An area's name typed (「北地区」, or 「北」 for it) works like its button; 完了 too."""
+    """Areas' names typed (「北地区」, 「北」 for it, 「北地区・中央地区」) are chosen like their buttons; 完了 too."""
     if ctx.text == T.DONE:
         await advance(ctx)
         return
     areas = await list_areas(ctx.session)
-    name = match_area(ctx.text or "", [area.name for area in areas])
-    if name is None:
+    names = [match_area(part, [area.name for area in areas]) for part in split_areas(ctx.text)]
+    if not names or None in names:
         ctx.reply(m.text(T.AREA_UNKNOWN))
         await ask_area(ctx)
         return
-    await _toggle_area(ctx, next(area.id for area in areas if area.name == name))
+    for name in names:
+        await _toggle_area(ctx, next(area.id for area in areas if area.name == name), add_only=len(names) > 1)
+    await ask_area(ctx)
 
 
 def _asker_with_skip(state: State, question: str):

@@ -35,6 +35,7 @@ async def test_meeting_slots_and_deadline_are_typed_the_way_people_write_them(bo
         ("12/11", T.DATE_TIME_MISSING.format(example=T.EXAMPLE_SLOT)),
         ("12/11 15時-14時", T.DATE_ENDS_BEFORE_START.format(example=T.EXAMPLE_SLOT)),
         ("2/30 10時", T.DATE_NOT_REAL),
+        ("12/11(木) 10時", T.DATE_WRONG_WEEKDAY.format(day="12/11(金)", typed="木")),  # 12/11 is a Friday
         ("来週のどこか", T.DATE_UNREADABLE.format(example=T.EXAMPLE_SLOT)),
     ]:
         await bot.say(organizer, typed)

@@ -121,7 +121,8 @@ async def test_whole_registration_dialog(bot):
     await bot.say(user, "東京")
     assert bot.texts_to(user)[-2] == T.AREA_UNKNOWN
     await bot.say(user, "北")  # typed without 地区: the listed area it names
-    await bot.press(user, "中央地区")
+    await bot.press(user, "✓北地区")  # tapped again: no longer chosen
+    await bot.say(user, "北地区・中央")  # several typed at once
     assert bot.quick_labels(user) == ["✓北地区", "✓中央地区", "南地区", T.DONE]
     assert T.FIELDS_SELECTED.format(selected="北地区、中央地区") in bot.last_text(user)
     await bot.press(user, T.DONE)

@@ -12,6 +12,7 @@ from db.rules.dates import (
     TimeMissing,
     TooFarAhead,
     Unreadable,
+    WrongWeekday,
     read_day,
     read_span,
     read_typed,
@@ -31,6 +32,10 @@ NOV_24 = date(2026, 11, 24)
     (NOV_24, "１２／３　１４：００－１５：３０", "2026-12-03", "14:00", "15:30"),
     (NOV_24, "１２月１１日　１０時半", "2026-12-11", "10:30", None),
     (NOV_24, "12/3 午後2時-午後3時30分", "2026-12-03", "14:00", "15:30"),
+    (NOV_24, "12/11 10-11時", "2026-12-11", "10:00", "11:00"),
+    (NOV_24, "12月11日金曜 10時〜", "2026-12-11", "10:00", None),
+    (NOV_24, "12/11（金）10:00", "2026-12-11", "10:00", None),
+    (NOV_24, "明日の18時", "2026-11-25", "18:00", None),
     (NOV_24, "2027-01-11 10:00~12:00", "2027-01-11", "10:00", "12:00"),
     (NOV_24, "明日18時", "2026-11-25", "18:00", None),
     (NOV_24, "あした 9:00", "2026-11-25", "09:00", None),
@@ -63,6 +68,7 @@ def test_what_people_type_is_read(today, typed, day, start, end):
 
 @pytest.mark.parametrize("typed, error", [
     ("来週の火曜", Unreadable), ("よろしく", Unreadable), ("12/3 14:00 会議室", Unreadable),
+    ("12/11(木) 10時", WrongWeekday), ("12月11日 木曜日", WrongWeekday), ("12/11 10", Unreadable),
     ("2/30", NotARealDate), ("13/40", NotARealDate), ("2027/2/29", NotARealDate), ("12/3 25:00", NotARealDate),
 ])
 def test_what_is_no_date_is_refused(typed, error):
