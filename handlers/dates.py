@@ -3,7 +3,7 @@
 from datetime import datetime, tzinfo
 
 from bot.texts import catalog as T
-from bot.texts.formats import day_label
+from bot.texts.formats import date_label, day_label, short_day_label
 from db.rules.dates import DateError, EndsBeforeStart, NotARealDate, PastDate, TimeMissing, TooFarAhead, WrongWeekday
 
 
@@ -13,13 +13,14 @@ def date_problem(error: DateError, now: datetime, tz: tzinfo, example: str) -> s
     if isinstance(error, PastDate):
         if error.day == today:
             return T.DATE_PAST_TODAY
-        if not error.year_given:
-            day = error.day
-            return T.DATE_PAST_NEXT_YEAR.format(day=day_label(day, today),
-                                                next=f"{day.year + 1}/{day.month}/{day.day}")
+        day = error.day
+        if not error.year_given and (day.month, day.day) != (2, 29):  # (no 2/29 next year to suggest)
+            return T.DATE_PAST_NEXT_YEAR.format(day=day_label(day, today), date=f"{day.month}/{day.day}",
+                                                next=date_label(day.replace(year=day.year + 1)))
         return T.DATE_PAST.format(day=day_label(error.day, today))
     if isinstance(error, WrongWeekday):
-        return T.DATE_WRONG_WEEKDAY.format(day=day_label(error.day, today), typed=T.WEEKDAYS[error.typed_weekday])
+        return T.DATE_WRONG_WEEKDAY.format(day=short_day_label(error.day, today), actual=T.WEEKDAYS[error.day.weekday()],
+                                           typed=T.WEEKDAYS[error.typed_weekday])
     if isinstance(error, TooFarAhead):
         return T.DATE_TOO_FAR
     if isinstance(error, NotARealDate):

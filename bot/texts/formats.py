@@ -7,10 +7,15 @@ from datetime import date, datetime, tzinfo
 from bot.texts import catalog as T
 
 
+def short_day_label(day: date, today: date) -> str:
+    """A calendar day alone: 1/5, and 2027/1/5 when not this year."""
+    label = f"{day.month}/{day.day}"
+    return label if day.year == today.year else f"{day.year}/{label}"
+
+
 def day_label(day: date, today: date) -> str:
     """A calendar day with its weekday: 1/5(月), and with its year when that is not this year: 2027/1/5(火)."""
-    label = f"{day.month}/{day.day}({T.WEEKDAYS[day.weekday()]})"
-    return label if day.year == today.year else f"{day.year}/{label}"
+    return f"{short_day_label(day, today)}({T.WEEKDAYS[day.weekday()]})"
 
 
 def moment_label(moment: datetime, tz: tzinfo, now: datetime) -> str:

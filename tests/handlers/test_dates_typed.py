@@ -14,6 +14,8 @@ from db.access import create_agreement
 from db.kpis import create_kpi
 from db.models import Kpi, Meeting, MeetingSlot, Member, Notice
 from db.rules import business_days
+from db.rules.dates import DateError, read_span
+from handlers.dates import date_problem
 from tests.seed import partnership
 
 TOKYO = ZoneInfo("Asia/Tokyo")  # the clock starts on Tuesday 2026-11-24, 10:00 in Tokyo
@@ -30,12 +32,12 @@ async def test_meeting_slots_and_deadline_are_typed_the_way_people_write_them(bo
         await bot.say(organizer, typed)
         assert bot.texts_to(organizer)[-2].startswith(T.SLOT_ADDED.format(slot=added)), typed
     for typed, answer in [
-        ("11/20 10時", T.DATE_PAST_NEXT_YEAR.format(day="11/20(金)", next="2027/11/20")),
+        ("11/20 10時", T.DATE_PAST_NEXT_YEAR.format(day="11/20(金)", date="11/20", next="2027/11/20")),
         ("今日 9時", T.DATE_PAST_TODAY),
         ("12/11", T.DATE_TIME_MISSING.format(example=T.EXAMPLE_SLOT)),
         ("12/11 15時-14時", T.DATE_ENDS_BEFORE_START.format(example=T.EXAMPLE_SLOT)),
         ("2/30 10時", T.DATE_NOT_REAL),
-        ("12/11(木) 10時", T.DATE_WRONG_WEEKDAY.format(day="12/11(金)", typed="木")),  # 12/11 is a Friday
+        ("12/11(木) 10時", T.DATE_WRONG_WEEKDAY.format(day="12/11", actual="金", typed="木")),  # 12/11 is a Friday
         ("来週のどこか", T.DATE_UNREADABLE.format(example=T.EXAMPLE_SLOT)),
     ]:
         await bot.say(organizer, typed)
@@ -84,7 +86,7 @@ async def test_a_meeting_moved_by_a_typed_time_is_told_only_after_the_organizer_
     await bot.press(organizer, "#1 防災WG")
     assert bot.last_text(organizer) == T.ASK_MEETING_ACTION_DECIDED.format(title="防災WG", when="12/3(木) 14:00-15:00")
     await bot.say(organizer, "11/2 10時")
-    assert bot.last_text(organizer) == T.DATE_PAST_NEXT_YEAR.format(day="11/2(月)", next="2027/11/2")
+    assert bot.last_text(organizer) == T.DATE_PAST_NEXT_YEAR.format(day="11/2(月)", date="11/2", next="2027/11/2")
     await bot.say(organizer, "2027年1月8日 15時")
     moved = "【日時の変更】「防災WG」は2027/1/8(金) 15:00-16:00に変更になりました。"
     assert bot.last_text(organizer) == T.MEETING_CHANGE_PREVIEW.format(count=1, text=moved, ok=T.MEETING_MOVE_SEND)
@@ -123,7 +125,7 @@ async def test_a_notice_is_scheduled_by_a_typed_time(bot):
     await bot.say(staff, "年末年始の窓口のお知らせです。")
     await bot.press(staff, T.SEGMENT_ALL)
     await bot.say(staff, "11/20 9時")
-    assert bot.texts_to(staff)[-2] == T.DATE_PAST_NEXT_YEAR.format(day="11/20(金)", next="2027/11/20")
+    assert bot.texts_to(staff)[-2] == T.DATE_PAST_NEXT_YEAR.format(day="11/20(金)", date="11/20", next="2027/11/20")
     assert bot.last_text(staff) == T.ASK_NOTICE_WHEN
     await bot.say(staff, "明日 9:00")
     assert "送信日時：11/25(水) 09:00" in bot.texts_to(staff)[-1]
@@ -214,3 +216,16 @@ def test_the_year_end_holidays_are_a_setting(no_year_end):
 def test_the_default_year_end_is_12_29_to_1_3():
     assert [business_days.is_business_day(date(2026, 12, d)) for d in (28, 29, 30, 31)] == [True, False, False, False]
     assert business_days.business_day_from(date(2026, 12, 29)) == date(2027, 1, 4)
+
+
+@pytest.mark.parametrize("now, typed, answer", [
+    (datetime(2027, 1, 4, 10, tzinfo=TOKYO), "12/28 10時",  # last year's, just gone: written with its year
+     T.DATE_PAST_NEXT_YEAR.format(day="2026/12/28(月)", date="12/28", next="2027/12/28")),
+    (datetime(2026, 12, 1, 10, tzinfo=TOKYO), "令和7年12月1日 10時", T.DATE_PAST.format(day="2025/12/1(月)")),
+    (datetime(2026, 12, 1, 10, tzinfo=TOKYO), "2027/1/5(月) 10時",
+     T.DATE_WRONG_WEEKDAY.format(day="2027/1/5", actual="火", typed="月")),
+])
+def test_the_reason_a_date_is_refused_names_it_with_its_year(now, typed, answer):
+    with pytest.raises(DateError) as refused:
+        read_span(typed, now, TOKYO)
+    assert date_problem(refused.value, now, TOKYO, T.EXAMPLE_SLOT) == answer

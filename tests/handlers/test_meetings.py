@@ -131,7 +131,7 @@ async def test_a_poll_from_creation_to_reminders_in_a_one_to_one_chat(bot):
                                                      T.SLOT_FLAG_WEEKEND])
     # On 11/24, 「11/20」 is the Friday just gone, not silently next year's: refused, with the way to say next year.
     await bot.say(organizer, "11/20 10:00")
-    assert bot.texts_to(organizer)[-2] == T.DATE_PAST_NEXT_YEAR.format(day="11/20(金)", next="2027/11/20")
+    assert bot.texts_to(organizer)[-2] == T.DATE_PAST_NEXT_YEAR.format(day="11/20(金)", date="11/20", next="2027/11/20")
     await bot.say(organizer, "2027/11/20 10:00")  # a Saturday a year away is still a slot, shown with its year
     assert bot.texts_to(organizer)[-2].startswith(T.SLOT_ADDED.format(slot="2027/11/20(土) 10:00-11:00"))
     await bot.say(organizer, "先週の金曜")
