@@ -251,8 +251,9 @@ class AreaMore(PostbackData, prefix="reg:area:more"):
 async def ask_area(ctx: Context) -> None:
     """The areas the secretariat listed, as buttons (several may be chosen); skipped when none are listed."""
     areas = await list_areas(ctx.session)
-    if not areas:
-        ctx.update_data(areas=[], area_names=[])
+    if not areas:  # nothing to choose from yet; the member's areas stay as they are
+        if ctx.data.get("mode") == "edit":
+            ctx.reply(m.text(T.AREA_NONE_LISTED))
         await advance(ctx)
         return
     ctx.set_state(Registration.area)

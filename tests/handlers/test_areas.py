@@ -158,3 +158,11 @@ async def test_the_command_line_adds_lists_maps_and_removes_areas(bot, renkei):
     assert missing.exit_code == 1 and "no area named" in missing.output
     export = await asyncio.to_thread(renkei, "member", "list", "--json")
     assert '"areas": [\n      "中央地区"\n    ]' in export.output
+
+
+async def test_a_member_editing_their_area_before_any_is_listed_is_told_so(bot):
+    user = await Seed(bot).member("山田 花子", org="NPO法人 みどりの会", areas=())
+    await bot.say(user, T.PROFILE)
+    await bot.press(user, T.EDIT_AREA)
+    assert bot.texts_to(user)[-3] == T.AREA_NONE_LISTED
+    assert f"地区：{T.NOT_SET}" in bot.texts_to(user)[-2] and bot.last_text(user) == T.ASK_CONFIRM_EDIT
