@@ -1,5 +1,5 @@
 """KPI reports by chat: the value typed after a prompt, confirming the unusual, correcting, "あとで"
-and "今期は報告なし", and "KPI" to see the numbers."""
+and "今回は報告なし", and "KPI" to see the numbers."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -290,7 +290,7 @@ async def snooze_prompts(ctx: Context, later: Later) -> None:
 
 @router.postback(NothingToReport)
 async def report_nothing(ctx: Context, nothing: NothingToReport) -> None:
-    """今期は報告なし: the period is recorded as having nothing to report."""
+    """今回は報告なし: the period is recorded as having nothing to report."""
     member = await ctx.active_member()
     prompt = await ctx.session.get(KpiPrompt, nothing.prompt_id)
     if prompt is None or prompt.organization_id != member.organization_id or prompt.step == KpiPromptStep.answered:
