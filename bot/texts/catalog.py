@@ -399,6 +399,8 @@ AREA_LINKED_TYPED = "以前に地区を文字で入力していたメンバー�
 AREA_ASK_REMOVE = "削除する地区を選んでください。"
 AREA_CONFIRM_REMOVE = "「{name}」を一覧から削除します。この地区を選んでいる{count}人の登録からも外れます。よろしいですか？"
 AREA_REMOVE_YES = "削除する"
+AREA_REMOVE_CONFIRM_INVALID = "「削除する」か「キャンセル」を押してください。まだ削除していません。"
+AREA_PICK_BUTTON = "下のボタンから、削除する地区を選んでください。"
 AREA_REMOVED = "「{name}」を削除しました（{count}人の登録から外しました）。"
 
 # Dates and times typed in any dialog (one reader for all of them)

@@ -5,7 +5,7 @@ from bot.line import messages as m
 from bot.texts import catalog as T
 from db.areas import AreaError, AreaExists, add_area, area_counts, map_free_text, remove_area
 from db.models import Area
-from db.rules.areas import MAX_AREA_NAME, split_areas
+from db.rules.areas import MAX_AREA_NAME, match_area, split_areas
 from handlers.segments import MAX_OPTIONS
 
 router = Router("areas.staff", access=Access.staff, refusal=T.AREA_STAFF_ONLY)
@@ -13,23 +13,16 @@ router.help_action(T.AREA_SETTINGS, T.AREA_SETTINGS, staff_only=True)
 
 
 class Areas(StatesGroup):
-    add = State()
+    add = State()     # the names of the areas to add are typed
+    pick = State()    # the area to remove is tapped (or typed)
+    remove = State()  # its removal shown, waiting for 削除する
 
 
-class AddAreas(PostbackData, prefix="area:add"):
-    """地区を追加: the names are typed next."""
-
-
-class RemoveWhich(PostbackData, prefix="area:rm"):
-    """地区を削除: a button per area."""
-
-
-class RemoveArea(PostbackData, prefix="area:rm:one"):
+class RemoveArea(PostbackData, prefix="area:rm"):
     area_id: int
 
 
-class ConfirmRemove(PostbackData, prefix="area:rm:yes"):
-    area_id: int
+CANCEL = m.message_action(T.CANCEL)
 
 
 async def list_text(ctx: Context) -> str:
@@ -40,23 +33,23 @@ async def list_text(ctx: Context) -> str:
 
 
 async def show_areas(ctx: Context, *before: dict) -> None:
-    quick = [m.postback_action(T.AREA_ADD, AddAreas(), display_text=T.AREA_ADD)]
+    ctx.clear()
+    quick = [m.message_action(T.AREA_ADD)]
     if await area_counts(ctx.session):
-        quick.append(m.postback_action(T.AREA_REMOVE, RemoveWhich(), display_text=T.AREA_REMOVE))
-    ctx.reply(*before, m.text(await list_text(ctx), quick=[*quick, m.message_action(T.CANCEL)]))
+        quick.append(m.message_action(T.AREA_REMOVE))
+    ctx.reply(*before, m.text(await list_text(ctx), quick=[*quick, CANCEL]))
 
 
 @router.command(T.AREA_SETTINGS)
 async def areas_menu(ctx: Context) -> None:
     """The areas with how many members chose each, and what can be done."""
-    ctx.clear()
     await show_areas(ctx)
 
 
-@router.postback(AddAreas)
-async def ask_names(ctx: Context, _: AddAreas) -> None:
+@router.command(T.AREA_ADD)
+async def ask_names(ctx: Context) -> None:
     ctx.begin(Areas.add)
-    ctx.reply(m.text(T.AREA_ASK_NAMES.format(max=MAX_AREA_NAME), quick=[m.message_action(T.CANCEL)]))
+    ctx.reply(m.text(T.AREA_ASK_NAMES.format(max=MAX_AREA_NAME), quick=[CANCEL]))
 
 
 @router.message(Areas.add)
@@ -64,7 +57,7 @@ async def receive_names(ctx: Context) -> None:
     """「北地区、中央地区」: each name is listed; members who had typed it are linked to it."""
     names = split_areas(ctx.text)
     if not names or any(len(name) > MAX_AREA_NAME for name in names):
-        ctx.reply(m.text(T.AREA_NAMES_INVALID.format(max=MAX_AREA_NAME), quick=[m.message_action(T.CANCEL)]))
+        ctx.reply(m.text(T.AREA_NAMES_INVALID.format(max=MAX_AREA_NAME), quick=[CANCEL]))
         return
     added, listed = [], []
     for name in names:
@@ -80,42 +73,59 @@ async def receive_names(ctx: Context) -> None:
         lines.append(T.AREA_ALREADY.format(names="、".join(listed)))
     if linked:
         lines.append(T.AREA_LINKED_TYPED.format(count=linked))
-    ctx.clear()
     await show_areas(ctx, m.text("\n".join(lines)))
 
 
-@router.postback(RemoveWhich)
-async def ask_which(ctx: Context, _: RemoveWhich) -> None:
+@router.command(T.AREA_REMOVE)
+async def ask_which(ctx: Context, *before: dict) -> None:
+    """A button per area, with how many members chose it."""
     rows = await area_counts(ctx.session)
     if not rows:
         await show_areas(ctx)
         return
-    ctx.reply(m.text(T.AREA_ASK_REMOVE, quick=[
+    ctx.begin(Areas.pick)
+    ctx.reply(*before, m.text(T.AREA_ASK_REMOVE, quick=[
         m.postback_action(m.label(f"{area.name}（{count}人）"), RemoveArea(area_id=area.id),
-                          display_text=m.label(area.name)) for area, count in rows[:MAX_OPTIONS]]
-        + [m.message_action(T.CANCEL)]))
+                          display_text=m.label(area.name)) for area, count in rows[:MAX_OPTIONS]] + [CANCEL]))
 
 
-async def _area(ctx: Context, area_id: int) -> Area:
-    area = await ctx.session.get(Area, area_id)
-    if area is None:
-        raise StaleButton(str(area_id))
-    return area
+@router.message(Areas.pick)
+async def area_typed(ctx: Context) -> None:
+    """The area's name typed instead of tapped; anything else gets the buttons again."""
+    areas = {area.name: area for area, _ in await area_counts(ctx.session)}
+    name = match_area(ctx.text or "", list(areas))
+    if name is None:
+        await ask_which(ctx, m.text(T.AREA_PICK_BUTTON))
+        return
+    await confirm_removal(ctx, areas[name])
 
 
 @router.postback(RemoveArea)
-async def confirm_removal(ctx: Context, button: RemoveArea) -> None:
+async def area_tapped(ctx: Context, button: RemoveArea) -> None:
+    area = await ctx.session.get(Area, button.area_id)
+    if area is None:
+        raise StaleButton(str(button.area_id))
+    await confirm_removal(ctx, area)
+
+
+async def confirm_removal(ctx: Context, area: Area) -> None:
     """Said first: how many members lose the area."""
-    area = await _area(ctx, button.area_id)
     count = next((n for a, n in await area_counts(ctx.session) if a.id == area.id), 0)
-    ctx.reply(m.text(T.AREA_CONFIRM_REMOVE.format(name=area.name, count=count), quick=[
-        m.postback_action(T.AREA_REMOVE_YES, ConfirmRemove(area_id=area.id), display_text=T.AREA_REMOVE_YES),
-        m.message_action(T.CANCEL)]))
+    ctx.begin(Areas.remove, area_id=area.id)
+    ctx.reply(m.text(T.AREA_CONFIRM_REMOVE.format(name=area.name, count=count),
+                     quick=[m.message_action(T.AREA_REMOVE_YES), CANCEL]))
 
 
-@router.postback(ConfirmRemove)
-async def remove(ctx: Context, button: ConfirmRemove) -> None:
-    area = await _area(ctx, button.area_id)
+@router.message(Areas.remove)
+async def remove(ctx: Context) -> None:
+    """削除する: the area leaves the list and the members who chose it."""
+    area = await ctx.session.get(Area, ctx.data["area_id"])
+    if area is None:  # removed meanwhile (on the command line, or by another staff member)
+        await show_areas(ctx)
+        return
+    if ctx.text != T.AREA_REMOVE_YES:
+        ctx.reply(m.text(T.AREA_REMOVE_CONFIRM_INVALID, quick=[m.message_action(T.AREA_REMOVE_YES), CANCEL]))
+        return
     name = area.name
     had = await remove_area(ctx.session, name)
     await show_areas(ctx, m.text(T.AREA_REMOVED.format(name=name, count=had)))

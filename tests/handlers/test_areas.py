@@ -53,15 +53,24 @@ async def test_staff_keep_the_list_in_line_and_members_who_typed_an_area_are_lin
 
     await bot.press(staff, T.AREA_REMOVE)
     assert bot.quick_labels(staff) == ["北地区（5人）", "中央地区（1人）", "南地区（1人）", T.CANCEL]
+    await bot.say(staff, "西地区")
+    assert bot.texts_to(staff)[-2] == T.AREA_PICK_BUTTON and bot.quick_labels(staff)[0] == "北地区（5人）"
     await bot.press(staff, "南地区（1人）")
     assert bot.last_text(staff) == T.AREA_CONFIRM_REMOVE.format(name="南地区", count=1)
+    await bot.say(staff, "はい")
+    assert bot.last_text(staff) == T.AREA_REMOVE_CONFIRM_INVALID
     assert await areas_of(bot, old) == ["中央地区", "南地区"]  # nothing removed before the go-ahead
     await bot.press(staff, T.AREA_REMOVE_YES)
     assert bot.texts_to(staff)[-2] == T.AREA_REMOVED.format(name="南地区", count=1)
     assert await areas_of(bot, old) == ["中央地区"]
     assert [a.name for a in await bot.scalars(select(Area).order_by(Area.id))] == ["北地区", "中央地区"]
-    await bot.tap(staff, "area:rm:yes:3")  # the removed area's button again
+    await bot.tap(staff, "area:rm:3")  # the removed area's button again
     assert bot.last_text(staff) == T.STALE_BUTTON
+    await bot.say(staff, T.AREA_REMOVE)
+    await bot.say(staff, "中央")  # typed: the listed area it names
+    assert bot.last_text(staff) == T.AREA_CONFIRM_REMOVE.format(name="中央地区", count=1)
+    await bot.say(staff, T.CANCEL)
+    assert await areas_of(bot, old) == ["中央地区"]
 
 
 async def test_an_area_notice_and_check_reach_a_member_of_several_areas(bot):
