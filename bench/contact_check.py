@@ -70,7 +70,7 @@ def seed(url: str, members: int) -> list[str]:
                 {"name": f"団体{i}", "org_type": "npo", "created_at": now} for i in range(orgs)])
             await conn.execute(insert(Member), [
                 {"line_user_id": user, "organization_id": 1 + i % orgs, "name": f"会員{i}", "fields": ["防災"],
-                 "role": "primary", "is_staff": False, "area": "北地区", "needs": [], "offers": [],
+                 "role": "primary", "is_staff": False, "needs": [], "offers": [],
                  "status": "active", "registered_at": now, "updated_at": now} for i, user in enumerate(users)])
         await engine.dispose()
 

@@ -53,7 +53,7 @@ async def seed(database_url: str, members: int) -> None:
         await conn.execute(insert(Organization), [{"name": "ベンチ団体", "org_type": "npo", "created_at": now}])
         await conn.execute(insert(Member), [
             {"line_user_id": new_user_id(), "organization_id": 1, "name": f"会員{i}", "fields": ["防災"],
-             "role": "primary", "is_staff": False, "area": "北地区", "needs": [], "offers": [], "status": "active",
+             "role": "primary", "is_staff": False, "needs": [], "offers": [], "status": "active",
              "registered_at": now, "updated_at": now} for i in range(members)])
     await engine.dispose()
 

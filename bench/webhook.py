@@ -239,7 +239,8 @@ def dialog(user_id: str, code: str, n: int, t0_ms: int) -> list[dict]:
         lambda ts: ev.postback(user_id, "reg:field:0", timestamp_ms=ts),
         lambda ts: ev.postback(user_id, "reg:field:done", timestamp_ms=ts),
         lambda ts: ev.text_message(user_id, "正担当", timestamp_ms=ts),
-        lambda ts: ev.text_message(user_id, f"地区{n % 20}", timestamp_ms=ts),
+        lambda ts: ev.text_message(user_id, f"地区{n % 10}", timestamp_ms=ts),
+        lambda ts: ev.postback(user_id, "reg:area:done", timestamp_ms=ts),
         lambda ts: ev.postback(user_id, "reg:need:done", timestamp_ms=ts),
         lambda ts: ev.text_message(user_id, "スキップ", timestamp_ms=ts),
         lambda ts: ev.postback(user_id, "reg:offer:done", timestamp_ms=ts),
@@ -415,6 +416,7 @@ def create_invites(url: str, count: int) -> list[str]:
     from datetime import UTC, datetime, timedelta
 
     from db.access import create_invite, create_organization
+    from db.areas import add_area
     from db.engine import create_engine, session_factory
     from db.models import OrgType
 
@@ -424,6 +426,8 @@ def create_invites(url: str, count: int) -> list[str]:
             async with session_factory(engine)() as session, session.begin():
                 now = datetime.now(UTC)
                 org = await create_organization(session, name="ベンチ市役所", org_type=OrgType.municipality, now=now)
+                for i in range(10):  # the secretariat's list, one page of buttons
+                    await add_area(session, f"地区{i}", now)
                 return [(await create_invite(session, organization_id=org.id, now=now, max_uses=1000,
                                              valid_for=timedelta(days=1))).code for _ in range(count)]
         finally:

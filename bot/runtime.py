@@ -16,6 +16,7 @@ from bot.pipeline.ingest import EventIngest
 from bot.settings import Settings
 from bot.pipeline.worker import EventProcessor
 from db.engine import create_engine, session_factory
+from db.rules.business_days import close_year_end
 from handlers import build_dispatcher
 from scheduler.runner import Scheduler
 
@@ -59,6 +60,7 @@ async def running(settings: Settings, clock: Clock, *, handle_events: bool, send
     messages; `run_scheduler`: start the scheduler's timer. A 0 turns a timer off. `shard`
     (index, count): handle only this share of the users, when several processes handle events.
     """
+    close_year_end(settings.year_end)
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     gateway = LineGateway(settings=settings, sessions=sessions, clock=clock, sweep_seconds=sweep_seconds / 2)

@@ -9,6 +9,8 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from db.rules.business_days import read_year_end
+
 # Values that stand in for a secret: the usual ones, and those .env.example shows.
 _PLACEHOLDERS = {"changethis", "changeme", "xxx", "your-secret", "your-token", "a-long-random-string"}
 _SECRETS = ("line_channel_secret", "line_channel_access_token", "renkei_api_token")
@@ -43,6 +45,8 @@ class Settings(BaseSettings):
     kpi_escalate_days: int = Field(default=3, ge=1, le=30)
     # An answer this many days after the prompt is confirmed before it is stored.
     kpi_late_days: int = Field(default=14, ge=1)
+    # Days most offices are closed at the year end (no KPI prompt or digest goes out): "12/29-1/3", or "none".
+    renkei_year_end_holidays: str = "12/29-1/3"
     # The bearer token for POST /api/contact-checks; unset, the endpoint does not exist.
     renkei_api_token: str | None = None
 
@@ -54,6 +58,19 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
+
+    @field_validator("renkei_year_end_holidays")
+    @classmethod
+    def _year_end_days(cls, value: str) -> str:
+        try:
+            read_year_end(value)
+        except ValueError as exc:
+            raise ValueError(f"RENKEI_YEAR_END_HOLIDAYS must look like 12/29-1/3 (or none), not {value!r}") from exc
+        return value
+
+    @cached_property
+    def year_end(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        return read_year_end(self.renkei_year_end_holidays)
 
     @field_validator("line_api_base_url", "public_base_url")
     @classmethod

@@ -8,6 +8,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from db.areas import names_by_member
 from db.segments import Segment
 from db.models import (
     Agreement,
@@ -139,10 +140,12 @@ async def list_members(session: AsyncSession) -> list[dict]:
         select(Member, LineProfile.display_name)
         .outerjoin(LineProfile, LineProfile.line_user_id == Member.line_user_id)
         .options(selectinload(Member.organization)).order_by(Member.id))
+    areas = await names_by_member(session)
     return [{
         "id": member.id, "name": member.name, "display_name": display_name,
         "organization": member.organization.name, "organization_id": member.organization_id,
-        "fields": member.fields or [], "role": member.role, "staff": member.is_staff, "area": member.area,
+        "fields": member.fields or [], "role": member.role, "staff": member.is_staff,
+        "areas": areas.get(member.id, []), "area_typed": member.area,
         "status": member.status, "registered_at": member.registered_at.isoformat(),
     } for member, display_name in rows]
 

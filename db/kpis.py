@@ -9,8 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.rules.business_days import business_day_from, is_business_day
-from db.rules.kpi_numbers import MAX_ABS_VALUE, normalize
-from db.rules.dates import next_date
+from db.rules.kpi_numbers import MAX_ABS_VALUE
 from db.models import (
     Agreement,
     AgreementOrganization,
@@ -20,6 +19,7 @@ from db.models import (
     KpiPromptStep,
     KpiReport,
     KpiStatus,
+    KpiTargetKind,
     Member,
     MemberRole,
     MemberStatus,
@@ -62,6 +62,39 @@ def period_end(period: str) -> date:
         year, month = int(period[:4]), int(period[5:])
         return date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
     return date.fromisoformat(period)
+
+
+def period_start(kpi: Kpi, period: str, created: date) -> date:
+    """The first day a period covers: a month's or quarter's first, a one-off date's day after the one before."""
+    if "-Q" in period:
+        return date(int(period[:4]), (int(period[-1]) - 1) * 3 + 1, 1)
+    if len(period) == 7:
+        return date(int(period[:4]), int(period[5:]), 1)
+    before = previous_period(kpi, period)
+    return date.fromisoformat(before) + timedelta(days=1) if before else created
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A total KPI's running total over its term, and what the plan expected by the latest period's end."""
+    total: float
+    planned: float  # the target spread evenly over the term, up to the end of the latest period reported
+    first: str      # the first and latest periods reported
+    latest: str
+
+
+def progress(kpi: Kpi, reports: list[KpiReport], tz: tzinfo) -> Progress | None:
+    """The running total of the current reports against the target, and the pace against the plan."""
+    valued = [r for r in reports if r.value is not None]
+    if not valued:
+        return None
+    created = kpi.created_at.astimezone(tz).date()
+    start = period_start(kpi, valued[0].period, created)
+    reached = min(period_end(valued[-1].period), kpi.target_date + timedelta(days=1))
+    term = max(1, (kpi.target_date + timedelta(days=1) - start).days)
+    share = min(1.0, max(0.0, (reached - start).days / term))
+    return Progress(total=sum(r.value for r in valued), planned=kpi.target_value * share, first=valued[0].period,
+                    latest=valued[-1].period)
 
 
 def previous_period(kpi: Kpi, period: str) -> str | None:
@@ -123,7 +156,7 @@ def next_business_morning(moment: datetime, tz: tzinfo) -> datetime:
 
 async def create_kpi(session: AsyncSession, *, agreement_id: int, organization_id: int, name: str, unit: str,
                      target_value: Decimal | float, target_date: date, cadence: str, due_dates: list[date],
-                     now: datetime) -> Kpi:
+                     now: datetime, target_kind: str = KpiTargetKind.level) -> Kpi:
     agreement = await session.get(Agreement, agreement_id)
     if agreement is None:
         raise KpiError(f"no agreement with id {agreement_id}")
@@ -135,6 +168,8 @@ async def create_kpi(session: AsyncSession, *, agreement_id: int, organization_i
         raise KpiError("the name must be 1-40 characters and the unit at most 10")
     if cadence not in set(KpiCadence):
         raise KpiError(f"cadence must be one of {', '.join(KpiCadence)}")
+    if target_kind not in set(KpiTargetKind):
+        raise KpiError(f"the target kind must be one of {', '.join(KpiTargetKind)}")
     if cadence == KpiCadence.dates and not any(d > now.date() for d in due_dates):
         raise KpiError("a KPI reported on one-off dates needs at least one date still ahead")
     if not 0 < Decimal(str(target_value)) < MAX_ABS_VALUE:
@@ -142,7 +177,7 @@ async def create_kpi(session: AsyncSession, *, agreement_id: int, organization_i
     if await name_taken(session, agreement_id=agreement_id, organization_id=organization_id, name=name):
         raise KpiError(f"agreement {agreement_id} or organization {organization_id} already has a KPI named {name!r}")
     kpi = Kpi(agreement_id=agreement_id, organization_id=organization_id, name=name, unit=unit,
-              target_value=float(target_value), target_date=target_date, cadence=cadence,
+              target_value=float(target_value), target_date=target_date, target_kind=target_kind, cadence=cadence,
               due_dates=sorted({d.isoformat() for d in due_dates}) if cadence == KpiCadence.dates else [],
               status=KpiStatus.active, created_at=now)
     session.add(kpi)
@@ -356,12 +391,3 @@ async def export_rows(session: AsyncSession, agreement_id: int | None = None) ->
              "comment": report.comment or "", "reported_by": member_name or "", "reported_at": report.reported_at,
              "replaced_at": report.replaced_at}
             for report, kpi, agreement, member_name, org_name in await session.execute(query)]
-
-
-def parse_day(text: str, today: date) -> date:
-    """"2027/3/31", "2027-03-31" or "3/31" (the next such day) as people type a date; ValueError otherwise."""
-    parts = normalize(text).replace("-", "/").replace("年", "/").replace("月", "/").rstrip("日").split("/")
-    if not all(part.isascii() and part.isdecimal() for part in parts) or len(parts) not in (2, 3):
-        raise ValueError(text)
-    numbers = [int(part) for part in parts]
-    return date(*numbers) if len(numbers) == 3 else next_date(today, *numbers)

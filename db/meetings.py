@@ -1,17 +1,16 @@
 """Meeting scheduling: candidate slots, ○/△/× answers, the decision, reminders, the calendar file."""
 
-import re
 import secrets
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 
 import jpholiday
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.access import upsert
-from db.rules.dates import beyond_horizon, next_date
+from db.rules.dates import DateError, NotARealDate, PastDate, beyond_horizon, read_span
+from db.rules.dates import TooFarAhead as DatesTooFar
 from db.models import Meeting, MeetingAnswer, MeetingInvitee, MeetingSlot, MeetingStatus, Member, Organization
 from db.segments import Segment
 
@@ -34,36 +33,19 @@ class TooFarAhead(MeetingError):
     """A time further ahead than anyone schedules a meeting."""
 
 
-_SLOT = re.compile(r"^(?:(\d{4})[-/])?(\d{1,2})[-/](\d{1,2})(?:\([^)]*\))?\s*(\d{1,2}):(\d{2})"
-                   r"(?:\s*[-~〜]\s*(\d{1,2}):(\d{2}))?$")
-
-
 def parse_slot(text: str, now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
-    """A slot typed as people type it: "12/3 14:00-15:30", "12/3(水) 14:00〜15:30", "2026-12-03 14:00".
-
-    Full-width digits and signs are accepted; without a year the next such date is meant;
-    without an end the slot lasts an hour. Raises MeetingError for anything else.
-    """
-    cleaned = unicodedata.normalize("NFKC", text).strip().replace("～", "~")
-    match = _SLOT.match(cleaned)
-    if match is None:
-        raise MeetingError(f"cannot read {text!r} as a slot like 12/3 14:00-15:30")
-    year, month, day, hour, minute, end_hour, end_minute = match.groups()
-    local_now = now.astimezone(tz)
+    """A slot typed as people type it (see db.rules.dates.read_span): "12/3 14:00-15:30",
+    "12月3日 14時から"; without an end the slot lasts an hour. Raises MeetingError otherwise."""
     try:
-        if year:
-            day_ = date(int(year), int(month), int(day))
-        else:
-            day_ = next_date(local_now.date(), int(month), int(day))
-        start = datetime.combine(day_, time(int(hour), int(minute)), tzinfo=tz)
-        end_at = time(int(end_hour), int(end_minute)) if end_hour else None
-    except ValueError as exc:
+        start, end = read_span(text, now, tz, DEFAULT_LENGTH)
+    except DatesTooFar as exc:
+        raise TooFarAhead(f"{text!r} is more than three years away") from exc
+    except PastDate as exc:
+        raise MeetingError(f"{text!r} is in the past") from exc
+    except NotARealDate as exc:
         raise MeetingError(f"{text!r} is not a real date and time") from exc
-    if beyond_horizon(start, now):
-        raise TooFarAhead(f"{text!r} is more than three years away")
-    end = datetime.combine(day_, end_at, tzinfo=tz) if end_at else start + DEFAULT_LENGTH
-    if end <= start:
-        raise MeetingError(f"{text!r} ends before it starts")
+    except DateError as exc:
+        raise MeetingError(f"cannot read {text!r} as a slot like 12/3 14:00-15:30") from exc
     return start, end
 
 

@@ -83,6 +83,7 @@ class Member(Base):
     fields: Mapped[list[str]] = mapped_column(JSON, default=list)
     role: Mapped[str] = mapped_column(String(10), default=MemberRole.primary)
     is_staff: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The area as typed before areas were a list (see Area): read only to map it onto the list.
     area: Mapped[str | None] = mapped_column(String(50))
     needs: Mapped[list[str]] = mapped_column(JSON, default=list)
     needs_note: Mapped[str | None] = mapped_column(String(200))
@@ -97,6 +98,26 @@ class Member(Base):
     inactive_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organization: Mapped[Organization] = relationship(back_populates="members")
+
+
+class Area(Base):
+    """An area (地区) of the partnership, as the secretariat names it; members choose theirs from the list."""
+
+    __tablename__ = "areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(30), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MemberArea(Base):
+    """One of a member's areas (a member may work in several)."""
+
+    __tablename__ = "member_areas"
+    __table_args__ = (Index("ix_member_areas_area", "area_id"),)
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True)
 
 
 class LineProfile(Base):
@@ -441,6 +462,11 @@ class MeetingAnswer(Base):
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class KpiTargetKind(StrEnum):
+    total = "total"  # the target is reached by adding the periods' values up over the term (参加者 年間1,200人)
+    level = "level"  # the target is a level each period's value should reach (満足度 4.5点)
+
+
 class KpiCadence(StrEnum):
     monthly = "monthly"
     quarterly = "quarterly"
@@ -464,6 +490,7 @@ class Kpi(Base):
     unit: Mapped[str] = mapped_column(String(10), default="")
     target_value: Mapped[float] = mapped_column(Float)
     target_date: Mapped[date] = mapped_column(Date)
+    target_kind: Mapped[str] = mapped_column(String(10), default=KpiTargetKind.level, server_default="level")
     cadence: Mapped[str] = mapped_column(String(10))
     due_dates: Mapped[list[str]] = mapped_column(JSON, default=list)  # ISO dates, for the "dates" cadence
     status: Mapped[str] = mapped_column(String(10), default=KpiStatus.active)

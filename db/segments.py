@@ -8,10 +8,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.vocabulary import FIELDS
 from db.models import (
     Agreement,
+    Area,
     AgreementOrganization,
     GroupMember,
     LineGroup,
     Member,
+    MemberArea,
     MemberStatus,
     Organization,
     OrgType,
@@ -71,6 +73,8 @@ class Segment:
         """Raise SegmentError when what the segment names does not exist."""
         if self.kind == "agreement" and await session.get(Agreement, int(self.value)) is None:
             raise SegmentError(f"no agreement with id {self.value}")
+        if self.kind == "area" and await session.scalar(select(Area.id).where(Area.name == self.value)) is None:
+            raise SegmentError(f"no area named {self.value!r} (see: renkei area list)")
         if self.kind == "group" and await session.get(LineGroup, self.value) is None:
             raise SegmentError(f"the bot is not in a group with id {self.value}")
         if self.kind == "orgs":
@@ -89,7 +93,8 @@ class Segment:
             query = query.join(Organization, Organization.id == Member.organization_id).where(
                 Organization.org_type == self.value)
         elif self.kind == "area":
-            query = query.where(Member.area == self.value)
+            query = query.join(MemberArea, MemberArea.member_id == Member.id).join(
+                Area, Area.id == MemberArea.area_id).where(Area.name == self.value)
         elif self.kind == "agreement":
             query = query.join(AgreementOrganization, AgreementOrganization.organization_id == Member.organization_id
                                ).where(AgreementOrganization.agreement_id == int(self.value))

@@ -12,6 +12,7 @@ from bot.dialogs import Dispatcher, Router
 
 def build_dispatcher() -> Dispatcher:
     from handlers import common
+    from handlers.areas import staff as area_staff
     from handlers.contact_checks import answers, proxy, staff as check_staff
     from handlers.intros import dialog as intro_dialog, staff as intro_staff
     from handlers.kpi import reports as kpi_reports, setup as kpi_setup
@@ -22,6 +23,7 @@ def build_dispatcher() -> Dispatcher:
     root = Router("root").include(
         common.router,
         Router("registration").include(registration.router, profile.router, groups.router),
+        Router("areas").include(area_staff.router),
         Router("notices").include(acknowledge.router, compose.router, status.router),
         Router("contact_checks").include(answers.router, check_staff.router, proxy.router),
         Router("meetings").include(votes.router, meeting_setup.router, meeting_changes.router),

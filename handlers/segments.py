@@ -2,13 +2,14 @@
 
 from collections.abc import Awaitable, Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogs import Context, Router, StaleButton, State, button_kind
 from bot.line import messages as m
 from bot.texts import catalog as T
-from db.models import Agreement, LineGroup, Member, MemberStatus, Organization, OrgType
+from db.models import Agreement, LineGroup, Member, Organization, OrgType
+from db.areas import area_counts
 from db.segments import Segment
 
 MAX_OPTIONS = 12  # leaves room for キャンセル among LINE's 13 quick replies
@@ -48,11 +49,8 @@ async def segment_options(session: AsyncSession, kind: str) -> tuple[str, list[t
     if kind == "field":
         return T.ASK_SEGMENT_FIELD, [(f, f"field:{f}") for f in T.FIELDS[:MAX_OPTIONS]]
     if kind == "area":
-        count = func.count().label("n")
-        areas = await session.execute(
-            select(Member.area, count).where(Member.status == MemberStatus.active, Member.area.is_not(None))
-            .group_by(Member.area).order_by(count.desc(), Member.area).limit(MAX_OPTIONS))
-        options = [(area, f"area:{area}") for area, _ in areas if area]
+        areas = [(area, n) for area, n in await area_counts(session) if n]
+        options = [(area.name, f"area:{area.name}") for area, _ in areas[:MAX_OPTIONS]]
         return (T.ASK_SEGMENT_AREA if options else T.NO_AREAS), options
     if kind == "agreement":
         agreements = await session.scalars(select(Agreement).order_by(Agreement.id.desc()).limit(MAX_OPTIONS))

@@ -1,8 +1,22 @@
 """Setting the scene for feature tests: organizations and members as registration leaves them."""
 
+from sqlalchemy import select
+
 from bot.fakeline import events as ev
 from db.access import create_organization
-from db.models import Member, MemberStatus, OrgType
+from db.areas import add_area
+from db.models import Area, Member, MemberArea, MemberStatus, OrgType
+
+
+async def listed_areas(bot, *names: str) -> dict[str, int]:
+    """Areas on the secretariat's list (added if missing), by name."""
+    async with bot.runtime.sessions() as session, session.begin():
+        out = {}
+        for name in names:
+            area = await session.scalar(select(Area).where(Area.name == name)) or await add_area(
+                session, name, bot.clock.now())
+            out[name] = area.id
+    return out
 
 
 class Seed:
@@ -18,15 +32,19 @@ class Seed:
         return self._orgs[name]
 
     async def member(self, name: str, *, org: str, org_type: OrgType = OrgType.npo, fields=("福祉",),
-                     staff: bool = False, role: str = "primary", area: str = "北地区") -> str:
-        """A registered, active member; returns their LINE user id."""
+                     staff: bool = False, role: str = "primary", areas=("北地区",)) -> str:
+        """A registered, active member in these areas; returns their LINE user id."""
         org_id = await self.org(org, org_type)
+        area_ids = await listed_areas(self.bot, *areas)
         user = ev.new_user_id()
         now = self.bot.clock.now()
         async with self.bot.runtime.sessions() as session, session.begin():
-            session.add(Member(line_user_id=user, organization_id=org_id, name=name, fields=list(fields), role=role,
-                               is_staff=staff, area=area, needs=[], offers=[], status=MemberStatus.active,
-                               registered_at=now, updated_at=now))
+            member = Member(line_user_id=user, organization_id=org_id, name=name, fields=list(fields), role=role,
+                            is_staff=staff, needs=[], offers=[], status=MemberStatus.active, registered_at=now,
+                            updated_at=now)
+            session.add(member)
+            await session.flush()
+            session.add_all(MemberArea(member_id=member.id, area_id=area_ids[area]) for area in areas)
         return user
 
 

@@ -6,7 +6,7 @@ installed `renkei` see the same commands.
 
 import typer
 
-from bot.cli import checks, commands, demo, intros, kpis, meetings
+from bot.cli import areas, checks, commands, demo, intros, kpis, meetings
 
 app = typer.Typer(help="Renkei: a LINE bot for regional partnerships.", no_args_is_help=True, add_completion=False)
 app.command("serve")(commands.serve)
@@ -17,6 +17,7 @@ app.add_typer(commands.db_app, name="db")
 app.add_typer(commands.org_app, name="org")
 app.add_typer(commands.invite_app, name="invite")
 app.add_typer(commands.member_app, name="member")
+app.add_typer(areas.area_app, name="area")
 app.add_typer(commands.agreement_app, name="agreement")
 app.add_typer(commands.notice_app, name="notice")
 app.add_typer(checks.check_app, name="check")

@@ -4,7 +4,7 @@ import asyncio
 import json
 import logging
 import signal
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
 import typer
@@ -16,6 +16,7 @@ from bot.pipeline.background import BackgroundProcess
 from bot.clock import SystemClock
 from bot.cli.support import fail, load_settings, run
 from bot.settings import Settings
+from db.areas import map_free_text
 from db.access import create_agreement, create_invite, create_organization, list_members
 from db.engine import create_engine
 from db.migrate import current_revision, head_revision, upgrade
@@ -87,6 +88,14 @@ def db_upgrade() -> None:
     settings = load_settings()
     upgrade(settings.database_url)
     typer.echo(f"Database is at revision {head_revision()}.")
+
+    async def open_areas(session):
+        return await map_free_text(session, datetime.now(UTC), create=False, dry_run=True)
+
+    left = run(open_areas).unmapped
+    if left:
+        typer.echo(f"{len(left)} member(s) have an area typed as text that names no listed area; "
+                   "see: renkei area map --dry-run")
 
 
 @org_app.command("add")

@@ -53,7 +53,7 @@ def intro_schedule(
         if row is None or not row.active:
             typer.echo("Introduction rounds are off; set them with --every, --weekday and --time.")
         else:
-            typer.echo(f"{schedule_text(row)}; next round {moment_label(row.next_round_at, settings.tz)}")
+            typer.echo(f"{schedule_text(row)}; next round {moment_label(row.next_round_at, settings.tz, now)}")
         return
     if every is None or weekday is None or at is None:
         fail("give --every, --weekday and --time together")
@@ -74,7 +74,7 @@ def intro_schedule(
                                   followup_days=followup_days)
 
     row = run(work)
-    typer.echo(f"{schedule_text(row)}; next round {moment_label(row.next_round_at, settings.tz)} "
+    typer.echo(f"{schedule_text(row)}; next round {moment_label(row.next_round_at, settings.tz, now)} "
                f"(members hear a day ahead)")
 
 
@@ -119,5 +119,5 @@ def intro_ask(
 
     question_id, asked, count, digest_at = run(work)
     typer.echo(f"Question {question_id} 「{asked}」 queued for {count} member(s); the running service sends it, "
-               f"and the digest {moment_label(digest_at, settings.tz)}.")
+               f"and the digest {moment_label(digest_at, settings.tz, datetime.now(UTC))}.")
     typer.echo(question_id)

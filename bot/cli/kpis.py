@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.cli.support import fail, load_settings, run, write_csv
 from db.rules.kpi_numbers import NotANumber, format_value, parse_value
 from db.kpis import KpiError, archive_kpi, create_kpi, export_rows, first_prompt_at, series
-from db.models import Agreement, Kpi, KpiCadence, Organization
+from db.models import Agreement, Kpi, KpiCadence, KpiTargetKind, Organization
 
 kpi_app = typer.Typer(help="KPIs of the partnership agreements.", no_args_is_help=True)
 
@@ -26,6 +26,9 @@ def kpi_add(
     target: Annotated[str, typer.Option("--target", help="The target value, e.g. 500 or 1.2万.")],
     target_date: Annotated[str, typer.Option("--target-date", help="When the target should be reached, 2027-03-31.")],
     cadence: Annotated[KpiCadence, typer.Option("--cadence", help="monthly, quarterly, or dates (one-off dates).")],
+    kind: Annotated[KpiTargetKind, typer.Option("--kind", help="total: the periods' values add up to the target "
+                                                "over the term; level: each period's value should reach it.")]
+    = KpiTargetKind.level,
     unit: Annotated[str, typer.Option("--unit", help="The unit shown after values, e.g. 人 or %.")] = "",
     dates: Annotated[list[str] | None, typer.Option("--date", help="A report date for --cadence dates; repeat.")] = None,
 ) -> None:
@@ -42,7 +45,7 @@ def kpi_add(
     async def work(session):
         kpi = await create_kpi(session, agreement_id=agreement, organization_id=org, name=name, unit=unit,
                                target_value=target_value, target_date=goal, cadence=cadence, due_dates=due,
-                               now=datetime.now(UTC))
+                               now=datetime.now(UTC), target_kind=kind)
         return kpi.id, first_prompt_at(kpi, kpi.created_at, settings.tz)
 
     settings = load_settings()
@@ -52,6 +55,20 @@ def kpi_add(
         fail(str(exc))
     typer.echo(f"KPI {kpi_id} added; the first report is asked for on {first.astimezone(settings.tz):%Y-%m-%d %H:%M}.")
     typer.echo(kpi_id)
+
+
+@kpi_app.command("kind")
+def kpi_kind(kpi_id: int, kind: KpiTargetKind) -> None:
+    """Say whether a KPI's target is a total over its term or a level each period should reach."""
+    async def work(session):
+        kpi = await session.get(Kpi, kpi_id)
+        if kpi is None:
+            fail(f"no KPI with id {kpi_id}")
+        kpi.target_kind = kind
+        return kpi.name
+
+    name = run(work)
+    typer.echo(f"KPI {kpi_id} {name}: the target is now a {kind.value}.")
 
 
 @kpi_app.command("list")

@@ -54,7 +54,7 @@ def meeting_create(
         fail(str(exc))
     for start, end in candidates:
         flags = slot_flags(start, end, settings.tz)
-        typer.echo(f"  {span_label(start, end, settings.tz)}" + (f"  ({', '.join(flags)})" if flags else ""))
+        typer.echo(f"  {span_label(start, end, settings.tz, now)}" + (f"  ({', '.join(flags)})" if flags else ""))
     typer.echo(f"Poll {meeting_id} sent to {count} member(s); the running service sends it.")
     typer.echo(meeting_id)
 
@@ -68,7 +68,7 @@ def meeting_list() -> None:
         return list(await session.scalars(select(Meeting).order_by(Meeting.id.desc())))
 
     for meeting in run(work):
-        when = span_label(meeting.starts_at, meeting.ends_at, settings.tz) if meeting.starts_at else "-"
+        when = span_label(meeting.starts_at, meeting.ends_at, settings.tz, datetime.now(UTC)) if meeting.starts_at else "-"
         typer.echo(f"{meeting.id}\t{meeting.status}\t{when}\t{meeting.title}")
 
 
@@ -81,7 +81,7 @@ def meeting_status(meeting_id: int) -> None:
         meeting = await session.get(Meeting, meeting_id)
         if meeting is None:
             fail(f"no meeting with id {meeting_id}")
-        return meeting.status, tally_text(await tally(session, meeting), settings.tz)
+        return meeting.status, tally_text(await tally(session, meeting), settings.tz, datetime.now(UTC))
 
     status, text = run(work)
     typer.echo(f"status: {status}\n{text}")
@@ -95,7 +95,7 @@ def meeting_cancel(meeting_id: int) -> None:
     async def work(session):
         now = datetime.now(UTC)
         meeting = await session.get(Meeting, meeting_id)
-        text = cancelled_text(meeting, settings.tz) if meeting else ""
+        text = cancelled_text(meeting, settings.tz, now) if meeting else ""
         if meeting is None or not await cancel(session, meeting_id, now):
             fail(f"meeting {meeting_id} does not exist or is already cancelled")
         _, count = await tell_invitees(session, meeting, text, now)

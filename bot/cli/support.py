@@ -9,6 +9,7 @@ import typer
 from pydantic import ValidationError
 
 from bot.settings import Settings
+from db.rules.business_days import close_year_end
 from db.access import DataError
 from db.engine import create_engine, session_factory
 from db.migrate import current_revision, head_revision, upgrade
@@ -21,11 +22,13 @@ def fail(message: str) -> None:
 
 def load_settings() -> Settings:
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as exc:
         error = exc.errors()[0]
         # A check of several settings together (a placeholder secret) names its variable itself.
         fail(f"{str(error['loc'][0]).upper()}: {error['msg']}" if error["loc"] else error["msg"])
+    close_year_end(settings.year_end)
+    return settings
 
 
 async def with_session(settings: Settings, work):

@@ -35,6 +35,7 @@ from bot.demo.content import (
 from bot.demo.personas import PERSONAS
 from bot.texts import catalog as T
 from db import contact_checks, intros, meetings
+from db.areas import map_free_text
 from db.access import create_agreement, create_invite, create_organization, register_member, upsert
 from db.kpis import create_kpi, record_report
 from db.models import (
@@ -152,6 +153,8 @@ async def _organizations(session: AsyncSession, when: _Timeline) -> tuple[dict[s
             member = await register_member(session, invite_id=invite.id, line_user_id=demo_user_id(person.key),
                                            profile=_profile(person), now=joined)
             members[person.key] = member
+    # The secretariat's list of areas, from the areas the members gave (as an upgrade maps old text).
+    await map_free_text(session, when.days_ago(0, 9), create=True)
     for persona in PERSONAS:  # what the first follow stores: the name LINE shows for them
         await upsert(session, LineProfile, {"line_user_id": persona.user_id, "display_name": persona.display_name,
                                             "fetched_at": members[persona.key].registered_at}, keys=["line_user_id"])

@@ -1,30 +1,37 @@
-"""The one way the product writes dates and times to people: 1/5(月) and 1/5(月) 09:00, in local time;
-KPI periods and target dates as 2026年11月 and 2027/3/31."""
+"""The one way the product writes dates and times to people: 1/5(月) and 1/5(月) 09:00, in local time,
+with the year in front whenever it is not the current one (2027/1/5(火) 09:00); KPI periods and
+target dates as 2026年11月 and 2027/3/31."""
 
 from datetime import date, datetime, tzinfo
 
 from bot.texts import catalog as T
 
 
-def day_label(day: date) -> str:
-    """A calendar day with its weekday: 1/5(月)."""
-    return f"{day.month}/{day.day}({T.WEEKDAYS[day.weekday()]})"
+def short_day_label(day: date, today: date) -> str:
+    """A calendar day alone: 1/5, and 2027/1/5 when not this year."""
+    label = f"{day.month}/{day.day}"
+    return label if day.year == today.year else f"{day.year}/{label}"
 
 
-def moment_label(moment: datetime, tz: tzinfo) -> str:
-    """A moment in local time: 1/5(月) 09:00."""
+def day_label(day: date, today: date) -> str:
+    """A calendar day with its weekday: 1/5(月), and with its year when that is not this year: 2027/1/5(火)."""
+    return f"{short_day_label(day, today)}({T.WEEKDAYS[day.weekday()]})"
+
+
+def moment_label(moment: datetime, tz: tzinfo, now: datetime) -> str:
+    """A moment in local time: 1/5(月) 09:00 (2027/1/5(火) 09:00 in another year)."""
     local = moment.astimezone(tz)
-    return f"{day_label(local.date())} {local:%H:%M}"
+    return f"{day_label(local.date(), now.astimezone(tz).date())} {local:%H:%M}"
 
 
-def local_day_label(moment: datetime, tz: tzinfo) -> str:
+def local_day_label(moment: datetime, tz: tzinfo, now: datetime) -> str:
     """The local day a moment falls on: 1/5(月)."""
-    return day_label(moment.astimezone(tz).date())
+    return day_label(moment.astimezone(tz).date(), now.astimezone(tz).date())
 
 
-def span_label(start: datetime, end: datetime, tz: tzinfo) -> str:
+def span_label(start: datetime, end: datetime, tz: tzinfo, now: datetime) -> str:
     """A stretch of time on one day: 1/5(月) 09:00-10:30."""
-    return f"{moment_label(start, tz)}-{end.astimezone(tz):%H:%M}"
+    return f"{moment_label(start, tz, now)}-{end.astimezone(tz):%H:%M}"
 
 
 def period_label(period: str) -> str:

@@ -1,6 +1,7 @@
 """The route LINE fetches KPI chart images from (drawn and signed by handlers.kpi.charts)."""
 
 from collections import OrderedDict
+from itertools import accumulate
 
 from fastapi import APIRouter, HTTPException, Response
 from starlette.concurrency import run_in_threadpool
@@ -9,7 +10,7 @@ from bot.texts import catalog as T
 from bot.texts.formats import period_label
 from bot.web.deps import RuntimeDep, SessionDep
 from db.kpis import series
-from db.models import Kpi
+from db.models import Kpi, KpiTargetKind
 from db.rules.kpi_numbers import format_value
 from handlers.kpi.charts import render_chart, valid_signature
 
@@ -31,9 +32,12 @@ async def kpi_chart(kpi_id: int, runtime: RuntimeDep, session: SessionDep, v: in
         reports = await series(session, kpi_id) if kpi else []
         if kpi is None:
             raise HTTPException(404, "no such chart")
+        values, actual = [r.value for r in reports], T.KPI_CHART_ACTUAL
+        if kpi.target_kind == KpiTargetKind.total:  # the running total climbs towards the target
+            values, actual = list(accumulate(v or 0 for v in values)), T.KPI_CHART_TOTAL
         body = await run_in_threadpool(
             render_chart, title=kpi.name, unit=kpi.unit, labels=[period_label(r.period) for r in reports],
-            values=[r.value for r in reports], target=kpi.target_value,
+            values=values, target=kpi.target_value, actual_label=actual,
             target_label=T.KPI_CHART_TARGET.format(target=format_value(kpi.target_value, kpi.unit)), size=s)
         _CACHE[key] = body
         while len(_CACHE) > _CACHE_SIZE:

@@ -45,10 +45,10 @@ async def answer(ctx: Context, button: Answer) -> None:
     if done.changed:
         said = T.CHECK_CHANGED.format(answer=T.CHECK_ANSWER_LABELS[target.status],
                                       first=T.CHECK_ANSWER_LABELS[target.first_status],
-                                      first_when=moment_label(target.first_answered_at, ctx.settings.tz))
+                                      first_when=moment_label(target.first_answered_at, ctx.settings.tz, ctx.now()))
     else:
         said = T.CHECK_RECORDED.format(answer=T.CHECK_ANSWER_LABELS[target.status],
-                                       when=moment_label(ctx.now(), ctx.settings.tz))
+                                       when=moment_label(ctx.now(), ctx.settings.tz, ctx.now()))
     if done.check.drill:
         said = T.CHECK_DRILL_NOTE + said
     ctx.reply_purpose = CHECK_ANSWER_REPLY  # the member must know the answer was taken

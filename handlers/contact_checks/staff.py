@@ -129,7 +129,7 @@ async def confirm_start(ctx: Context) -> None:
     kind = T.CHECK_DRILL if check.drill else T.CHECK_REAL
     if not started.created:
         ctx.reply(await ctx.help(T.CHECK_ALREADY_RUNNING.format(id=check.id, kind=kind,
-                                                                when=moment_label(check.started_at, ctx.settings.tz))))
+                                                                when=moment_label(check.started_at, ctx.settings.tz, ctx.now()))))
         return
     ctx.queued += queue_questions(ctx.session, check, started.asked, ctx.now())
     ctx.reply(await ctx.help(T.CHECK_STARTED.format(id=check.id, kind=kind, count=len(started.asked))))

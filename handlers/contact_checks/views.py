@@ -22,7 +22,7 @@ def summary_text(summary: CheckSummary, segment_label: str, now: datetime, tz,
     answered_orgs = len(summary.orgs_answered)
     text = T.CHECK_SUMMARY.format(
         id=check.id, kind=T.CHECK_DRILL if check.drill else T.CHECK_REAL, segment=segment_label,
-        started=moment_label(check.started_at, tz),
+        started=moment_label(check.started_at, tz, now),
         elapsed=T.CHECK_ELAPSED.format(minutes=int((end - check.started_at).total_seconds() // 60)),
         closed=T.CHECK_CLOSED_AT.format(when=check.closed_at.astimezone(tz).strftime("%H:%M")) if check.closed_at else "",
         orgs_answered=answered_orgs, orgs=orgs, share=round(100 * answered_orgs / orgs) if orgs else 0,

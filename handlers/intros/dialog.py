@@ -281,5 +281,5 @@ async def _save_weekly_answer(ctx: Context, text: str) -> None:
         ctx.reply(m.text(T.WEEKLY_CLOSED))
         return
     replaced = await record_answer(ctx.session, question_id=question.id, member_id=member.id, text=text, now=ctx.now())
-    when = moment_label(question.digest_at, ctx.settings.tz)
+    when = moment_label(question.digest_at, ctx.settings.tz, ctx.now())
     ctx.reply(m.text(T.WEEKLY_REPLACED.format(text=text, when=when) if replaced else T.WEEKLY_ANSWERED.format(when=when)))

@@ -27,7 +27,7 @@ async def queue_round_notice(session: AsyncSession, intro_round: IntroRound, now
                              tz: tzinfo) -> list[OutboxMessage]:
     """A day ahead: the round's time, and one tap to skip it."""
     to = [member.line_user_id for member in await opted_in_members(session)]
-    text = m.text(T.INTRO_NOTICE.format(when=moment_label(intro_round.scheduled_at, tz)), quick=[
+    text = m.text(T.INTRO_NOTICE.format(when=moment_label(intro_round.scheduled_at, tz, now)), quick=[
         m.postback_action(T.INTRO_SKIP_BUTTON, SkipRound(round_id=intro_round.id), display_text=T.INTRO_SKIP_BUTTON)])
     return queue_multicast(session, to=to, messages=[text], purpose=f"intro:{intro_round.id}", now=now) if to else []
 
@@ -38,7 +38,7 @@ async def call_off_announced(session: AsyncSession, now: datetime, tz: tzinfo) -
     to = [member.line_user_id for member in await opted_in_members(session)] if called_off else []
     for round_id in called_off:
         intro_round = await session.get(IntroRound, round_id)
-        text = m.text(T.INTRO_ROUND_CALLED_OFF.format(when=moment_label(intro_round.scheduled_at, tz)))
+        text = m.text(T.INTRO_ROUND_CALLED_OFF.format(when=moment_label(intro_round.scheduled_at, tz, now)))
         rows += queue_multicast(session, to=to, messages=[text], purpose=f"intro:{round_id}", now=now) if to else []
     return rows
 
@@ -144,7 +144,7 @@ async def send_weekly_question(session: AsyncSession, *, text: str | None, now: 
     text = text or random.choice(T.INTRO_ICEBREAKERS)
     question = await create_question(session, text=text, now=now, tz=tz, asked_by=asked_by)
     to = [member.line_user_id for member in await opted_in_members(session)]
-    message = m.text(T.WEEKLY_MESSAGE.format(question=text, when=moment_label(question.digest_at, tz)), quick=[
+    message = m.text(T.WEEKLY_MESSAGE.format(question=text, when=moment_label(question.digest_at, tz, now)), quick=[
         m.postback_action(T.WEEKLY_ANSWER_BUTTON, AnswerWeekly(question_id=question.id),
                           display_text=T.WEEKLY_ANSWER_BUTTON)])
     rows = queue_multicast(session, to=to, messages=[message], purpose=f"weekly:{question.id}", now=now) if to else []

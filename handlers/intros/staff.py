@@ -1,6 +1,7 @@
 """Introductions, the secretariat's side: when rounds happen (紹介設定), the network's figures
 (つながり), and asking the question of the week (ひとこと)."""
 
+import random
 from datetime import time
 
 from bot.dialogs import Access, Context, PostbackData, Router, StaleButton, State, StatesGroup
@@ -8,7 +9,7 @@ from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.texts.formats import moment_label
 from db.intro_network import network_stats
-from db.intros import schedule, set_schedule, stop_schedule
+from db.intros import opted_in_members, schedule, set_schedule, stop_schedule
 from db.weekly_questions import MAX_QUESTION, clean_line
 from handlers.intros.messages import call_off_announced, schedule_text, send_weekly_question, stats_text
 
@@ -24,6 +25,7 @@ TIME_CHOICES = {t.replace(":", ""): t for t in T.INTRO_TIMES}
 
 class WeeklySetup(StatesGroup):
     question = State()
+    confirm = State()
 
 
 # 紹介設定: interval, weekday and time, each a row of buttons carrying the choices so far
@@ -52,7 +54,7 @@ async def show_schedule(ctx: Context) -> None:
     row = await schedule(ctx.session)
     if row is not None and row.active:
         text = T.INTRO_SCHEDULE_NOW.format(schedule=schedule_text(row),
-                                           next=moment_label(row.next_round_at, ctx.settings.tz))
+                                           next=moment_label(row.next_round_at, ctx.settings.tz, ctx.now()))
     else:
         text = T.INTRO_SCHEDULE_OFF
     quick = [m.postback_action(T.INTRO_EVERY_LABELS[d], PickEvery(every=d)) for d in EVERY_CHOICES]
@@ -87,7 +89,7 @@ async def save_schedule(ctx: Context, button: PickTime) -> None:
     row = await set_schedule(ctx.session, every_days=int(button.every), weekday=button.weekday, at=at, now=ctx.now(),
                              tz=ctx.settings.tz)
     ctx.reply(await ctx.help(T.INTRO_SCHEDULED.format(schedule=schedule_text(row),
-                                                      next=moment_label(row.next_round_at, ctx.settings.tz))))
+                                                      next=moment_label(row.next_round_at, ctx.settings.tz, ctx.now()))))
 
 
 @router.postback(StopRounds)
@@ -115,12 +117,30 @@ async def ask_question_text(ctx: Context) -> None:
 
 @router.message(WeeklySetup.question)
 async def receive_question(ctx: Context) -> None:
-    """Send the question at once to everyone taking part."""
-    text = None if ctx.text == T.WEEKLY_PICK else clean_line(ctx.text, MAX_QUESTION)
-    if text is None and ctx.text != T.WEEKLY_PICK:
+    """The question typed (or picked from the bank): shown with how many it goes to, before it goes."""
+    text = random.choice(T.INTRO_ICEBREAKERS) if ctx.text == T.WEEKLY_PICK else clean_line(ctx.text, MAX_QUESTION)
+    if text is None:
         ctx.reply(m.text(T.WEEKLY_TEXT_INVALID.format(max=MAX_QUESTION),
                          quick=[m.message_action(T.WEEKLY_PICK), m.message_action(T.CANCEL)]))
         return
+    count = len(await opted_in_members(ctx.session))
+    if not count:
+        ctx.clear()
+        ctx.reply(await ctx.help(T.WEEKLY_NOBODY))
+        return
+    ctx.set_state(WeeklySetup.confirm)
+    ctx.update_data(question=text)
+    ctx.reply(m.text(T.WEEKLY_PREVIEW.format(question=text, count=count),
+                     quick=[m.message_action(T.WEEKLY_SEND), m.message_action(T.CANCEL)]))
+
+
+@router.message(WeeklySetup.confirm)
+async def confirm_question(ctx: Context) -> None:
+    """送信する: the question goes to everyone taking part."""
+    if ctx.text != T.WEEKLY_SEND:
+        ctx.reply(m.text(T.WEEKLY_CONFIRM_INVALID, quick=[m.message_action(T.WEEKLY_SEND), m.message_action(T.CANCEL)]))
+        return
+    text = ctx.data["question"]
     ctx.clear()
     staff = await ctx.active_member()
     question, rows, count = await send_weekly_question(ctx.session, text=text, now=ctx.now(), tz=ctx.settings.tz,
@@ -130,4 +150,4 @@ async def receive_question(ctx: Context) -> None:
         return
     ctx.queued += rows
     ctx.reply(await ctx.help(T.WEEKLY_SENT.format(question=question.text, count=count,
-                                                  when=moment_label(question.digest_at, ctx.settings.tz))))
+                                                  when=moment_label(question.digest_at, ctx.settings.tz, ctx.now()))))

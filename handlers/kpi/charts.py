@@ -35,7 +35,7 @@ def chart_urls(settings: Settings, kpi_id: int, version: int) -> tuple[str, str]
 
 
 def render_chart(*, title: str, unit: str, labels: list[str], values: list[float | None], target: float,
-                 target_label: str, size: str = "l") -> bytes:
+                 target_label: str, size: str = "l", actual_label: str = T.KPI_CHART_ACTUAL) -> bytes:
     """A line chart of the actual values with the target as a dashed line, labelled in Japanese."""
     import matplotlib_fontja  # noqa: F401  (registers a font that has Japanese glyphs)
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -50,7 +50,7 @@ def render_chart(*, title: str, unit: str, labels: list[str], values: list[float
     points = [(x, v) for x, v in zip(xs, values) if v is not None]
     if points:
         axes.plot([x for x, _ in points], [v for _, v in points], marker="o", color="#1F6F43", linewidth=2,
-                  label=T.KPI_CHART_ACTUAL)
+                  label=actual_label)
         for x, v in points:
             axes.annotate(f"{v:,.10g}", (x, v), textcoords="offset points", xytext=(0, 8), ha="center", fontsize=9)
     axes.axhline(target, color="#C0392B", linestyle="--", linewidth=1.5, label=target_label)

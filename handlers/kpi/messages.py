@@ -11,8 +11,8 @@ from bot.texts import catalog as T
 from bot.settings import Settings
 from bot.texts.formats import date_label, local_day_label, period_label
 from db.rules.kpi_numbers import format_value
-from db.kpis import Claimed, contacts, previous_period, series, staff_users
-from db.models import Agreement, Kpi, KpiPrompt, KpiReport, MemberRole, Organization, OutboxMessage
+from db.kpis import Claimed, Progress, contacts, previous_period, progress, series, staff_users
+from db.models import Agreement, Kpi, KpiPrompt, KpiReport, KpiTargetKind, MemberRole, Organization, OutboxMessage
 from handlers.kpi.charts import chart_urls
 
 MAX_CHARTS = 4  # with the summary text, LINE's five messages per reply
@@ -35,10 +35,22 @@ def change_label(kpi: Kpi, value: float, previous: float) -> str:
     return text
 
 
-def stored_line(kpi: Kpi, report: KpiReport, replaced: KpiReport | None = None) -> str:
-    line = T.KPI_STORED_LINE.format(name=kpi.name, period=period_label(report.period),
-                                    value=value_label(kpi, report.value), target=format_value(kpi.target_value, kpi.unit),
-                                    rate=rate_label(kpi, report.value) if report.value is not None else "-")
+def is_total(kpi: Kpi) -> bool:
+    return kpi.target_kind == KpiTargetKind.total
+
+
+def stored_line(kpi: Kpi, report: KpiReport, replaced: KpiReport | None = None,
+                so_far: Progress | None = None) -> str:
+    """What was stored; for a total, with the running total against the target."""
+    value = value_label(kpi, report.value)
+    target = format_value(kpi.target_value, kpi.unit)
+    if is_total(kpi) and so_far is not None:
+        line = T.KPI_STORED_LINE_TOTAL.format(name=kpi.name, period=period_label(report.period), value=value,
+                                              total=format_value(so_far.total, kpi.unit), target=target,
+                                              rate=rate_label(kpi, so_far.total))
+    else:
+        line = T.KPI_STORED_LINE.format(name=kpi.name, period=period_label(report.period), value=value, target=target,
+                                        rate=rate_label(kpi, report.value) if report.value is not None else "-")
     if replaced is not None:
         line += "\n" + T.KPI_STORED_REPLACED.format(old=value_label(kpi, replaced.value))
     if report.comment:
@@ -75,13 +87,20 @@ def later_button(prompts: list[KpiPrompt]) -> dict:
     return m.postback_action(T.KPI_LATER, Later(prompt_ids=",".join(ids)), display_text=T.KPI_LATER)
 
 
-async def prompt_message(session: AsyncSession, header: str, items: list[tuple[Kpi, KpiPrompt]]) -> dict:
+async def prompt_message(session: AsyncSession, header: str, items: list[tuple[Kpi, KpiPrompt]], tz: tzinfo) -> dict:
     """One message asking for every listed KPI's value, with あとで and 報告なし buttons."""
     lines = [header]
     for kpi, prompt in items:
+        target = format_value(kpi.target_value, kpi.unit)
+        if is_total(kpi):
+            so_far = progress(kpi, await series(session, kpi.id), tz)
+            lines.append(T.KPI_PROMPT_LINE_TOTAL.format(
+                name=kpi.name, period=period_label(prompt.period), target=target, date=date_label(kpi.target_date),
+                total=format_value(so_far.total if so_far else 0, kpi.unit)))
+            continue
         last = await last_value(session, kpi, prompt.period)
         lines.append(T.KPI_PROMPT_LINE.format(
-            name=kpi.name, period=period_label(prompt.period), target=format_value(kpi.target_value, kpi.unit),
+            name=kpi.name, period=period_label(prompt.period), target=target,
             last=T.KPI_VALUE_IN_PERIOD.format(value=value_label(kpi, last.value), period=period_label(last.period))
             if last else T.KPI_PROMPT_NO_LAST))
     kpis = [kpi for kpi, _ in items]
@@ -115,13 +134,28 @@ async def summary_messages(session: AsyncSession, rows: list[tuple[Kpi, Agreemen
             lines.append(T.KPI_SUMMARY_NO_VALUE.format(target=target, date=date_label(kpi.target_date)))
             continue
         latest = valued[-1]
-        lines.append(T.KPI_SUMMARY_LATEST.format(value=value_label(kpi, latest.value), period=period_label(latest.period),
-                                                 target=target, date=date_label(kpi.target_date),
-                                                 rate=rate_label(kpi, latest.value)))
+        so_far = progress(kpi, reports, tz) if is_total(kpi) else None
+        if so_far is not None:
+            lines.append(T.KPI_SUMMARY_TOTAL.format(
+                total=format_value(so_far.total, kpi.unit), first=period_label(so_far.first),
+                latest=period_label(so_far.latest), target=target, date=date_label(kpi.target_date),
+                rate=rate_label(kpi, so_far.total)))
+            if so_far.planned > 0:
+                lines.append(T.KPI_SUMMARY_PACE.format(pace=f"{so_far.total / so_far.planned * 100:.0f}%",
+                                                       period=period_label(so_far.latest),
+                                                       planned=format_value(round(so_far.planned), kpi.unit)))
+            lines.append(T.KPI_SUMMARY_PERIOD.format(period=period_label(latest.period),
+                                                     value=value_label(kpi, latest.value)))
+        else:
+            lines.append(T.KPI_SUMMARY_LATEST.format(value=value_label(kpi, latest.value),
+                                                     period=period_label(latest.period), target=target,
+                                                     date=date_label(kpi.target_date),
+                                                     rate=rate_label(kpi, latest.value)))
         previous = previous_period(kpi, latest.period)
         before = next((r for r in valued if r.period == previous), None)
         if before is not None:
-            lines.append(T.KPI_SUMMARY_CHANGE.format(change=change_label(kpi, latest.value, before.value),
+            lines.append(T.KPI_SUMMARY_CHANGE.format(label=T.KPI_CHANGE_LABELS[kpi.cadence],
+                                                     change=change_label(kpi, latest.value, before.value),
                                                      previous=period_label(before.period),
                                                      previous_value=value_label(kpi, before.value)))
         if latest.comment:
@@ -153,13 +187,16 @@ async def queue_prompts(session: AsyncSession, organization_id: int, claimed: li
             to = await contacts(session, organization_id, MemberRole.deputy) or primaries
             header = header if to is not primaries else T.KPI_REMINDER_HEADER
         if to:
-            rows += queue_multicast(session, to=to, messages=[await prompt_message(session, header, items)],
+            rows += queue_multicast(session, to=to, messages=[await prompt_message(session, header, items, tz)],
                                     purpose=f"kpi-prompt:{organization_id}", now=now)
     late = [c for c in claimed if c.action == "escalate"]
     staff = await staff_users(session) if late else []
     if staff:
         org = await session.get(Organization, organization_id)
-        text = "\n".join(T.KPI_LATE_STAFF.format(org=org.name, name=c.kpi.name, period=period_label(c.prompt.period),
-                                                 asked=local_day_label(c.prompt.first_asked_at, tz)) for c in late)
+        # Without a deputy, the deputies' step reminded the primary contacts again: say so, not that a deputy was asked.
+        template = T.KPI_LATE_STAFF if await contacts(session, organization_id, MemberRole.deputy) \
+            else T.KPI_LATE_STAFF_NO_DEPUTY
+        text = "\n".join(template.format(org=org.name, name=c.kpi.name, period=period_label(c.prompt.period),
+                                         asked=local_day_label(c.prompt.first_asked_at, tz, now)) for c in late)
         rows += queue_multicast(session, to=staff, messages=[m.text(text)], purpose=f"kpi-late:{organization_id}", now=now)
     return rows

@@ -1,5 +1,5 @@
 """KPI reports by chat: the value typed after a prompt, confirming the unusual, correcting, "あとで"
-and "今期は報告なし", and "KPI" to see the numbers."""
+and "今回は報告なし", and "KPI" to see the numbers."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,8 +16,10 @@ from db.kpis import (
     kpis_for,
     pending_prompts,
     period_of,
+    progress,
     record_report,
     reporting_kpis,
+    series,
     snooze,
 )
 from db.models import Kpi, KpiPrompt, KpiPromptStep, KpiReport, KpiStatus
@@ -145,7 +147,8 @@ async def _store(ctx: Context, entries: list[Entry], member_id: int) -> None:
                                      source_key=f"{ctx.event.webhook_event_id}:{i}")
         if report is None:
             continue
-        lines.append(stored_line(entry.kpi, report, before))
+        so_far = progress(entry.kpi, await series(ctx.session, entry.kpi.id), ctx.settings.tz)
+        lines.append(stored_line(entry.kpi, report, before, so_far))
         label = T.KPI_FIX if len(entries) == 1 else T.KPI_FIX_NAMED.format(name=entry.kpi.name)
         fixes.append(m.postback_action(label, Fix(report_id=report.id)))
     ctx.reply(m.text("\n".join(lines), quick=fixes[: m.MAX_QUICK_REPLY] or None))
@@ -282,12 +285,12 @@ async def snooze_prompts(ctx: Context, later: Later) -> None:
     rows = await snooze(ctx.session, [int(part) for part in ids], member.organization_id, ctx.now(), ctx.settings.tz)
     if not rows:
         raise StaleButton(later.prompt_ids)
-    ctx.reply(m.text(T.KPI_SNOOZED.format(when=local_day_label(rows[0].next_at, ctx.settings.tz))))
+    ctx.reply(m.text(T.KPI_SNOOZED.format(when=local_day_label(rows[0].next_at, ctx.settings.tz, ctx.now()))))
 
 
 @router.postback(NothingToReport)
 async def report_nothing(ctx: Context, nothing: NothingToReport) -> None:
-    """今期は報告なし: the period is recorded as having nothing to report."""
+    """今回は報告なし: the period is recorded as having nothing to report."""
     member = await ctx.active_member()
     prompt = await ctx.session.get(KpiPrompt, nothing.prompt_id)
     if prompt is None or prompt.organization_id != member.organization_id or prompt.step == KpiPromptStep.answered:

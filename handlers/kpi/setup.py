@@ -2,6 +2,7 @@
 target date, cadence, then a preview with the first prompt's date."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -9,9 +10,11 @@ from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.dialogs import Access, Context, PostbackData, Router, StaleButton, State, StatesGroup
 from bot.texts.formats import date_label, local_day_label
-from db.rules.kpi_numbers import NotANumber, format_value, parse_value
-from db.kpis import KpiError, create_kpi, first_prompt_at, name_taken, parse_day
-from db.models import Agreement, AgreementOrganization, Kpi, KpiCadence, Organization
+from db.rules.kpi_numbers import NotANumber, format_value, normalize, parse_value
+from db.kpis import KpiError, create_kpi, first_prompt_at, name_taken
+from db.models import Agreement, AgreementOrganization, Kpi, KpiCadence, KpiTargetKind, Organization
+from db.rules.dates import DateError, read_day
+from handlers.dates import date_problem
 from handlers.segments import MAX_OPTIONS
 
 router = Router("kpi.setup", access=Access.staff, refusal=T.KPI_STAFF_ONLY)
@@ -26,6 +29,7 @@ class Define(StatesGroup):
     name = State()
     unit = State()
     target = State()
+    kind = State()
     target_date = State()
     cadence = State()
     dates = State()
@@ -38,6 +42,10 @@ class ChooseAgreement(PostbackData, prefix="kpis:ag"):
 
 class ChooseOrganization(PostbackData, prefix="kpis:org"):
     organization_id: int
+
+
+class ChooseKind(PostbackData, prefix="kpis:kind"):
+    kind: str  # a KpiTargetKind
 
 
 class PickTargetDate(PostbackData, prefix="kpis:date"):
@@ -169,9 +177,41 @@ async def receive_target(ctx: Context) -> None:
     if reading is None or reading.value <= 0 or reading.comment:  # parse_value refuses the absurdly large
         ctx.reply(m.text(T.KPI_SETUP_TARGET_INVALID, quick=[CANCEL]))
         return
-    ctx.set_state(Define.target_date)
     ctx.update_data(target=str(reading.value))
+    ask_kind(ctx)
+
+
+def ask_kind(ctx: Context, *before: dict) -> None:
+    """Whether the target is reached by adding the periods up, or is a level each period should reach."""
+    ctx.set_state(Define.kind)
+    target = format_value(Decimal(ctx.data["target"]), ctx.data.get("unit"))
+    ctx.reply(*before, m.text(T.KPI_SETUP_ASK_KIND.format(target=target), quick=[
+        *(m.postback_action(label, ChooseKind(kind=kind), display_text=label) for kind, label in T.KPI_KIND_LABELS.items()),
+        CANCEL]))
+
+
+def _kind_chosen(ctx: Context, kind: str) -> None:
+    ctx.update_data(kind=kind)
+    ctx.set_state(Define.target_date)
     ask_target_date(ctx)
+
+
+@router.postback(ChooseKind, state=Define.kind)
+async def choose_kind(ctx: Context, choice: ChooseKind) -> None:
+    if choice.kind not in set(KpiTargetKind):
+        raise StaleButton(choice.kind)
+    _kind_chosen(ctx, choice.kind)
+
+
+@router.message(Define.kind)
+async def kind_typed(ctx: Context) -> None:
+    """A button's label typed, or 合計/累計 or 水準/毎回."""
+    text = normalize(ctx.text or "")
+    for kind, words in T.KPI_KIND_WORDS.items():
+        if text == T.KPI_KIND_LABELS[kind] or any(word in text for word in words):
+            _kind_chosen(ctx, kind)
+            return
+    ask_kind(ctx, m.text(T.KPI_SETUP_KIND_BUTTON))
 
 
 def ask_target_date(ctx: Context, *before: dict) -> None:
@@ -191,11 +231,13 @@ async def _target_date(ctx: Context, day: date | None) -> None:
 
 @router.message(Define.target_date)
 async def receive_target_date(ctx: Context) -> None:
-    """The target date, typed."""
+    """The target date, typed (「2027/3/31」, 「令和9年3月31日」)."""
+    tz, now = ctx.settings.tz, ctx.now()
     try:
-        day = parse_day(ctx.text or "", ctx.now().astimezone(ctx.settings.tz).date())
-    except ValueError:
-        day = None
+        day = read_day(ctx.text or "", now.astimezone(tz).date())
+    except DateError as exc:
+        ask_target_date(ctx, m.text(date_problem(exc, now, tz, T.EXAMPLE_DAY)))
+        return
     await _target_date(ctx, day)
 
 
@@ -227,12 +269,15 @@ async def choose_cadence(ctx: Context, choice: ChooseCadence) -> None:
 
 @router.message(Define.dates)
 async def receive_dates(ctx: Context) -> None:
-    """The report dates, for a KPI reported on given dates."""
-    today = ctx.now().astimezone(ctx.settings.tz).date()
+    """The report dates, for a KPI reported on given dates (「12/15 3/15」, 「12月15日、3月15日」)."""
+    tz, now = ctx.settings.tz, ctx.now()
+    today = now.astimezone(tz).date()
+    words = (ctx.text or "").replace("、", " ").replace(",", " ").split()
     try:
-        days = sorted({parse_day(word, today) for word in (ctx.text or "").replace("、", " ").split()})
-    except ValueError:
-        days = []
+        days = sorted({read_day(word, today) for word in words})
+    except DateError as exc:
+        ctx.reply(m.text(date_problem(exc, now, tz, T.EXAMPLE_DAYS) + "\n" + T.KPI_SETUP_ASK_DATES, quick=[CANCEL]))
+        return
     if not days or len(days) > MAX_DATES or days[0] <= today:
         ctx.reply(m.text(T.KPI_SETUP_DATES_INVALID, quick=[CANCEL]))
         return
@@ -244,6 +289,7 @@ async def receive_dates(ctx: Context) -> None:
 def _draft(ctx: Context) -> Kpi:
     data = ctx.data
     return Kpi(name=data["name"], unit=data["unit"], target_value=float(data["target"]), cadence=data["cadence"],
+               target_kind=data.get("kind", KpiTargetKind.level),
                target_date=date.fromisoformat(data["target_date"]), due_dates=data["dates"])
 
 
@@ -256,7 +302,8 @@ async def preview(ctx: Context) -> None:
     ctx.reply(m.text(T.KPI_SETUP_PREVIEW.format(
         agreement=agreement.name, org=org.name, name=kpi.name, unit=kpi.unit or T.NONE_SELECTED,
         target=format_value(kpi.target_value, kpi.unit), date=date_label(kpi.target_date),
-        cadence=T.KPI_CADENCE_LABELS[kpi.cadence], first=local_day_label(first, tz)),
+        kind=T.KPI_KIND_PREVIEW[kpi.target_kind],
+        cadence=T.KPI_CADENCE_LABELS[kpi.cadence], first=local_day_label(first, tz, ctx.now())),
         quick=[m.postback_action(T.KPI_SETUP_SAVE, Save(), display_text=T.KPI_SETUP_SAVE), CANCEL]))
 
 
@@ -267,7 +314,7 @@ async def save_kpi(ctx: Context, _: Save) -> None:
     try:
         kpi = await create_kpi(ctx.session, agreement_id=data["agreement"], organization_id=data["organization"],
                                name=draft.name, unit=draft.unit, target_value=draft.target_value,
-                               target_date=draft.target_date, cadence=draft.cadence,
+                               target_date=draft.target_date, cadence=draft.cadence, target_kind=draft.target_kind,
                                due_dates=[date.fromisoformat(d) for d in draft.due_dates], now=ctx.now())
     except KpiError as exc:
         ctx.clear()

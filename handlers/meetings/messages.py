@@ -41,20 +41,20 @@ class Decide(PostbackData, prefix="mtg:d"):
 
 # What invitees get
 
-def poll_card(meeting: Meeting, slots: list[MeetingSlot], tz: tzinfo) -> dict:
+def poll_card(meeting: Meeting, slots: list[MeetingSlot], tz: tzinfo, now: datetime) -> dict:
     """One bubble: each slot with its ○ △ × buttons, and a button for the tally."""
-    deadline = moment_label(meeting.deadline, tz)
+    deadline = moment_label(meeting.deadline, tz, now)
     rows = []
     for slot in slots:
         buttons = [{"type": "button", "style": "secondary", "height": "sm", "flex": 1,
                     "action": m.postback_action(T.MEETING_MARKS[choice],
                                                 Answer(meeting_id=meeting.id, position=slot.position,
                                                        choice=LETTERS[choice]),
-                                                display_text=f"{span_label(slot.starts_at, slot.ends_at, tz)} "
+                                                display_text=f"{span_label(slot.starts_at, slot.ends_at, tz, now)} "
                                                              f"{T.MEETING_MARKS[choice]}")}
                    for choice in CHOICES]
         rows.append({"type": "box", "layout": "vertical", "spacing": "xs", "contents": [
-            {"type": "text", "text": span_label(slot.starts_at, slot.ends_at, tz), "size": "sm", "weight": "bold"},
+            {"type": "text", "text": span_label(slot.starts_at, slot.ends_at, tz, now), "size": "sm", "weight": "bold"},
             {"type": "box", "layout": "horizontal", "spacing": "sm", "contents": buttons}]})
     return {
         "type": "flex",
@@ -78,16 +78,16 @@ def poll_card(meeting: Meeting, slots: list[MeetingSlot], tz: tzinfo) -> dict:
 
 async def send_poll(session: AsyncSession, meeting: Meeting, to: list[str], now: datetime, tz: tzinfo,
                     *extra: dict) -> list[OutboxMessage]:
-    card = poll_card(meeting, await slots_of(session, meeting.id), tz)
+    card = poll_card(meeting, await slots_of(session, meeting.id), tz, now)
     return queue_multicast(session, to=to, messages=[*extra, card], purpose=f"meeting:{meeting.id}", now=now)
 
 
-def tally_text(result: Tally, tz: tzinfo) -> str:
+def tally_text(result: Tally, tz: tzinfo, now: datetime) -> str:
     lines = []
     for s in result.slots:
         mine = result.mine.get(s.slot.position)
         lines.append(T.MEETING_TALLY_LINE.format(
-            slot=span_label(s.slot.starts_at, s.slot.ends_at, tz), yes=len(s.yes), maybe=len(s.maybe), no=len(s.no),
+            slot=span_label(s.slot.starts_at, s.slot.ends_at, tz, now), yes=len(s.yes), maybe=len(s.maybe), no=len(s.no),
             mine=T.MEETING_TALLY_MINE.format(mark=T.MEETING_MARKS[mine]) if mine else ""))
     return T.MEETING_TALLY.format(title=result.meeting.title, lines="\n".join(lines), answered=result.answered,
                                   invited=result.invited)
@@ -104,7 +104,7 @@ async def announce(session: AsyncSession, meeting: Meeting, settings: Settings, 
     """The decision to everyone invited (and the group the poll came from), with the calendar link."""
     result = await tally(session, meeting)
     chosen = result.for_slot(meeting.decided_slot_id)
-    text = T.MEETING_DECIDED.format(title=meeting.title, slot=span_label(meeting.starts_at, meeting.ends_at, settings.tz),
+    text = T.MEETING_DECIDED.format(title=meeting.title, slot=span_label(meeting.starts_at, meeting.ends_at, settings.tz, now),
                                     yes=_names(chosen.yes), maybe=_names(chosen.maybe))
     url = calendar_url(settings.public_base_url, meeting)
     if url:
@@ -123,10 +123,10 @@ async def proposal(session: AsyncSession, meeting: Meeting, settings: Settings, 
     result = await tally(session, meeting)
     best = result.for_slot(meeting.decided_slot_id)
     text = T.MEETING_PROPOSAL.format(
-        title=meeting.title, slot=span_label(best.slot.starts_at, best.slot.ends_at, tz), yes=len(best.yes),
-        maybe=len(best.maybe), lines=tally_text(result, tz).split("\n", 1)[1].rsplit("\n", 1)[0],
+        title=meeting.title, slot=span_label(best.slot.starts_at, best.slot.ends_at, tz, now), yes=len(best.yes),
+        maybe=len(best.maybe), lines=tally_text(result, tz, now).split("\n", 1)[1].rsplit("\n", 1)[0],
         hours=max(1, round((meeting.decide_by - now).total_seconds() / 3600)))
-    others = [m.postback_action(span_label(s.slot.starts_at, s.slot.ends_at, tz),
+    others = [m.postback_action(span_label(s.slot.starts_at, s.slot.ends_at, tz, now),
                                 Decide(meeting_id=meeting.id, position=s.slot.position))
               for s in result.slots if s.slot.id != best.slot.id and s.slot.starts_at > now]
     quick = [m.postback_action(T.MEETING_CONFIRM_BEST, Decide(meeting_id=meeting.id, position=0),
@@ -160,10 +160,10 @@ async def close_and_decide(session: AsyncSession, meeting_id: int, settings: Set
 
 # Changes, told to everyone invited
 
-def when_label(meeting: Meeting, tz: tzinfo) -> str:
+def when_label(meeting: Meeting, tz: tzinfo, now: datetime) -> str:
     if meeting.starts_at:
-        return span_label(meeting.starts_at, meeting.ends_at, tz)
-    return T.MEETING_CARD_DEADLINE.format(deadline=moment_label(meeting.deadline, tz))
+        return span_label(meeting.starts_at, meeting.ends_at, tz, now)
+    return T.MEETING_CARD_DEADLINE.format(deadline=moment_label(meeting.deadline, tz, now))
 
 
 async def tell_invitees(session: AsyncSession, meeting: Meeting, text: str, now: datetime) -> tuple[list, int]:
@@ -176,14 +176,14 @@ async def tell_invitees(session: AsyncSession, meeting: Meeting, text: str, now:
     return rows, len(to)
 
 
-def cancelled_text(meeting: Meeting, tz: tzinfo) -> str:
-    return T.MEETING_CANCELLED.format(title=meeting.title, when=when_label(meeting, tz))
+def cancelled_text(meeting: Meeting, tz: tzinfo, now: datetime) -> str:
+    return T.MEETING_CANCELLED.format(title=meeting.title, when=when_label(meeting, tz, now))
 
 
 async def remind_to_answer(session: AsyncSession, meeting: Meeting, to: list[str], now: datetime,
                            tz: tzinfo) -> list[OutboxMessage]:
     """The poll again, to those who have not answered, a day before its deadline."""
-    text = T.MEETING_REMINDER.format(title=meeting.title, deadline=moment_label(meeting.deadline, tz))
+    text = T.MEETING_REMINDER.format(title=meeting.title, deadline=moment_label(meeting.deadline, tz, now))
     return await send_poll(session, meeting, to, now, tz, m.text(text))
 
 
@@ -191,6 +191,6 @@ def remind_attendees(session: AsyncSession, meeting: Meeting, to: list[str], now
                      hour_before: bool) -> list[OutboxMessage]:
     """The reminder the day before a meeting, or an hour before (urgent: it cannot wait out quiet hours)."""
     template = T.MEETING_HOUR_BEFORE if hour_before else T.MEETING_DAY_BEFORE
-    text = template.format(title=meeting.title, slot=span_label(meeting.starts_at, meeting.ends_at, tz))
+    text = template.format(title=meeting.title, slot=span_label(meeting.starts_at, meeting.ends_at, tz, now))
     return queue_multicast(session, to=to, messages=[m.text(text)], purpose=f"meeting:{meeting.id}", now=now,
                            urgent=hour_before)

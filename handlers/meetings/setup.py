@@ -10,10 +10,11 @@ from bot.dialogs import Context, PostbackData, Router, StaleButton, State, State
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.texts.formats import moment_label, span_label
-from db.meetings import MAX_SLOTS, MAX_TITLE, MeetingError, TooFarAhead, create_meeting, parse_slot, slot_flags
-from db.rules.dates import beyond_horizon
+from db.meetings import DEFAULT_LENGTH, MAX_SLOTS, MAX_TITLE, MeetingError, create_meeting, slot_flags
+from db.rules.dates import DateError, beyond_horizon, read_span
 from db.segments import Segment
 from handlers.meetings.messages import send_poll
+from handlers.dates import date_problem
 from handlers.segments import SegmentStep, describe_segment
 
 # Open to anyone: someone not (or no longer) an active member is told MEETING_MEMBERS_ONLY, in
@@ -113,23 +114,21 @@ def add_slot(ctx: Context, start: datetime, end: datetime) -> None:
         ask_slot(ctx, m.text(T.SLOTS_FULL.format(max=MAX_SLOTS)))
         return
     ctx.update_data(slots=[[a.isoformat(), b.isoformat()] for a, b in sorted([*slots, (start, end)])])
-    added = "\n".join([T.SLOT_ADDED.format(slot=span_label(start, end, tz)), *flag_texts(start, end, tz)])
+    added = "\n".join([T.SLOT_ADDED.format(slot=span_label(start, end, tz, ctx.now())), *flag_texts(start, end, tz)])
     ask_slot(ctx, m.text(added))
 
 
 @router.message(Create.slots)
 async def slot_by_text(ctx: Context) -> None:
-    """A candidate typed ("12/3 14:00-15:30"), or 完了."""
+    """A candidate typed ("12/11 10時-11時", "12月11日 14:00〜15:30"), or 完了."""
     if ctx.text == T.DONE:
         await slots_done(ctx)
         return
+    tz = ctx.settings.tz
     try:
-        start, end = parse_slot(ctx.text or "", ctx.now(), ctx.settings.tz)
-    except TooFarAhead:
-        ask_slot(ctx, m.text(T.DATE_TOO_FAR))
-        return
-    except MeetingError:
-        ask_slot(ctx, m.text(T.SLOT_INVALID))
+        start, end = read_span(ctx.text or "", ctx.now(), tz, DEFAULT_LENGTH)
+    except DateError as exc:
+        ask_slot(ctx, m.text(date_problem(exc, ctx.now(), tz, T.EXAMPLE_SLOT)))
         return
     add_slot(ctx, start, end)
 
@@ -148,7 +147,7 @@ async def slot_picked(ctx: Context, button: PickSlot) -> None:
         return
     ctx.set_state(Create.length)
     ctx.update_data(pending=start.isoformat())
-    ctx.reply(m.text(T.ASK_SLOT_LENGTH.format(start=moment_label(start, ctx.settings.tz)), quick=[
+    ctx.reply(m.text(T.ASK_SLOT_LENGTH.format(start=moment_label(start, ctx.settings.tz, ctx.now())), quick=[
         m.postback_action(label, SlotLength(minutes=minutes), display_text=label)
         for minutes, label in T.SLOT_LENGTHS.items()] + [m.message_action(T.CANCEL)]))
 
@@ -207,7 +206,7 @@ def ask_deadline(ctx: Context, *before: dict) -> None:
     picker = m.datetime_picker(T.PICK_DEADLINE, Deadline(choice="pick"), earliest=local_now,
                                initial=min(local_now + timedelta(days=3), first.astimezone(tz)),
                                latest=first.astimezone(tz))
-    ctx.reply(*before, m.text(T.ASK_MEETING_DEADLINE.format(first=moment_label(first, tz)), quick=[
+    ctx.reply(*before, m.text(T.ASK_MEETING_DEADLINE.format(first=moment_label(first, tz, ctx.now())), quick=[
         m.postback_action(T.DEADLINE_TOMORROW, Deadline(choice="1"), display_text=T.DEADLINE_TOMORROW),
         m.postback_action(T.DEADLINE_IN_3_DAYS, Deadline(choice="3"), display_text=T.DEADLINE_IN_3_DAYS),
         picker, m.message_action(T.CANCEL)]))
@@ -222,12 +221,9 @@ async def deadline_by_text(ctx: Context) -> None:
         await set_deadline(ctx, _six_pm(ctx, days))
         return
     try:
-        deadline, _ = parse_slot(text, ctx.now(), tz)
-    except TooFarAhead:
-        ask_deadline(ctx, m.text(T.DATE_TOO_FAR))
-        return
-    except MeetingError:
-        ask_deadline(ctx, m.text(T.SLOT_INVALID))
+        deadline, _ = read_span(text, ctx.now(), tz)
+    except DateError as exc:
+        ask_deadline(ctx, m.text(date_problem(exc, ctx.now(), tz, T.EXAMPLE_MOMENT)))
         return
     await set_deadline(ctx, deadline)
 
@@ -252,7 +248,7 @@ async def deadline_picked(ctx: Context, button: Deadline) -> None:
 async def set_deadline(ctx: Context, deadline: datetime) -> None:
     first = _slots(ctx)[0][0]
     if not ctx.now() < deadline <= first:
-        ask_deadline(ctx, m.text(T.DEADLINE_INVALID.format(first=moment_label(first, ctx.settings.tz))))
+        ask_deadline(ctx, m.text(T.DEADLINE_INVALID.format(first=moment_label(first, ctx.settings.tz, ctx.now()))))
         return
     ctx.set_state(Create.confirm)
     ctx.update_data(deadline=deadline.isoformat())
@@ -265,12 +261,12 @@ async def show_preview(ctx: Context) -> None:
     lines = []
     for start, end in _slots(ctx):
         flags = flag_texts(start, end, tz)
-        lines.append(T.MEETING_PREVIEW_SLOT.format(slot=span_label(start, end, tz),
+        lines.append(T.MEETING_PREVIEW_SLOT.format(slot=span_label(start, end, tz, ctx.now()),
                                                   flags="".join(f" {flag}" for flag in flags)))
     ctx.reply(m.text(T.MEETING_PREVIEW.format(
         title=ctx.data["title"], slots="\n".join(lines), segment=await describe_segment(ctx.session, segment),
         count=len(await segment.members(ctx.session)),
-        deadline=moment_label(datetime.fromisoformat(ctx.data["deadline"]), tz)),
+        deadline=moment_label(datetime.fromisoformat(ctx.data["deadline"]), tz, ctx.now())),
         quick=[m.message_action(T.MEETING_SEND), m.message_action(T.CANCEL)]))
 
 

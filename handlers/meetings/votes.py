@@ -36,14 +36,14 @@ async def answer(ctx: Context, button: Answer) -> None:
         return
     tz = ctx.settings.tz
     result = await tally(ctx.session, done.meeting, member.id)
-    said = T.MEETING_ANSWERED.format(slot=span_label(done.slot.starts_at, done.slot.ends_at, tz),
+    said = T.MEETING_ANSWERED.format(slot=span_label(done.slot.starts_at, done.slot.ends_at, tz, ctx.now()),
                                      mark=T.MEETING_MARKS[choice], done=len(result.mine), total=len(result.slots))
     if done.everyone_answered:  # no need to wait for the deadline
         ctx.reply(m.text(said + "\n" + T.MEETING_ALL_IN))
         ctx.queued += await close_and_decide(ctx.session, done.meeting.id, ctx.settings, ctx.now())
         return
     if len(result.mine) == len(result.slots):
-        said += "\n" + T.MEETING_ALL_ANSWERED.format(deadline=moment_label(done.meeting.deadline, tz))
+        said += "\n" + T.MEETING_ALL_ANSWERED.format(deadline=moment_label(done.meeting.deadline, tz, ctx.now()))
     ctx.reply(m.text(said))
 
 
@@ -58,7 +58,7 @@ async def show_tally(ctx: Context, button: ShowTally) -> None:
     if not invited:
         ctx.reply(m.text(T.MEETING_NOT_INVITED))
         return
-    ctx.reply(m.text(tally_text(await tally(ctx.session, meeting, member.id), ctx.settings.tz)))
+    ctx.reply(m.text(tally_text(await tally(ctx.session, meeting, member.id), ctx.settings.tz, ctx.now())))
 
 
 @router.postback(Decide)
@@ -80,4 +80,4 @@ async def organizer_decides(ctx: Context, button: Decide) -> None:
     ctx.queued += await announce(ctx.session, decided, ctx.settings, ctx.now())
     count = len(await invitees(ctx.session, decided.id))
     ctx.reply(await ctx.help(T.MEETING_DECIDED_ORGANIZER.format(
-        title=decided.title, slot=span_label(decided.starts_at, decided.ends_at, ctx.settings.tz), count=count)))
+        title=decided.title, slot=span_label(decided.starts_at, decided.ends_at, ctx.settings.tz, ctx.now()), count=count)))

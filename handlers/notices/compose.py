@@ -11,9 +11,10 @@ from bot.texts import catalog as T
 from bot.texts.formats import moment_label
 from db.models import Organization
 from db.notices import MAX_NOTICE_TEXT, create_notice, own_usage_this_month, read_status
-from db.rules.dates import beyond_horizon
+from db.rules.dates import DateError, beyond_horizon, read_span
 from db.segments import Segment
 from handlers.notices.messages import send_notice
+from handlers.dates import date_problem
 from handlers.segments import SegmentButtons, describe_segment, picked_segment, segment_choices, segment_menu, segment_options
 
 router = Router("notices.compose", access=Access.staff, refusal=T.NOTICE_STAFF_ONLY)
@@ -71,7 +72,7 @@ async def receive_notice_text(ctx: Context) -> None:
 
 def ask_segment(ctx: Context) -> None:
     ctx.set_state(Compose.segment)
-    ctx.reply(segment_menu(T.ASK_NOTICE_SEGMENT, SEGMENT_BUTTONS, ["type", "field", "agreement", "group"],
+    ctx.reply(segment_menu(T.ASK_NOTICE_SEGMENT, SEGMENT_BUTTONS, ["area", "type", "field", "agreement", "group"],
                            m.postback_action(T.PICK_ORGS, SEGMENT_BUTTONS.Kind(kind="orgs"))))
 
 
@@ -170,8 +171,16 @@ def ask_when(ctx: Context) -> None:
 
 @router.message(Compose.when)
 async def when_by_text(ctx: Context) -> None:
-    ctx.reply(m.text(T.NOTICE_WHEN_BUTTON))
-    ask_when(ctx)
+    """A sending time typed ("12/11 18時", "明日9時"), read like every other date in the product."""
+    tz, now = ctx.settings.tz, ctx.now()
+    try:
+        send_at, _ = read_span(ctx.text or "", now, tz)
+    except DateError as exc:
+        ctx.reply(m.text(date_problem(exc, now, tz, T.EXAMPLE_MOMENT)))
+        ask_when(ctx)
+        return
+    ctx.update_data(send_at=send_at.isoformat())
+    await show_preview(ctx)
 
 
 @router.postback(SendNow, state=Compose.when)
@@ -220,7 +229,7 @@ async def show_preview(ctx: Context) -> None:
     ok = T.CONFIRM_SEND_OVER if over else T.CONFIRM_SEND
     ctx.set_state(Compose.confirm)
     preview = T.NOTICE_PREVIEW.format(segment=await describe_segment(ctx.session, segment), count=count,
-                                      when=T.NOW_LABEL if now_label else moment_label(send_at, ctx.settings.tz),
+                                      when=T.NOW_LABEL if now_label else moment_label(send_at, ctx.settings.tz, ctx.now()),
                                       quota=f"{quota_line}\n{own_line}", text=ctx.data["text"])
     messages = [m.text(preview)]
     if over:
@@ -251,7 +260,7 @@ async def confirm_notice(ctx: Context) -> None:
         if held_until is None:
             ctx.reply(await ctx.help(T.NOTICE_SENT.format(count=count)))
         else:
-            ctx.reply(await ctx.help(T.NOTICE_HELD.format(count=count, when=moment_label(held_until, ctx.settings.tz))))
+            ctx.reply(await ctx.help(T.NOTICE_HELD.format(count=count, when=moment_label(held_until, ctx.settings.tz, ctx.now()))))
     else:
         count = len(await Segment.parse(notice.segment).members(ctx.session))
-        ctx.reply(await ctx.help(T.NOTICE_SCHEDULED.format(when=moment_label(notice.send_at, ctx.settings.tz), count=count)))
+        ctx.reply(await ctx.help(T.NOTICE_SCHEDULED.format(when=moment_label(notice.send_at, ctx.settings.tz, ctx.now()), count=count)))

@@ -29,7 +29,7 @@ async def show_notice_status(ctx: Context) -> None:
     for notice, acked, total in notices:
         head = m.truncate_utf16(notice.text.replace("\n", " "), 16)
         segment = await describe_segment(ctx.session, Segment.parse(notice.segment))
-        when = moment_label(notice.send_at, ctx.settings.tz)
+        when = moment_label(notice.send_at, ctx.settings.tz, ctx.now())
         if notice.status == "scheduled":
             lines.append(T.NOTICE_SCHEDULED_LINE.format(id=notice.id, when=when, segment=segment, head=head))
         else:
@@ -45,7 +45,7 @@ async def show_notice_detail(ctx: Context, button: NoticeDetail) -> None:
     status = await read_status(ctx.session, button.notice_id)
     if status is None:
         raise StaleButton(button)
-    when = moment_label(status.notice.sent_at or status.notice.send_at, ctx.settings.tz)
+    when = moment_label(status.notice.sent_at or status.notice.send_at, ctx.settings.tz, ctx.now())
     if not status.pending:
         ctx.reply(m.text(T.NOTICE_DETAIL_ALL_ACKED.format(id=status.notice.id, when=when, total=status.total)))
         return

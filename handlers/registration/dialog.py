@@ -8,17 +8,18 @@ from sqlalchemy import func, select
 
 from bot.line import messages as m
 from bot.texts import catalog as T
-from bot.dialogs import Context, Router, StaleButton, State, StatesGroup, button_kind
+from bot.dialogs import Context, PostbackData, Router, StaleButton, State, StatesGroup, button_kind
 from db.access import PROFILE_KEYS, create_reminder, invite_problem, upsert, wrong_invite_codes
 from db.access import register_member as register
+from db.areas import list_areas, set_member_areas
 from db.models import Invite, InviteAttempt, LineProfile, Member, MemberRole, MemberStatus, Organization
+from db.rules.areas import match_area, split_areas
 from db.segments import Segment
 
 # Anyone: the dialog is for those not yet registered, and for members editing their profile.
 router = Router("registration.dialog")
 
 MAX_NAME = 50
-MAX_AREA = 30
 MAX_NOTE = 200
 MAX_INTRO = 300
 INVITE_WINDOW = timedelta(minutes=10)
@@ -26,7 +27,7 @@ INVITE_MAX_WRONG = 5
 # Wrong codes within INVITE_WINDOW from all accounts together: past this, guessing with many
 # accounts is under way, codes are not checked for anyone until it calms, and staff are told.
 INVITE_BURST = 30
-KNOWN_AREAS_SHOWN = 12
+AREAS_PER_PAGE = 10  # with 完了 and 次の地区, within LINE's 13 quick replies
 
 STEPS = ["name", "fields", "role", "area", "needs", "needs_note", "offers", "offers_note",
          "intro_now", "intro_worry", "intro_offer"]
@@ -230,12 +231,87 @@ async def ask_role(ctx: Context) -> None:
     ctx.reply(m.text(T.ASK_ROLE, quick=[m.message_action(T.ROLE_PRIMARY), m.message_action(T.ROLE_DEPUTY)]))
 
 
+class AreaOption(PostbackData, prefix="reg:area"):
+    area_id: int
+
+
+class AreaDone(PostbackData, prefix="reg:area:done"):
+    """完了: the areas chosen so far are the member's."""
+
+
+class AreaMore(PostbackData, prefix="reg:area:more"):
+    """次の地区: the next page of a long list."""
+    page: int
+
+
 async def ask_area(ctx: Context) -> None:
+    """The areas the secretariat listed, as buttons (several may be chosen); skipped when none are listed."""
+    areas = await list_areas(ctx.session)
+    if not areas:  # nothing to choose from yet; the member's areas stay as they are
+        if ctx.data.get("mode") == "edit":
+            ctx.reply(m.text(T.AREA_NONE_LISTED))
+        await advance(ctx)
+        return
     ctx.set_state(Registration.area)
-    known = await ctx.session.scalars(
-        select(Member.area).where(Member.area.is_not(None), Member.status == MemberStatus.active)
-        .group_by(Member.area).order_by(func.count().desc(), Member.area).limit(KNOWN_AREAS_SHOWN))
-    ctx.reply(m.text(T.ASK_AREA, quick=[m.message_action(area) for area in known] or None))
+    chosen = set(ctx.data.get("areas") or [])
+    pages = math.ceil(len(areas) / AREAS_PER_PAGE)
+    page = min(int(ctx.data.get("area_page") or 0), pages - 1)
+    shown = areas[page * AREAS_PER_PAGE:(page + 1) * AREAS_PER_PAGE]
+    quick = [m.postback_action(("✓" if area.id in chosen else "") + area.name, AreaOption(area_id=area.id))
+             for area in shown]
+    quick.append(m.postback_action(T.DONE, AreaDone(), display_text=T.DONE))
+    if pages > 1:
+        quick.append(m.postback_action(T.AREA_MORE, AreaMore(page=(page + 1) % pages)))
+    selected = T.FIELDS_SELECTED.format(selected="、".join(ctx.data.get("area_names") or []) or T.NONE_SELECTED)
+    ctx.reply(m.text(f"{T.ASK_AREA}\n{selected}", quick=quick))
+
+
+async def _toggle_area(ctx: Context, area_id: int, *, add_only: bool = False) -> None:
+    areas = {area.id: area.name for area in await list_areas(ctx.session)}
+    if area_id not in areas:
+        raise StaleButton(str(area_id))
+    chosen = [i for i in ctx.data.get("areas") or [] if i in areas]
+    if area_id in chosen:
+        chosen = chosen if add_only else [i for i in chosen if i != area_id]
+    else:
+        chosen.append(area_id)
+    chosen = [i for i in areas if i in chosen]  # in the list's order
+    ctx.update_data(areas=chosen, area_names=[areas[i] for i in chosen])
+
+
+@router.postback(AreaOption, state=Registration.area)
+async def tap_area(ctx: Context, button: AreaOption) -> None:
+    """One tap on an area: chosen, or no longer."""
+    await _toggle_area(ctx, button.area_id)
+    await ask_area(ctx)
+
+
+@router.postback(AreaMore, state=Registration.area)
+async def more_areas(ctx: Context, button: AreaMore) -> None:
+    ctx.update_data(area_page=button.page)
+    await ask_area(ctx)
+
+
+@router.postback(AreaDone, state=Registration.area)
+async def areas_done(ctx: Context, _: AreaDone) -> None:
+    await advance(ctx)
+
+
+@router.message(Registration.area)
+async def type_area(ctx: Context) -> None:
+    """Areas' names typed (「北地区」, 「北」 for it, 「北地区・中央地区」) are chosen like their buttons; 完了 too."""
+    if ctx.text == T.DONE:
+        await advance(ctx)
+        return
+    areas = await list_areas(ctx.session)
+    names = [match_area(part, [area.name for area in areas]) for part in split_areas(ctx.text)]
+    if not names or None in names:
+        ctx.reply(m.text(T.AREA_UNKNOWN))
+        await ask_area(ctx)
+        return
+    for name in names:
+        await _toggle_area(ctx, next(area.id for area in areas if area.name == name), add_only=len(names) > 1)
+    await ask_area(ctx)
 
 
 def _asker_with_skip(state: State, question: str):
@@ -271,7 +347,7 @@ ASK = {
 def _required_line(state: State, key: str, limit: int, invalid: str):
     @router.message(state)
     async def receive_required_line(ctx: Context) -> None:
-        """One line of 1 to `limit` characters, spaces tidied (a name, an area)."""
+        """One line of 1 to `limit` characters, spaces tidied (a name)."""
         value = " ".join((ctx.text or "").split())
         if not value or len(value) > limit:
             ctx.reply(m.text(invalid.format(max=limit)))
@@ -281,7 +357,6 @@ def _required_line(state: State, key: str, limit: int, invalid: str):
 
 
 _required_line(Registration.name, "name", MAX_NAME, T.NAME_INVALID)
-_required_line(Registration.area, "area", MAX_AREA, T.AREA_INVALID)
 
 
 async def _toggle(ctx: Context, key: str, options: list[str], choice: str) -> None:
@@ -379,7 +454,7 @@ def summary(data: dict) -> str:
     return T.SUMMARY.format(
         org=data.get("org") or T.NOT_SET, name=data.get("name") or T.NOT_SET,
         fields="、".join(data.get("fields") or []) or T.NOT_SET,
-        role=T.ROLE_LABELS.get(data.get("role"), T.NOT_SET), area=data.get("area") or T.NOT_SET,
+        role=T.ROLE_LABELS.get(data.get("role"), T.NOT_SET), area="、".join(data.get("area_names") or []) or T.NOT_SET,
         needs=listed("needs"), offers=listed("offers"),
         intro_now=data.get("intro_now") or T.NOT_SET, intro_worry=data.get("intro_worry") or T.NOT_SET,
         intro_offer=data.get("intro_offer") or T.NOT_SET)
@@ -418,6 +493,7 @@ async def register_member(ctx: Context) -> None:
         ctx.reply(m.text(INVITE_PROBLEMS[member]))
         return
     ctx.remember_member(member)
+    await save_areas(ctx, member)
     ctx.clear()
     ctx.reply(await ctx.help(T.REGISTERED_STAFF if member.is_staff else T.REGISTERED))
 
@@ -430,5 +506,13 @@ async def save_profile(ctx: Context) -> None:
     for key in PROFILE_KEYS:
         setattr(member, key, ctx.data.get(key))
     member.updated_at = ctx.now()
+    await save_areas(ctx, member)
     ctx.clear()
     ctx.reply(await ctx.help(T.PROFILE_SAVED))
+
+
+async def save_areas(ctx: Context, member: Member) -> None:
+    """The areas chosen become the member's; the text typed before areas were a list is done with."""
+    if "areas" in ctx.data:
+        await set_member_areas(ctx.session, member.id, list(ctx.data["areas"]))
+        member.area = None

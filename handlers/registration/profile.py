@@ -4,6 +4,7 @@ from bot.dialogs import Access, Context, PostbackData, Router, StaleButton
 from bot.line import messages as m
 from bot.texts import catalog as T
 from db.access import PROFILE_KEYS
+from db.areas import area_names, member_area_ids
 from handlers.registration.dialog import advance, summary
 
 router = Router("registration.profile", access=Access.member)
@@ -24,10 +25,12 @@ class EditPart(PostbackData, prefix="prof:edit"):
     part: str
 
 
-def _draft(member) -> dict:
+async def _draft(ctx: Context, member) -> dict:
     draft = {key: getattr(member, key) for key in PROFILE_KEYS}
+    areas = await member_area_ids(ctx.session, member.id)
     draft.update(org=member.organization.name, mode="edit", fields=list(member.fields or []),
-                 needs=list(member.needs or []), offers=list(member.offers or []))
+                 needs=list(member.needs or []), offers=list(member.offers or []), areas=areas,
+                 area_names=await area_names(ctx.session, areas))
     return draft
 
 
@@ -39,7 +42,7 @@ async def show_profile(ctx: Context) -> None:
     ctx.clear()
     buttons = [m.postback_action(label_text, EditPart(part=key), display_text=label_text)
                for key, (label_text, _) in EDITABLE.items()]
-    ctx.reply(m.text(summary(_draft(member))), m.text(T.PROFILE_HEADER, quick=buttons))
+    ctx.reply(m.text(summary(await _draft(ctx, member))), m.text(T.PROFILE_HEADER, quick=buttons))
 
 
 @router.postback(EditPart)
@@ -52,5 +55,5 @@ async def start_profile_edit(ctx: Context, button: EditPart) -> None:
     await ctx.session.refresh(member, ["organization"])
     _, steps = part
     ctx.clear()
-    ctx.update_data(**_draft(member), queue=list(steps), edit_steps=list(steps))
+    ctx.update_data(**await _draft(ctx, member), queue=list(steps), edit_steps=list(steps))
     await advance(ctx)

@@ -75,3 +75,11 @@ def test_a_command_with_a_placeholder_secret_stops_with_one_line(renkei):
     assert result.output.strip() == ("Error: RENKEI_API_TOKEN is a placeholder, not a secret: set a real one "
                                      "(or RENKEI_ENVIRONMENT=development to try Renkei out)")
     assert renkei("org", "list", RENKEI_API_TOKEN="a-long-random-string", RENKEI_ENVIRONMENT="development").exit_code == 0
+
+
+def test_the_year_end_holidays_are_read_and_checked():
+    assert settings(RENKEI_ENVIRONMENT="development").year_end == ((12, 29), (1, 3))
+    assert settings(RENKEI_ENVIRONMENT="development", RENKEI_YEAR_END_HOLIDAYS="12/28〜1/4").year_end == ((12, 28), (1, 4))
+    assert settings(RENKEI_ENVIRONMENT="development", RENKEI_YEAR_END_HOLIDAYS="none").year_end is None
+    with pytest.raises(ValidationError, match="RENKEI_YEAR_END_HOLIDAYS must look like 12/29-1/3"):
+        settings(RENKEI_ENVIRONMENT="development", RENKEI_YEAR_END_HOLIDAYS="年末年始")

@@ -16,7 +16,7 @@ from bot.line.outbox import CHECK_ANSWER_REPLY
 from bot.web.limits import MAX_WRONG, client_key
 from db.contact_checks import record_answer
 from db.models import ContactCheck, ContactCheckAnswer, ContactCheckTarget, Member, Organization, OutboxMessage
-from tests.seed import Seed, partnership
+from tests.seed import Seed, listed_areas, partnership
 
 PUSH = "/v2/bot/message/push"
 REPLY = "/v2/bot/message/reply"
@@ -340,6 +340,8 @@ async def test_start_from_the_command_line_answer_for_a_member_status_and_export
     async def cli(*args):
         return await asyncio.to_thread(renkei, *args)
 
+    assert "no area named '南地区'" in (await cli("check", "start", "--to", "area:南地区")).output
+    await listed_areas(bot, "南地区")  # listed, and nobody in it
     assert "no active members" in (await cli("check", "start", "--to", "area:南地区")).output
     bad = await cli("check", "start", "--to", "area")
     assert bad.exit_code == 1 and "needs a value" in bad.output

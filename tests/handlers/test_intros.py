@@ -334,6 +334,11 @@ async def test_the_question_of_the_week_and_its_digest_grouped_by_field(bot):
     await bot.say(staff, "1行目\n2行目")
     assert bot.last_text(staff) == T.WEEKLY_TEXT_INVALID.format(max=60)
     await bot.say(staff, "最近うれしかったことは？")
+    # Shown first, with how many it goes to; nothing is sent before 送信する.
+    assert bot.last_text(staff) == T.WEEKLY_PREVIEW.format(question="最近うれしかったことは？", count=5)
+    await bot.say(staff, "はい")
+    assert bot.last_text(staff) == T.WEEKLY_CONFIRM_INVALID and bot.line.sent(MULTICAST) == []
+    await bot.press(staff, T.WEEKLY_SEND)
     # The reply and the question (staff take part too) go to LINE at the same time, in either order.
     assert T.WEEKLY_SENT.format(question="最近うれしかったことは？", count=5,
                                 when="11/27(金) 10:00") in bot.texts_to(staff)[-2:]
@@ -382,6 +387,8 @@ async def test_a_question_left_to_the_bot_comes_from_the_bank(bot):
     staff = await seed.member("事務局", org="市役所", staff=True)
     await bot.say(staff, T.WEEKLY)
     await bot.press(staff, T.WEEKLY_PICK)
+    assert bot.line.sent(MULTICAST) == []
+    await bot.press(staff, T.WEEKLY_SEND)
     [asked] = bot.line.sent(MULTICAST)
     question = asked.json["messages"][0]["text"].split("\n")[0].removeprefix("【今週のひとこと】")
     assert question in T.INTRO_ICEBREAKERS
@@ -435,6 +442,7 @@ async def test_two_scheduler_instances_announce_pair_follow_up_and_digest_exactl
             await first.press(staff, label)
         await first.say(staff, T.WEEKLY)
         await first.press(staff, T.WEEKLY_PICK)
+        await first.press(staff, T.WEEKLY_SEND)
         [asked] = fake_line.sent(MULTICAST)
         await first.tap(people["school"], asked.json["messages"][0]["quickReply"]["items"][0]["action"]["data"])
         await first.say(people["school"], "地域の祭り")
@@ -536,5 +544,6 @@ async def test_a_digest_that_would_fall_on_a_weekend_goes_on_the_next_business_d
     bot.clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=TOKYO))  # a Wednesday: three days on is a Saturday
     await bot.say(people["staff"], T.WEEKLY)
     await bot.say(people["staff"], "最近うれしかったことは？")
+    await bot.press(people["staff"], T.WEEKLY_SEND)
     assert T.WEEKLY_SENT.format(question="最近うれしかったことは？", count=5,
                                 when="11/30(月) 09:00") in bot.texts_to(people["staff"])[-2:]

@@ -216,7 +216,7 @@ async def test_members_see_latest_value_target_change_and_a_chart(bot):
     [summary] = bot.messages_to(people["npo"])  # without PUBLIC_BASE_URL, the text alone
     assert summary["text"].splitlines() == [
         T.KPI_SUMMARY_HEADER, "■ みどりのまち協定", "講座参加者数（NPO法人 みどりの会）",
-        "　最新 42人（2026年11月）／目標 500人（2027/3/31まで）達成率 8.4%", "　前期比 +12人（+40.0%）（2026年10月：30人）",
+        "　最新 42人（2026年11月）／目標 500人（2027/3/31まで）達成率 8.4%", "　前月比 +12人（+40.0%）（2026年10月：30人）",
         "　コメント：好調", "満足度（NPO法人 みどりの会）", "　まだ報告がありません／目標 4.5点（2027/3/31まで）"]
 
     bot.settings.public_base_url = "http://renkei.example.org"  # LINE fetches images over HTTPS only
@@ -257,7 +257,14 @@ async def test_staff_define_a_kpi_in_line(bot):
     await bot.say(staff, "たくさん")
     assert bot.last_text(staff) == T.KPI_SETUP_TARGET_INVALID
     await bot.say(staff, "1.2万")
+    assert bot.last_text(staff) == T.KPI_SETUP_ASK_KIND.format(target="12,000件")
+    assert bot.quick_labels(staff) == [*T.KPI_KIND_LABELS.values(), T.CANCEL]
+    await bot.say(staff, "わからない")
+    assert bot.texts_to(staff)[-2] == T.KPI_SETUP_KIND_BUTTON
+    await bot.say(staff, "累計です")  # typed: the total
     await bot.say(staff, "2026/11/1")
+    assert bot.texts_to(staff)[-2] == T.DATE_PAST.format(day="11/1(日)")
+    await bot.say(staff, "今日")
     assert bot.texts_to(staff)[-2] == T.KPI_SETUP_DATE_INVALID
     await bot.send(ev.postback(staff, "kpis:date", params={"date": "2027-03-31"}, timestamp_ms=bot.now_ms()))
     await bot.say(staff, "毎週")  # typed where buttons are asked for: the buttons again
@@ -266,22 +273,24 @@ async def test_staff_define_a_kpi_in_line(bot):
     await bot.press(staff, T.KPI_CADENCE_LABELS["quarterly"])
     preview = bot.last_text(staff)
     assert "KPI：相談件数（単位：件）" in preview and "目標：12,000件（2027/3/31まで）" in preview
-    assert "頻度：四半期ごと" in preview and "最初の報告依頼：1/4(月)" in preview  # 2027-01-01 is a holiday
+    assert "頻度：四半期ごと" in preview and "最初の報告依頼：2027/1/4(月)" in preview  # 2027-01-01 is a holiday
+    assert f"目標の考え方：{T.KPI_KIND_PREVIEW['total']}" in preview
     await bot.press(staff, T.KPI_SETUP_SAVE)
     kpi = await bot.one(Kpi, Kpi.name == "相談件数")
     assert (kpi.target_value, kpi.unit, kpi.cadence, kpi.target_date) == (12000, "件", "quarterly", date(2027, 3, 31))
+    assert kpi.target_kind == "total"
 
     await bot.say(staff, T.KPI_SETUP)
     await bot.press(staff, "みどりのまち協定")
     await bot.press(staff, "市役所 企画課")
-    for typed in ("講座の開催", T.NONE_SELECTED, "4", "3/31"):
+    for typed in ("講座の開催", T.NONE_SELECTED, "4", T.KPI_KIND_LABELS["level"], "3/31"):
         await bot.say(staff, typed)
     await bot.press(staff, T.KPI_CADENCE_LABELS["dates"])
     await bot.say(staff, "12/15 3/15")
     assert "最初の報告依頼：12/15(火)" in bot.last_text(staff)
     await bot.press(staff, T.KPI_SETUP_SAVE)
     dated = await bot.one(Kpi, Kpi.name == "講座の開催")
-    assert dated.due_dates == ["2026-12-15", "2027-03-15"] and dated.unit == ""
+    assert dated.due_dates == ["2026-12-15", "2027-03-15"] and dated.unit == "" and dated.target_kind == "level"
 
 
 async def test_export_round_trips_and_archived_kpis_are_not_asked_for(bot, renkei, tmp_path):

@@ -30,14 +30,16 @@ NOW = datetime(2026, 11, 24, 10, 0, tzinfo=TOKYO)  # the clock fixture's start, 
     ("１２／３　１４：００－１５：３０", "2026-12-03 14:00", "2026-12-03 15:30"),
     ("12/3 9:30", "2026-12-03 09:30", "2026-12-03 10:30"),
     ("2027-01-11 10:00~12:00", "2027-01-11 10:00", "2027-01-11 12:00"),
-    ("11/1 10:00", "2027-11-01 10:00", "2027-11-01 11:00"),  # a date already past this year: the next one
+    ("12月11日 10時から", "2026-12-11 10:00", "2026-12-11 11:00"),
+    ("2/16 14時-15時", "2027-02-16 14:00", "2027-02-16 15:00"),  # after the year end
 ])
 def test_slots_are_read_as_people_type_them(typed, start, end):
     got = parse_slot(typed, NOW, TOKYO)
     assert [t.strftime("%Y-%m-%d %H:%M") for t in got] == [start, end]
 
 
-@pytest.mark.parametrize("typed", ["来週の火曜", "12/3", "13/40 10:00", "12/3 15:00-14:00", "12/3 25:00"])
+@pytest.mark.parametrize("typed", ["来週の火曜", "12/3", "13/40 10:00", "12/3 15:00-14:00", "12/3 25:00",
+                                   "11/1 10:00"])  # gone three weeks ago: not silently next year's
 def test_what_is_not_a_slot_is_refused(typed):
     with pytest.raises(MeetingError):
         parse_slot(typed, NOW, TOKYO)
@@ -127,9 +129,13 @@ async def test_a_poll_from_creation_to_reminders_in_a_one_to_one_chat(bot):
     await bot.press(organizer, "1時間30分")
     assert bot.texts_to(organizer)[-2] == "\n".join([T.SLOT_ADDED.format(slot="12/5(土) 10:00-11:30"),
                                                      T.SLOT_FLAG_WEEKEND])
-    await bot.say(organizer, "11/20 10:00")  # 2027-11-20: a Saturday a year away is still a slot
+    # On 11/24, 「11/20」 is the Friday just gone, not silently next year's: refused, with the way to say next year.
+    await bot.say(organizer, "11/20 10:00")
+    assert bot.texts_to(organizer)[-2] == T.DATE_PAST_NEXT_YEAR.format(day="11/20(金)", date="11/20", next="2027/11/20")
+    await bot.say(organizer, "2027/11/20 10:00")  # a Saturday a year away is still a slot, shown with its year
+    assert bot.texts_to(organizer)[-2].startswith(T.SLOT_ADDED.format(slot="2027/11/20(土) 10:00-11:00"))
     await bot.say(organizer, "先週の金曜")
-    assert bot.texts_to(organizer)[-2] == T.SLOT_INVALID
+    assert bot.texts_to(organizer)[-2] == T.DATE_UNREADABLE.format(example=T.EXAMPLE_SLOT)
     await bot.say(organizer, "12/3 14:00-15:30")
     assert bot.texts_to(organizer)[-2] == T.SLOT_DUPLICATE
     await bot.press(organizer, T.DONE)
@@ -163,7 +169,7 @@ async def test_a_poll_from_creation_to_reminders_in_a_one_to_one_chat(bot):
     assert bot.last_text(people["npo"]).splitlines()[1:] == [
         "12/3(木) 14:00-15:30　○2 △0 ×0（あなた：○）",
         "12/5(土) 10:00-11:30　○1 △1 ×0（あなた：△）",
-        "11/20(土) 10:00-11:00　○0 △0 ×2（あなた：×）",
+        "2027/11/20(土) 10:00-11:00　○0 △0 ×2（あなた：×）",
         "回答 2/3人",
     ]
 
@@ -230,16 +236,29 @@ async def test_the_organizer_moves_then_cancels_a_decided_meeting_and_everyone_i
     assert bot.last_text(people["school"]) == T.MEETING_NONE_TO_MANAGE  # not theirs
     await bot.say(organizer, T.MEETING_MANAGE)
     await bot.press(organizer, "#1 防災WG")
+    told = len(bot.texts_to(people["company"]))
     await bot.send(ev.postback(organizer, "mtg:move:1", params={"datetime": "2026-12-10T15:00"},
                                timestamp_ms=bot.now_ms()))
-    assert bot.last_text(people["company"]) == "【日時の変更】「防災WG」は12/10(木) 15:00-16:00に変更になりました。"
+    moved = "【日時の変更】「防災WG」は12/10(木) 15:00-16:00に変更になりました。"
+    # Shown first, with what everyone will read; nobody is told before the go-ahead.
+    assert bot.last_text(organizer) == T.MEETING_CHANGE_PREVIEW.format(count=1, text=moved, ok=T.MEETING_MOVE_SEND)
+    assert bot.quick_labels(organizer) == [T.MEETING_MOVE_SEND, T.CANCEL]
+    await bot.say(organizer, "はい")
+    assert bot.last_text(organizer) == T.MEETING_CHANGE_CONFIRM_INVALID.format(ok=T.MEETING_MOVE_SEND)
+    assert len(bot.texts_to(people["company"])) == told
+    assert (await bot.one(Meeting, Meeting.id == 1)).sequence == 0
+    await bot.press(organizer, T.MEETING_MOVE_SEND)
+    assert bot.last_text(people["company"]) == moved
     assert bot.last_text(organizer) == T.MEETING_CHANGE_DONE.format(count=1)
     meeting = await bot.one(Meeting, Meeting.id == 1)
     assert (meeting.sequence, meeting.day_before_sent_at) == (1, None)
     await bot.say(organizer, T.MEETING_MANAGE)
     await bot.press(organizer, "#1 防災WG")
     await bot.press(organizer, T.MEETING_CANCEL)
-    assert bot.last_text(people["company"]) == "【会議の中止】「防災WG」（12/10(木) 15:00-16:00）は中止になりました。"
+    cancelled = "【会議の中止】「防災WG」（12/10(木) 15:00-16:00）は中止になりました。"
+    assert bot.last_text(organizer) == T.MEETING_CHANGE_PREVIEW.format(count=1, text=cancelled, ok=T.MEETING_CANCEL_SEND)
+    await bot.press(organizer, T.MEETING_CANCEL_SEND)
+    assert bot.last_text(people["company"]) == cancelled
     await bot.tap(organizer, "mtg:cancel:1")
     assert bot.last_text(organizer) == T.STALE_BUTTON
     assert len(bot.texts_to(people["company"])) == 4  # answer, decision, move, cancel: each once
@@ -322,8 +341,8 @@ def test_the_card_for_ten_slots_is_built_without_the_database():
     meeting = Meeting(id=99999, title="会" * 60, deadline=datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
     slots = [MeetingSlot(position=i, starts_at=datetime(2026, 12, i, 1, 0, tzinfo=UTC),
                          ends_at=datetime(2026, 12, i, 2, 0, tzinfo=UTC)) for i in range(1, 11)]
-    card = poll_card(meeting, slots, TOKYO)
-    assert span_label(slots[0].starts_at, slots[0].ends_at, TOKYO) == "12/1(火) 10:00-11:00"
+    card = poll_card(meeting, slots, TOKYO, NOW)
+    assert span_label(slots[0].starts_at, slots[0].ends_at, TOKYO, NOW) == "12/1(火) 10:00-11:00"
     assert all(len(d) <= 300 for d in card_buttons(card).values())
 
 

@@ -8,13 +8,19 @@ from sqlalchemy import select
 from bot.texts import catalog as T
 from bot.fakeline import events as ev
 from db.access import create_invite, create_organization
-from db.models import Conversation, Invite, InviteAttempt, LineGroup, LineProfile, Member, Organization, OrgType
+from db.models import Area, Conversation, Invite, InviteAttempt, LineGroup, LineProfile, Member, MemberArea, Organization, OrgType
 from handlers.registration.dialog import INVITE_BURST, INVITE_MAX_WRONG
-from tests.seed import Seed
+from tests.seed import Seed, listed_areas
+
+
+async def areas_of(bot, member) -> list[str]:
+    return [a.name for a in await bot.scalars(select(Area).join(MemberArea, MemberArea.area_id == Area.id)
+                                               .where(MemberArea.member_id == member.id).order_by(Area.id))]
 
 
 async def make_invite(bot, *, name="NPO法人 みどりの会", org_type=OrgType.npo, staff=False, uses=1,
                       valid_for=timedelta(days=14)) -> str:
+    await listed_areas(bot, "北地区", "中央地区", "南地区")
     async with bot.runtime.sessions() as session, session.begin():
         org = await session.scalar(select(Organization).where(Organization.name == name))
         if org is None:
@@ -34,7 +40,8 @@ async def register(bot, user, code, *, name="山田 花子", fields=("防災", "
         await bot.press(user, field)
     await bot.press(user, T.DONE)
     await bot.press(user, role)
-    await bot.say(user, area)
+    await bot.press(user, area)
+    await bot.press(user, T.DONE)
     await bot.press(user, "人手")
     await bot.press(user, T.DONE)
     await bot.say(user, "週末のイベントの運営")
@@ -58,9 +65,11 @@ async def up_to_fields(bot, code, name="山田 花子") -> str:
 
 
 async def skip_from_role(bot, user, area="南地区"):
-    """Primary contact in `area`, then every optional question skipped: the summary is next."""
+    """Primary contact in `area` (None: the areas as they are), then every optional question skipped."""
     await bot.press(user, T.ROLE_PRIMARY)
-    await bot.say(user, area)
+    if area:
+        await bot.press(user, area)
+    await bot.press(user, T.DONE)
     for _ in range(2):
         await bot.press(user, T.DONE)
         await bot.press(user, T.SKIP)
@@ -107,8 +116,16 @@ async def test_whole_registration_dialog(bot):
     await bot.say(user, "社長")
     assert bot.texts_to(user)[-2] == T.ROLE_INVALID
     await bot.press(user, T.ROLE_DEPUTY)
-    assert bot.last_text(user) == T.ASK_AREA
-    await bot.say(user, "北地区")
+    assert bot.last_text(user) == T.ASK_AREA + "\n" + T.FIELDS_SELECTED.format(selected=T.NONE_SELECTED)
+    assert bot.quick_labels(user) == ["北地区", "中央地区", "南地区", T.DONE]  # the secretariat's list
+    await bot.say(user, "東京")
+    assert bot.texts_to(user)[-2] == T.AREA_UNKNOWN
+    await bot.say(user, "北")  # typed without 地区: the listed area it names
+    await bot.press(user, "✓北地区")  # tapped again: no longer chosen
+    await bot.say(user, "北地区・中央")  # several typed at once
+    assert bot.quick_labels(user) == ["✓北地区", "✓中央地区", "南地区", T.DONE]
+    assert T.FIELDS_SELECTED.format(selected="北地区、中央地区") in bot.last_text(user)
+    await bot.press(user, T.DONE)
     await bot.press(user, "人手")
     await bot.press(user, T.DONE)
     await bot.say(user, "週末のイベント運営")
@@ -120,13 +137,15 @@ async def test_whole_registration_dialog(bot):
     await bot.say(user, "調理場の貸出")
     summary = bot.texts_to(user)[-2]
     assert "お名前：山田 花子" in summary and "分野：防災、子育て" in summary and "担当：副担当" in summary
+    assert "地区：北地区、中央地区" in summary
     assert "求めていること：人手（週末のイベント運営）" in summary and "困っていること：未入力" in summary
     assert await bot.scalars(select(Member)) == []  # nothing saved before confirmation
     await bot.press(user, T.CONFIRM_REGISTER)
     assert bot.last_text(user) == T.REGISTERED
 
     member = await bot.one(Member, Member.line_user_id == user)
-    assert (member.name, member.fields, member.role, member.area) == ("山田 花子", ["防災", "子育て"], "deputy", "北地区")
+    assert (member.name, member.fields, member.role, member.area) == ("山田 花子", ["防災", "子育て"], "deputy", None)
+    assert await areas_of(bot, member) == ["北地区", "中央地区"]
     assert (member.needs, member.needs_note, member.offers, member.offers_note) == (["人手"], "週末のイベント運営", ["会場"], None)
     assert (member.intro_now, member.intro_worry, member.intro_offer) == ("子ども食堂を月2回", None, "調理場の貸出")
     assert member.is_staff is False and member.status == "active"
@@ -146,10 +165,10 @@ async def test_redo_starts_the_questions_again(bot):
     assert bot.last_text(user).startswith("お名前")
     await bot.say(user, "山田 太郎")
     await bot.press(user, T.DONE)  # fields kept from the first pass
-    await skip_from_role(bot, user)
+    await skip_from_role(bot, user, area=None)  # and the area
     await bot.press(user, T.CONFIRM_REGISTER)
     member = await bot.one(Member, Member.line_user_id == user)
-    assert member.name == "山田 太郎" and member.fields == ["防災"]
+    assert member.name == "山田 太郎" and member.fields == ["防災"] and await areas_of(bot, member) == ["南地区"]
 
 
 async def test_staff_invite_makes_staff(bot):
@@ -281,13 +300,17 @@ async def test_profile_shows_and_edits_one_part(bot):
     assert "お名前：山田 花子" in bot.texts_to(user)[-2]
     assert bot.quick_labels(user)[:2] == [T.EDIT_NAME, T.EDIT_FIELDS]
     await bot.press(user, T.EDIT_AREA)
-    assert bot.last_text(user) == T.ASK_AREA
-    assert bot.quick_labels(user) == ["北地区"]  # areas already in use are one tap away
-    await bot.say(user, "中央地区")
+    assert bot.last_text(user).startswith(T.ASK_AREA)
+    assert bot.quick_labels(user) == ["✓北地区", "中央地区", "南地区", T.DONE]  # the member's areas ticked
+    await bot.press(user, "中央地区")
+    await bot.press(user, "✓北地区")
+    await bot.press(user, T.DONE)
+    assert "地区：中央地区" in bot.texts_to(user)[-2]
     await bot.press(user, T.CONFIRM_SAVE)
     assert bot.last_text(user) == T.PROFILE_SAVED
     member = await bot.one(Member, Member.line_user_id == user)
-    assert member.area == "中央地区" and member.name == "山田 花子" and member.fields == ["防災", "福祉"]
+    assert await areas_of(bot, member) == ["中央地区"]
+    assert member.name == "山田 花子" and member.fields == ["防災", "福祉"]
 
 
 async def test_old_buttons_do_nothing_harmful(bot):

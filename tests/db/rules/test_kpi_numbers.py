@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from db.rules.kpi_numbers import APPROXIMATELY, NotANumber, format_value, normalize, parse_value, split_by_names
-from db.kpis import closed_periods, next_asking_time, next_business_morning, parse_day, period_end, previous_period
+from db.kpis import closed_periods, next_asking_time, next_business_morning, period_end, previous_period
 from db.models import Kpi
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -151,12 +151,3 @@ def test_prompts_wait_for_a_business_morning(moment, expected):
 def test_later_means_the_next_business_morning():
     friday = datetime(2026, 12, 4, 11, 0, tzinfo=TOKYO)
     assert next_business_morning(friday, TOKYO) == datetime(2026, 12, 7, 10, 0, tzinfo=TOKYO)
-
-
-def test_dates_are_read_as_typed():
-    today = date(2026, 11, 24)
-    assert parse_day("2027/3/31", today) == parse_day("２０２７年３月３１日", today) == date(2027, 3, 31)
-    assert parse_day("3/31", today) == date(2027, 3, 31) and parse_day("12/15", today) == date(2026, 12, 15)
-    for typed in ("13/1", "明日", "2027/2/30"):
-        with pytest.raises(ValueError):
-            parse_day(typed, today)
