@@ -32,7 +32,7 @@ ANSWERS = ("safe", "damaged", "help")
 PROVISIONS = ("supplies", "shelter", "transport", "people")
 NO_PROVISION = "none"
 MILESTONES = (25, 50, 75)
-MAX_NOTE = 200
+MAX_NOTE = 1000
 
 
 class CheckError(ValueError):
@@ -177,6 +177,37 @@ async def set_answer_details(session: AsyncSession, *, check_id: int, member_id:
     if note is not None:
         target.note = note.strip()[:MAX_NOTE] or None
     return True
+
+
+async def open_check_asking(session: AsyncSession, member_id: int, *, unanswered_only: bool) -> int | None:
+    """The running check that asks this member (the latest, one they have not answered first), if any."""
+    query = (select(ContactCheck.id).join(ContactCheckTarget, ContactCheckTarget.check_id == ContactCheck.id)
+             .where(ContactCheck.status == CheckStatus.open, ContactCheckTarget.member_id == member_id))
+    if unanswered_only:
+        query = query.where(ContactCheckTarget.status.is_(None))
+    return await session.scalar(query.order_by(ContactCheckTarget.status.is_not(None), ContactCheck.started_at.desc(),
+                                               ContactCheck.id.desc()).limit(1))
+
+
+async def ask_newcomer(session: AsyncSession, member: Member, now: datetime) -> list[ContactCheck]:
+    """The running checks whose segment takes in a member who just registered (or came back), now asking them too.
+
+    They are asked at once, whatever their role: the organization's primary contact may
+    already have answered, but this person's own safety is not known.
+    """
+    asked = []
+    for check in await open_checks(session):
+        if await session.get(ContactCheckTarget, (check.id, member.id)) is not None:
+            continue
+        people = await Segment.parse(check.segment).members(session)
+        if not any(p.member_id == member.id for p in people):
+            continue
+        session.add(ContactCheckTarget(check_id=check.id, member_id=member.id, line_user_id=member.line_user_id,
+                                       organization_id=member.organization_id, held=False, asked_count=1,
+                                       last_asked_at=now, answers=0, by_proxy=False, late=False, provisions=[]))
+        asked.append(check)
+    await session.flush()
+    return asked
 
 
 async def close_check(session: AsyncSession, check_id: int, now: datetime) -> bool:

@@ -11,6 +11,22 @@ PROFILE = "プロフィール"
 NONE_SELECTED = "なし"
 NOT_SET = "未入力"
 
+# Typed words: what people type for a button, each tuple the ways of saying one choice. They
+# are compared folded (full-width or half-width, katakana or hiragana, without spaces or a
+# trailing 「。」「！」), so each form is written once.
+WORDS_CANCEL = (CANCEL, "取り消す", "取り消し", "やめる", "やめます")
+WORDS_DONE = (DONE, "完了です", "以上", "以上です", "終わり", "おわり", "終了")
+WORDS_SKIP = (SKIP, "なし", "特になし", "ありません", "ない", "パス")
+WORDS_YES = ("はい", "ok", "おけ", "お願いします", "おねがいします", "よろしく", "了解", "それで")
+WORDS_SAFE = ("無事", "無事です", "ぶじ", "ぶじです", "無事でした", "大丈夫", "大丈夫です", "だいじょうぶ",
+              "安全", "安全です", "問題なし", "問題ありません", "元気です")
+WORDS_DAMAGED = ("被害あり", "被害があります", "被害あります", "ひがいあり", "被害", "被害が出ました",
+                 "被害が出ています")
+WORDS_HELP = ("支援が必要", "支援が必要です", "支援必要", "支援", "支援をお願いします", "助けて", "助けてください",
+              "たすけて", "救助", "救助が必要", "救助をお願いします")
+WORDS_ALL = ("全員", "全員に", "全員へ", "みんな", "皆", "全体", "すべて", "全て", "全部")
+WORDS_NOW = ("今すぐ", "今すぐ送信", "すぐ", "すぐに", "今", "いま", "今送る", "すぐ送る", "即時", "ただちに")
+
 # Dialog plumbing
 CANCELLED = "入力を取り消しました。"
 NOTHING_TO_CANCEL = "取り消す入力はありません。"
@@ -133,6 +149,8 @@ PICK_BY_FIELD = "分野で"
 PICK_BY_AGREEMENT = "協定で"
 PICK_BY_GROUP = "グループで"
 PICK_ORGS = "団体を指定"
+PICK_WORDS = {"area": ("地域", "地区"), "type": ("団体種別", "種別"), "field": ("分野",), "agreement": ("協定",),
+              "group": ("グループ",), "orgs": ("団体", "団体で", "団体指定")}
 ASK_SEGMENT_TYPE = "団体種別を選んでください。"
 ASK_SEGMENT_FIELD = "分野を選んでください。"
 ASK_SEGMENT_AGREEMENT = "協定を選んでください。"
@@ -146,7 +164,7 @@ ASK_NOTICE_WHEN = "いつ送りますか？"
 SEND_NOW = "今すぐ送信"
 PICK_TIME = "日時を指定"
 NOTICE_TIME_PAST = "過去の日時は指定できません。もう一度選んでください。"
-NOTICE_WHEN_BUTTON = "下のボタンから送信日時を選んでください。"
+NOTICE_WHEN_BUTTON = "「今すぐ」と送るか、下のボタンから送信日時を選んでください。"
 NOTICE_PREVIEW = (
     "【送信内容の確認】\n"
     "送信先：{segment}（{count}人）\n"
@@ -163,6 +181,7 @@ QUOTA_EXCEEDED = "⚠ この送信で今月の上限を{over}通超えます。�
 NOW_LABEL = "今すぐ"
 CONFIRM_SEND = "送信する"
 CONFIRM_SEND_OVER = "上限を超えて送信"
+WORDS_SEND = (CONFIRM_SEND, "送信", "送る", "送ります", "送って", "送信します", *WORDS_YES)
 NOTICE_CONFIRM_INVALID = "「{ok}」か「キャンセル」のボタンを押してください。"
 NOTICE_SENT = "お知らせを送信しました（{count}人）。確認状況は「お知らせ状況」で見られます。"
 NOTICE_HELD = "お知らせを受け付けました（{count}人）。夜間のため{when}に届きます。"
@@ -209,6 +228,11 @@ ASK_CHECK_PROVISIONS = ("いま団体として提供できるものを選んで�
                         "選択中：{selected}")
 ASK_CHECK_NOTE = "ほかに伝えたいことがあれば一言送ってください（{max}文字まで）。なければ「なし」を押してください。"
 CHECK_NOTE_NONE = "なし"
+CHECK_PROVISION_WORDS = {"supplies": ("物資を提供できる", "食料", "水"), "shelter": ("避難所", "場所"),
+                         "transport": ("車", "くるま", "運搬", "送迎"), "people": ("人手", "人", "人を出せる"),
+                         "none": ("提供できない", "特になし", "ありません", "ない")}
+CHECK_PROVISIONS_HINT = "下のボタンを押すか、「物資」「なし」「完了」のように送ってください。"
+CHECK_NOTE_TAKEN = "伝えたいこととして記録しました。提供できるものがあれば、下のボタンから選んでください。"
 CHECK_NOTE_TOO_LONG = "{max}文字までで送ってください。"
 CHECK_THANKS = "ありがとうございます。事務局に伝わりました。"
 CHECK_LATE_THANKS = "この安否確認はすでに終了していますが、回答を記録しました。ありがとうございます。"
@@ -232,6 +256,10 @@ CHECK_PREVIEW = ("【安否確認の開始】\n対象：{segment}（{members}人
                  "まず各団体の正担当に送り、{minutes}分ごとに最大{reasks}回、未回答の団体に再送します。")
 CHECK_START = "開始する"
 CHECK_CONFIRM_INVALID = "「開始する」か「キャンセル」のボタンを押してください。"
+CHECK_KIND_HINT = "「本番」か「訓練」のボタンを押すか、そのどちらかを送ってください。"
+WORDS_REAL = (CHECK_REAL, "ほんばん", "本番です", "本番で", "実際", "本当", "災害")
+WORDS_DRILL = (CHECK_DRILL, "くんれん", "訓練です", "訓練で", "練習", "テスト", "演習")
+WORDS_START = (CHECK_START, "開始", "始める", "はじめる", "スタート", "送信", "送信する", *WORDS_YES)
 CHECK_STARTED = "安否確認 #{id}（{kind}）を開始しました。{count}人に送信しています。状況は「安否状況」で見られます。"
 CHECK_ALREADY_RUNNING = ("同じ対象の安否確認 #{id}（{kind}）が{when}から実行中です。新しくは始めませんでした。"
                          "状況は「安否状況」で見られます。新しく始めるには「安否確認終了」で終えてからにしてください。")
@@ -276,6 +304,8 @@ ASK_PROXY_ANSWER = "{name}（{org}）の状況を選んでください。"
 PROXY_RECORDED = "記録しました：{name}（{org}）→ {answer}（代理入力）"
 PROXY_RECORDED_LATE = "記録しました：{name}（{org}）→ {answer}（代理入力・終了後の回答）"
 PROXY_DONE = "{name}さんの回答の入力を終えました。"
+PROXY_ANSWER_HINT = "下のボタンを押すか、「無事」「被害あり」「支援が必要」のどれかを送ってください。"
+ASK_PROXY_NOTE = "{name}さんから聞いたことがあれば送ってください（{max}文字まで）。なければ「なし」を押してください。"
 
 # KPI reports: what the responsible organization gets
 KPI = "KPI"
