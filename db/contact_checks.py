@@ -287,6 +287,15 @@ class OrgLine:
     first_answered_at: datetime | None = None
     notes: list[str] = field(default_factory=list)
     changes: list[tuple[str, str]] = field(default_factory=list)  # (first, latest) of contacts who changed
+    silent: list["Contact"] = field(default_factory=list)  # its contacts who have not answered, to call
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    role: str
+    phone: str | None
+    asked: bool
 
 
 @dataclass
@@ -338,17 +347,19 @@ SEVERITY = {"safe": 0, "damaged": 1, "help": 2}
 
 async def summarize(session: AsyncSession, check: ContactCheck) -> CheckSummary:
     rows = await session.execute(
-        select(ContactCheckTarget, Organization.name)
+        select(ContactCheckTarget, Organization.name, Member.name, Member.role, Member.phone)
         .join(Organization, Organization.id == ContactCheckTarget.organization_id)
-        .where(ContactCheckTarget.check_id == check.id).order_by(Organization.name))
+        .join(Member, Member.id == ContactCheckTarget.member_id)
+        .where(ContactCheckTarget.check_id == check.id).order_by(Organization.name, Member.role.desc(), Member.id))
     orgs: dict[int, OrgLine] = {}
     member_status = dict.fromkeys(ANSWERS, 0)
     asked = answered = by_proxy = late = 0
-    for target, org_name in rows:
+    for target, org_name, name, role, phone in rows:
         org = orgs.setdefault(target.organization_id, OrgLine(target.organization_id, org_name, 0))
         org.contacts += 1
         asked += target.asked_count > 0
         if target.status is None:
+            org.silent.append(Contact(name, role, phone, target.asked_count > 0))
             continue
         answered += 1
         by_proxy += target.by_proxy

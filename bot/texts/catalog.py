@@ -15,7 +15,7 @@ NOT_SET = "未入力"
 # are compared folded (full-width or half-width, katakana or hiragana, without spaces or a
 # trailing 「。」「！」), so each form is written once.
 WORDS_CANCEL = (CANCEL, "取り消す", "取り消し", "やめる", "やめます")
-WORDS_DONE = (DONE, "完了です", "以上", "以上です", "終わり", "おわり", "終了")
+WORDS_DONE = (DONE, "かんりょう", "完了です", "以上", "以上です", "終わり", "おわり", "終了")
 WORDS_SKIP = (SKIP, "なし", "特になし", "ありません", "ない", "パス")
 WORDS_YES = ("はい", "ok", "おけ", "お願いします", "おねがいします", "よろしく", "了解", "それで")
 WORDS_SAFE = ("無事", "無事です", "ぶじ", "ぶじです", "無事でした", "大丈夫", "大丈夫です", "だいじょうぶ",
@@ -65,7 +65,9 @@ FIELD_UNKNOWN = "下のボタンから分野を選んでください。"
 ASK_ROLE = "団体での担当を選んでください。"
 ROLE_PRIMARY = "正担当"
 ROLE_DEPUTY = "副担当"
-ROLE_INVALID = "「正担当」か「副担当」のボタンを押してください。"
+ROLE_INVALID = "「正担当」か「副担当」のボタンを押すか、そのどちらかを送ってください。"
+WORDS_PRIMARY = (ROLE_PRIMARY, "正", "主担当", "担当者", "メイン", "代表", "正担当です")
+WORDS_DEPUTY = (ROLE_DEPUTY, "副", "サブ", "補佐", "副担当です")
 ASK_AREA = "主に活動している地域（地区名など）を送ってください。"
 AREA_INVALID = "地域は1〜{max}文字で送ってください。"
 ASK_NEEDS = "団体として「求めていること」を選んでください（複数可）。選び終えたら「完了」、なければそのまま「完了」。"
@@ -90,14 +92,17 @@ SUMMARY = (
     "提供できること：{offers}\n"
     "今の取り組み：{intro_now}\n"
     "困っていること：{intro_worry}\n"
-    "提供できること（自己紹介）：{intro_offer}"
+    "提供できること（自己紹介）：{intro_offer}\n"
+    "電話番号（事務局だけが見ます）：{phone}"
 )
 ASK_CONFIRM = "この内容で登録しますか？"
 ASK_CONFIRM_EDIT = "この内容で保存しますか？"
 CONFIRM_REGISTER = "登録する"
 CONFIRM_SAVE = "保存する"
 REDO = "やり直す"
-CONFIRM_INVALID = "「{ok}」か「{redo}」のボタンを押してください。"
+CONFIRM_INVALID = "「{ok}」か「{redo}」のボタンを押すか、そのどちらかを送ってください。"
+WORDS_REDO = (REDO, "やり直し", "修正", "直す", "訂正")
+WORDS_CONFIRM = ("登録", "保存", "登録します", "保存します", "これで", "この内容で", *WORDS_YES)
 REGISTERED = "登録が完了しました。ようこそ！「ヘルプ」でできることを確認できます。"
 REGISTERED_STAFF = "事務局メンバーとして登録しました。「ヘルプ」でできることを確認できます。"
 PROFILE_SAVED = "プロフィールを保存しました。"
@@ -112,6 +117,9 @@ EDIT_AREA = "地域"
 EDIT_NEEDS = "求めていること"
 EDIT_OFFERS = "提供できること"
 EDIT_INTRO = "自己紹介"
+EDIT_PHONE = "電話番号"
+ASK_PHONE = "災害時に事務局が連絡する電話番号を送ってください（例：090-1234-5678）。事務局だけが見ます。登録しない場合は「スキップ」。"
+PHONE_INVALID = "電話番号は「090-1234-5678」のように数字で送ってください。登録しない場合は「スキップ」。"
 
 # Groups
 GROUP_JOINED = "連携ボットです。このグループを登録しました。"
@@ -228,8 +236,10 @@ ASK_CHECK_PROVISIONS = ("いま団体として提供できるものを選んで�
                         "選択中：{selected}")
 ASK_CHECK_NOTE = "ほかに伝えたいことがあれば一言送ってください（{max}文字まで）。なければ「なし」を押してください。"
 CHECK_NOTE_NONE = "なし"
-CHECK_PROVISION_WORDS = {"supplies": ("物資を提供できる", "食料", "水"), "shelter": ("避難所", "場所"),
-                         "transport": ("車", "くるま", "運搬", "送迎"), "people": ("人手", "人", "人を出せる"),
+CHECK_PROVISION_WORDS = {"supplies": ("ぶっし", "物資を提供できる", "食料", "水"),
+                         "shelter": ("ひなんばしょ", "避難所", "ひなんじょ", "場所"),
+                         "transport": ("ゆそう", "車", "くるま", "運搬", "送迎"),
+                         "people": ("じんいん", "人手", "ひとで", "人", "人を出せる"),
                          "none": ("提供できない", "特になし", "ありません", "ない")}
 CHECK_PROVISIONS_HINT = "下のボタンを押すか、「物資」「なし」「完了」のように送ってください。"
 CHECK_NOTE_TAKEN = "伝えたいこととして記録しました。提供できるものがあれば、下のボタンから選んでください。"
@@ -261,6 +271,9 @@ WORDS_REAL = (CHECK_REAL, "ほんばん", "本番です", "本番で", "実際",
 WORDS_DRILL = (CHECK_DRILL, "くんれん", "訓練です", "訓練で", "練習", "テスト", "演習")
 WORDS_START = (CHECK_START, "開始", "始める", "はじめる", "スタート", "送信", "送信する", *WORDS_YES)
 CHECK_STARTED = "安否確認 #{id}（{kind}）を開始しました。{count}人に送信しています。状況は「安否状況」で見られます。"
+CHECK_STARTED_ELSEWHERE = ("【安否確認の開始】#{id}（{kind}）が{source}で始まりました。\n対象：{segment}・{count}人に送信しています。"
+                           "状況は「安否状況」、電話で聞いた回答は「代理回答」で入力できます。")
+CHECK_SOURCE_LABELS = {"api": "警報との自動連携", "cli": "事務局のサーバー操作"}
 CHECK_ALREADY_RUNNING = ("同じ対象の安否確認 #{id}（{kind}）が{when}から実行中です。新しくは始めませんでした。"
                          "状況は「安否状況」で見られます。新しく始めるには「安否確認終了」で終えてからにしてください。")
 CHECK_NONE = "安否確認はまだ行われていません。「安否確認」で開始できます。"
@@ -289,7 +302,10 @@ CHECK_CLOSED_AT = "（{when}終了）"
 CHECK_MILESTONES = "回答の到達時間（団体）：25% {p25}／50% {p50}／75% {p75}"
 CHECK_MILESTONE_NONE = "未到達"
 CHECK_MINUTES = "{minutes}分"
-CHECK_SILENT_ORGS = "未回答の団体（{count}）：{names}"
+CHECK_SILENT_ORGS = "未回答の団体（{count}）と連絡先：\n{names}"
+CHECK_SILENT_LINE = "・{org}：{people}"
+CHECK_SILENT_PERSON = "{name}（{role}）{phone}"
+CHECK_NO_PHONE = "電話番号未登録"
 CHECK_ALL_ANSWERED = "すべての団体が回答しました。"
 CHECK_SILENT_BUTTON = "未回答一覧"
 ASK_CHECK_CLOSE = "安否確認 #{id}（{segment}）を終了しますか？終了後の回答も記録されます。"

@@ -109,7 +109,8 @@ async def test_start_in_line_at_night_answer_change_provide_and_note(bot):
     assert ("被害・支援の要請：\n・支援が必要 株式会社 山田建設\n"
             "・被害あり NPO法人 みどりの会（体育館を避難所として開放できます）") in summary
     await bot.press(people["staff"], T.CHECK_SILENT_BUTTON)
-    assert bot.last_text(people["staff"]) == T.CHECK_SILENT_ORGS.format(count=2, names="市役所 企画課、市立大学")
+    assert bot.last_text(people["staff"]) == T.CHECK_SILENT_ORGS.format(
+        count=2, names="・市役所 企画課：市 職員（正担当）電話番号未登録\n・市立大学：大学 教員（正担当）電話番号未登録")
     await bot.say(people["staff"], T.CHECK_STATUS)
     await bot.press(people["staff"], T.CHECK_ORGS_BUTTON)
     assert bot.last_text(people["staff"]).splitlines() == [
@@ -239,7 +240,8 @@ async def test_two_starts_at_the_same_moment_make_one_check(bot):
                                          bot.client.post(API, json={}, headers=auth))
     assert sorted([first.status_code, second.status_code]) == [200, 201]
     assert first.json()["id"] == second.json()["id"]
-    assert len(await bot.scalars(select(ContactCheck))) == 1 and len(bot.line.sent(MULTICAST)) == 1
+    assert len(await bot.scalars(select(ContactCheck))) == 1
+    assert len(bot.line.sent(MULTICAST)) == 2  # one question, one word to staff
 
 
 async def test_rounds_missed_while_the_scheduler_was_down_are_not_sent_in_a_rush(bot):
@@ -439,11 +441,13 @@ async def test_the_http_api_needs_its_token_and_starts_once(bot):
     first = await bot.client.post(API, json={"segment": "all", "message": "大雨特別警報が出ました。"}, headers=auth)
     assert first.status_code == 201, first.text
     assert first.json()["created"] is True and first.json()["asked"] == 4
-    [call] = bot.line.sent(MULTICAST)  # handed to LINE right after the answer
+    call, told = bot.line.sent(MULTICAST)  # handed to LINE right after the answer, and staff told at once
     assert len(call.json["to"]) == 4
+    assert told.json["to"] == [people["staff"]] and told.json["messages"][0]["text"].startswith(
+        "【安否確認の開始】#1（本番）が警報との自動連携で始まりました。\n対象：全員・4人に送信しています。")
     second = await bot.client.post(API, json={"segment": "all"}, headers=auth)
     assert second.status_code == 200 and second.json()["id"] == first.json()["id"]
-    assert second.json()["created"] is False and len(bot.line.sent(MULTICAST)) == 1
+    assert second.json()["created"] is False and len(bot.line.sent(MULTICAST)) == 2
 
     await answer(bot, people["npo"], "無事")
     status = await bot.client.get(f"{API}/{first.json()['id']}", headers=auth)
