@@ -24,6 +24,13 @@ async def create_notice(session: AsyncSession, *, text: str, segment: Segment, s
     return notice
 
 
+async def cancel_notice(session: AsyncSession, notice_id: int) -> Notice | None:
+    """Call off a notice not sent yet; None if it is gone, already sent or already called off."""
+    cancelled = await session.execute(update(Notice).where(Notice.id == notice_id, Notice.status == NoticeStatus.scheduled)
+                                      .values(status=NoticeStatus.cancelled))
+    return await session.get(Notice, notice_id) if cancelled.rowcount == 1 else None
+
+
 async def claim_for_sending(session: AsyncSession, notice_id: int, now: datetime) -> list[Recipient] | None:
     """Mark a due notice sent and record its recipients; None if another worker already did.
 

@@ -17,11 +17,11 @@ def build_dispatcher() -> Dispatcher:
     from handlers.kpi import reports as kpi_reports, setup as kpi_setup
     from handlers.meetings import changes as meeting_changes, setup as meeting_setup, votes
     from handlers.notices import acknowledge, compose, status
-    from handlers.registration import dialog as registration, groups, profile
+    from handlers.registration import dialog as registration, groups, invites, profile
 
     root = Router("root").include(
         common.router,
-        Router("registration").include(registration.router, profile.router, groups.router),
+        Router("registration").include(registration.router, profile.router, groups.router, invites.router),
         Router("notices").include(acknowledge.router, compose.router, status.router),
         Router("contact_checks").include(answers.router, check_staff.router, proxy.router),
         Router("meetings").include(votes.router, meeting_setup.router, meeting_changes.router),

@@ -20,7 +20,7 @@ from db.access import create_agreement, create_invite, create_organization, list
 from db.engine import create_engine
 from db.migrate import current_revision, head_revision, upgrade
 from db.models import Agreement, Organization, OrgType, Reminder
-from db.notices import MAX_NOTICE_TEXT, create_notice, read_status
+from db.notices import MAX_NOTICE_TEXT, cancel_notice, create_notice, read_status
 from db.segments import SEGMENT_HELP, Segment, SegmentError
 from handlers.segments import describe_segment
 
@@ -307,6 +307,17 @@ async def read_quota(settings: Settings):
         return await gateway.quota()
     finally:
         await gateway.close()
+
+
+@notice_app.command("cancel")
+def notice_cancel(notice_id: int) -> None:
+    """Call off a scheduled notice that has not been sent yet."""
+    async def work(session):
+        return await cancel_notice(session, notice_id)
+
+    if run(work) is None:
+        fail(f"notice {notice_id} is not waiting to be sent (already sent, called off, or unknown)")
+    typer.echo(f"Notice {notice_id} called off; nobody will receive it.")
 
 
 @notice_app.command("status")

@@ -121,6 +121,21 @@ EDIT_PHONE = "電話番号"
 ASK_PHONE = "災害時に事務局が連絡する電話番号を送ってください（例：090-1234-5678）。事務局だけが見ます。登録しない場合は「スキップ」。"
 PHONE_INVALID = "電話番号は「090-1234-5678」のように数字で送ってください。登録しない場合は「スキップ」。"
 
+# Invite codes, issued by staff in LINE
+INVITE_ISSUE = "招待コード"
+INVITE_STAFF_ONLY = "招待コードの発行は事務局のみできます。"
+ASK_INVITE_ORG = "どの団体の招待コードですか？ボタンにない団体は、名前の一部を送ってください。"
+ASK_INVITE_ORG_PICK = "どの団体ですか？"
+INVITE_ORG_NO_MATCH = "その名前の団体が見つかりません。名前の一部を送るか、下のボタンから選んでください。"
+ASK_INVITE_KIND = "「{org}」の招待コードを、どちらの方に渡しますか？"
+INVITE_FOR_MEMBER = "団体の担当者"
+INVITE_FOR_STAFF = "事務局の職員"
+INVITE_KIND_HINT = "「団体の担当者」か「事務局の職員」のボタンを押すか、そのどちらかを送ってください。"
+WORDS_INVITE_MEMBER = (INVITE_FOR_MEMBER, "担当者", "担当", "メンバー", "団体")
+WORDS_INVITE_STAFF = (INVITE_FOR_STAFF, "職員", "事務局", "スタッフ")
+INVITE_ISSUED = ("「{org}」の{kind}用の招待コードを発行しました（1回限り、{when}まで有効）。"
+                 "次のメッセージのコードを、その方に伝えてください。")
+
 # Groups
 GROUP_JOINED = "連携ボットです。このグループを登録しました。"
 
@@ -214,6 +229,11 @@ NOTICE_DETAIL_ALL_ACKED = "#{id} {when}\n全員（{total}人）が確認済み�
 NOTICE_SCHEDULED_LINE = "#{id} {when}に送信予定 {segment}「{head}」"
 NOTICE_MORE_NAMES = "…ほか{count}人"
 NOTICE_PENDING_NAME = "・{org} {name}"
+NOTICE_CANCEL_BUTTON = "#{id}を取り消す"
+ASK_NOTICE_CANCEL = "{when}に送信予定のお知らせ #{id} を取り消しますか？取り消すと誰にも届きません。\n―――\n{head}"
+NOTICE_CANCEL_OK = "取り消す"
+NOTICE_CANCELLED = "お知らせ #{id} を取り消しました。誰にも送られません。"
+NOTICE_NOT_CANCELLABLE = "このお知らせはもう取り消せません（送信済みか、取り消し済みです）。"
 
 # Reminders
 AGREEMENT_REVIEW_REMINDER = "【協定の見直し】「{name}」の見直し期日（{review}）まであと{days}日です。見直しの準備をお願いします。"
@@ -388,7 +408,7 @@ KPI_PERIOD_DATE = "{year}/{month}/{day}"
 
 # KPI reports: staff define a KPI (KPI設定)
 KPI_STAFF_ONLY = "KPIの設定は事務局のみできます。"
-KPI_SETUP_NO_AGREEMENTS = "協定がまだありません。先に `renkei agreement add` で協定を登録してください。"
+KPI_SETUP_NO_AGREEMENTS = "KPIは協定ごとに設定します。まだ協定が登録されていないため、協定を登録してからもう一度「KPI設定」を送ってください。"
 KPI_SETUP_ASK_AGREEMENT = "どの協定のKPIですか？"
 KPI_SETUP_ASK_ORG = "報告する団体を選んでください。"
 KPI_SETUP_ASK_NAME = "KPIの名前を送ってください（例：講座参加者数）。"
