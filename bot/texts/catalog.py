@@ -384,6 +384,8 @@ KPI_WARN_NEGATIVE = "　⚠ マイナスの値です"
 KPI_WARN_ABSURD = "　⚠ 目標（{target}）の100倍を超えています"
 KPI_CONFIRM_YES = "記録する"
 KPI_CONFIRM_NO = "記録しない"
+WORDS_KPI_RECORD = (KPI_CONFIRM_YES, "記録", "記録します", "このまま", "正しい", "合ってる", *WORDS_YES)
+WORDS_KPI_DISCARD = (KPI_CONFIRM_NO, "記録しません", "いいえ", "違う", "間違い", "取り消す")
 KPI_DISCARDED = "記録しませんでした。"
 KPI_CONFIRM_PENDING = "確認待ちの数字があります。「記録する」か「記録しない」を選んでください。"
 KPI_LATE_STAFF = "【KPI未報告】{org}：{name}（{period}）の報告がまだありません。最初のお願いは{asked}、正担当への再送と副担当へのお願いも済んでいます。"
@@ -423,6 +425,10 @@ KPI_SETUP_DATE_BUTTON = "日付を選ぶ"
 KPI_SETUP_DATE_INVALID = "期限は今日より後の日付を「2027/3/31」のように送ってください。"
 KPI_SETUP_ASK_CADENCE = "報告の頻度を選んでください。"
 KPI_CADENCE_LABELS = {"monthly": "毎月", "quarterly": "四半期ごと", "dates": "日付を指定"}
+KPI_CADENCE_WORDS = {"monthly": ("月ごと", "月次", "毎月報告", "月1回", "月1"), "quarterly": ("四半期", "3か月ごと", "3ヶ月ごと", "四半期毎"),
+                     "dates": ("日付", "日付指定", "指定日")}
+KPI_SETUP_PICK_HINT = "下のボタンから選ぶか、ボタンの名前をそのまま送ってください。"
+KPI_SETUP_CONFIRM_HINT = "「登録する」か「キャンセル」のボタンを押すか、そのどちらかを送ってください。"
 KPI_SETUP_ASK_DATES = "報告日を「12/15 3/15」のように空白で区切って送ってください（最大12日）。"
 KPI_SETUP_DATES_INVALID = "報告日は今日より後の日付を「12/15 3/15」のように送ってください。"
 KPI_SETUP_PREVIEW = (
@@ -446,6 +452,10 @@ ASK_MEETING_SLOT = ("候補日時を追加してください（{count}/{max}件�
 PICK_SLOT = "開始日時を選ぶ"
 ASK_SLOT_LENGTH = "{start}からの長さを選んでください。"
 SLOT_LENGTHS = {"30": "30分", "60": "1時間", "90": "1時間30分", "120": "2時間", "180": "3時間"}
+SLOT_LENGTH_WORDS = {"30": ("30", "半時間", "さんじゅっぷん"), "60": ("60分", "60", "1h", "いちじかん"),
+                     "90": ("90分", "90", "1時間半", "1.5時間"), "120": ("120分", "120", "2h"),
+                     "180": ("180分", "180", "3h")}
+SLOT_LENGTH_HINT = "下のボタンから長さを選ぶか、「1時間」「90分」のように送ってください。"
 SLOT_ADDED = "候補に追加しました：{slot}"
 SLOT_FLAG_HOLIDAY = "⚠ 祝日（{name}）です"
 SLOT_FLAG_WEEKEND = "⚠ 土日です"
@@ -463,17 +473,25 @@ ASK_MEETING_DEADLINE = "回答の締め切りを選んでください（最初�
 DEADLINE_TOMORROW = "明日18時"
 DEADLINE_IN_3_DAYS = "3日後18時"
 PICK_DEADLINE = "日時を指定"
+WORDS_TOMORROW = ("明日", "あした", "明日18時まで", "明日まで")
+WORDS_IN_3_DAYS = ("3日後", "三日後", "3日後まで", "3日後18時まで")
 DEADLINE_INVALID = "締め切りは今より後で、最初の候補（{first}）より前にしてください。"
 MEETING_PREVIEW = "【日程調整の確認】\n会議：{title}\n候補：\n{slots}\n参加依頼：{segment}（{count}人）\n締め切り：{deadline}"
 MEETING_PREVIEW_SLOT = "・{slot}{flags}"
 MEETING_SEND = "送信する"
-MEETING_CONFIRM_INVALID = "「送信する」か「キャンセル」のボタンを押してください。"
+MEETING_CONFIRM_INVALID = "「送信する」か「キャンセル」のボタンを押すか、そのどちらかを送ってください。"
 MEETING_SENT = "日程調整「{title}」を{count}人に送りました（#{id}）。締め切り後に、いちばん多く参加できる日時をお知らせします。"
 
 # Meetings: answering
 MEETING_CARD_HEADER = "日程調整"
 MEETING_CARD_DEADLINE = "回答の締め切り：{deadline}"
-MEETING_CARD_HELP = "候補ごとに ○（参加できる）△（調整すれば）×（参加できない）を押してください。締め切りまで変更できます。"
+MEETING_CARD_HELP = ("候補ごとに ○（参加できる）△（調整すれば）×（参加できない）を押してください。"
+                     "「1○ 2×」のように送っても答えられます。締め切りまで変更できます。")
+MEETING_MARK_WORDS = {"yes": ("○", "〇", "◯", "まる", "参加", "参加できる", "参加します", "出席", "ok"),
+                      "maybe": ("△", "さんかく", "調整", "未定", "たぶん", "調整中"),
+                      "no": ("×", "✕", "✖", "x", "ばつ", "バツ", "不参加", "欠席", "参加できない", "無理")}
+MEETING_TYPED_HINT = "候補が複数あります。候補ごとにボタンを押すか、「1○ 2△ 3×」（上から順の番号）のように送ってください。"
+MEETING_TYPED_ANSWERED = "「{title}」の回答を受け付けました。\n{lines}\n（{done}/{total}件回答済み）"
 MEETING_ALT = "【日程調整】{title}（締め切り {deadline}）"
 MEETING_MARKS = {"yes": "○", "maybe": "△", "no": "×"}
 MEETING_TALLY_BUTTON = "集計を見る"
@@ -538,6 +556,7 @@ INTRO_EXCHANGE_BUTTON = "LINE IDを交換する"
 INTRO_HELLO = "はじめまして！メンバー紹介でご縁をいただきました。よろしくお願いします。"
 INTRO_FROM = "【{name}さん（{org}）から】\n{text}\n（返信は下の「返事を送る」からどうぞ）"
 INTRO_HELLO_SENT = "{name}さんにあいさつを送りました。返事が来たらお知らせします。"
+INTRO_HELLO_MORE = "ご自分の言葉でも一言送れます。続けて送ると、確認のうえ{name}さんに届けます。"
 INTRO_HELLO_ALREADY = "あいさつはもう送っています。続きは「返事を送る」からどうぞ。"
 INTRO_MESSAGE_BUTTON = "返事を送る"
 INTRO_ASK_MESSAGE = "{name}さんへのメッセージを1つ送ってください（{max}文字まで）。"
@@ -575,6 +594,8 @@ INTRO_ROUND_CALLED_OFF = "{when}に予定していたメンバー紹介は、事
 INTRO_SEND = "送信する"
 INTRO_CONFIRM_MESSAGE = "{name}さんに次のメッセージを送ります。よければ「送信する」を押してください。\n\n{text}"
 INTRO_CONFIRM_LINE_ID = "LINE ID「{line_id}」を{name}さんと交換します（{name}さんも同意したときだけ伝わります）。よければ「送信する」を押してください。"
+WEEKLY_CONFIRM_TYPED = ("今週のひとこと「{question}」への答えとして「{text}」を送りますか？"
+                        "答えた人全員に、分野ごとにまとめて届きます。よければ「送信する」を押してください。")
 WEEKLY_CONFIRM = "ひとことの答えは「{text}」でよいですか？答えた人全員に、分野ごとにまとめて届きます。よければ「送信する」を押してください。"
 INTRO_OTHER_STOPPED = "{name}さんは今、メンバー紹介を停止しているため、メッセージは届けられません。"
 INTRO_SCHEDULE_STOPPED = "紹介を停止しました。"

@@ -8,13 +8,14 @@ staff.
 
 import re
 
-from bot.dialogs import Access, Context, Router, StaleButton, State, StatesGroup
+from bot.dialogs import UNHANDLED, Access, Context, Router, StaleButton, State, StatesGroup
+from bot.dialogs.words import folded
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.texts.formats import moment_label
 from db.intros import opted_out, other, pair_of, record_outcome, set_opt_out, set_skip, side
 from db.models import IntroPair, IntroRound, Member, MemberStatus
-from db.weekly_questions import MAX_ANSWER, clean_line, open_question, record_answer
+from db.weekly_questions import MAX_ANSWER, clean_line, open_question, open_question_for, record_answer
 from handlers.intros.buttons import (
     AnswerWeekly,
     ExchangeIds,
@@ -127,7 +128,10 @@ async def say_hello(ctx: Context, button: Hello) -> None:
         ctx.reply(m.text(T.INTRO_HELLO_ALREADY, quick=[_reply_button(pair)]))
         return
     _pass_on(ctx, pair, me, them, T.INTRO_HELLO)
-    ctx.reply(m.text(T.INTRO_HELLO_SENT.format(name=them.name)))
+    if ctx.state is None:  # their own words may follow the greeting; never interrupt another dialog
+        ctx.begin(IntroDialog.message, pair=pair.id)
+    ctx.reply(m.text(T.INTRO_HELLO_SENT.format(name=them.name) + "\n" + T.INTRO_HELLO_MORE.format(name=them.name),
+                     quick=[m.message_action(T.CANCEL)]))
 
 
 @router.postback(WriteMessage)
@@ -153,6 +157,7 @@ async def receive_message(ctx: Context) -> None:
         _hold(ctx, "message", text, T.INTRO_CONFIRM_MESSAGE.format(name=found[2].name, text=text))
 
 
+@router.typed(IntroDialog.confirm, {T.WORDS_SEND: SendHeld()})
 @router.postback(SendHeld, state=IntroDialog.confirm)
 async def send_held(ctx: Context, button: SendHeld) -> None:
     """送信する: what was typed goes where it was typed for."""
@@ -283,3 +288,19 @@ async def _save_weekly_answer(ctx: Context, text: str) -> None:
     replaced = await record_answer(ctx.session, question_id=question.id, member_id=member.id, text=text, now=ctx.now())
     when = moment_label(question.digest_at, ctx.settings.tz)
     ctx.reply(m.text(T.WEEKLY_REPLACED.format(text=text, when=when) if replaced else T.WEEKLY_ANSWERED.format(when=when)))
+
+
+@router.fallback()
+async def typed_weekly_answer(ctx: Context) -> object:
+    """Words typed after the question of the week, without 答える: held as the answer, to confirm with 送信する."""
+    member = await ctx.active_member()
+    question = await open_question_for(ctx.session, member.id, ctx.now()) if ctx.text else None
+    if question is None or folded(ctx.text) in {folded(T.HELP)}:
+        return UNHANDLED
+    text = clean_line(ctx.text, MAX_ANSWER)
+    ctx.begin(IntroDialog.weekly_answer, question=question.id)
+    if text is None:
+        ctx.reply(m.text(T.WEEKLY_ANSWER_INVALID.format(max=MAX_ANSWER), quick=[m.message_action(T.CANCEL)]))
+        return None
+    _hold(ctx, "weekly", text, T.WEEKLY_CONFIRM_TYPED.format(question=question.text, text=text))
+    return None
