@@ -11,8 +11,10 @@ import unicodedata
 _KATAKANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}  # ァ..ヶ → ぁ..ゖ
 
 
-def _is_letter(ch: str) -> bool:
-    return unicodedata.category(ch)[0] in "LN"
+def _is_decoration(ch: str) -> bool:
+    """An emoji or a mark of tone (👍 🙏 ☀ ♪ ☆), as opposed to a symbol that is an answer (○ △ ×)."""
+    code = ord(ch)
+    return code >= 0x1F000 or 0x2600 <= code <= 0x26FF or ch in "\u200d\ufe0f♪☆★♡♥"
 
 
 def folded(text: str | None) -> str:
@@ -21,11 +23,10 @@ def folded(text: str | None) -> str:
         return ""
     value = unicodedata.normalize("NFKC", text).lower().translate(_KATAKANA)
     value = "".join(ch for ch in value if not ch.isspace())
-    # Punctuation around a word is tone, not meaning; so is a trailing emoji after letters
-    # (「無事です🙏」). A symbol on its own is the answer itself (○ △ ×), so it stays.
+    # Punctuation around a word is tone, not meaning; so is a trailing emoji (「無事です🙏」).
+    # A symbol on its own is the answer itself (○ △ ×), so it stays.
     value = "".join(ch for ch in value if unicodedata.category(ch)[0] != "P" or ch in "-/:")
-    while len(value) > 1 and not _is_letter(value[-1]) and any(_is_letter(ch) for ch in value[:-1]) \
-            and unicodedata.category(value[-1])[0] == "S":
+    while len(value) > 1 and _is_decoration(value[-1]):
         value = value[:-1]
     return value
 
