@@ -1,6 +1,7 @@
 """Contact checks: answers received by phone (代理回答), entered by staff on the member's behalf:
 the member, their answer, what they can provide and a note, each tapped or typed."""
 
+import unicodedata
 from collections.abc import Callable
 
 from bot.dialogs import Access, Context, PostbackData, Router, StaleButton, State, StatesGroup
@@ -16,6 +17,7 @@ from handlers.contact_checks.staff import named_check, pick_open
 router = Router("contact_checks.proxy", access=Access.staff, refusal=T.CHECK_STAFF_ONLY)
 
 MAX_PROXY_MATCHES = 12
+MAX_QUERY_SHOWN = 20  # what was typed, said back when nobody matches it
 
 
 class Proxy(StatesGroup):
@@ -64,11 +66,12 @@ def ask_proxy_name(ctx: Context, check_id: int) -> None:
 @router.message(Proxy.name)
 async def proxy_name(ctx: Context) -> None:
     """Part of a member's or an organization's name: the members asked in the check who match."""
-    query = (ctx.text or "").strip()
+    query = unicodedata.normalize("NFKC", ctx.text or "").strip()
     check_id = int(ctx.data["check_id"])
     found = await find_targets(ctx.session, check_id, query, limit=MAX_PROXY_MATCHES) if query else []
     if not found:
-        ctx.reply(m.text(T.PROXY_NO_MATCH.format(query=query), quick=[m.message_action(T.CANCEL)]))
+        ctx.reply(m.text(T.PROXY_NO_MATCH.format(query=m.truncate_utf16(query, MAX_QUERY_SHOWN)),
+                         quick=[m.message_action(T.CANCEL)]))
         return
     question = T.ASK_PROXY_PICK_MORE if len(found) >= MAX_PROXY_MATCHES else T.ASK_PROXY_PICK
     ctx.reply(m.text(question, quick=[
