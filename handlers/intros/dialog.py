@@ -176,6 +176,8 @@ async def retype_held(ctx: Context) -> None:
     kind = ctx.data.get("kind")
     ctx.set_state({"weekly": IntroDialog.weekly_answer, "line_id": IntroDialog.line_id}.get(kind, IntroDialog.message))
     await {"weekly": receive_weekly_answer, "line_id": receive_line_id}.get(kind, receive_message)(ctx)
+    if ctx.state is not None and ctx.state != IntroDialog.confirm.name:  # not taken: the held text still waits
+        ctx.set_state(IntroDialog.confirm)
 
 
 async def _send_message(ctx: Context, text: str) -> None:

@@ -192,8 +192,8 @@ async def receive_kpi_value(ctx: Context) -> object:
 
 @router.message(KpiDialog.confirm)
 async def confirm_typed(ctx: Context) -> None:
-    """Text other than 記録する / 記録しない is read as a new value instead."""
-    if ctx.text is None:  # a sticker or a photo: the held values still wait for an answer
+    """Text other than 記録する / 記録しない is read as a new value instead, if it has a number."""
+    if not any(ch.isdigit() for ch in normalize(ctx.text or "")):  # a sticker or a photo: the held values still wait for an answer
         ctx.reply(m.text(T.KPI_CONFIRM_PENDING, quick=CONFIRM_BUTTONS))
         return
     ctx.clear()

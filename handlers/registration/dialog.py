@@ -364,7 +364,7 @@ def _free_line(state: State, key: str, limit: int):
     @router.message(state)
     async def receive_line(ctx: Context) -> None:
         """An optional line of text; スキップ (or a stray 完了 or なし) leaves it empty."""
-        if ctx.text is None:
+        if not ctx.text:
             ctx.reply(m.text(T.TEXT_ONLY))
             return
         if folded(ctx.text) in fold_all((*T.WORDS_SKIP, *T.WORDS_DONE)):

@@ -4,8 +4,8 @@ import pytest
 
 from bot.texts import catalog as T
 from db.contact_checks import MAX_NOTE
-from tests.handlers.steps.table import (CONTROL, EMOJI, NONSENSE, NUL_INSIDE, TOO_LONG, Step, check, moves, refused,
-                                        rows)
+from tests.handlers.steps.table import (CONTROL, EMOJI, NONSENSE, NUL_INSIDE, TOO_LONG, Step, check, moves, odd,
+                                        refused, rows)
 from tests.seed import partnership
 
 
@@ -72,13 +72,6 @@ async def at_proxy_note(bot) -> str:
     staff = await at_proxy_provisions(bot)
     await bot.say(staff, T.DONE)
     return staff
-
-
-ODD = [(NONSENSE, None), (EMOJI, None), (CONTROL, None), (TOO_LONG, None)]
-
-
-def odd(reply: str) -> tuple:
-    return tuple((typed, refused(reply)) for typed, _ in ODD)
 
 
 STEPS = [

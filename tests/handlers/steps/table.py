@@ -24,8 +24,9 @@ NUL_INSIDE = "あ\x00い"
 TOO_LONG = "長" * 5000  # as long as LINE lets a message be
 YEAR_9999 = "9999/12/31 10:00"
 
-# Tables whose rows record traffic rather than what the dialog decided.
-TRAFFIC = {"inbound_events", "outbox", "conversations", "line_profiles", "group_members"}
+# Tables whose rows record traffic rather than what the dialog decided (a wrong invite code is
+# counted on purpose, against guessing).
+TRAFFIC = {"inbound_events", "outbox", "conversations", "line_profiles", "group_members", "invite_attempts"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,14 @@ class Step:
     state: str
     reach: Callable[..., Awaitable[str]]  # (bot) -> the LINE user id now at the step
     inputs: tuple[tuple[str, Outcome], ...]
+
+
+ODD = (NONSENSE, EMOJI, CONTROL, TOO_LONG)
+
+
+def odd(reply: str | None = None, inputs=ODD) -> tuple:
+    """Nonsense, emoji, control characters and a very long message, each refused with `reply`."""
+    return tuple((typed, refused(reply)) for typed in inputs)
 
 
 def rows(*steps: Step) -> list:
