@@ -422,6 +422,7 @@ KPI_SETUP_ASK_TARGET = "目標値を数字で送ってください（例：500�
 KPI_SETUP_TARGET_INVALID = "目標値は0より大きい数字で送ってください（例：500）。"
 KPI_SETUP_ASK_TARGET_DATE = "目標の期限を「2027/3/31」のように送るか、選んでください。"
 KPI_SETUP_DATE_BUTTON = "日付を選ぶ"
+KPI_SETUP_DATE_TOO_FAR = "期限は{years}年以内の日付にしてください。年をご確認ください。"
 KPI_SETUP_DATE_INVALID = "期限は今日より後の日付を「2027/3/31」のように送ってください。"
 KPI_SETUP_ASK_CADENCE = "報告の頻度を選んでください。"
 KPI_CADENCE_LABELS = {"monthly": "毎月", "quarterly": "四半期ごと", "dates": "日付を指定"}

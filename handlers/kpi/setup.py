@@ -19,6 +19,7 @@ router = Router("kpi.setup", access=Access.staff, refusal=T.KPI_STAFF_ONLY)
 router.help_action(T.KPI_SETUP, T.KPI_SETUP, staff_only=True)
 
 MAX_DATES = 12
+MAX_YEARS_AHEAD = 10
 
 
 class Define(StatesGroup):
@@ -190,7 +191,11 @@ def ask_target_date(ctx: Context, *before: dict) -> None:
 
 
 async def _target_date(ctx: Context, day: date | None) -> None:
-    if day is None or day <= ctx.now().astimezone(ctx.settings.tz).date():
+    today = ctx.now().astimezone(ctx.settings.tz).date()
+    if day is not None and day.year > today.year + MAX_YEARS_AHEAD:  # 9999 for 2029: a slip of the finger
+        ask_target_date(ctx, m.text(T.KPI_SETUP_DATE_TOO_FAR.format(years=MAX_YEARS_AHEAD)))
+        return
+    if day is None or day <= today:
         ask_target_date(ctx, m.text(T.KPI_SETUP_DATE_INVALID))
         return
     ctx.update_data(target_date=day.isoformat())
@@ -243,7 +248,7 @@ async def receive_dates(ctx: Context) -> None:
         days = sorted({parse_day(word, today) for word in (ctx.text or "").replace("、", " ").split()})
     except ValueError:
         days = []
-    if not days or len(days) > MAX_DATES or days[0] <= today:
+    if not days or len(days) > MAX_DATES or days[0] <= today or days[-1].year > today.year + MAX_YEARS_AHEAD:
         ctx.reply(m.text(T.KPI_SETUP_DATES_INVALID, quick=[CANCEL]))
         return
     ctx.set_state(Define.confirm)
