@@ -7,6 +7,7 @@ staff.
 """
 
 import re
+import unicodedata
 
 from bot.dialogs import UNHANDLED, Access, Context, Router, StaleButton, State, StatesGroup
 from bot.dialogs.words import folded
@@ -207,7 +208,7 @@ async def offer_line_id(ctx: Context, button: ExchangeIds) -> None:
 
 @router.message(IntroDialog.line_id)
 async def receive_line_id(ctx: Context) -> None:
-    line_id = (ctx.text or "").strip()
+    line_id = unicodedata.normalize("NFKC", ctx.text or "").strip()
     if not LINE_ID.match(line_id):
         ctx.reply(m.text(T.INTRO_LINE_ID_INVALID, quick=[m.message_action(T.CANCEL)]))
         return
