@@ -68,6 +68,14 @@ async def acknowledge(session: AsyncSession, *, notice_id: int, member_id: int, 
     return False if exists is not None else None
 
 
+async def latest_unacknowledged(session: AsyncSession, member_id: int) -> int | None:
+    """The latest notice sent to the member that they have not acknowledged."""
+    return await session.scalar(
+        select(NoticeRecipient.notice_id).join(Notice, Notice.id == NoticeRecipient.notice_id)
+        .where(NoticeRecipient.member_id == member_id, NoticeRecipient.acked_at.is_(None))
+        .order_by(Notice.sent_at.desc(), Notice.id.desc()).limit(1))
+
+
 async def claim_ack_reminders(session: AsyncSession, now: datetime) -> dict[int, list[str]]:
     """Take the recipients due one reminder (not acknowledged, not yet reminded), per notice."""
     notices = list(await session.scalars(

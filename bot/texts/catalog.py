@@ -217,6 +217,7 @@ NOTICE_ALT = "【お知らせ】{text}"
 NOTICE_REMINDER_ALT = "【確認のお願い】{text}"
 ACK_BUTTON = "確認しました"
 ACK_THANKS = "確認ありがとうございます。"
+WORDS_ACK = (ACK_BUTTON, "確認しました！", "確認済み", "確認済みです", "拝見しました", "見ました", "了解しました")
 ACK_ALREADY = "このお知らせは確認済みです。"
 ACK_NOT_YOURS = "このお知らせは確認の対象ではありません。"
 
@@ -571,6 +572,9 @@ INTRO_LINE_ID_EXCHANGED = "{name}さんのLINE IDは「{line_id}」です。LINE
 INTRO_LINE_ID_DONE = "LINE IDの交換はもう済んでいます。"
 INTRO_FOLLOWUP = "先日ご紹介した{name}さん（{org}）とは話せましたか？"
 INTRO_OUTCOME_LABELS = {"talked": "話せた", "not_yet": "まだ", "pass": "今回はパス"}
+INTRO_OUTCOME_WORDS = {"talked": ("話せた", "話せました", "話しました", "会えた", "会えました"),
+                       "not_yet": ("まだ", "まだです", "まだ話せていない", "これから"),
+                       "pass": ("今回はパス", "今回はパスします")}
 INTRO_OUTCOME_REPLIES = {
     "talked": "よかったです！新しいつながりとして記録しました。",
     "not_yet": "了解です。カードの「あいさつを送る」からいつでもどうぞ。",

@@ -14,7 +14,7 @@ from bot.dialogs.words import folded
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.texts.formats import moment_label
-from db.intros import opted_out, other, pair_of, record_outcome, set_opt_out, set_skip, side
+from db.intros import awaiting_outcome, opted_out, other, pair_of, record_outcome, set_opt_out, set_skip, side
 from db.models import IntroPair, IntroRound, Member, MemberStatus
 from db.weekly_questions import MAX_ANSWER, clean_line, open_question, open_question_for, record_answer
 from handlers.intros.buttons import (
@@ -255,6 +255,20 @@ async def answer_followup(ctx: Context, button: Followup) -> None:
     outcome = OUTCOME_CODES[button.code]
     record_outcome(pair, member.id, outcome, ctx.now())
     ctx.reply(m.text(T.INTRO_OUTCOME_REPLIES[outcome]))
+
+
+@router.command(*(word for words in T.INTRO_OUTCOME_WORDS.values() for word in words))
+async def typed_followup(ctx: Context) -> object:
+    """話せた / まだ / パス typed outside a dialog by someone asked the follow-up: as if tapped."""
+    member = await ctx.active_member()
+    pair = await awaiting_outcome(ctx.session, member.id) if ctx.state is None else None
+    if pair is None:
+        return UNHANDLED
+    form = folded(ctx.text)
+    outcome = next(o for o, words in T.INTRO_OUTCOME_WORDS.items() if form in {folded(w) for w in words})
+    record_outcome(pair, member.id, outcome, ctx.now())
+    ctx.reply(m.text(T.INTRO_OUTCOME_REPLIES[outcome]))
+    return None
 
 
 # The question of the week

@@ -1,11 +1,15 @@
-"""Typed where a button is offered, outside any dialog: a poll's ○/△/×, a ひとこと answer, a KPI confirmation."""
+"""Typed where a button is offered, outside any dialog: a poll's ○/△/×, a ひとこと answer, a KPI confirmation,
+確認しました under a notice, the follow-up of an introduction."""
+
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select
 
 from bot.texts import catalog as T
-from db.models import KpiReport, MeetingAnswer, WeeklyAnswer
+from db.models import IntroPair, KpiReport, MeetingAnswer, Member, NoticeRecipient, WeeklyAnswer
 from handlers.meetings.votes import read_marks
+from tests.handlers.test_intros import TOKYO, announced_round
 from tests.handlers.test_kpis import VISITORS, agreement, at, reports
 from tests.handlers.test_meetings import cards, create_in_line
 from tests.seed import partnership
@@ -71,3 +75,31 @@ async def test_an_unusual_kpi_value_is_confirmed_by_typing(bot):
     await bot.say(people["npo"], "記録しない")
     assert bot.last_text(people["npo"]) == T.KPI_DISCARDED
     assert len(await bot.scalars(select(KpiReport))) == 1
+
+
+async def test_a_notice_is_acknowledged_by_typing(bot):
+    people = await partnership(bot)
+    for typed in (T.NOTICE, "アンケートにご協力ください", T.SEGMENT_ALL, T.SEND_NOW, T.CONFIRM_SEND):
+        await bot.say(people["staff"], typed)
+    await bot.say(people["npo"], "確認しました。")
+    assert bot.last_text(people["npo"]) == T.ACK_THANKS
+    [acked] = await bot.scalars(select(NoticeRecipient).where(NoticeRecipient.acked_at.is_not(None)))
+    assert acked.line_user_id == people["npo"]
+    await bot.say(people["npo"], "確認しました")  # nothing left to acknowledge: an ordinary message
+    assert bot.last_text(people["npo"]) == T.UNKNOWN_TEXT
+
+
+async def test_the_follow_up_of_an_introduction_is_answered_by_typing(bot):
+    await announced_round(bot)
+    bot.clock.set(datetime(2026, 11, 26, 12, 0, tzinfo=TOKYO))
+    await bot.runtime.scheduler.run_due()
+    pair = (await bot.scalars(select(IntroPair)))[0]
+    user = (await bot.scalars(select(Member.line_user_id).where(Member.id == pair.member_a_id)))[0]
+    await bot.say(user, "話せました")  # before the follow-up is asked: an ordinary message
+    assert bot.last_text(user) == T.UNKNOWN_TEXT
+    bot.clock.set(datetime(2026, 11, 30, 12, 0, tzinfo=TOKYO))
+    await bot.runtime.scheduler.run_due()
+    await bot.say(user, "話せました！")
+    assert bot.last_text(user) == T.INTRO_OUTCOME_REPLIES["talked"]
+    [pair] = await bot.scalars(select(IntroPair).where(IntroPair.id == pair.id))
+    assert pair.a_outcome == "talked" and pair.tie_at is not None
