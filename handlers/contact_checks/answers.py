@@ -6,6 +6,7 @@ when the check is over or the button is not theirs. An answer typed instead of t
 """
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from bot.dialogs import UNHANDLED, Context, Router, State, StatesGroup
 from bot.dialogs.words import fold_all, folded
@@ -20,6 +21,7 @@ from handlers.contact_checks.messages import Answer
 
 router = Router("contact_checks.answers")
 
+NOTE_WINDOW = timedelta(hours=1)  # how long after an answer free words are taken as its note
 ANSWER_WORDS = {"safe": T.WORDS_SAFE, "damaged": T.WORDS_DAMAGED, "help": T.WORDS_HELP}
 
 
@@ -108,19 +110,27 @@ async def provision(ctx: Context, button: Provide) -> None:
 
 
 @router.message(Answering.provisions)
-async def note_instead_of_provisions(ctx: Context) -> None:
-    """Words where the list is asked for are what the member wants staff to know: kept as the note."""
+async def note_instead_of_provisions(ctx: Context) -> object:
+    """Words where the list is asked for are what the member wants staff to know: kept as the note.
+
+    Only soon after the answer: words typed hours later are meant for something else (a KPI
+    value, say), so the step is left and they go on as if no dialog were under way.
+    """
     member = await ctx.member()
     check_id = int(ctx.data["check_id"])
     text = (ctx.text or "").strip()
     target = member and await ctx.session.get(ContactCheckTarget, (check_id, member.id))
+    if target is not None and target.answered_at is not None and ctx.now() - target.answered_at > NOTE_WINDOW:
+        ctx.clear()
+        return UNHANDLED
     if not text or target is None or len(text) > MAX_NOTE:
         ctx.reply(m.text(T.CHECK_NOTE_TOO_LONG.format(max=MAX_NOTE) if text else T.CHECK_PROVISIONS_HINT),
                   provisions_question(target.provisions or [] if target else [], provide_data(check_id)))
-        return
+        return None
     await set_answer_details(ctx.session, check_id=check_id, member_id=member.id, note=text)
     ctx.clear()  # the buttons still work; later words are not taken as the note
     ctx.reply(m.text(T.CHECK_NOTE_TAKEN), provisions_question(target.provisions or [], provide_data(check_id)))
+    return None
 
 
 @router.message(Answering.note)

@@ -1,5 +1,7 @@
 """The disaster path as people in a hurry meet it: typed answers, late registrants, the people to call."""
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from bot.texts import catalog as T
@@ -37,6 +39,12 @@ async def test_a_typed_answer_is_taken_exactly_like_the_tap(bot):
     assert (company.status, company.note) == ("help", "倉庫の屋根が落ちました。けが人はいません")
     await bot.say(people["company"], "42")  # the dialog is over: later words are not the note
     assert (await target(bot, people["company"])).note == company.note
+
+    await bot.say(people["school"], "無事")
+    bot.clock.advance(timedelta(hours=2))  # the list left unanswered; hours later words are for something else
+    await bot.say(people["school"], "来週の会議は欠席します")
+    assert bot.last_text(people["school"]) == T.UNKNOWN_TEXT
+    assert (await target(bot, people["school"])).note is None
 
 
 async def test_a_typed_answer_counts_in_another_dialog_until_answered_and_not_for_others(bot):
