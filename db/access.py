@@ -71,6 +71,7 @@ async def list_members(session: AsyncSession) -> list[dict]:
 
 
 REVIEW_REMINDER_DAYS = (90, 30)
+REVIEW_REMINDER_TIME = time(9, 0)  # the local time of day review reminders go out
 
 
 async def create_agreement(session: AsyncSession, *, name: str, organization_ids: list[int], start_date: date,

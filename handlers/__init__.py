@@ -12,6 +12,7 @@ from bot.dialogs import Dispatcher, Router
 
 def build_dispatcher() -> Dispatcher:
     from handlers import common
+    from handlers.agreements import setup as agreement_setup
     from handlers.contact_checks import answers, proxy, staff as check_staff
     from handlers.intros import dialog as intro_dialog, staff as intro_staff
     from handlers.kpi import reports as kpi_reports, setup as kpi_setup
@@ -25,6 +26,7 @@ def build_dispatcher() -> Dispatcher:
         Router("notices").include(acknowledge.router, compose.router, status.router),
         Router("contact_checks").include(answers.router, check_staff.router, proxy.router),
         Router("meetings").include(votes.router, meeting_setup.router, meeting_changes.router),
+        Router("agreements").include(agreement_setup.router),
         Router("kpi").include(kpi_reports.router, kpi_setup.router),
         Router("intros").include(intro_dialog.router, intro_staff.router),
         common.fallback_router)

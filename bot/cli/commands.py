@@ -4,7 +4,7 @@ import asyncio
 import json
 import logging
 import signal
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -16,7 +16,7 @@ from bot.pipeline.background import BackgroundProcess
 from bot.clock import SystemClock
 from bot.cli.support import fail, load_settings, run
 from bot.settings import Settings
-from db.access import create_agreement, create_invite, create_organization, list_members
+from db.access import REVIEW_REMINDER_TIME, create_agreement, create_invite, create_organization, list_members
 from db.engine import create_engine
 from db.migrate import current_revision, head_revision, upgrade
 from db.models import Agreement, Organization, OrgType, Reminder
@@ -31,8 +31,6 @@ member_app = typer.Typer(help="Registered members.", no_args_is_help=True)
 agreement_app = typer.Typer(help="Partnership agreements.", no_args_is_help=True)
 notice_app = typer.Typer(help="Notices to members, and who acknowledged them.", no_args_is_help=True)
 
-# Agreement review reminders go out at this local time of day.
-REVIEW_REMINDER_TIME = time(9, 0)
 
 
 def serve(host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",

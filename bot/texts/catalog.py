@@ -236,6 +236,27 @@ NOTICE_CANCEL_OK = "取り消す"
 NOTICE_CANCELLED = "お知らせ #{id} を取り消しました。誰にも送られません。"
 NOTICE_NOT_CANCELLABLE = "このお知らせはもう取り消せません（送信済みか、取り消し済みです）。"
 
+# Agreements: staff register one in LINE (協定登録)
+AGREEMENT_ADD = "協定登録"
+AGREEMENT_STAFF_ONLY = "協定の登録は事務局のみできます。"
+ASK_AGREEMENT_NAME = "協定の名前を送ってください（{max}文字まで）。例：まちづくり包括連携協定"
+AGREEMENT_NAME_INVALID = "協定の名前は1〜{max}文字で送ってください。"
+AGREEMENT_NAME_TAKEN = "「{name}」という協定はすでにあります。別の名前を送ってください。"
+ASK_AGREEMENT_ORGS = "協定を結ぶ団体を選んでください（複数可）。ボタンにない団体は名前の一部を送ってください。選び終えたら「完了」。\n選択中：{selected}"
+AGREEMENT_ORG_HINT = "その名前の団体を1つに絞れませんでした。下のボタンを押すか、名前をもう少し詳しく送ってください。"
+AGREEMENT_ORGS_NONE = "団体を1つ以上選んでから「完了」を押してください。"
+ASK_AGREEMENT_START = "協定の開始日を「2026/4/1」のように送ってください。今日からなら「今日」。"
+AGREEMENT_TODAY = "今日"
+WORDS_TODAY = (AGREEMENT_TODAY, "きょう", "本日")
+AGREEMENT_DATE_INVALID = "日付を読み取れませんでした。「2026/4/1」のように、10年以内の日付を送ってください。"
+ASK_AGREEMENT_REVIEW = "見直しの期日を「2029/3/31」のように送ってください。90日前と30日前に事務局にお知らせします。決まっていなければ「スキップ」。"
+AGREEMENT_REVIEW_INVALID = "見直しの期日は、開始日より後の10年以内の日付を「2029/3/31」のように送ってください。なければ「スキップ」。"
+AGREEMENT_PREVIEW = "この内容で協定を登録します。\n協定：{name}\n団体：{orgs}\n開始日：{start}\n見直し期日：{review}"
+AGREEMENT_SAVE = "登録する"
+AGREEMENT_CONFIRM_HINT = "「登録する」か「キャンセル」のボタンを押すか、そのどちらかを送ってください。"
+AGREEMENT_SAVED = "協定「{name}」を登録しました。「KPI設定」でこの協定のKPIを設定できます。"
+AGREEMENT_NOT_SAVED = "同じ名前の協定が登録されたか、団体が見つからなくなったため、登録できませんでした。もう一度「協定登録」からお願いします。"
+
 # Reminders
 AGREEMENT_REVIEW_REMINDER = "【協定の見直し】「{name}」の見直し期日（{review}）まであと{days}日です。見直しの準備をお願いします。"
 
@@ -411,7 +432,7 @@ KPI_PERIOD_DATE = "{year}/{month}/{day}"
 
 # KPI reports: staff define a KPI (KPI設定)
 KPI_STAFF_ONLY = "KPIの設定は事務局のみできます。"
-KPI_SETUP_NO_AGREEMENTS = "KPIは協定ごとに設定します。まだ協定が登録されていないため、協定を登録してからもう一度「KPI設定」を送ってください。"
+KPI_SETUP_NO_AGREEMENTS = "KPIは協定ごとに設定します。まだ協定がないため、先に「協定登録」で協定を登録してください。"
 KPI_SETUP_ASK_AGREEMENT = "どの協定のKPIですか？"
 KPI_SETUP_ASK_ORG = "報告する団体を選んでください。"
 KPI_SETUP_ASK_NAME = "KPIの名前を送ってください（例：講座参加者数）。"

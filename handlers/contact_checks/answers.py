@@ -16,7 +16,7 @@ from bot.texts import catalog as T
 from bot.texts.formats import moment_label
 from db.contact_checks import ANSWERS, MAX_NOTE, open_check_asking, record_answer, set_answer_details
 from db.models import ContactCheckTarget
-from handlers.contact_checks.buttons import DONE, Provide, provision_tap, provisions_question, provision_words
+from handlers.contact_checks.buttons import Provide, provision_tap, provisions_question, provision_words
 from handlers.contact_checks.messages import Answer
 
 router = Router("contact_checks.answers")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.dialogs import Access, Context, PostbackData, Router, StaleButton, State, StatesGroup
-from bot.dialogs.words import fold_all, folded
+from bot.dialogs.words import folded
 from bot.texts.formats import date_label, local_day_label
 from db.rules.kpi_numbers import NotANumber, format_value, parse_value
 from db.kpis import KpiError, create_kpi, first_prompt_at, name_taken, parse_day

@@ -1,12 +1,13 @@
-"""What staff could do only on the server, now in LINE: calling off a scheduled notice, issuing an invite code."""
+"""What staff could do only on the server, now in LINE: calling off a scheduled notice, issuing an invite
+code, registering an agreement."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
 from bot.fakeline import events as ev
 from bot.texts import catalog as T
-from db.models import Invite, Member, Notice, NoticeStatus, Organization
+from db.models import Agreement, Invite, Member, Notice, NoticeStatus, Organization, Reminder
 from tests.handlers.test_notices import MULTICAST, compose
 from tests.handlers.test_registration import register
 from tests.seed import partnership
@@ -62,3 +63,36 @@ async def test_staff_issue_an_invite_code_that_registers_a_member(bot):
     await bot.say(people["npo"], T.INVITE_ISSUE)
     assert bot.last_text(people["npo"]) == T.INVITE_STAFF_ONLY
     assert len(await bot.scalars(select(Invite))) == 1
+
+
+async def test_staff_register_an_agreement_in_line_and_then_set_its_kpi(bot):
+    people = await partnership(bot)
+    staff = people["staff"]
+    await bot.say(staff, T.KPI_SETUP)
+    assert "「協定登録」" in bot.last_text(staff) and "renkei" not in bot.last_text(staff)
+    await bot.say(staff, T.AGREEMENT_ADD)
+    await bot.say(staff, "  まちづくり　包括連携協定 ")
+    await bot.press(staff, "市役所 企画課")
+    await bot.say(staff, "みどり")  # part of a name typed
+    assert "選択中：NPO法人 みどりの会、市役所 企画課" in bot.last_text(staff)
+    await bot.say(staff, "完了")
+    await bot.say(staff, "来年度から")
+    assert bot.texts_to(staff)[-2] == T.AGREEMENT_DATE_INVALID
+    await bot.say(staff, "２０２６/４/１")
+    await bot.say(staff, "2026/3/31")  # before the start
+    assert bot.texts_to(staff)[-2] == T.AGREEMENT_REVIEW_INVALID
+    await bot.say(staff, "2029/3/31")
+    assert bot.last_text(staff) == T.AGREEMENT_PREVIEW.format(
+        name="まちづくり 包括連携協定", orgs="NPO法人 みどりの会、市役所 企画課", start="2026/4/1", review="2029/3/31")
+    assert await bot.scalars(select(Agreement)) == []
+    await bot.press(staff, T.AGREEMENT_SAVE)
+    assert bot.last_text(staff) == T.AGREEMENT_SAVED.format(name="まちづくり 包括連携協定")
+    [agreement] = await bot.scalars(select(Agreement))
+    assert (agreement.start_date, agreement.review_date) == (date(2026, 4, 1), date(2029, 3, 31))
+    reminders = await bot.scalars(select(Reminder).where(Reminder.purpose == "agreement-review"))
+    assert len(reminders) == 2
+    await bot.say(staff, T.KPI_SETUP)
+    assert bot.quick_labels(staff)[0] == "まちづくり 包括連携協定"
+
+    await bot.say(people["npo"], T.AGREEMENT_ADD)
+    assert bot.last_text(people["npo"]) == T.AGREEMENT_STAFF_ONLY

@@ -5,8 +5,7 @@ import pytest
 from bot.fakeline import events as ev
 from bot.texts import catalog as T
 from db.meetings import MAX_TITLE
-from tests.handlers.steps.table import (CONTROL, EMOJI, NONSENSE, TOO_LONG, YEAR_9999, Step, check, moves, odd,
-                                        refused, rows)
+from tests.handlers.steps.table import CONTROL, EMOJI, TOO_LONG, YEAR_9999, Step, check, moves, odd, refused, rows
 from tests.seed import partnership
 
 
