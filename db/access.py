@@ -71,10 +71,10 @@ async def create_invite(session: AsyncSession, *, organization_id: int, now: dat
 
 
 PROFILE_KEYS = ["name", "fields", "role", "area", "needs", "needs_note", "offers", "offers_note",
-                "intro_now", "intro_worry", "intro_offer"]
+                "intro_now", "intro_worry", "intro_offer", "phone"]
 # What the columns hold; the registration dialog asks for less.
 PROFILE_LIMITS = {"name": 100, "area": 50, "needs_note": 200, "offers_note": 200,
-                  "intro_now": 300, "intro_worry": 300, "intro_offer": 300}
+                  "intro_now": 300, "intro_worry": 300, "intro_offer": 300, "phone": 20}
 
 
 def invite_problem(invite: Invite | None, now: datetime) -> str | None:
@@ -151,6 +151,7 @@ async def list_members(session: AsyncSession) -> list[dict]:
 
 
 REVIEW_REMINDER_DAYS = (90, 30)
+REVIEW_REMINDER_TIME = time(9, 0)  # the local time of day review reminders go out
 
 
 async def create_agreement(session: AsyncSession, *, name: str, organization_ids: list[int], start_date: date,

@@ -32,7 +32,7 @@ ANSWERS = ("safe", "damaged", "help")
 PROVISIONS = ("supplies", "shelter", "transport", "people")
 NO_PROVISION = "none"
 MILESTONES = (25, 50, 75)
-MAX_NOTE = 200
+MAX_NOTE = 1000
 
 
 class CheckError(ValueError):
@@ -179,6 +179,37 @@ async def set_answer_details(session: AsyncSession, *, check_id: int, member_id:
     return True
 
 
+async def open_check_asking(session: AsyncSession, member_id: int, *, unanswered_only: bool) -> int | None:
+    """The running check that asks this member (the latest, one they have not answered first), if any."""
+    query = (select(ContactCheck.id).join(ContactCheckTarget, ContactCheckTarget.check_id == ContactCheck.id)
+             .where(ContactCheck.status == CheckStatus.open, ContactCheckTarget.member_id == member_id))
+    if unanswered_only:
+        query = query.where(ContactCheckTarget.status.is_(None))
+    return await session.scalar(query.order_by(ContactCheckTarget.status.is_not(None), ContactCheck.started_at.desc(),
+                                               ContactCheck.id.desc()).limit(1))
+
+
+async def ask_newcomer(session: AsyncSession, member: Member, now: datetime) -> list[ContactCheck]:
+    """The running checks whose segment takes in a member who just registered (or came back), now asking them too.
+
+    They are asked at once, whatever their role: the organization's primary contact may
+    already have answered, but this person's own safety is not known.
+    """
+    asked = []
+    for check in await open_checks(session):
+        if await session.get(ContactCheckTarget, (check.id, member.id)) is not None:
+            continue
+        people = await Segment.parse(check.segment).members(session)
+        if not any(p.member_id == member.id for p in people):
+            continue
+        session.add(ContactCheckTarget(check_id=check.id, member_id=member.id, line_user_id=member.line_user_id,
+                                       organization_id=member.organization_id, held=False, asked_count=1,
+                                       last_asked_at=now, answers=0, by_proxy=False, late=False, provisions=[]))
+        asked.append(check)
+    await session.flush()
+    return asked
+
+
 async def close_check(session: AsyncSession, check_id: int, now: datetime) -> bool:
     closed = await session.execute(update(ContactCheck).where(
         ContactCheck.id == check_id, ContactCheck.status == CheckStatus.open).values(
@@ -256,6 +287,15 @@ class OrgLine:
     first_answered_at: datetime | None = None
     notes: list[str] = field(default_factory=list)
     changes: list[tuple[str, str]] = field(default_factory=list)  # (first, latest) of contacts who changed
+    silent: list["Contact"] = field(default_factory=list)  # its contacts who have not answered, to call
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    role: str
+    phone: str | None
+    asked: bool
 
 
 @dataclass
@@ -307,17 +347,19 @@ SEVERITY = {"safe": 0, "damaged": 1, "help": 2}
 
 async def summarize(session: AsyncSession, check: ContactCheck) -> CheckSummary:
     rows = await session.execute(
-        select(ContactCheckTarget, Organization.name)
+        select(ContactCheckTarget, Organization.name, Member.name, Member.role, Member.phone)
         .join(Organization, Organization.id == ContactCheckTarget.organization_id)
-        .where(ContactCheckTarget.check_id == check.id).order_by(Organization.name))
+        .join(Member, Member.id == ContactCheckTarget.member_id)
+        .where(ContactCheckTarget.check_id == check.id).order_by(Organization.name, Member.role.desc(), Member.id))
     orgs: dict[int, OrgLine] = {}
     member_status = dict.fromkeys(ANSWERS, 0)
     asked = answered = by_proxy = late = 0
-    for target, org_name in rows:
+    for target, org_name, name, role, phone in rows:
         org = orgs.setdefault(target.organization_id, OrgLine(target.organization_id, org_name, 0))
         org.contacts += 1
         asked += target.asked_count > 0
         if target.status is None:
+            org.silent.append(Contact(name, role, phone, target.asked_count > 0))
             continue
         answered += 1
         by_proxy += target.by_proxy

@@ -347,6 +347,17 @@ async def pair_of(session: AsyncSession, pair_id: int, member_id: int) -> IntroP
     return pair if pair is not None and side(pair, member_id) else None
 
 
+async def awaiting_outcome(session: AsyncSession, member_id: int) -> IntroPair | None:
+    """The member's latest pair whose follow-up was sent and that they have not answered (row locked)."""
+    pairs = await session.scalars(
+        select(IntroPair).join(IntroRound, IntroRound.id == IntroPair.round_id)
+        .where(IntroRound.followup_sent_at.is_not(None),
+               ((IntroPair.member_a_id == member_id) & IntroPair.a_outcome.is_(None))
+               | ((IntroPair.member_b_id == member_id) & IntroPair.b_outcome.is_(None)))
+        .order_by(IntroPair.id.desc()).limit(1).with_for_update())
+    return pairs.first()
+
+
 def record_outcome(pair: IntroPair, member_id: int, outcome: str, now: datetime) -> None:
     """One side's answer to the follow-up (the last counts); a pair is a tie while either says they talked."""
     setattr(pair, f"{side(pair, member_id)}_outcome", outcome)

@@ -92,6 +92,7 @@ class Member(Base):
     intro_now: Mapped[str | None] = mapped_column(String(300))
     intro_worry: Mapped[str | None] = mapped_column(String(300))
     intro_offer: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(20))  # for staff to call in a contact check; shown to staff only
     status: Mapped[str] = mapped_column(String(10), default=MemberStatus.active, index=True)
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -377,7 +378,7 @@ class ContactCheckTarget(Base):
     by_proxy: Mapped[bool] = mapped_column(Boolean, default=False)
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     provisions: Mapped[list[str]] = mapped_column(JSON, default=list)
-    note: Mapped[str | None] = mapped_column(String(300))
+    note: Mapped[str | None] = mapped_column(String(1000))
 
 
 class ContactCheckAnswer(Base):

@@ -24,6 +24,13 @@ async def create_notice(session: AsyncSession, *, text: str, segment: Segment, s
     return notice
 
 
+async def cancel_notice(session: AsyncSession, notice_id: int) -> Notice | None:
+    """Call off a notice not sent yet; None if it is gone, already sent or already called off."""
+    cancelled = await session.execute(update(Notice).where(Notice.id == notice_id, Notice.status == NoticeStatus.scheduled)
+                                      .values(status=NoticeStatus.cancelled))
+    return await session.get(Notice, notice_id) if cancelled.rowcount == 1 else None
+
+
 async def claim_for_sending(session: AsyncSession, notice_id: int, now: datetime) -> list[Recipient] | None:
     """Mark a due notice sent and record its recipients; None if another worker already did.
 
@@ -59,6 +66,14 @@ async def acknowledge(session: AsyncSession, *, notice_id: int, member_id: int, 
         return True
     exists = await session.get(NoticeRecipient, (notice_id, member_id))
     return False if exists is not None else None
+
+
+async def latest_unacknowledged(session: AsyncSession, member_id: int) -> int | None:
+    """The latest notice sent to the member that they have not acknowledged."""
+    return await session.scalar(
+        select(NoticeRecipient.notice_id).join(Notice, Notice.id == NoticeRecipient.notice_id)
+        .where(NoticeRecipient.member_id == member_id, NoticeRecipient.acked_at.is_(None))
+        .order_by(Notice.sent_at.desc(), Notice.id.desc()).limit(1))
 
 
 async def claim_ack_reminders(session: AsyncSession, now: datetime) -> dict[int, list[str]]:

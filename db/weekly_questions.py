@@ -39,6 +39,17 @@ async def open_question(session: AsyncSession, question_id: int, now: datetime) 
     return question if question and question.digest_sent_at is None and question.digest_at > now else None
 
 
+async def open_question_for(session: AsyncSession, member_id: int, now: datetime) -> WeeklyQuestion | None:
+    """The latest question still taking answers that was asked since the member joined and that they have not answered."""
+    member = await session.get(Member, member_id)
+    answered = select(WeeklyAnswer.question_id).where(WeeklyAnswer.member_id == member_id)
+    return await session.scalar(
+        select(WeeklyQuestion).where(WeeklyQuestion.digest_sent_at.is_(None), WeeklyQuestion.digest_at > now,
+                                     WeeklyQuestion.asked_at >= member.registered_at,
+                                     WeeklyQuestion.id.not_in(answered))
+        .order_by(WeeklyQuestion.asked_at.desc(), WeeklyQuestion.id.desc()).limit(1))
+
+
 async def record_answer(session: AsyncSession, *, question_id: int, member_id: int, text: str, now: datetime) -> bool:
     """Store the member's answer; True when it replaced an earlier one."""
     earlier = await session.get(WeeklyAnswer, (question_id, member_id))

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogs import Context, Router, StaleButton, State, button_kind
+from bot.dialogs.words import fold_all, folded
 from bot.line import messages as m
 from bot.texts import catalog as T
 from db.models import Agreement, LineGroup, Member, Organization, OrgType
@@ -68,6 +69,25 @@ PICK_LABELS = {"area": T.PICK_BY_AREA, "type": T.PICK_BY_TYPE, "field": T.PICK_B
                "agreement": T.PICK_BY_AGREEMENT, "group": T.PICK_BY_GROUP}
 
 
+async def typed_segment(session: AsyncSession, text: str | None, kinds: list[str]) -> Segment | str | None:
+    """What a staff member typed at the segment menu: 全員, a kind (「分野」), or one of the choices
+    by its label (「北地区」「NPO」「防災」); a kind is returned as its name, None if nothing matches."""
+    form = folded(text)
+    if not form:
+        return None
+    if form in fold_all(T.WORDS_ALL):
+        return Segment("all")
+    for kind in kinds:
+        if form in fold_all((PICK_LABELS[kind], *T.PICK_WORDS.get(kind, ()))):
+            return kind
+    for kind in kinds:
+        menu = await segment_options(session, kind)
+        for label, spec in (menu[1] if menu else []):
+            if folded(label) == form:
+                return Segment.parse(spec)
+    return None
+
+
 class SegmentButtons:
     """The two kinds of button of one feature's segment menu: `{prefix}:pick:{kind}` and `{prefix}:seg:{spec}`."""
 
@@ -122,11 +142,14 @@ class SegmentStep:
         ctx.reply(*before, segment_menu(self.question, self.buttons, self.kinds))
 
     async def _typed(self, ctx: Context) -> None:
-        """全員 typed is everyone; anything else gets the buttons again."""
-        if ctx.text == T.SEGMENT_ALL:
-            await self._chosen_if_anyone(ctx, Segment("all"))
-            return
-        self.ask(ctx, m.text(T.SEGMENT_PICK_BUTTON))
+        """全員, a kind or a choice typed works like its button; anything else gets the buttons again."""
+        typed = await typed_segment(ctx.session, ctx.text, self.kinds)
+        if isinstance(typed, Segment):
+            await self._chosen_if_anyone(ctx, typed)
+        elif typed is not None:
+            await self._kind(ctx, self.buttons.Kind(kind=typed))
+        else:
+            self.ask(ctx, m.text(T.SEGMENT_PICK_BUTTON))
 
     async def _kind(self, ctx: Context, button) -> None:
         menu = await segment_options(ctx.session, button.kind)

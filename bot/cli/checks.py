@@ -27,7 +27,7 @@ from db.engine import create_engine, session_factory
 from db.models import ContactCheck
 from db.segments import SEGMENT_HELP, Segment, SegmentError
 from handlers.contact_checks.views import org_table_text, silent_text, summary_text
-from handlers.contact_checks.messages import queue_questions
+from handlers.contact_checks.messages import queue_questions, tell_staff_started
 from handlers.segments import describe_segment
 
 check_app = typer.Typer(help="Disaster-time contact checks (安否確認).", no_args_is_help=True)
@@ -71,6 +71,8 @@ def check_start(
                                     message=(message or "").strip() or None,
                                     reask_minutes=settings.check_reask_minutes, max_reasks=settings.check_max_reasks)
         rows = queue_questions(session, started.check, started.asked, now)
+        if started.created:
+            rows += await tell_staff_started(session, started.check, len(started.asked), now)
         await session.flush()
         return started.check.id, started.check.started_at, started.created, len(started.asked), [r.id for r in rows]
 

@@ -4,7 +4,7 @@ import asyncio
 import json
 import logging
 import signal
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -17,11 +17,11 @@ from bot.clock import SystemClock
 from bot.cli.support import fail, load_settings, run
 from bot.settings import Settings
 from db.areas import map_free_text
-from db.access import create_agreement, create_invite, create_organization, list_members
+from db.access import REVIEW_REMINDER_TIME, create_agreement, create_invite, create_organization, list_members
 from db.engine import create_engine
 from db.migrate import current_revision, head_revision, upgrade
 from db.models import Agreement, Organization, OrgType, Reminder
-from db.notices import MAX_NOTICE_TEXT, create_notice, read_status
+from db.notices import MAX_NOTICE_TEXT, cancel_notice, create_notice, read_status
 from db.segments import SEGMENT_HELP, Segment, SegmentError
 from handlers.segments import describe_segment
 
@@ -32,8 +32,6 @@ member_app = typer.Typer(help="Registered members.", no_args_is_help=True)
 agreement_app = typer.Typer(help="Partnership agreements.", no_args_is_help=True)
 notice_app = typer.Typer(help="Notices to members, and who acknowledged them.", no_args_is_help=True)
 
-# Agreement review reminders go out at this local time of day.
-REVIEW_REMINDER_TIME = time(9, 0)
 
 
 def serve(host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -316,6 +314,17 @@ async def read_quota(settings: Settings):
         return await gateway.quota()
     finally:
         await gateway.close()
+
+
+@notice_app.command("cancel")
+def notice_cancel(notice_id: int) -> None:
+    """Call off a scheduled notice that has not been sent yet."""
+    async def work(session):
+        return await cancel_notice(session, notice_id)
+
+    if run(work) is None:
+        fail(f"notice {notice_id} is not waiting to be sent (already sent, called off, or unknown)")
+    typer.echo(f"Notice {notice_id} called off; nobody will receive it.")
 
 
 @notice_app.command("status")

@@ -8,6 +8,7 @@ from bot.dialogs.context import Context
 from bot.dialogs.data import StaleButton
 from bot.dialogs.router import UNHANDLED, Access, Route, Router
 from bot.dialogs.storage import load_state, save_state
+from bot.dialogs.words import folded
 from bot.line import messages as m
 from bot.texts import catalog as T
 
@@ -60,19 +61,21 @@ class Dispatcher:
         """Find the handler for this event and run it; events nobody handles are ignored.
 
         A button is checked before its sender: one from a dialog the sender is not in (or with
-        data the bot never wrote) is stale, whoever taps it. A message handler that returns
-        UNHANDLED passes the message on to the fallbacks, as if no handler had taken it.
+        data the bot never wrote) is stale, whoever taps it. A message goes to the typed words of
+        the step the user is in (the step's own words come first), then to a command, then to
+        the step itself; a handler that returns UNHANDLED passes it on to the next of these
+        and at last to the fallbacks.
         """
         for observer in self.observers:
             await observer.handler(ctx)
         try:
-            route = self._route(ctx)
-            if route is None:
-                await self._fall_back(ctx)
-                return
-            args = self._button(ctx, route)
-            if await self._allowed(ctx, route) and await route.handler(ctx, *args) is UNHANDLED:
-                await self._fall_back(ctx)
+            for route in self._routes(ctx):
+                args = self._arguments(ctx, route)
+                if not await self._allowed(ctx, route):
+                    return
+                if await route.handler(ctx, *args) is not UNHANDLED:
+                    return
+            await self._fall_back(ctx)
         except StaleButton:
             ctx.reply(m.text(T.STALE_BUTTON))
 
@@ -85,8 +88,13 @@ class Dispatcher:
                 return
 
     @staticmethod
-    def _button(ctx: Context, route: Route) -> tuple:
-        """The handler's arguments after the context: a button's unpacked data, if it is still live."""
+    def _arguments(ctx: Context, route: Route) -> tuple:
+        """The handler's arguments after the context: a button's unpacked data, if it is still live,
+        or the data the typed words stand for."""
+        if route.kind == "typed":
+            if route.make is None:
+                return ()
+            return (route.make(ctx) if callable(route.make) else route.make,)
         if route.kind != "postback":
             return ()
         if route.states is not None and ctx.state not in route.states:
@@ -112,24 +120,21 @@ class Dispatcher:
             return False
         return True
 
-    def _route(self, ctx: Context) -> Route | None:
+    def _routes(self, ctx: Context) -> list[Route]:
+        """The routes that may take this event, in the order they are asked."""
         event = ctx.event
         in_group = not event.is_one_to_one
         candidates = [r for r in self.routes if r.in_groups or not in_group]
         kind = event.type
         if kind not in {"message", "postback"}:
-            return next((r for r in candidates if r.kind == kind), None)
+            return [r for r in candidates if r.kind == kind][:1]
         if kind == "postback":
             data = event.postback_data or ""
             matches = [r for r in candidates if r.kind == "postback" and r.data.matches(data)]
-            return max(matches, key=lambda r: len(r.prefix), default=None)
-        text = event.text
-        if text is not None:
-            for r in candidates:
-                if r.kind == "command" and text in r.texts:
-                    return r
-        if ctx.state and not in_group:
-            for r in candidates:
-                if r.kind == "state" and ctx.state in r.states:
-                    return r
-        return None
+            return [max(matches, key=lambda r: len(r.prefix))] if matches else []
+        form = folded(event.text)
+        in_step = bool(ctx.state) and not in_group
+        found = [r for r in candidates if r.kind == "typed" and in_step and ctx.state in r.states and form in r.texts]
+        found += [r for r in candidates if r.kind == "command" and form and form in r.texts][:1]
+        found += [r for r in candidates if r.kind == "state" and in_step and ctx.state in r.states][:1]
+        return found

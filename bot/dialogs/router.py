@@ -3,10 +3,18 @@
 In the manner of aiogram 3: a handler declares what it takes (a command's texts, a dialog
 state, a kind of button with its typed data, an event type) and the router declares who may
 use it (anyone, registered members, staff). Routers nest with `include`, in an explicit
-order; the dispatcher refuses two handlers for one command, state, button kind or event, so
-that the order decides only which fallback is asked first, the order of the help buttons and
-of the observers.
+order; the dispatcher refuses two handlers for one command, state, button kind, event or
+typed word at a step, so that the order decides only which fallback is asked first, the order
+of the help buttons and of the observers.
+
+Wherever a button is offered, typing its label (or an obvious way of saying it) works like
+the tap: `typed` declares, for a dialog step, the words each choice accepts and the button
+data they stand for, and the dispatcher gives the typed text to the button's own handler.
+`step` says what the step asks, so that anything else typed there gets the step's buttons
+again with one line saying what works.
 """
+
+import inspect
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -15,6 +23,7 @@ from typing import Any
 
 from bot.dialogs.data import PostbackData
 from bot.dialogs.states import state_names
+from bot.dialogs.words import fold_all
 from bot.line import messages as m
 
 Handler = Callable[..., Awaitable[Any]]
@@ -38,6 +47,9 @@ class Route:
     states: frozenset[str] | None = None
     data: type[PostbackData] | None = None
     in_groups: bool = False
+    # A typed route: the button data its words stand for (a PostbackData, or a function of the
+    # context that builds it), or None when the handler takes the context alone.
+    make: Any = None
 
     @property
     def prefix(self) -> str | None:
@@ -50,6 +62,8 @@ class Route:
             return [("command", text) for text in self.texts]
         if self.kind == "state":
             return [("state", name) for name in self.states]
+        if self.kind == "typed":
+            return [("typed", name, word) for name in self.states for word in self.texts]
         return [(self.kind, self.prefix)]
 
 
@@ -83,8 +97,41 @@ class Router:
         return decorator
 
     def command(self, *texts: str, in_groups: bool = False):
-        """A text command that works whatever dialog the user is in."""
-        return self._add(kind="command", texts=frozenset(texts), in_groups=in_groups)
+        """A text command that works whatever dialog the user is in (in full-width or half-width too).
+
+        A command handler that returns UNHANDLED passes the message on, to the dialog step the
+        user is in and then to the fallbacks, as if it were no command.
+        """
+        return self._add(kind="command", texts=fold_all(texts), in_groups=in_groups)
+
+    def typed(self, state, choices):
+        """Typed words that work at `state` like a button: `choices` maps the words of each choice
+        (a catalog tuple) to the button's data, or to a function of the context that builds it.
+
+        Stacked on a `postback` handler, the handler gets the data as if tapped. `choices` may
+        also be the words alone, for a handler that takes only the context (a text button).
+        """
+        names = state_names(state)
+        entries = choices.items() if isinstance(choices, dict) else [(choices, None)]
+
+        def decorator(handler: Handler) -> Handler:
+            for words, make in entries:
+                self.routes.append(Route(handler=handler, router=self, kind="typed", texts=fold_all(words),
+                                         states=names, make=make))
+            return handler
+
+        return decorator
+
+    def step(self, state, *, ask: Callable, hint: str) -> None:
+        """What the step at `state` asks: text no typed word matched gets `hint` and the question again."""
+        async def reprompt(ctx) -> None:
+            ctx.reply(m.text(hint))
+            asked = ask(ctx)
+            if inspect.isawaitable(asked):
+                await asked
+
+        reprompt.__qualname__ = f"step {sorted(state_names(state))}"
+        self._add(kind="state", states=state_names(state))(reprompt)
 
     def message(self, state):
         """Any message from a user whose dialog is in `state` (a State, a StatesGroup, or several)."""

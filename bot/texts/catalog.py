@@ -11,6 +11,22 @@ PROFILE = "プロフィール"
 NONE_SELECTED = "なし"
 NOT_SET = "未入力"
 
+# Typed words: what people type for a button, each tuple the ways of saying one choice. They
+# are compared folded (full-width or half-width, katakana or hiragana, without spaces or a
+# trailing 「。」「！」), so each form is written once.
+WORDS_CANCEL = (CANCEL, "取り消す", "取り消し", "やめる", "やめます")
+WORDS_DONE = (DONE, "かんりょう", "完了です", "以上", "以上です", "終わり", "おわり", "終了")
+WORDS_SKIP = (SKIP, "なし", "特になし", "ありません", "ない", "パス")
+WORDS_YES = ("はい", "ok", "おけ", "お願いします", "おねがいします", "よろしく", "了解", "それで")
+WORDS_SAFE = ("無事", "無事です", "ぶじ", "ぶじです", "無事でした", "大丈夫", "大丈夫です", "だいじょうぶ",
+              "安全", "安全です", "問題なし", "問題ありません", "元気です")
+WORDS_DAMAGED = ("被害あり", "被害があります", "被害あります", "ひがいあり", "被害", "被害が出ました",
+                 "被害が出ています")
+WORDS_HELP = ("支援が必要", "支援が必要です", "支援必要", "支援", "支援をお願いします", "助けて", "助けてください",
+              "たすけて", "救助", "救助が必要", "救助をお願いします")
+WORDS_ALL = ("全員", "全員に", "全員へ", "みんな", "皆", "全体", "すべて", "全て", "全部")
+WORDS_NOW = ("今すぐ", "いますぐ", "今すぐ送信", "すぐ", "すぐに", "今", "いま", "今送る", "すぐ送る", "即時", "ただちに")
+
 # Dialog plumbing
 CANCELLED = "入力を取り消しました。"
 NOTHING_TO_CANCEL = "取り消す入力はありません。"
@@ -49,7 +65,9 @@ FIELD_UNKNOWN = "下のボタンから分野を選んでください。"
 ASK_ROLE = "団体での担当を選んでください。"
 ROLE_PRIMARY = "正担当"
 ROLE_DEPUTY = "副担当"
-ROLE_INVALID = "「正担当」か「副担当」のボタンを押してください。"
+ROLE_INVALID = "「正担当」か「副担当」のボタンを押すか、そのどちらかを送ってください。"
+WORDS_PRIMARY = (ROLE_PRIMARY, "正", "主担当", "担当者", "メイン", "代表", "正担当です")
+WORDS_DEPUTY = (ROLE_DEPUTY, "副", "サブ", "補佐", "副担当です")
 ASK_AREA = "主に活動している地区を選んでください（複数可）。選び終えたら「完了」を押してください。"
 AREA_UNKNOWN = "その地区は一覧にありません。下のボタンから選んでください（一覧にない地区は事務局にお知らせください）。"
 AREA_MORE = "次の地区"
@@ -76,14 +94,17 @@ SUMMARY = (
     "提供できること：{offers}\n"
     "今の取り組み：{intro_now}\n"
     "困っていること：{intro_worry}\n"
-    "提供できること（自己紹介）：{intro_offer}"
+    "提供できること（自己紹介）：{intro_offer}\n"
+    "電話番号（事務局だけが見ます）：{phone}"
 )
 ASK_CONFIRM = "この内容で登録しますか？"
 ASK_CONFIRM_EDIT = "この内容で保存しますか？"
 CONFIRM_REGISTER = "登録する"
 CONFIRM_SAVE = "保存する"
 REDO = "やり直す"
-CONFIRM_INVALID = "「{ok}」か「{redo}」のボタンを押してください。"
+CONFIRM_INVALID = "「{ok}」か「{redo}」のボタンを押すか、そのどちらかを送ってください。"
+WORDS_REDO = (REDO, "やり直し", "修正", "直す", "訂正")
+WORDS_CONFIRM = ("登録", "保存", "登録します", "保存します", "これで", "この内容で", *WORDS_YES)
 REGISTERED = "登録が完了しました。ようこそ！「ヘルプ」でできることを確認できます。"
 REGISTERED_STAFF = "事務局メンバーとして登録しました。「ヘルプ」でできることを確認できます。"
 PROFILE_SAVED = "プロフィールを保存しました。"
@@ -98,6 +119,24 @@ EDIT_AREA = "地区"
 EDIT_NEEDS = "求めていること"
 EDIT_OFFERS = "提供できること"
 EDIT_INTRO = "自己紹介"
+EDIT_PHONE = "電話番号"
+ASK_PHONE = "災害時に事務局が連絡する電話番号を送ってください（例：090-1234-5678）。事務局だけが見ます。登録しない場合は「スキップ」。"
+PHONE_INVALID = "電話番号は「090-1234-5678」のように数字で送ってください。登録しない場合は「スキップ」。"
+
+# Invite codes, issued by staff in LINE
+INVITE_ISSUE = "招待コード"
+INVITE_STAFF_ONLY = "招待コードの発行は事務局のみできます。"
+ASK_INVITE_ORG = "どの団体の招待コードですか？ボタンにない団体は、名前の一部を送ってください。"
+ASK_INVITE_ORG_PICK = "どの団体ですか？"
+INVITE_ORG_NO_MATCH = "その名前の団体が見つかりません。名前の一部を送るか、下のボタンから選んでください。"
+ASK_INVITE_KIND = "「{org}」の招待コードを、どちらの方に渡しますか？"
+INVITE_FOR_MEMBER = "団体の担当者"
+INVITE_FOR_STAFF = "事務局の職員"
+INVITE_KIND_HINT = "「団体の担当者」か「事務局の職員」のボタンを押すか、そのどちらかを送ってください。"
+WORDS_INVITE_MEMBER = (INVITE_FOR_MEMBER, "担当者", "担当", "メンバー", "団体")
+WORDS_INVITE_STAFF = (INVITE_FOR_STAFF, "職員", "事務局", "スタッフ")
+INVITE_ISSUED = ("「{org}」の{kind}用の招待コードを発行しました（1回限り、{when}まで有効）。"
+                 "次のメッセージのコードを、その方に伝えてください。")
 
 # Groups
 GROUP_JOINED = "連携ボットです。このグループを登録しました。"
@@ -135,6 +174,8 @@ PICK_BY_FIELD = "分野で"
 PICK_BY_AGREEMENT = "協定で"
 PICK_BY_GROUP = "グループで"
 PICK_ORGS = "団体を指定"
+PICK_WORDS = {"area": ("地域", "地区"), "type": ("団体種別", "種別"), "field": ("分野",), "agreement": ("協定",),
+              "group": ("グループ",), "orgs": ("団体", "団体で", "団体指定")}
 ASK_SEGMENT_TYPE = "団体種別を選んでください。"
 ASK_SEGMENT_FIELD = "分野を選んでください。"
 ASK_SEGMENT_AGREEMENT = "協定を選んでください。"
@@ -164,6 +205,7 @@ QUOTA_EXCEEDED = "⚠ この送信で今月の上限を{over}通超えます。�
 NOW_LABEL = "今すぐ"
 CONFIRM_SEND = "送信する"
 CONFIRM_SEND_OVER = "上限を超えて送信"
+WORDS_SEND = (CONFIRM_SEND, "送信", "送る", "送ります", "送って", "送信します", *WORDS_YES)
 NOTICE_CONFIRM_INVALID = "「{ok}」か「キャンセル」のボタンを押してください。"
 NOTICE_SENT = "お知らせを送信しました（{count}人）。確認状況は「お知らせ状況」で見られます。"
 NOTICE_HELD = "お知らせを受け付けました（{count}人）。夜間のため{when}に届きます。"
@@ -176,6 +218,7 @@ NOTICE_ALT = "【お知らせ】{text}"
 NOTICE_REMINDER_ALT = "【確認のお願い】{text}"
 ACK_BUTTON = "確認しました"
 ACK_THANKS = "確認ありがとうございます。"
+WORDS_ACK = (ACK_BUTTON, "確認しました！", "確認済み", "確認済みです", "拝見しました", "見ました", "了解しました")
 ACK_ALREADY = "このお知らせは確認済みです。"
 ACK_NOT_YOURS = "このお知らせは確認の対象ではありません。"
 
@@ -188,6 +231,32 @@ NOTICE_DETAIL_ALL_ACKED = "#{id} {when}\n全員（{total}人）が確認済み�
 NOTICE_SCHEDULED_LINE = "#{id} {when}に送信予定 {segment}「{head}」"
 NOTICE_MORE_NAMES = "…ほか{count}人"
 NOTICE_PENDING_NAME = "・{org} {name}"
+NOTICE_CANCEL_BUTTON = "#{id}を取り消す"
+ASK_NOTICE_CANCEL = "{when}に送信予定のお知らせ #{id} を取り消しますか？取り消すと誰にも届きません。\n―――\n{head}"
+NOTICE_CANCEL_OK = "取り消す"
+NOTICE_CANCELLED = "お知らせ #{id} を取り消しました。誰にも送られません。"
+NOTICE_NOT_CANCELLABLE = "このお知らせはもう取り消せません（送信済みか、取り消し済みです）。"
+
+# Agreements: staff register one in LINE (協定登録)
+AGREEMENT_ADD = "協定登録"
+AGREEMENT_STAFF_ONLY = "協定の登録は事務局のみできます。"
+ASK_AGREEMENT_NAME = "協定の名前を送ってください（{max}文字まで）。例：まちづくり包括連携協定"
+AGREEMENT_NAME_INVALID = "協定の名前は1〜{max}文字で送ってください。"
+AGREEMENT_NAME_TAKEN = "「{name}」という協定はすでにあります。別の名前を送ってください。"
+ASK_AGREEMENT_ORGS = "協定を結ぶ団体を選んでください（複数可）。ボタンにない団体は名前の一部を送ってください。選び終えたら「完了」。\n選択中：{selected}"
+AGREEMENT_ORG_HINT = "その名前の団体を1つに絞れませんでした。下のボタンを押すか、名前をもう少し詳しく送ってください。"
+AGREEMENT_ORGS_NONE = "団体を1つ以上選んでから「完了」を押してください。"
+ASK_AGREEMENT_START = "協定の開始日を「2026/4/1」のように送ってください。今日からなら「今日」。"
+AGREEMENT_TODAY = "今日"
+WORDS_TODAY = (AGREEMENT_TODAY, "きょう", "本日")
+AGREEMENT_DATE_INVALID = "日付を読み取れませんでした。「2026/4/1」のように、10年以内の日付を送ってください。"
+ASK_AGREEMENT_REVIEW = "見直しの期日を「2029/3/31」のように送ってください。90日前と30日前に事務局にお知らせします。決まっていなければ「スキップ」。"
+AGREEMENT_REVIEW_INVALID = "見直しの期日は、開始日より後の10年以内の日付を「2029/3/31」のように送ってください。なければ「スキップ」。"
+AGREEMENT_PREVIEW = "この内容で協定を登録します。\n協定：{name}\n団体：{orgs}\n開始日：{start}\n見直し期日：{review}"
+AGREEMENT_SAVE = "登録する"
+AGREEMENT_CONFIRM_HINT = "「登録する」か「キャンセル」のボタンを押すか、そのどちらかを送ってください。"
+AGREEMENT_SAVED = "協定「{name}」を登録しました。「KPI設定」でこの協定のKPIを設定できます。"
+AGREEMENT_NOT_SAVED = "同じ名前の協定が登録されたか、団体が見つからなくなったため、登録できませんでした。もう一度「協定登録」からお願いします。"
 
 # Reminders
 AGREEMENT_REVIEW_REMINDER = "【協定の見直し】「{name}」の見直し期日（{review}）まであと{days}日です。見直しの準備をお願いします。"
@@ -210,6 +279,13 @@ ASK_CHECK_PROVISIONS = ("いま団体として提供できるものを選んで�
                         "選択中：{selected}")
 ASK_CHECK_NOTE = "ほかに伝えたいことがあれば一言送ってください（{max}文字まで）。なければ「なし」を押してください。"
 CHECK_NOTE_NONE = "なし"
+CHECK_PROVISION_WORDS = {"supplies": ("ぶっし", "物資を提供できる", "食料", "水"),
+                         "shelter": ("ひなんばしょ", "避難所", "ひなんじょ", "場所"),
+                         "transport": ("ゆそう", "車", "くるま", "運搬", "送迎"),
+                         "people": ("じんいん", "人手", "ひとで", "人", "人を出せる"),
+                         "none": ("提供できない", "特になし", "ありません", "ない")}
+CHECK_PROVISIONS_HINT = "下のボタンを押すか、「物資」「なし」「完了」のように送ってください。"
+CHECK_NOTE_TAKEN = "伝えたいこととして記録しました。提供できるものがあれば、下のボタンから選んでください。"
 CHECK_NOTE_TOO_LONG = "{max}文字までで送ってください。"
 CHECK_THANKS = "ありがとうございます。事務局に伝わりました。"
 CHECK_LATE_THANKS = "この安否確認はすでに終了していますが、回答を記録しました。ありがとうございます。"
@@ -233,7 +309,14 @@ CHECK_PREVIEW = ("【安否確認の開始】\n対象：{segment}（{members}人
                  "まず各団体の正担当に送り、{minutes}分ごとに最大{reasks}回、未回答の団体に再送します。")
 CHECK_START = "開始する"
 CHECK_CONFIRM_INVALID = "「開始する」か「キャンセル」のボタンを押してください。"
+CHECK_KIND_HINT = "「本番」か「訓練」のボタンを押すか、そのどちらかを送ってください。"
+WORDS_REAL = (CHECK_REAL, "ほんばん", "本番です", "本番で", "実際", "本当", "災害")
+WORDS_DRILL = (CHECK_DRILL, "くんれん", "訓練です", "訓練で", "練習", "テスト", "演習")
+WORDS_START = (CHECK_START, "開始", "始める", "はじめる", "スタート", "送信", "送信する", *WORDS_YES)
 CHECK_STARTED = "安否確認 #{id}（{kind}）を開始しました。{count}人に送信しています。状況は「安否状況」で見られます。"
+CHECK_STARTED_ELSEWHERE = ("【安否確認の開始】#{id}（{kind}）が{source}で始まりました。\n対象：{segment}・{count}人に送信しています。"
+                           "状況は「安否状況」、電話で聞いた回答は「代理回答」で入力できます。")
+CHECK_SOURCE_LABELS = {"api": "警報との自動連携", "cli": "事務局のサーバー操作"}
 CHECK_ALREADY_RUNNING = ("同じ対象の安否確認 #{id}（{kind}）が{when}から実行中です。新しくは始めませんでした。"
                          "状況は「安否状況」で見られます。新しく始めるには「安否確認終了」で終えてからにしてください。")
 CHECK_NONE = "安否確認はまだ行われていません。「安否確認」で開始できます。"
@@ -262,7 +345,10 @@ CHECK_CLOSED_AT = "（{when}終了）"
 CHECK_MILESTONES = "回答の到達時間（団体）：25% {p25}／50% {p50}／75% {p75}"
 CHECK_MILESTONE_NONE = "未到達"
 CHECK_MINUTES = "{minutes}分"
-CHECK_SILENT_ORGS = "未回答の団体（{count}）：{names}"
+CHECK_SILENT_ORGS = "未回答の団体（{count}）と連絡先：\n{names}"
+CHECK_SILENT_LINE = "・{org}：{people}"
+CHECK_SILENT_PERSON = "{name}（{role}）{phone}"
+CHECK_NO_PHONE = "電話番号未登録"
 CHECK_ALL_ANSWERED = "すべての団体が回答しました。"
 CHECK_SILENT_BUTTON = "未回答一覧"
 ASK_CHECK_CLOSE = "安否確認 #{id}（{segment}）を終了しますか？終了後の回答も記録されます。"
@@ -277,6 +363,8 @@ ASK_PROXY_ANSWER = "{name}（{org}）の状況を選んでください。"
 PROXY_RECORDED = "記録しました：{name}（{org}）→ {answer}（代理入力）"
 PROXY_RECORDED_LATE = "記録しました：{name}（{org}）→ {answer}（代理入力・終了後の回答）"
 PROXY_DONE = "{name}さんの回答の入力を終えました。"
+PROXY_ANSWER_HINT = "下のボタンを押すか、「無事」「被害あり」「支援が必要」のどれかを送ってください。"
+ASK_PROXY_NOTE = "{name}さんから聞いたことがあれば送ってください（{max}文字まで）。なければ「なし」を押してください。"
 
 # KPI reports: what the responsible organization gets
 KPI = "KPI"
@@ -321,6 +409,8 @@ KPI_WARN_NEGATIVE = "　⚠ マイナスの値です"
 KPI_WARN_ABSURD = "　⚠ 目標（{target}）の100倍を超えています"
 KPI_CONFIRM_YES = "記録する"
 KPI_CONFIRM_NO = "記録しない"
+WORDS_KPI_RECORD = (KPI_CONFIRM_YES, "記録", "記録します", "このまま", "正しい", "合ってる", *WORDS_YES)
+WORDS_KPI_DISCARD = (KPI_CONFIRM_NO, "記録しません", "いいえ", "違う", "間違い", "取り消す")
 KPI_DISCARDED = "記録しませんでした。"
 KPI_CONFIRM_PENDING = "確認待ちの数字があります。「記録する」か「記録しない」を選んでください。"
 KPI_LATE_STAFF = "【KPI未報告】{org}：{name}（{period}）の報告がまだありません。最初のお願いは{asked}、正担当への再送と副担当へのお願いも済んでいます。"
@@ -351,7 +441,7 @@ KPI_PERIOD_DATE = "{year}/{month}/{day}"
 
 # KPI reports: staff define a KPI (KPI設定)
 KPI_STAFF_ONLY = "KPIの設定は事務局のみできます。"
-KPI_SETUP_NO_AGREEMENTS = "協定がまだありません。先に `renkei agreement add` で協定を登録してください。"
+KPI_SETUP_NO_AGREEMENTS = "KPIは協定ごとに設定します。まだ協定がないため、先に「協定登録」で協定を登録してください。"
 KPI_SETUP_ASK_AGREEMENT = "どの協定のKPIですか？"
 KPI_SETUP_ASK_ORG = "報告する団体を選んでください。"
 KPI_SETUP_ASK_NAME = "KPIの名前を送ってください（例：講座参加者数）。"
@@ -363,9 +453,14 @@ KPI_SETUP_ASK_TARGET = "目標値を数字で送ってください（例：500�
 KPI_SETUP_TARGET_INVALID = "目標値は0より大きい数字で送ってください（例：500）。"
 KPI_SETUP_ASK_TARGET_DATE = "目標の期限を「2027/3/31」のように送るか、選んでください。"
 KPI_SETUP_DATE_BUTTON = "日付を選ぶ"
+KPI_SETUP_DATE_TOO_FAR = "期限は{years}年以内の日付にしてください。年をご確認ください。"
 KPI_SETUP_DATE_INVALID = "期限は明日以降の日付を「2027/3/31」のように送ってください。"
 KPI_SETUP_ASK_CADENCE = "報告の頻度を選んでください。"
 KPI_CADENCE_LABELS = {"monthly": "毎月", "quarterly": "四半期ごと", "dates": "日付を指定"}
+KPI_CADENCE_WORDS = {"monthly": ("月ごと", "月次", "毎月報告", "月1回", "月1"), "quarterly": ("四半期", "3か月ごと", "3ヶ月ごと", "四半期毎"),
+                     "dates": ("日付", "日付指定", "指定日")}
+KPI_SETUP_PICK_HINT = "下のボタンから選ぶか、ボタンの名前をそのまま送ってください。"
+KPI_SETUP_CONFIRM_HINT = "「登録する」か「キャンセル」のボタンを押すか、そのどちらかを送ってください。"
 KPI_SETUP_ASK_DATES = "報告日を「12/15 3/15」のように空白で区切って送ってください（最大12日）。"
 KPI_SETUP_DATES_INVALID = "報告日は明日以降の日付を「12/15 3/15」のように送ってください（最大12日）。"
 KPI_SETUP_ASK_KIND = ("目標の{target}は、どちらですか？\n"
@@ -430,6 +525,10 @@ ASK_MEETING_SLOT = ("候補日時を追加してください（{count}/{max}件�
 PICK_SLOT = "開始日時を選ぶ"
 ASK_SLOT_LENGTH = "{start}からの長さを選んでください。"
 SLOT_LENGTHS = {"30": "30分", "60": "1時間", "90": "1時間30分", "120": "2時間", "180": "3時間"}
+SLOT_LENGTH_WORDS = {"30": ("30", "半時間", "さんじゅっぷん"), "60": ("60分", "60", "1h", "いちじかん"),
+                     "90": ("90分", "90", "1時間半", "1.5時間"), "120": ("120分", "120", "2h"),
+                     "180": ("180分", "180", "3h")}
+SLOT_LENGTH_HINT = "下のボタンから長さを選ぶか、「1時間」「90分」のように送ってください。"
 SLOT_ADDED = "候補に追加しました：{slot}"
 SLOT_FLAG_HOLIDAY = "⚠ 祝日（{name}）です"
 SLOT_FLAG_WEEKEND = "⚠ 土日です"
@@ -446,17 +545,25 @@ ASK_MEETING_DEADLINE = "回答の締め切りを選んでください（最初�
 DEADLINE_TOMORROW = "明日18時"
 DEADLINE_IN_3_DAYS = "3日後18時"
 PICK_DEADLINE = "日時を指定"
+WORDS_TOMORROW = ("明日", "あした", "明日18時まで", "明日まで")
+WORDS_IN_3_DAYS = ("3日後", "三日後", "3日後まで", "3日後18時まで")
 DEADLINE_INVALID = "締め切りは今より後で、最初の候補（{first}）より前にしてください。"
 MEETING_PREVIEW = "【日程調整の確認】\n会議：{title}\n候補：\n{slots}\n参加依頼：{segment}（{count}人）\n締め切り：{deadline}"
 MEETING_PREVIEW_SLOT = "・{slot}{flags}"
 MEETING_SEND = "送信する"
-MEETING_CONFIRM_INVALID = "「送信する」か「キャンセル」のボタンを押してください。"
+MEETING_CONFIRM_INVALID = "「送信する」か「キャンセル」のボタンを押すか、そのどちらかを送ってください。"
 MEETING_SENT = "日程調整「{title}」を{count}人に送りました（#{id}）。締め切り後に、いちばん多く参加できる日時をお知らせします。"
 
 # Meetings: answering
 MEETING_CARD_HEADER = "日程調整"
 MEETING_CARD_DEADLINE = "回答の締め切り：{deadline}"
-MEETING_CARD_HELP = "候補ごとに ○（参加できる）△（調整すれば）×（参加できない）を押してください。締め切りまで変更できます。"
+MEETING_CARD_HELP = ("候補ごとに ○（参加できる）△（調整すれば）×（参加できない）を押してください。"
+                     "「1○ 2×」のように送っても答えられます。締め切りまで変更できます。")
+MEETING_MARK_WORDS = {"yes": ("○", "〇", "◯", "まる", "参加", "参加できる", "参加します", "出席", "ok"),
+                      "maybe": ("△", "さんかく", "調整", "未定", "たぶん", "調整中"),
+                      "no": ("×", "✕", "✖", "x", "ばつ", "バツ", "不参加", "欠席", "参加できない", "無理")}
+MEETING_TYPED_HINT = "候補が複数あります。候補ごとにボタンを押すか、「1○ 2△ 3×」（上から順の番号）のように送ってください。"
+MEETING_TYPED_ANSWERED = "「{title}」の回答を受け付けました。\n{lines}\n（{done}/{total}件回答済み）"
 MEETING_ALT = "【日程調整】{title}（締め切り {deadline}）"
 MEETING_MARKS = {"yes": "○", "maybe": "△", "no": "×"}
 MEETING_TALLY_BUTTON = "集計を見る"
@@ -528,6 +635,7 @@ INTRO_EXCHANGE_BUTTON = "LINE IDを交換する"
 INTRO_HELLO = "はじめまして！メンバー紹介でご縁をいただきました。よろしくお願いします。"
 INTRO_FROM = "【{name}さん（{org}）から】\n{text}\n（返信は下の「返事を送る」からどうぞ）"
 INTRO_HELLO_SENT = "{name}さんにあいさつを送りました。返事が来たらお知らせします。"
+INTRO_HELLO_MORE = "ご自分の言葉でも一言送れます。続けて送ると、確認のうえ{name}さんに届けます。"
 INTRO_HELLO_ALREADY = "あいさつはもう送っています。続きは「返事を送る」からどうぞ。"
 INTRO_MESSAGE_BUTTON = "返事を送る"
 INTRO_ASK_MESSAGE = "{name}さんへのメッセージを1つ送ってください（{max}文字まで）。"
@@ -541,6 +649,9 @@ INTRO_LINE_ID_EXCHANGED = "{name}さんのLINE IDは「{line_id}」です。LINE
 INTRO_LINE_ID_DONE = "LINE IDの交換はもう済んでいます。"
 INTRO_FOLLOWUP = "先日ご紹介した{name}さん（{org}）とは話せましたか？"
 INTRO_OUTCOME_LABELS = {"talked": "話せた", "not_yet": "まだ", "pass": "今回はパス"}
+INTRO_OUTCOME_WORDS = {"talked": ("話せた", "話せました", "話しました", "会えた", "会えました"),
+                       "not_yet": ("まだ", "まだです", "まだ話せていない", "これから"),
+                       "pass": ("今回はパス", "今回はパスします")}
 INTRO_OUTCOME_REPLIES = {
     "talked": "よかったです！新しいつながりとして記録しました。",
     "not_yet": "了解です。カードの「あいさつを送る」からいつでもどうぞ。",
@@ -565,6 +676,8 @@ INTRO_ROUND_CALLED_OFF = "{when}に予定していたメンバー紹介は、事
 INTRO_SEND = "送信する"
 INTRO_CONFIRM_MESSAGE = "{name}さんに次のメッセージを送ります。よければ「送信する」を押してください。\n\n{text}"
 INTRO_CONFIRM_LINE_ID = "LINE ID「{line_id}」を{name}さんと交換します（{name}さんも同意したときだけ伝わります）。よければ「送信する」を押してください。"
+WEEKLY_CONFIRM_TYPED = ("今週のひとこと「{question}」への答えとして「{text}」を送りますか？"
+                        "答えた人全員に、分野ごとにまとめて届きます。よければ「送信する」を押してください。")
 WEEKLY_CONFIRM = "ひとことの答えは「{text}」でよいですか？答えた人全員に、分野ごとにまとめて届きます。よければ「送信する」を押してください。"
 INTRO_OTHER_STOPPED = "{name}さんは今、メンバー紹介を停止しているため、メッセージは届けられません。"
 INTRO_SCHEDULE_STOPPED = "紹介を停止しました。"

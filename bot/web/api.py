@@ -14,7 +14,7 @@ from bot.web.limits import client_key
 from db.contact_checks import CheckError, start_check, summarize
 from db.models import ContactCheck
 from db.segments import Segment, SegmentError
-from handlers.contact_checks.messages import queue_questions
+from handlers.contact_checks.messages import queue_questions, tell_staff_started
 
 router = APIRouter(prefix="/api")
 
@@ -65,6 +65,8 @@ async def start(body: StartCheck, runtime: RuntimeDep, response: Response, backg
         except (SegmentError, CheckError) as exc:
             raise HTTPException(422, str(exc)) from exc
         rows = queue_questions(session, started.check, started.asked, now)
+        if started.created:
+            rows += await tell_staff_started(session, started.check, len(started.asked), now)
         await session.flush()
         answer = check_json(started.check, created=started.created, asked=len(started.asked))
         ids = [row.id for row in rows]

@@ -21,6 +21,14 @@ class ProxyProvide(PostbackData, prefix="chks:pprv"):
     code: str
 
 
+def provision_words() -> dict[str, tuple[str, ...]]:
+    """The words typed for each button of the list (its label and the usual ways of saying it)."""
+    words = {code: (T.CHECK_PROVISION_LABELS[code], *T.CHECK_PROVISION_WORDS.get(code, ()))
+             for code in (*PROVISIONS, NO_PROVISION)}
+    words[DONE] = T.WORDS_DONE
+    return words
+
+
 def provisions_question(chosen: list[str], data_for: Callable[[str], PostbackData]) -> dict:
     """What the organization can provide, one toggle per tap; `data_for(code)` is the data of its button."""
     labels = T.CHECK_PROVISION_LABELS

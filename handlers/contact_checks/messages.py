@@ -10,6 +10,8 @@ from bot.line.outbox import queue_multicast
 from bot.texts import catalog as T
 from db.contact_checks import ANSWERS, purpose
 from db.models import ContactCheck, OutboxMessage
+from db.segments import Segment
+from handlers.segments import describe_segment
 
 BUTTON_COLORS = {"safe": "#1F6F43", "damaged": "#B7791F", "help": "#C53030"}
 
@@ -48,3 +50,16 @@ def queue_questions(session: AsyncSession, check: ContactCheck, users: list[str]
         return []
     return queue_multicast(session, to=users, messages=[question_card(check, again=again, deputy=deputy)],
                            purpose=purpose(check.id), now=now, urgent=True)
+
+
+async def tell_staff_started(session: AsyncSession, check: ContactCheck, asked: int, now: datetime) -> list[OutboxMessage]:
+    """A check started without a staff member in LINE (by an alert feed, from the server): every staff member hears at once."""
+    staff = [p.line_user_id for p in await Segment("staff").members(session)]
+    if not staff:
+        return []
+    text = T.CHECK_STARTED_ELSEWHERE.format(
+        id=check.id, kind=T.CHECK_DRILL if check.drill else T.CHECK_REAL,
+        source=T.CHECK_SOURCE_LABELS.get(check.source, T.CHECK_SOURCE_LABELS["api"]),
+        segment=await describe_segment(session, Segment.parse(check.segment)), count=asked)
+    return queue_multicast(session, to=staff, messages=[m.text(text)], purpose=f"check-staff:{check.id}", now=now,
+                           urgent=True)

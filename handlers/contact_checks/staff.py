@@ -81,18 +81,13 @@ async def kind_chosen(ctx: Context, drill: bool) -> None:
     await show_preview(ctx)
 
 
-@router.message(Start.kind)
-async def kind_by_text(ctx: Context) -> None:
-    """本番 or 訓練 typed instead of tapped."""
-    if ctx.text in (T.CHECK_REAL, T.CHECK_DRILL):
-        await kind_chosen(ctx, ctx.text == T.CHECK_DRILL)
-        return
-    ask_kind(ctx)
+router.step(Start.kind, ask=ask_kind, hint=T.CHECK_KIND_HINT)
 
 
+@router.typed(Start.kind, {T.WORDS_REAL: CheckKind(kind="real"), T.WORDS_DRILL: CheckKind(kind="drill")})
 @router.postback(CheckKind, state=Start.kind)
 async def pick_drill(ctx: Context, button: CheckKind) -> None:
-    """本番 or 訓練 tapped."""
+    """本番 or 訓練, tapped or typed."""
     if button.kind not in KINDS:
         raise StaleButton(button.kind)
     await kind_chosen(ctx, KINDS[button.kind])
@@ -108,13 +103,12 @@ async def show_preview(ctx: Context) -> None:
         quick=[m.message_action(T.CHECK_START), m.message_action(T.CANCEL)]))
 
 
-@router.message(Start.confirm)
+router.step(Start.confirm, ask=show_preview, hint=T.CHECK_CONFIRM_INVALID)
+
+
+@router.typed(Start.confirm, T.WORDS_START)
 async def confirm_start(ctx: Context) -> None:
     """開始する sends the question to everyone in the segment; a check already running there is kept."""
-    if ctx.text != T.CHECK_START:
-        ctx.reply(m.text(T.CHECK_CONFIRM_INVALID))
-        await show_preview(ctx)
-        return
     staff = await ctx.active_member()
     segment, drill = Segment.parse(ctx.data["segment"]), bool(ctx.data["drill"])
     ctx.clear()

@@ -64,11 +64,20 @@ def org_table_text(summary: CheckSummary, limit: int | None = MAX_ORGS_LISTED) -
     return T.CHECK_ORG_HEADER.format(id=summary.check.id) + "\n" + "\n".join(lines)
 
 
+def contact_label(contact) -> str:
+    """One person to call: name, role, and the phone number when the profile has one."""
+    return T.CHECK_SILENT_PERSON.format(name=contact.name, role=T.ROLE_LABELS.get(contact.role, contact.role),
+                                        phone=contact.phone or T.CHECK_NO_PHONE)
+
+
 def silent_text(summary: CheckSummary, limit: int | None = MAX_SILENT_LISTED) -> str:
+    """The organizations that have not answered, each with the people to call (for staff only: it shows phone numbers)."""
     silent = summary.orgs_silent
     if not silent:
         return T.CHECK_ALL_ANSWERED
-    names = [o.name for o in silent[:limit]]
+    lines = [T.CHECK_SILENT_LINE.format(org=o.name, people="、".join(contact_label(c) for c in o.silent))
+             for o in silent[:limit]]
     if limit is not None and len(silent) > limit:
-        names.append(T.CHECK_MORE_ORGS.format(count=len(silent) - limit))
-    return T.CHECK_SILENT_ORGS.format(count=len(silent), names="、".join(names))
+        lines.append(T.CHECK_MORE_ORGS.format(count=len(silent) - limit))
+    text = T.CHECK_SILENT_ORGS.format(count=len(silent), names="\n".join(lines))
+    return m.truncate_utf16(text, m.MAX_TEXT) if limit is not None else text

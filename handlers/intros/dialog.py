@@ -7,14 +7,16 @@ staff.
 """
 
 import re
+import unicodedata
 
-from bot.dialogs import Access, Context, Router, StaleButton, State, StatesGroup
+from bot.dialogs import UNHANDLED, Access, Context, Router, StaleButton, State, StatesGroup
+from bot.dialogs.words import folded
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.texts.formats import moment_label
-from db.intros import opted_out, other, pair_of, record_outcome, set_opt_out, set_skip, side
+from db.intros import awaiting_outcome, opted_out, other, pair_of, record_outcome, set_opt_out, set_skip, side
 from db.models import IntroPair, IntroRound, Member, MemberStatus
-from db.weekly_questions import MAX_ANSWER, clean_line, open_question, record_answer
+from db.weekly_questions import MAX_ANSWER, clean_line, open_question, open_question_for, record_answer
 from handlers.intros.buttons import (
     AnswerWeekly,
     ExchangeIds,
@@ -127,7 +129,10 @@ async def say_hello(ctx: Context, button: Hello) -> None:
         ctx.reply(m.text(T.INTRO_HELLO_ALREADY, quick=[_reply_button(pair)]))
         return
     _pass_on(ctx, pair, me, them, T.INTRO_HELLO)
-    ctx.reply(m.text(T.INTRO_HELLO_SENT.format(name=them.name)))
+    if ctx.state is None:  # their own words may follow the greeting; never interrupt another dialog
+        ctx.begin(IntroDialog.message, pair=pair.id)
+    ctx.reply(m.text(T.INTRO_HELLO_SENT.format(name=them.name) + "\n" + T.INTRO_HELLO_MORE.format(name=them.name),
+                     quick=[m.message_action(T.CANCEL)]))
 
 
 @router.postback(WriteMessage)
@@ -153,6 +158,7 @@ async def receive_message(ctx: Context) -> None:
         _hold(ctx, "message", text, T.INTRO_CONFIRM_MESSAGE.format(name=found[2].name, text=text))
 
 
+@router.typed(IntroDialog.confirm, {T.WORDS_SEND: SendHeld()})
 @router.postback(SendHeld, state=IntroDialog.confirm)
 async def send_held(ctx: Context, button: SendHeld) -> None:
     """送信する: what was typed goes where it was typed for."""
@@ -171,6 +177,8 @@ async def retype_held(ctx: Context) -> None:
     kind = ctx.data.get("kind")
     ctx.set_state({"weekly": IntroDialog.weekly_answer, "line_id": IntroDialog.line_id}.get(kind, IntroDialog.message))
     await {"weekly": receive_weekly_answer, "line_id": receive_line_id}.get(kind, receive_message)(ctx)
+    if ctx.state is not None and ctx.state != IntroDialog.confirm.name:  # not taken: the held text still waits
+        ctx.set_state(IntroDialog.confirm)
 
 
 async def _send_message(ctx: Context, text: str) -> None:
@@ -200,7 +208,7 @@ async def offer_line_id(ctx: Context, button: ExchangeIds) -> None:
 
 @router.message(IntroDialog.line_id)
 async def receive_line_id(ctx: Context) -> None:
-    line_id = (ctx.text or "").strip()
+    line_id = unicodedata.normalize("NFKC", ctx.text or "").strip()
     if not LINE_ID.match(line_id):
         ctx.reply(m.text(T.INTRO_LINE_ID_INVALID, quick=[m.message_action(T.CANCEL)]))
         return
@@ -249,6 +257,20 @@ async def answer_followup(ctx: Context, button: Followup) -> None:
     ctx.reply(m.text(T.INTRO_OUTCOME_REPLIES[outcome]))
 
 
+@router.command(*(word for words in T.INTRO_OUTCOME_WORDS.values() for word in words))
+async def typed_followup(ctx: Context) -> object:
+    """話せた / まだ / パス typed outside a dialog by someone asked the follow-up: as if tapped."""
+    member = await ctx.active_member()
+    pair = await awaiting_outcome(ctx.session, member.id) if ctx.state is None else None
+    if pair is None:
+        return UNHANDLED
+    form = folded(ctx.text)
+    outcome = next(o for o, words in T.INTRO_OUTCOME_WORDS.items() if form in {folded(w) for w in words})
+    record_outcome(pair, member.id, outcome, ctx.now())
+    ctx.reply(m.text(T.INTRO_OUTCOME_REPLIES[outcome]))
+    return None
+
+
 # The question of the week
 
 @router.postback(AnswerWeekly)
@@ -283,3 +305,19 @@ async def _save_weekly_answer(ctx: Context, text: str) -> None:
     replaced = await record_answer(ctx.session, question_id=question.id, member_id=member.id, text=text, now=ctx.now())
     when = moment_label(question.digest_at, ctx.settings.tz, ctx.now())
     ctx.reply(m.text(T.WEEKLY_REPLACED.format(text=text, when=when) if replaced else T.WEEKLY_ANSWERED.format(when=when)))
+
+
+@router.fallback()
+async def typed_weekly_answer(ctx: Context) -> object:
+    """Words typed after the question of the week, without 答える: held as the answer, to confirm with 送信する."""
+    member = await ctx.active_member()
+    question = await open_question_for(ctx.session, member.id, ctx.now()) if ctx.text else None
+    if question is None or folded(ctx.text) in {folded(T.HELP)}:
+        return UNHANDLED
+    text = clean_line(ctx.text, MAX_ANSWER)
+    ctx.begin(IntroDialog.weekly_answer, question=question.id)
+    if text is None:
+        ctx.reply(m.text(T.WEEKLY_ANSWER_INVALID.format(max=MAX_ANSWER), quick=[m.message_action(T.CANCEL)]))
+        return None
+    _hold(ctx, "weekly", text, T.WEEKLY_CONFIRM_TYPED.format(question=question.text, text=text))
+    return None

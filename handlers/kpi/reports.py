@@ -195,20 +195,15 @@ async def receive_kpi_value(ctx: Context) -> object:
 
 @router.message(KpiDialog.confirm)
 async def confirm_typed(ctx: Context) -> None:
-    """記録する / 記録しない typed; any other text is read as a new value instead."""
-    if ctx.text == T.KPI_CONFIRM_YES:
-        await confirm_values(ctx, Record())
-        return
-    if ctx.text == T.KPI_CONFIRM_NO:
-        await discard_values(ctx, Discard())
-        return
-    if ctx.text is None:  # a sticker or a photo: the held values still wait for an answer
+    """Text other than 記録する / 記録しない is read as a new value instead, if it has a number."""
+    if not any(ch.isdigit() for ch in normalize(ctx.text or "")):  # a sticker or a photo: the held values still wait for an answer
         ctx.reply(m.text(T.KPI_CONFIRM_PENDING, quick=CONFIRM_BUTTONS))
         return
     ctx.clear()
     return await receive_kpi_value(ctx)
 
 
+@router.typed(KpiDialog.confirm, {T.WORDS_KPI_RECORD: Record()})
 @router.postback(Record, state=KpiDialog.confirm)
 async def confirm_values(ctx: Context, _: Record) -> None:
     """Store the values that were held for confirmation."""
@@ -224,6 +219,7 @@ async def confirm_values(ctx: Context, _: Record) -> None:
     await _store(ctx, entries, member.id)
 
 
+@router.typed(KpiDialog.confirm, {T.WORDS_KPI_DISCARD: Discard()})
 @router.postback(Discard, state=KpiDialog.confirm)
 async def discard_values(ctx: Context, _: Discard) -> None:
     """Drop the values held for confirmation."""

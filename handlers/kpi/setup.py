@@ -9,6 +9,7 @@ from sqlalchemy import select
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.dialogs import Access, Context, PostbackData, Router, StaleButton, State, StatesGroup
+from bot.dialogs.words import folded
 from bot.texts.formats import date_label, local_day_label
 from db.rules.kpi_numbers import NotANumber, format_value, normalize, parse_value
 from db.kpis import KpiError, create_kpi, first_prompt_at, name_taken
@@ -21,6 +22,7 @@ router = Router("kpi.setup", access=Access.staff, refusal=T.KPI_STAFF_ONLY)
 router.help_action(T.KPI_SETUP, T.KPI_SETUP, staff_only=True)
 
 MAX_DATES = 12
+MAX_YEARS_AHEAD = 10
 
 
 class Define(StatesGroup):
@@ -97,26 +99,33 @@ def ask_cadence(ctx: Context, *before: dict) -> None:
 
 @router.message(Define.agreement)
 async def agreement_typed(ctx: Context) -> None:
-    """Text where an agreement button is asked for: the agreements again."""
+    """An agreement's name typed works like its button; other text gets the agreements again."""
+    agreements = await ctx.session.scalars(select(Agreement).order_by(Agreement.id.desc()))
+    found = next((a for a in agreements if folded(a.name) == folded(ctx.text)), None)
+    if found is not None:
+        await ask_organization(ctx, found)
+        return
+    ctx.reply(m.text(T.KPI_SETUP_PICK_HINT))
     await begin_kpi_setup(ctx)
 
 
 @router.message(Define.organization)
 async def organization_typed(ctx: Context) -> None:
-    """Text where an organization button is asked for: the organizations again."""
-    await ask_organization(ctx, await ctx.session.get(Agreement, ctx.data["agreement"]), m.text(T.CATEGORY_UNKNOWN))
+    """A party's name typed works like its button; other text gets the organizations again."""
+    agreement_id = ctx.data["agreement"]
+    parties = await ctx.session.execute(
+        select(Organization.id, Organization.name).join(AgreementOrganization,
+                                                        AgreementOrganization.organization_id == Organization.id)
+        .where(AgreementOrganization.agreement_id == agreement_id))
+    found = next((org_id for org_id, name in parties if folded(name) == folded(ctx.text)), None)
+    if found is not None:
+        await choose_organization(ctx, ChooseOrganization(organization_id=found))
+        return
+    await ask_organization(ctx, await ctx.session.get(Agreement, agreement_id), m.text(T.KPI_SETUP_PICK_HINT))
 
 
-@router.message(Define.cadence)
-async def cadence_typed(ctx: Context) -> None:
-    """Text where a cadence button is asked for: the cadences again."""
-    ask_cadence(ctx, m.text(T.CATEGORY_UNKNOWN))
-
-
-@router.message(Define.confirm)
-async def preview_typed(ctx: Context) -> None:
-    """Text under the preview: the preview again."""
-    await preview(ctx)
+router.step(Define.cadence, ask=ask_cadence, hint=T.KPI_SETUP_PICK_HINT)
+router.step(Define.confirm, ask=lambda ctx: preview(ctx), hint=T.KPI_SETUP_CONFIRM_HINT)
 
 
 @router.postback(ChooseAgreement, state=Define.agreement)
@@ -222,7 +231,11 @@ def ask_target_date(ctx: Context, *before: dict) -> None:
 
 
 async def _target_date(ctx: Context, day: date | None) -> None:
-    if day is None or day <= ctx.now().astimezone(ctx.settings.tz).date():
+    today = ctx.now().astimezone(ctx.settings.tz).date()
+    if day is not None and day.year > today.year + MAX_YEARS_AHEAD:  # 9999 for 2029: a slip of the finger
+        ask_target_date(ctx, m.text(T.KPI_SETUP_DATE_TOO_FAR.format(years=MAX_YEARS_AHEAD)))
+        return
+    if day is None or day <= today:
         ask_target_date(ctx, m.text(T.KPI_SETUP_DATE_INVALID))
         return
     ctx.update_data(target_date=day.isoformat())
@@ -251,6 +264,8 @@ async def pick_target_date(ctx: Context, _: PickTargetDate) -> None:
     await _target_date(ctx, day)
 
 
+@router.typed(Define.cadence, {(label, *T.KPI_CADENCE_WORDS[cadence]): ChooseCadence(cadence=cadence)
+                               for cadence, label in T.KPI_CADENCE_LABELS.items()})
 @router.postback(ChooseCadence, state=Define.cadence)
 async def choose_cadence(ctx: Context, choice: ChooseCadence) -> None:
     """How often the KPI is reported; on given dates asks for the dates."""
@@ -278,7 +293,7 @@ async def receive_dates(ctx: Context) -> None:
     except DateError as exc:
         ctx.reply(m.text(date_problem(exc, now, tz, T.EXAMPLE_DAYS) + "\n" + T.KPI_SETUP_ASK_DATES, quick=[CANCEL]))
         return
-    if not days or len(days) > MAX_DATES or days[0] <= today:
+    if not days or len(days) > MAX_DATES or days[0] <= today or days[-1].year > today.year + MAX_YEARS_AHEAD:
         ctx.reply(m.text(T.KPI_SETUP_DATES_INVALID, quick=[CANCEL]))
         return
     ctx.set_state(Define.confirm)
@@ -307,6 +322,7 @@ async def preview(ctx: Context) -> None:
         quick=[m.postback_action(T.KPI_SETUP_SAVE, Save(), display_text=T.KPI_SETUP_SAVE), CANCEL]))
 
 
+@router.typed(Define.confirm, {(T.KPI_SETUP_SAVE, *T.WORDS_CONFIRM): Save()})
 @router.postback(Save, state=Define.confirm)
 async def save_kpi(ctx: Context, _: Save) -> None:
     """保存する: store the KPI as previewed."""

@@ -120,10 +120,7 @@ def add_slot(ctx: Context, start: datetime, end: datetime) -> None:
 
 @router.message(Create.slots)
 async def slot_by_text(ctx: Context) -> None:
-    """A candidate typed ("12/11 10時-11時", "12月11日 14:00〜15:30"), or 完了."""
-    if ctx.text == T.DONE:
-        await slots_done(ctx)
-        return
+    """A candidate typed ("12/11 10時-11時", "12月11日 14:00〜15:30")."""
     tz = ctx.settings.tz
     try:
         start, end = read_span(ctx.text or "", ctx.now(), tz, DEFAULT_LENGTH)
@@ -133,6 +130,7 @@ async def slot_by_text(ctx: Context) -> None:
     add_slot(ctx, start, end)
 
 
+@router.typed(Create.slots, {T.WORDS_DONE: SlotsDone()})
 @router.postback(SlotsDone, state=Create.slots)
 async def done_tapped(ctx: Context, button: SlotsDone) -> None:
     await slots_done(ctx)
@@ -147,18 +145,21 @@ async def slot_picked(ctx: Context, button: PickSlot) -> None:
         return
     ctx.set_state(Create.length)
     ctx.update_data(pending=start.isoformat())
+    ask_length(ctx)
+
+
+def ask_length(ctx: Context) -> None:
+    start = datetime.fromisoformat(ctx.data["pending"])
     ctx.reply(m.text(T.ASK_SLOT_LENGTH.format(start=moment_label(start, ctx.settings.tz, ctx.now())), quick=[
         m.postback_action(label, SlotLength(minutes=minutes), display_text=label)
         for minutes, label in T.SLOT_LENGTHS.items()] + [m.message_action(T.CANCEL)]))
 
 
-@router.message(Create.length)
-async def length_by_text(ctx: Context) -> None:
-    """Text instead of a length button: back to the candidates."""
-    ctx.set_state(Create.slots)
-    ask_slot(ctx)
+router.step(Create.length, ask=ask_length, hint=T.SLOT_LENGTH_HINT)
 
 
+@router.typed(Create.length, {(T.SLOT_LENGTHS[minutes], *words): SlotLength(minutes=minutes)
+                              for minutes, words in T.SLOT_LENGTH_WORDS.items()})
 @router.postback(SlotLength, state=Create.length)
 async def length_picked(ctx: Context, button: SlotLength) -> None:
     if button.minutes not in T.SLOT_LENGTHS:
@@ -214,12 +215,8 @@ def ask_deadline(ctx: Context, *before: dict) -> None:
 
 @router.message(Create.deadline)
 async def deadline_by_text(ctx: Context) -> None:
-    """明日18時 / 3日後18時 typed, or a time typed like a slot ("12/1 18:00")."""
+    """A time typed like a slot ("12/1 18:00")."""
     tz, text = ctx.settings.tz, ctx.text or ""
-    days = {T.DEADLINE_TOMORROW: 1, T.DEADLINE_IN_3_DAYS: 3}.get(text)
-    if days:
-        await set_deadline(ctx, _six_pm(ctx, days))
-        return
     try:
         deadline, _ = read_span(text, ctx.now(), tz)
     except DateError as exc:
@@ -233,6 +230,8 @@ def _six_pm(ctx: Context, days: int) -> datetime:
     return datetime(day.year, day.month, day.day, 18, 0, tzinfo=ctx.settings.tz)
 
 
+@router.typed(Create.deadline, {(T.DEADLINE_TOMORROW, *T.WORDS_TOMORROW): Deadline(choice="1"),
+                                (T.DEADLINE_IN_3_DAYS, *T.WORDS_IN_3_DAYS): Deadline(choice="3")})
 @router.postback(Deadline, state=Create.deadline)
 async def deadline_picked(ctx: Context, button: Deadline) -> None:
     if button.choice in ("1", "3"):
@@ -270,17 +269,16 @@ async def show_preview(ctx: Context) -> None:
         quick=[m.message_action(T.MEETING_SEND), m.message_action(T.CANCEL)]))
 
 
-@router.message(Create.confirm)
+router.step(Create.confirm, ask=show_preview, hint=T.MEETING_CONFIRM_INVALID)
+
+
+@router.typed(Create.confirm, T.WORDS_SEND)
 async def confirm(ctx: Context) -> None:
-    """送信する creates the poll and sends it; anything else shows the preview again."""
+    """送信する creates the poll and sends it."""
     member = await ctx.active_member()
     if member is None:
         ctx.clear()
         ctx.reply(m.text(T.MEETING_MEMBERS_ONLY))
-        return
-    if ctx.text != T.MEETING_SEND:
-        ctx.reply(m.text(T.MEETING_CONFIRM_INVALID))
-        await show_preview(ctx)
         return
     now, data = ctx.now(), dict(ctx.data)
     try:

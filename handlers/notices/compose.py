@@ -15,7 +15,9 @@ from db.rules.dates import DateError, beyond_horizon, read_span
 from db.segments import Segment
 from handlers.notices.messages import send_notice
 from handlers.dates import date_problem
-from handlers.segments import SegmentButtons, describe_segment, picked_segment, segment_choices, segment_menu, segment_options
+from bot.dialogs.words import fold_all, folded
+from handlers.segments import (SegmentButtons, describe_segment, picked_segment, segment_choices, segment_menu,
+                               segment_options, typed_segment)
 
 router = Router("notices.compose", access=Access.staff, refusal=T.NOTICE_STAFF_ONLY)
 router.help_action(T.NOTICE, T.NOTICE, staff_only=True)
@@ -32,6 +34,7 @@ class Compose(StatesGroup):
 
 
 SEGMENT_BUTTONS = SegmentButtons("ntc")
+SEGMENT_KINDS = ["area", "type", "field", "agreement", "group"]
 
 
 class OrgToggle(PostbackData, prefix="ntc:org"):
@@ -72,15 +75,24 @@ async def receive_notice_text(ctx: Context) -> None:
 
 def ask_segment(ctx: Context) -> None:
     ctx.set_state(Compose.segment)
-    ctx.reply(segment_menu(T.ASK_NOTICE_SEGMENT, SEGMENT_BUTTONS, ["area", "type", "field", "agreement", "group"],
+    ctx.reply(segment_menu(T.ASK_NOTICE_SEGMENT, SEGMENT_BUTTONS, SEGMENT_KINDS,
                            m.postback_action(T.PICK_ORGS, SEGMENT_BUTTONS.Kind(kind="orgs"))))
 
 
 @router.message(Compose.segment)
 async def segment_by_text(ctx: Context) -> None:
-    """The segment comes from buttons; typed text gets the buttons again."""
-    ctx.reply(m.text(T.SEGMENT_PICK_BUTTON))
-    ask_segment(ctx)
+    """全員, a kind or a choice typed works like its button (「団体を指定」 too); anything else gets the buttons again."""
+    if folded(ctx.text) in fold_all((T.PICK_ORGS, *T.PICK_WORDS["orgs"])):
+        await pick_segment_kind(ctx, SEGMENT_BUTTONS.Kind(kind="orgs"))
+        return
+    typed = await typed_segment(ctx.session, ctx.text, SEGMENT_KINDS)
+    if isinstance(typed, Segment):
+        await choose_segment(ctx, typed)
+    elif typed is not None:
+        await pick_segment_kind(ctx, SEGMENT_BUTTONS.Kind(kind=typed))
+    else:
+        ctx.reply(m.text(T.SEGMENT_PICK_BUTTON))
+        ask_segment(ctx)
 
 
 @router.postback(SEGMENT_BUTTONS.Kind, state=(Compose.segment, Compose.orgs))
@@ -122,6 +134,7 @@ async def toggle_org(ctx: Context, button: OrgToggle) -> None:
     await ask_orgs(ctx)
 
 
+@router.typed(Compose.orgs, {T.WORDS_DONE: OrgsDone()})
 @router.postback(OrgsDone, state=Compose.orgs)
 async def finish_orgs(ctx: Context, _: OrgsDone) -> None:
     """The organizations chosen so far are the segment (the list again while there are none)."""
@@ -135,7 +148,8 @@ async def finish_orgs(ctx: Context, _: OrgsDone) -> None:
 @router.message(Compose.orgs)
 async def orgs_by_text(ctx: Context) -> None:
     """An organization's exact name typed instead of tapped."""
-    org_id = await ctx.session.scalar(select(Organization.id).where(Organization.name == (ctx.text or "").strip()))
+    names = {folded(name): org_id for org_id, name in await ctx.session.execute(select(Organization.id, Organization.name))}
+    org_id = names.get(folded(ctx.text))
     if org_id is not None and org_id not in (ctx.data.get("orgs") or []):
         ctx.update_data(orgs=list(ctx.data.get("orgs") or []) + [org_id])
     elif org_id is None:
@@ -183,6 +197,7 @@ async def when_by_text(ctx: Context) -> None:
     await show_preview(ctx)
 
 
+@router.typed(Compose.when, {T.WORDS_NOW: SendNow()})
 @router.postback(SendNow, state=Compose.when)
 async def send_now(ctx: Context, _: SendNow) -> None:
     """Send as soon as it is confirmed."""
@@ -239,14 +254,26 @@ async def show_preview(ctx: Context) -> None:
 
 
 @router.message(Compose.confirm)
+async def confirm_typed_otherwise(ctx: Context) -> None:
+    """Anything but the send words under the preview: the preview again, with what works."""
+    ok = T.CONFIRM_SEND_OVER if ctx.data.get("over_quota") else T.CONFIRM_SEND
+    ctx.reply(m.text(T.NOTICE_CONFIRM_INVALID.format(ok=ok)))
+    await show_preview(ctx)
+
+
+@router.typed(Compose.confirm, T.WORDS_SEND)
+async def confirm_plain(ctx: Context) -> None:
+    """送信する; over the month's quota only the explicit words send."""
+    if ctx.data.get("over_quota"):
+        await confirm_typed_otherwise(ctx)
+        return
+    await confirm_notice(ctx)
+
+
+@router.typed(Compose.confirm, (T.CONFIRM_SEND_OVER, "上限を超えて送る"))
 async def confirm_notice(ctx: Context) -> None:
     """Create the notice; one to be sent now goes out in this same transaction."""
     staff = await ctx.active_member()
-    ok = T.CONFIRM_SEND_OVER if ctx.data.get("over_quota") else T.CONFIRM_SEND
-    if ctx.text != ok:
-        ctx.reply(m.text(T.NOTICE_CONFIRM_INVALID.format(ok=ok)))
-        await show_preview(ctx)
-        return
     now = ctx.now()
     send_at = datetime.fromisoformat(ctx.data["send_at"])
     notice = await create_notice(ctx.session, text=ctx.data["text"], segment=Segment.parse(ctx.data["segment"]),

@@ -1,10 +1,11 @@
-"""Staff reading who has acknowledged the latest notices."""
+"""Staff reading who has acknowledged the latest notices, and calling off one not sent yet."""
 
 from bot.dialogs import Access, Context, PostbackData, Router, StaleButton
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.texts.formats import moment_label
-from db.notices import read_status, recent_notices
+from db.notices import cancel_notice, read_status, recent_notices
+from db.models import Notice, NoticeStatus
 from db.segments import Segment
 from handlers.segments import describe_segment
 
@@ -15,6 +16,14 @@ MAX_NAMES_LISTED = 40
 
 
 class NoticeDetail(PostbackData, prefix="ntc:status"):
+    notice_id: int
+
+
+class AskCancel(PostbackData, prefix="ntc:cancelask"):
+    notice_id: int
+
+
+class CancelNotice(PostbackData, prefix="ntc:cancel"):
     notice_id: int
 
 
@@ -32,6 +41,8 @@ async def show_notice_status(ctx: Context) -> None:
         when = moment_label(notice.send_at, ctx.settings.tz, ctx.now())
         if notice.status == "scheduled":
             lines.append(T.NOTICE_SCHEDULED_LINE.format(id=notice.id, when=when, segment=segment, head=head))
+            buttons.append(m.postback_action(T.NOTICE_CANCEL_BUTTON.format(id=notice.id),
+                                             AskCancel(notice_id=notice.id)))
         else:
             lines.append(T.NOTICE_STATUS_LINE.format(id=notice.id, when=when, segment=segment, acked=acked,
                                                      total=total, head=head))
@@ -54,3 +65,23 @@ async def show_notice_detail(ctx: Context, button: NoticeDetail) -> None:
         names.append(T.NOTICE_MORE_NAMES.format(count=len(status.pending) - MAX_NAMES_LISTED))
     ctx.reply(m.text(T.NOTICE_DETAIL.format(id=status.notice.id, when=when, acked=len(status.acked),
                                             total=status.total, pending=len(status.pending), names="\n".join(names))))
+
+
+@router.postback(AskCancel)
+async def ask_cancel(ctx: Context, button: AskCancel) -> None:
+    """A scheduled notice's 取り消す: its text once more, and a button to confirm."""
+    notice = await ctx.session.get(Notice, button.notice_id)
+    if notice is None or notice.status != NoticeStatus.scheduled:
+        ctx.reply(await ctx.help(T.NOTICE_NOT_CANCELLABLE))
+        return
+    ctx.reply(m.text(T.ASK_NOTICE_CANCEL.format(id=notice.id, when=moment_label(notice.send_at, ctx.settings.tz, ctx.now()),
+                                                head=m.truncate_utf16(notice.text, 100)), quick=[
+        m.postback_action(T.NOTICE_CANCEL_OK, CancelNotice(notice_id=notice.id), display_text=T.NOTICE_CANCEL_OK),
+        m.message_action(T.CANCEL)]))
+
+
+@router.postback(CancelNotice)
+async def cancel_scheduled(ctx: Context, button: CancelNotice) -> None:
+    """取り消す confirmed: nobody receives the notice (unless it went out meanwhile)."""
+    notice = await cancel_notice(ctx.session, button.notice_id)
+    ctx.reply(await ctx.help(T.NOTICE_CANCELLED.format(id=button.notice_id) if notice else T.NOTICE_NOT_CANCELLABLE))

@@ -1,20 +1,24 @@
 """Member registration: follow, invite code, the profile questions, confirmation; unfollow."""
 
 import math
+import re
 import unicodedata
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.dialogs import Context, PostbackData, Router, StaleButton, State, StatesGroup, button_kind
+from bot.dialogs.words import fold_all, folded
 from db.access import PROFILE_KEYS, create_reminder, invite_problem, upsert, wrong_invite_codes
 from db.access import register_member as register
 from db.areas import list_areas, set_member_areas
 from db.models import Invite, InviteAttempt, LineProfile, Member, MemberRole, MemberStatus, Organization
+from db.contact_checks import ask_newcomer
 from db.rules.areas import match_area, split_areas
 from db.segments import Segment
+from handlers.contact_checks.messages import queue_questions
 
 # Anyone: the dialog is for those not yet registered, and for members editing their profile.
 router = Router("registration.dialog")
@@ -22,6 +26,7 @@ router = Router("registration.dialog")
 MAX_NAME = 50
 MAX_NOTE = 200
 MAX_INTRO = 300
+MAX_PHONE = 20
 INVITE_WINDOW = timedelta(minutes=10)
 INVITE_MAX_WRONG = 5
 # Wrong codes within INVITE_WINDOW from all accounts together: past this, guessing with many
@@ -46,6 +51,7 @@ class Registration(StatesGroup):
     intro_now = State()
     intro_worry = State()
     intro_offer = State()
+    phone = State()
     confirm = State()
 
 
@@ -60,6 +66,7 @@ async def greet_follower(ctx: Context) -> None:
         member.status, member.inactive_since, member.updated_at = MemberStatus.active, None, ctx.now()
         ctx.clear()
         ctx.reply(await ctx.help(T.WELCOME_BACK))
+        await ask_running_checks(ctx, member)
         return
     ctx.begin(Registration.invite_code)
     ctx.reply(m.text(T.WELCOME))
@@ -321,6 +328,11 @@ def _asker_with_skip(state: State, question: str):
     return ask
 
 
+async def ask_phone(ctx: Context) -> None:
+    ctx.set_state(Registration.phone)
+    ctx.reply(m.text(T.ASK_PHONE, quick=[m.message_action(T.SKIP)]))
+
+
 MULTI_SELECT = {  # key: state, options, at least one, buttons, question
     "fields": (Registration.fields, T.FIELDS, True, ChoiceButtons("reg:field"), T.ASK_FIELDS),
     "needs": (Registration.needs, T.RESOURCE_CATEGORIES, False, ChoiceButtons("reg:need"), T.ASK_NEEDS),
@@ -339,6 +351,7 @@ ASK = {
     "intro_now": _asker_with_skip(Registration.intro_now, T.ASK_INTRO_NOW),
     "intro_worry": _asker_with_skip(Registration.intro_worry, T.ASK_INTRO_WORRY),
     "intro_offer": _asker_with_skip(Registration.intro_offer, T.ASK_INTRO_OFFER),
+    "phone": ask_phone,
 }
 
 
@@ -386,18 +399,19 @@ def _multi_select(key: str):
             raise StaleButton(button)
         await _toggle(ctx, key, options, options[button.index])
 
+    by_form = {folded(option): option for option in options}
+
+    @router.typed(state, {T.WORDS_DONE: buttons.Done()})
     @router.postback(buttons.Done, state=state)
     async def tap_done(ctx: Context, _: buttons.Done) -> None:
-        """The 完了 button of a multi-select quick reply."""
+        """The 完了 button of a multi-select quick reply, or 完了 typed."""
         await _finish(ctx, key, at_least_one=at_least_one)
 
     @router.message(state)
     async def type_choice(ctx: Context) -> None:
-        """A typed choice ("防災", "完了") works like the button."""
-        if ctx.text == T.DONE:
-            await _finish(ctx, key, at_least_one=at_least_one)
-        elif ctx.text in options:
-            await _toggle(ctx, key, options, ctx.text)
+        """A typed choice ("防災", "ﾎﾞｳｻｲ") works like the button."""
+        if folded(ctx.text) in by_form:
+            await _toggle(ctx, key, options, by_form[folded(ctx.text)])
         else:
             ctx.reply(m.text(T.FIELD_UNKNOWN if key == "fields" else T.CATEGORY_UNKNOWN))
             await ASK[key](ctx)
@@ -407,15 +421,13 @@ for _key in MULTI_SELECT:
     _multi_select(_key)
 
 
-@router.message(Registration.role)
-async def receive_role(ctx: Context) -> None:
+router.step(Registration.role, ask=ask_role, hint=T.ROLE_INVALID)
+
+
+@router.typed(Registration.role, {T.WORDS_PRIMARY: MemberRole.primary, T.WORDS_DEPUTY: MemberRole.deputy})
+async def receive_role(ctx: Context, role: MemberRole) -> None:
     """正担当 or 副担当."""
-    roles = {T.ROLE_PRIMARY: MemberRole.primary, T.ROLE_DEPUTY: MemberRole.deputy}
-    if ctx.text not in roles:
-        ctx.reply(m.text(T.ROLE_INVALID))
-        await ask_role(ctx)
-        return
-    ctx.update_data(role=roles[ctx.text].value)
+    ctx.update_data(role=role.value)
     await advance(ctx)
 
 
@@ -423,10 +435,10 @@ def _free_line(state: State, key: str, limit: int):
     @router.message(state)
     async def receive_line(ctx: Context) -> None:
         """An optional line of text; スキップ (or a stray 完了 or なし) leaves it empty."""
-        if ctx.text is None:
+        if not ctx.text:
             ctx.reply(m.text(T.TEXT_ONLY))
             return
-        if ctx.text in (T.SKIP, T.DONE, T.NONE_SELECTED):
+        if folded(ctx.text) in fold_all((*T.WORDS_SKIP, *T.WORDS_DONE)):
             ctx.update_data(**{key: None})
         elif len(ctx.text) > limit:
             ctx.reply(m.text(T.NOTE_TOO_LONG.format(max=limit)))
@@ -443,6 +455,31 @@ _free_line(Registration.intro_worry, "intro_worry", MAX_INTRO)
 _free_line(Registration.intro_offer, "intro_offer", MAX_INTRO)
 
 
+PHONE = re.compile(r"\+?[0-9]{10,15}")
+
+
+def read_phone(text: str | None) -> str | None:
+    """A phone number as typed (full-width, hyphens, spaces, brackets), tidied; None if it does not read as one."""
+    value = " ".join(unicodedata.normalize("NFKC", text or "").split()).replace("ー", "-").replace("−", "-")
+    digits = re.sub(r"[\s()\-]", "", value)
+    return value if PHONE.fullmatch(digits) and len(value) <= MAX_PHONE else None
+
+
+@router.message(Registration.phone)
+async def receive_phone(ctx: Context) -> None:
+    """An optional phone number for staff to call in a disaster; スキップ or なし leaves it empty."""
+    if folded(ctx.text) in fold_all(T.WORDS_SKIP):
+        ctx.update_data(phone=None)
+        await advance(ctx)
+        return
+    phone = read_phone(ctx.text)
+    if phone is None:
+        ctx.reply(m.text(T.PHONE_INVALID, quick=[m.message_action(T.SKIP)]))
+        return
+    ctx.update_data(phone=phone)
+    await advance(ctx)
+
+
 # Summary and saving
 
 def summary(data: dict) -> str:
@@ -457,7 +494,7 @@ def summary(data: dict) -> str:
         role=T.ROLE_LABELS.get(data.get("role"), T.NOT_SET), area="、".join(data.get("area_names") or []) or T.NOT_SET,
         needs=listed("needs"), offers=listed("offers"),
         intro_now=data.get("intro_now") or T.NOT_SET, intro_worry=data.get("intro_worry") or T.NOT_SET,
-        intro_offer=data.get("intro_offer") or T.NOT_SET)
+        intro_offer=data.get("intro_offer") or T.NOT_SET, phone=data.get("phone") or T.NOT_SET)
 
 
 async def ask_confirm(ctx: Context) -> None:
@@ -469,19 +506,25 @@ async def ask_confirm(ctx: Context) -> None:
                      quick=[m.message_action(ok), m.message_action(T.REDO), m.message_action(T.CANCEL)]))
 
 
+@router.typed(Registration.confirm, T.WORDS_REDO)
+async def redo(ctx: Context) -> None:
+    """やり直す: the questions again."""
+    ctx.update_data(queue=list(ctx.data.get("edit_steps") or STEPS))
+    await advance(ctx)
+
+
+@router.typed(Registration.confirm, (T.CONFIRM_REGISTER, T.CONFIRM_SAVE, *T.WORDS_CONFIRM))
+async def confirmed(ctx: Context) -> None:
+    """登録する (or 保存する when editing): save."""
+    await (save_profile(ctx) if ctx.data.get("mode") == "edit" else register_member(ctx))
+
+
 @router.message(Registration.confirm)
 async def receive_confirmation(ctx: Context) -> None:
-    """Save, or go through the questions again."""
-    editing = ctx.data.get("mode") == "edit"
-    ok = T.CONFIRM_SAVE if editing else T.CONFIRM_REGISTER
-    if ctx.text == T.REDO:
-        ctx.update_data(queue=list(ctx.data.get("edit_steps") or STEPS))
-        await advance(ctx)
-    elif ctx.text == ok:
-        await (save_profile(ctx) if editing else register_member(ctx))
-    else:
-        ctx.reply(m.text(T.CONFIRM_INVALID.format(ok=ok, redo=T.REDO)))
-        await ask_confirm(ctx)
+    """Anything else under the summary: the summary again, with what works."""
+    ok = T.CONFIRM_SAVE if ctx.data.get("mode") == "edit" else T.CONFIRM_REGISTER
+    ctx.reply(m.text(T.CONFIRM_INVALID.format(ok=ok, redo=T.REDO)))
+    await ask_confirm(ctx)
 
 
 async def register_member(ctx: Context) -> None:
@@ -496,6 +539,14 @@ async def register_member(ctx: Context) -> None:
     await save_areas(ctx, member)
     ctx.clear()
     ctx.reply(await ctx.help(T.REGISTERED_STAFF if member.is_staff else T.REGISTERED))
+    await ask_running_checks(ctx, member)
+
+
+async def ask_running_checks(ctx: Context, member: Member) -> None:
+    """Someone who joins (or comes back) while a contact check runs for them is asked at once."""
+    await ctx.session.flush()
+    for check in await ask_newcomer(ctx.session, member, ctx.now()):
+        ctx.queued += queue_questions(ctx.session, check, [member.line_user_id], ctx.now())
 
 
 async def save_profile(ctx: Context) -> None:

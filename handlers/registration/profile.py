@@ -18,6 +18,7 @@ EDITABLE = {  # what the member taps → the questions asked again
     "needs": (T.EDIT_NEEDS, ["needs", "needs_note"]),
     "offers": (T.EDIT_OFFERS, ["offers", "offers_note"]),
     "intro": (T.EDIT_INTRO, ["intro_now", "intro_worry", "intro_offer"]),
+    "phone": (T.EDIT_PHONE, ["phone"]),
 }
 
 

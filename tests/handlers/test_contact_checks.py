@@ -14,7 +14,7 @@ from bot.texts import catalog as T
 from bot.fakeline import events as ev
 from bot.line.outbox import CHECK_ANSWER_REPLY
 from bot.web.limits import MAX_WRONG, client_key
-from db.contact_checks import record_answer
+from db.contact_checks import MAX_NOTE, record_answer
 from db.models import ContactCheck, ContactCheckAnswer, ContactCheckTarget, Member, Organization, OutboxMessage
 from tests.seed import Seed, listed_areas, partnership
 
@@ -80,7 +80,7 @@ async def test_start_in_line_at_night_answer_change_provide_and_note(bot):
     await bot.press(people["npo"], "✓物資")  # a second tap takes it back
     await bot.press(people["npo"], "物資")
     await bot.press(people["npo"], T.DONE)
-    assert bot.last_text(people["npo"]) == T.ASK_CHECK_NOTE.format(max=200)
+    assert bot.last_text(people["npo"]) == T.ASK_CHECK_NOTE.format(max=MAX_NOTE)
     await bot.say(people["npo"], "体育館を避難所として開放できます")
     assert bot.last_text(people["npo"]) == T.CHECK_THANKS
 
@@ -109,7 +109,8 @@ async def test_start_in_line_at_night_answer_change_provide_and_note(bot):
     assert ("被害・支援の要請：\n・支援が必要 株式会社 山田建設\n"
             "・被害あり NPO法人 みどりの会（体育館を避難所として開放できます）") in summary
     await bot.press(people["staff"], T.CHECK_SILENT_BUTTON)
-    assert bot.last_text(people["staff"]) == T.CHECK_SILENT_ORGS.format(count=2, names="市役所 企画課、市立大学")
+    assert bot.last_text(people["staff"]) == T.CHECK_SILENT_ORGS.format(
+        count=2, names="・市役所 企画課：市 職員（正担当）電話番号未登録\n・市立大学：大学 教員（正担当）電話番号未登録")
     await bot.say(people["staff"], T.CHECK_STATUS)
     await bot.press(people["staff"], T.CHECK_ORGS_BUTTON)
     assert bot.last_text(people["staff"]).splitlines() == [
@@ -239,7 +240,8 @@ async def test_two_starts_at_the_same_moment_make_one_check(bot):
                                          bot.client.post(API, json={}, headers=auth))
     assert sorted([first.status_code, second.status_code]) == [200, 201]
     assert first.json()["id"] == second.json()["id"]
-    assert len(await bot.scalars(select(ContactCheck))) == 1 and len(bot.line.sent(MULTICAST)) == 1
+    assert len(await bot.scalars(select(ContactCheck))) == 1
+    assert len(bot.line.sent(MULTICAST)) == 2  # one question, one word to staff
 
 
 async def test_rounds_missed_while_the_scheduler_was_down_are_not_sent_in_a_rush(bot):
@@ -295,12 +297,23 @@ async def test_close_in_line_then_a_late_answer_is_thanked_and_kept(bot):
 async def test_the_choices_can_be_typed_instead_of_tapped(bot):
     people = await partnership(bot)
     await bot.say(people["staff"], T.CHECK)
-    await bot.say(people["staff"], "みんな")
+    await bot.say(people["staff"], "あれ")
     assert bot.texts_to(people["staff"])[-2] == T.SEGMENT_PICK_BUTTON
-    await bot.say(people["staff"], T.SEGMENT_ALL)
-    await bot.say(people["staff"], T.CHECK_DRILL)
+    await bot.say(people["staff"], "ＮＰＯ")  # a choice of the second level, by its label
+    assert bot.last_text(people["staff"]) == T.ASK_CHECK_KIND
+    await bot.say(people["staff"], "本番です")
+    assert "対象：種別：NPO（2人・1団体）" in bot.last_text(people["staff"])
+    await bot.say(people["staff"], T.CANCEL)
+    await bot.say(people["staff"], T.CHECK)
+    await bot.say(people["staff"], "みんな")
+    await bot.say(people["staff"], "たぶん")
+    assert bot.texts_to(people["staff"])[-2] == T.CHECK_KIND_HINT
+    await bot.say(people["staff"], "くんれん")
     assert "種別：訓練" in bot.last_text(people["staff"])
-    await bot.say(people["staff"], T.CHECK_START)
+    await bot.say(people["staff"], "始めない")
+    assert bot.texts_to(people["staff"])[-2] == T.CHECK_CONFIRM_INVALID
+    assert await bot.scalars(select(ContactCheck)) == []
+    await bot.say(people["staff"], "開始！")
     assert bot.last_text(people["staff"]) == T.CHECK_STARTED.format(id=1, kind=T.CHECK_DRILL, count=4)
 
 
@@ -326,12 +339,38 @@ async def test_staff_enter_an_answer_received_by_phone(bot):
                                                                         answer="支援が必要")
     await bot.press(people["staff"], "輸送")  # what they said on the phone they can provide
     await bot.press(people["staff"], T.DONE)
+    assert bot.last_text(people["staff"]) == T.ASK_PROXY_NOTE.format(name="大学 教員", max=MAX_NOTE)
+    await bot.say(people["staff"], "電話で確認。研究棟が停電、学生20人が待機中。" * 20)  # over 200 characters
     assert bot.last_text(people["staff"]) == T.PROXY_DONE.format(name="大学 教員")
     school = await target(bot, people["school"])
     assert (school.status, school.by_proxy, school.provisions) == ("help", True, ["transport"])
+    assert school.note.startswith("電話で確認。研究棟が停電") and len(school.note) == 23 * 20
     [logged] = await bot.scalars(select(ContactCheckAnswer))
     staff = await bot.one(Member, Member.line_user_id == people["staff"])
     assert logged.recorded_by_member_id == staff.id
+
+
+async def test_staff_type_a_phone_answer_instead_of_tapping(bot):
+    """代理回答 typed from start to end, while the staff member has not answered the check themselves."""
+    people = await partnership(bot)
+    await start_in_line(bot, people["staff"], T.SEGMENT_ALL, T.CHECK_REAL, T.CHECK_START)
+    for typed in (T.CHECK_PROXY, "企業"):
+        await bot.say(people["staff"], typed)
+    await bot.press(people["staff"], "企業 担当（株式会社 山田建設）")
+    await bot.say(people["staff"], "よく分からない")  # not an answer: the step again, with what works
+    assert bot.texts_to(people["staff"])[-2:] == [T.PROXY_ANSWER_HINT, T.ASK_PROXY_ANSWER.format(
+        name="企業 担当", org="株式会社 山田建設")]
+    assert (await target(bot, people["company"])).status is None
+    await bot.say(people["staff"], "ひがいあり")
+    assert bot.texts_to(people["staff"])[-2] == T.PROXY_RECORDED.format(name="企業 担当", org="株式会社 山田建設",
+                                                                        answer="被害あり")
+    for typed in ("人手", "ｸﾙﾏ", "完了です"):
+        await bot.say(people["staff"], typed)
+    await bot.say(people["staff"], "なし")
+    assert bot.last_text(people["staff"]) == T.PROXY_DONE.format(name="企業 担当")
+    company = await target(bot, people["company"])
+    assert (company.status, company.provisions, company.note) == ("damaged", ["transport", "people"], None)
+    assert (await target(bot, people["staff"])).status is None  # the staff member's own answer is untouched
 
 
 async def test_start_from_the_command_line_answer_for_a_member_status_and_export(bot, renkei, tmp_path):
@@ -404,11 +443,13 @@ async def test_the_http_api_needs_its_token_and_starts_once(bot):
     first = await bot.client.post(API, json={"segment": "all", "message": "大雨特別警報が出ました。"}, headers=auth)
     assert first.status_code == 201, first.text
     assert first.json()["created"] is True and first.json()["asked"] == 4
-    [call] = bot.line.sent(MULTICAST)  # handed to LINE right after the answer
+    call, told = bot.line.sent(MULTICAST)  # handed to LINE right after the answer, and staff told at once
     assert len(call.json["to"]) == 4
+    assert told.json["to"] == [people["staff"]] and told.json["messages"][0]["text"].startswith(
+        "【安否確認の開始】#1（本番）が警報との自動連携で始まりました。\n対象：全員・4人に送信しています。")
     second = await bot.client.post(API, json={"segment": "all"}, headers=auth)
     assert second.status_code == 200 and second.json()["id"] == first.json()["id"]
-    assert second.json()["created"] is False and len(bot.line.sent(MULTICAST)) == 1
+    assert second.json()["created"] is False and len(bot.line.sent(MULTICAST)) == 2
 
     await answer(bot, people["npo"], "無事")
     status = await bot.client.get(f"{API}/{first.json()['id']}", headers=auth)

@@ -216,8 +216,15 @@ async def test_a_round_from_the_schedule_to_the_follow_up_in_line(bot, renkei, t
     pair = await bot.one(IntroPair, IntroPair.cross_field.is_(True))
 
     await bot.tap(deputy, card_button(deputy_card, T.INTRO_HELLO_BUTTON))
-    assert bot.last_text(deputy) == T.INTRO_HELLO_SENT.format(name="市 職員")
+    assert bot.last_text(deputy) == (T.INTRO_HELLO_SENT.format(name="市 職員") + "\n"
+                                     + T.INTRO_HELLO_MORE.format(name="市 職員"))
     assert bot.last_text(staff) == T.INTRO_FROM.format(name="NPO 副担当", org="NPO法人 みどりの会", text=T.INTRO_HELLO)
+    await bot.say(deputy, "防災倉庫の話、ぜひ聞かせてください")  # their own greeting after the button's
+    assert bot.last_text(deputy) == T.INTRO_CONFIRM_MESSAGE.format(name="市 職員", text="防災倉庫の話、ぜひ聞かせてください")
+    await bot.say(deputy, "送信")
+    assert bot.last_text(deputy) == T.INTRO_MESSAGE_SENT.format(name="市 職員")
+    assert bot.last_text(staff) == T.INTRO_FROM.format(name="NPO 副担当", org="NPO法人 みどりの会",
+                                                       text="防災倉庫の話、ぜひ聞かせてください")
     await bot.tap(deputy, card_button(deputy_card, T.INTRO_HELLO_BUTTON))
     assert bot.last_text(deputy) == T.INTRO_HELLO_ALREADY
     await bot.press(staff, T.INTRO_MESSAGE_BUTTON)

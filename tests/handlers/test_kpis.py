@@ -268,7 +268,7 @@ async def test_staff_define_a_kpi_in_line(bot):
     assert bot.texts_to(staff)[-2] == T.KPI_SETUP_DATE_INVALID
     await bot.send(ev.postback(staff, "kpis:date", params={"date": "2027-03-31"}, timestamp_ms=bot.now_ms()))
     await bot.say(staff, "毎週")  # typed where buttons are asked for: the buttons again
-    assert bot.texts_to(staff)[-2] == T.CATEGORY_UNKNOWN
+    assert bot.texts_to(staff)[-2] == T.KPI_SETUP_PICK_HINT
     assert bot.quick_labels(staff) == [*T.KPI_CADENCE_LABELS.values(), T.CANCEL]
     await bot.press(staff, T.KPI_CADENCE_LABELS["quarterly"])
     preview = bot.last_text(staff)

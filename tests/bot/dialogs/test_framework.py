@@ -7,6 +7,7 @@ from bot.dialogs import (UNHANDLED, Access, Context, Dispatcher, PostbackData, R
 from bot.line.events import Event
 from bot.texts import catalog as T
 from bot.dialogs.states import state_names
+from bot.dialogs.words import folded
 
 
 class Vote(PostbackData, prefix="mtg:v"):
@@ -167,3 +168,68 @@ def test_a_kind_of_button_made_at_run_time_reads_like_a_declared_one():
     assert option(index=3).pack() == "reg:field:3" and option.unpack("reg:field:3").index == 3
     with pytest.raises(StaleButton):
         option.unpack("reg:field:done")
+
+
+@pytest.mark.parametrize("typed, form", [
+    ("ＯＫ", "ok"), ("無事です。", "無事です"), ("ブジ", "ぶじ"), ("ﾌﾞｼﾞ", "ぶじ"), ("無事です🙏", "無事です"),
+    ("○", "○"), ("1○ 2×", "1○2×"), (" 全 員 ", "全員"), ("？", ""), ("", ""), (None, ""),
+])
+def test_typed_words_are_folded_the_way_people_mean_them(typed, form):
+    assert folded(typed) == form
+
+
+def text_in(state, text: str) -> Context:
+    ctx = one_to_one(type="message", message={"type": "text", "id": "1", "text": text})
+    ctx.state = state.name
+    return ctx
+
+
+def kind_router(seen: list) -> Router:
+    router = Router("checks")
+
+    @router.typed(Form.area, {("本番", "ほんばん"): Vote(meeting_id=1, answer="real"),
+                              ("訓練",): lambda ctx: Vote(meeting_id=2, answer="drill")})
+    @router.postback(Vote, state=Form.area)
+    async def pick(ctx, vote):
+        seen.append(vote)
+
+    router.step(Form.area, ask=lambda ctx: ctx.reply({"type": "text", "text": "本番ですか、訓練ですか？"}),
+                hint="「本番」か「訓練」を送ってください。")
+
+    @router.command("ホンバン", "ヘルプ")
+    async def command(ctx):
+        seen.append("command")
+        return UNHANDLED
+    return router
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("ホンバン", Vote(meeting_id=1, answer="real")),  # the step's own words come before a command
+    ("訓練。", Vote(meeting_id=2, answer="drill")),
+])
+async def test_typed_words_reach_the_buttons_handler_with_its_data(typed, expected):
+    seen = []
+    await Dispatcher(Router("root").include(kind_router(seen))).dispatch(text_in(Form.area, typed))
+    assert seen == [expected]
+
+
+async def test_other_text_at_a_step_gets_one_line_and_the_question_again():
+    seen = []
+    ctx = text_in(Form.area, "どっちだろう")
+    await Dispatcher(Router("root").include(kind_router(seen))).dispatch(ctx)
+    assert seen == [] and [r["text"] for r in ctx.replies] == ["「本番」か「訓練」を送ってください。",
+                                                              "本番ですか、訓練ですか？"]
+
+
+async def test_a_command_that_passes_leaves_the_message_to_the_step():
+    seen = []
+    ctx = text_in(Form.area, "ヘルプ")
+    await Dispatcher(Router("root").include(kind_router(seen))).dispatch(ctx)
+    assert seen == ["command"] and ctx.replies[0]["text"] == "「本番」か「訓練」を送ってください。"
+
+
+def test_one_word_for_two_choices_of_a_step_is_refused():
+    router = Router("twice")
+    router.typed(Form.area, {("はい",): Now(), ("ＯＫ", "はい"): Now()})(lambda ctx, now: None)
+    with pytest.raises(ValueError, match="two handlers"):
+        Dispatcher(Router("root").include(router))

@@ -1,0 +1,1 @@
+"""Partnership agreements (協定): staff register one in LINE."""
