@@ -32,7 +32,13 @@ from db.models import OutboxKind, OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=60)
+# A claim on a row lasts this long unless renewed: the process sending it renews its claims every
+# HEARTBEAT_SECONDS while the request runs, so a process that dies (kill -9, a lost machine) lets
+# go of its rows within seconds, well inside a reply token's life, and they go as replies still.
+LEASE = timedelta(seconds=6)
+HEARTBEAT_SECONDS = 2.0
+# Recording an outcome while the database is away is retried this long, the claim held meanwhile.
+RECORD_RETRY_SECONDS = 120.0
 QUOTA_MAX_AGE = timedelta(minutes=10)
 QUOTA_REFRESH_ROUNDS = 120  # sweeps between quota reads (about a minute)
 # LINE's per-endpoint rate limits (requests per second), kept per process.
@@ -121,21 +127,73 @@ class LineGateway:
         self._sweeper: asyncio.Task | None = None
         self._rates = {kind: RateLimit(rate) for kind, rate in RATE_LIMITS.items()}
         self._quota: tuple[datetime, Quota] | None = None
+        # The rows this process has claimed and not yet recorded: id -> the attempt count of the
+        # claim (which names the claim: a takeover elsewhere counts one more), and those whose
+        # request has started (the others can be handed back as never attempted).
+        self._held: dict[int, int] = {}
+        self._started: set[int] = set()
+        self._heartbeat: asyncio.Task | None = None
 
     async def start(self, *, sweep: bool = True) -> None:
         config = Configuration(access_token=self._settings.line_channel_access_token,
                                host=self._settings.line_api_base_url or None)
         self._client = AsyncApiClient(config)
         self._api = AsyncMessagingApi(self._client)
+        if self._sessions is not None:
+            self._heartbeat = asyncio.create_task(self._renew_forever(), name="outbox-heartbeat")
         if sweep and self._sweep_seconds > 0:
             self._sweeper = asyncio.create_task(self._sweep_forever(), name="outbox-sweeper")
 
     async def close(self) -> None:
-        if self._sweeper is not None:
-            self._sweeper.cancel()
-            await asyncio.gather(self._sweeper, return_exceptions=True)
+        """Stop sweeping and hand back what this process still holds, so another takes it at once."""
+        for task in (self._sweeper, self._heartbeat):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+        try:
+            await self.release_held()
+        except Exception:
+            log.warning("could not hand back %d claimed outbox rows; their leases run out instead", len(self._held))
         if self._client is not None:
             await self._client.close()
+
+    async def release_held(self) -> None:
+        """End this process's claims: rows whose request never started go back as not attempted."""
+        if not self._held:
+            return
+        held, started = dict(self._held), set(self._started)
+        async with self._sessions() as session, session.begin():
+            for row_id, attempts in held.items():
+                values = {"lease_until": None}
+                if row_id not in started:
+                    values["attempts"] = attempts - 1
+                await session.execute(update(OutboxMessage).where(
+                    OutboxMessage.id == row_id, OutboxMessage.attempts == attempts,
+                    OutboxMessage.status == OutboxStatus.pending).values(**values))
+        for row_id in held:
+            self._held.pop(row_id, None)
+
+    async def _renew_forever(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            try:
+                await self.renew_leases()
+            except Exception:
+                log.warning("renewing outbox leases failed", exc_info=True)
+
+    async def renew_leases(self) -> None:
+        """Push back the leases of every row this process is still sending."""
+        if not self._held:
+            return
+        by_claim: dict[int, list[int]] = {}
+        for row_id, attempts in list(self._held.items()):
+            by_claim.setdefault(attempts, []).append(row_id)
+        until = self._clock.now() + LEASE
+        async with self._sessions() as session, session.begin():
+            for attempts, ids in by_claim.items():
+                await session.execute(update(OutboxMessage).where(
+                    OutboxMessage.id.in_(ids), OutboxMessage.attempts == attempts,
+                    OutboxMessage.status == OutboxStatus.pending).values(lease_until=until))
 
     async def _sweep_forever(self) -> None:
         rounds = 0
@@ -199,7 +257,7 @@ class LineGateway:
     def _claimable(now: datetime):
         """Pending, due, and not leased by anyone."""
         return and_(OutboxMessage.status == OutboxStatus.pending, OutboxMessage.next_attempt_at <= now,
-                    or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now))
+                    or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until <= now))
 
     async def deliver_due(self, limit: int = 500) -> int:
         """Send every outbox row that is due; returns how many were attempted."""
@@ -229,18 +287,50 @@ class LineGateway:
     async def deliver_claimed(self, rows: list[OutboxMessage], claimed_at: datetime) -> None:
         """Send rows leased at `claimed_at` and record the outcomes.
 
-        One commit for the whole batch; if the process dies before it, the leases expire and
-        the rows go again with their retry keys, which LINE answers with 409. An outcome only
-        lands while its lease holds: a row re-claimed elsewhere meanwhile is that claim's.
+        One commit for the whole batch; if the process dies before it, the leases (renewed
+        meanwhile by the heartbeat) run out within seconds and the rows go again, pushes with
+        their retry keys, which LINE answers with 409. An outcome lands only on its own claim
+        (the attempt count it was claimed with): a row taken over elsewhere is that claim's.
         """
         if not rows:
             return
-        outcomes = await asyncio.gather(*(self._deliver_one(row, claimed_at) for row in rows))
-        async with self._sessions() as session, session.begin():
-            for row_id, values in outcomes:
-                await session.execute(update(OutboxMessage)
-                                      .where(OutboxMessage.id == row_id, OutboxMessage.lease_until == claimed_at + LEASE)
-                                      .values(**values))
+        claims = {row.id: row.attempts for row in rows}
+        self._held.update(claims)
+        try:
+            outcomes = await asyncio.gather(*(self._deliver_one(row, claimed_at) for row in rows))
+            await self._record(outcomes, claims)
+        except asyncio.CancelledError:
+            raise  # the process is stopping: close() hands the rows back
+        except BaseException:
+            self._let_go(claims)
+            raise
+        self._let_go(claims)
+
+    def _let_go(self, claims: dict[int, int]) -> None:
+        for row_id, attempts in claims.items():
+            if self._held.get(row_id) == attempts:
+                del self._held[row_id]
+            self._started.discard(row_id)
+
+    async def _record(self, outcomes: list[tuple[int, dict]], claims: dict[int, int]) -> None:
+        """Write the outcomes; while the database is away, keep trying (the claims stay held)."""
+        delay, deadline = 0.5, asyncio.get_running_loop().time() + RECORD_RETRY_SECONDS
+        while True:
+            try:
+                async with self._sessions() as session, session.begin():
+                    for row_id, values in outcomes:
+                        await session.execute(update(OutboxMessage)
+                                              .where(OutboxMessage.id == row_id,
+                                                     OutboxMessage.attempts == claims[row_id],
+                                                     OutboxMessage.status == OutboxStatus.pending)
+                                              .values(**values))
+                return
+            except Exception:
+                if asyncio.get_running_loop().time() > deadline:
+                    raise
+                log.warning("recording %d outbox outcomes failed; trying again", len(outcomes), exc_info=True)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
 
     async def claim(self, ids: list[int], now: datetime) -> list[OutboxMessage]:
         """Lease the rows (one statement, one commit) so no other process sends them meanwhile.
@@ -251,7 +341,7 @@ class LineGateway:
         async with self._sessions() as session, session.begin():
             claimed = list(await session.scalars(
                 update(OutboxMessage)
-                .where(OutboxMessage.id.in_(ids), self._claimable(now))
+                .where(OutboxMessage.id.in_([i for i in ids if i not in self._held]), self._claimable(now))
                 .values(lease_until=now + LEASE, attempts=OutboxMessage.attempts + 1)
                 .returning(OutboxMessage.id)))
             if not claimed:
@@ -267,6 +357,7 @@ class LineGateway:
                 held_until = quiet_hours_end(now, self._settings)
                 if held_until is not None:
                     return row.id, {"next_attempt_at": held_until, "lease_until": None, "attempts": row.attempts - 1}
+            self._started.add(row.id)
             if row.kind == OutboxKind.reply:
                 return row.id, await self._reply(row, now)
             return row.id, self._outcome(row, await self._send(row), {})

@@ -23,7 +23,8 @@ MAX_ATTEMPTS = 3
 WAIT = "wait"
 LAST = "last"
 REPLY_WAIT_SECONDS = 0.02  # how often a user waiting for a reply sent elsewhere is looked at again
-# Past this, on the app's clock (so that tests move it), a stuck lease no longer holds the user up.
+# Past this, on the app's clock (so that tests move it), a reply still in flight no longer holds the
+# user's next event (a live sender renews its lease, so a slow LINE could otherwise hold it longer).
 REPLY_WAIT_LIMIT = timedelta(seconds=5)
 # Replies being sent while the workers go on to other users; past this many, a worker waits.
 MAX_SENDING = 32
@@ -212,7 +213,9 @@ class EventProcessor:
         self._deferred.add(handle)
 
     async def _replies_in_flight(self, session: AsyncSession, key: str) -> bool:
-        """Whether an answer to this user's previous event is queued or being sent (not merely retrying)."""
+        """Whether an answer to this user's previous event is queued or being sent (not merely retrying).
+
+        A row whose sender died counts until its lease runs out (seconds: see gateway.LEASE)."""
         return await session.scalar(
             select(OutboxMessage.id).where(
                 OutboxMessage.actor_key == key, OutboxMessage.status == OutboxStatus.pending,
