@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     kpi_escalate_days: int = Field(default=3, ge=1, le=30)
     # An answer this many days after the prompt is confirmed before it is stored.
     kpi_late_days: int = Field(default=14, ge=1)
+    # How often LINE's message quota is read (and, once the monthly limit was met, whether it allows
+    # pushes again).
+    line_quota_probe_seconds: float = Field(default=120.0, ge=1)
     # The bearer token for POST /api/contact-checks; unset, the endpoint does not exist.
     renkei_api_token: str | None = None
 

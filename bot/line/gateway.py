@@ -21,13 +21,14 @@ from linebot.v3.messaging import (
     PushMessageRequest,
     ReplyMessageRequest,
 )
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.line.events import clean_text
 from bot.line.outbox import PUSH_EVEN_IF_TWICE, quiet_hours_end
 from bot.settings import Settings
+from db.line_limits import limit_holds, record_limit_lifted, record_limit_reached
 from db.models import OutboxKind, OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,12 @@ HEARTBEAT_SECONDS = 2.0
 # Recording an outcome while the database is away is retried this long, the claim held meanwhile.
 RECORD_RETRY_SECONDS = 120.0
 QUOTA_MAX_AGE = timedelta(minutes=10)
-QUOTA_REFRESH_ROUNDS = 120  # sweeps between quota reads (about a minute)
+# LINE's 429 for the channel's monthly message limit, as against its rate limit's 429: retrying
+# soon cannot help. Non-urgent rows are then held (kept pending, not claimed) until LINE's quota
+# allows them again (read every Settings.line_quota_probe_seconds) or the month ends; urgent
+# ones (see bot.line.outbox: replies, contact checks) are still tried, this often if refused.
+MONTHLY_LIMIT_TEXT = "monthly limit"
+MONTHLY_LIMIT_RETRY = timedelta(minutes=5)
 # LINE's per-endpoint rate limits (requests per second), kept per process.
 RATE_LIMITS = {OutboxKind.push: 2000, OutboxKind.multicast: 200, OutboxKind.reply: 2000}
 
@@ -90,6 +96,10 @@ class SendResult:
         return not self.delivered and (self.refused or self.status is not None)
 
     @property
+    def monthly_limit(self) -> bool:
+        return self.status == 429 and MONTHLY_LIMIT_TEXT in (self.error or "").lower()
+
+    @property
     def retryable(self) -> bool:
         return self.status is None or self.status >= 500 or self.status == 429
 
@@ -133,6 +143,9 @@ class LineGateway:
         self._held: dict[int, int] = {}
         self._started: set[int] = set()
         self._heartbeat: asyncio.Task | None = None
+        # The month ("2026-12") in which LINE's monthly limit holds, as this process last knew it.
+        self._limited_month: str | None = None
+        self._limit_met = False
 
     async def start(self, *, sweep: bool = True) -> None:
         config = Configuration(access_token=self._settings.line_channel_access_token,
@@ -196,16 +209,62 @@ class LineGateway:
                     OutboxMessage.status == OutboxStatus.pending).values(lease_until=until))
 
     async def _sweep_forever(self) -> None:
-        rounds = 0
+        loop = asyncio.get_running_loop()
+        probed = None
         while True:
             await asyncio.sleep(self._sweep_seconds)
             try:
-                if rounds % QUOTA_REFRESH_ROUNDS == 0:
+                if probed is None or loop.time() - probed >= self._settings.line_quota_probe_seconds:
+                    probed = loop.time()
                     await self.refresh_quota()
+                await self.load_limit()
                 await self.deliver_due()
             except Exception:
                 log.exception("outbox sweep failed")
-            rounds += 1
+
+    # LINE's monthly limit
+
+    def month(self, moment: datetime | None = None) -> str:
+        """The month LINE counts messages in, as "2026-12"."""
+        return (moment or self._clock.now()).astimezone(self._settings.tz).strftime("%Y-%m")
+
+    def limited_month(self) -> str | None:
+        """This month, if LINE's monthly limit holds now (as this process last knew), else None."""
+        month = self.month()
+        return month if self._limited_month == month else None
+
+    async def load_limit(self) -> None:
+        """Learn from the database whether the limit holds (another process may have met it)."""
+        month = self.month()
+        async with self._sessions() as session:
+            self._limited_month = month if await limit_holds(session, month=month) else None
+
+    async def _limit_reached(self) -> None:
+        now = self._clock.now()
+        month = self.month(now)
+        async with self._sessions() as session, session.begin():
+            await record_limit_reached(session, month=month, now=now)
+        if self._limited_month != month:
+            log.warning("LINE's monthly message limit is reached: pushes that are not urgent are held")
+        self._limited_month = month
+
+    async def _lift_limit(self) -> None:
+        """LINE's quota allows pushes again: release what was held, now."""
+        now = self._clock.now()
+        self._limited_month = None
+        async with self._sessions() as session, session.begin():
+            if await record_limit_lifted(session, month=self.month(now), now=now):
+                log.info("LINE's monthly message limit no longer holds: held pushes go now")
+            await session.execute(update(OutboxMessage).where(
+                OutboxMessage.status == OutboxStatus.pending, OutboxMessage.last_status == 429,
+                OutboxMessage.next_attempt_at > now, OutboxMessage.last_error.like(f"%{MONTHLY_LIMIT_TEXT}%"))
+                .values(next_attempt_at=now))
+
+    def _sendable(self):
+        """While the monthly limit holds, only urgent rows are claimed; the others wait, kept."""
+        if self.limited_month() is None:
+            return true()
+        return or_(OutboxMessage.urgent.is_(True), OutboxMessage.kind == OutboxKind.reply)
 
     # Reading from LINE
 
@@ -230,10 +289,16 @@ class LineGateway:
         return clean_text(summary.group_name) if summary else None
 
     async def refresh_quota(self) -> Quota | None:
-        """Read the quota from LINE into the cache that handlers read without waiting."""
+        """Read the quota from LINE into the cache that handlers read without waiting; when the
+        monthly limit was met and the quota now has room (raised, or a new month), lift it."""
         quota = await self.quota()
         if quota is not None:
             self._quota = (self._clock.now(), quota)
+            if self._sessions is not None and (quota.limit is None or quota.used < quota.limit):
+                async with self._sessions() as session:
+                    held = await limit_holds(session, month=self.month())
+                if held:
+                    await self._lift_limit()
         return quota
 
     def cached_quota(self) -> Quota | None:
@@ -264,7 +329,7 @@ class LineGateway:
         now = self._clock.now()
         async with self._sessions() as session:
             ids = list(await session.scalars(
-                select(OutboxMessage.id).where(self._claimable(now))
+                select(OutboxMessage.id).where(self._claimable(now), self._sendable())
                 .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
                 .limit(limit)
             ))
@@ -299,6 +364,9 @@ class LineGateway:
         try:
             outcomes = await asyncio.gather(*(self._deliver_one(row, claimed_at) for row in rows))
             await self._record(outcomes, claims)
+            if self._limit_met:
+                self._limit_met = False
+                await self._limit_reached()
         except asyncio.CancelledError:
             raise  # the process is stopping: close() hands the rows back
         except BaseException:
@@ -341,7 +409,8 @@ class LineGateway:
         async with self._sessions() as session, session.begin():
             claimed = list(await session.scalars(
                 update(OutboxMessage)
-                .where(OutboxMessage.id.in_([i for i in ids if i not in self._held]), self._claimable(now))
+                .where(OutboxMessage.id.in_([i for i in ids if i not in self._held]), self._claimable(now),
+                       self._sendable())
                 .values(lease_until=now + LEASE, attempts=OutboxMessage.attempts + 1)
                 .returning(OutboxMessage.id)))
             if not claimed:
@@ -424,6 +493,11 @@ class LineGateway:
         now = self._clock.now()
         attempts = row.attempts
         values = {**changes, "last_status": result.status, "last_error": result.error, "lease_until": None}
+        if result.monthly_limit:
+            # Kept, not failed, and not counted as an attempt: it waits for the quota.
+            self._limit_met = True
+            values.update(next_attempt_at=now + MONTHLY_LIMIT_RETRY, attempts=attempts - 1)
+            return values
         if result.undelivered:
             values["undelivered_attempts"] = row.undelivered_attempts + 1
         if result.delivered:

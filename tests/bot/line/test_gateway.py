@@ -15,6 +15,7 @@ from bot.line.outbox import queue_multicast, queue_push, queue_reply
 from db.models import OutboxMessage
 from bot.fakeline.server import FakeLine
 from tests.harness import ACCESS_TOKEN, BotHarness
+from tests.seed import partnership
 
 PUSH = "/v2/bot/message/push"
 REPLY = "/v2/bot/message/reply"
@@ -309,3 +310,47 @@ async def test_a_reply_during_a_line_outage_reaches_the_member_as_a_push_once_li
             assert bot.texts_to(user) == [T.WELCOME]
             delivered = await row(bot, reply.id)
             assert (delivered.kind, delivered.status) == ("push", "sent")
+
+
+async def test_the_monthly_limit_holds_what_is_not_urgent_tells_staff_once_and_lifts_with_the_quota(bot):
+    people = await partnership(bot)
+    staff, member = people["staff"], people["npo"]
+    gateway = bot.runtime.gateway
+    bot.line.set_quota(0)
+    [notice] = await queue(bot, to=member)
+    [check] = await queue(bot, to=member, urgent=True)
+    await gateway.deliver_due()
+    for row_id in (notice, check):
+        held = await row(bot, row_id)
+        # Not failed, not counted: the limit is not a rate limit to back off from.
+        assert (held.status, held.attempts, held.last_status) == ("pending", 0, 429)
+    assert gateway.limited_month() == "2026-11"
+    [later] = await queue(bot, to=member)
+    bot.clock.advance(timedelta(minutes=10))
+    await gateway.deliver_due()
+    pushes = [r for r in bot.line.requests if r.path == PUSH]
+    assert {r.headers["x-line-retry-key"] for r in pushes} == {(await row(bot, notice)).retry_key,
+                                                               (await row(bot, check)).retry_key}
+    assert len(pushes) == 3  # the urgent one was tried again; the others were held, not sent
+    # Replies are free: they still go, and each staff member's next one says the limit holds, once.
+    await bot.say(staff, "ヘルプ")
+    await bot.say(staff, "ヘルプ")
+    await bot.say(member, "ヘルプ")
+    assert bot.texts_to(staff).count(T.MONTHLY_LIMIT_REACHED) == 1
+    assert T.MONTHLY_LIMIT_REACHED not in bot.texts_to(member)
+    assert len(bot.line.sent(REPLY)) == 3
+    # The channel's owner raises the quota: the next probe lifts the hold, and everything goes once.
+    bot.line.set_quota(None)
+    await gateway.refresh_quota()
+    assert gateway.limited_month() is None
+    await gateway.deliver_due()
+    assert [(await row(bot, i)).status for i in (notice, check, later)] == ["sent"] * 3
+    assert bot.texts_to(member).count("お知らせ 1") == 3
+
+
+async def test_a_rate_limit_429_is_not_the_monthly_limit(bot):
+    [row_id] = await queue(bot, to=ev.new_user_id())
+    bot.line.fail_next(PUSH, 429)
+    await bot.runtime.gateway.deliver_due()
+    assert bot.runtime.gateway.limited_month() is None
+    assert (await row(bot, row_id)).attempts == 1
