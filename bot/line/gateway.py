@@ -398,7 +398,8 @@ class LineGateway:
                     raise
                 log.warning("recording %d outbox outcomes failed; trying again", len(outcomes), exc_info=True)
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, 5.0)
+                # Soon after the database is back: past the lease, another process may take the row over.
+                delay = min(delay * 2, 1.0)
 
     async def claim(self, ids: list[int], now: datetime) -> list[OutboxMessage]:
         """Lease the rows (one statement, one commit) so no other process sends them meanwhile.

@@ -45,10 +45,13 @@ def test_kill_9_in_the_middle_of_a_burst_loses_and_repeats_nothing(database_url,
     service = Service(database_url=database_url, line=line, workdir=tmp_path)
     service.start()
     burst = Burst.of_users(service, line, users=100, per_user=5)
-    sending = burst.start()
+    burst.send(burst.events[:300])
     try:
         assert wait_until(lambda: len(line.replies()) >= 150, timeout=60), service.log_tail()
-        service.kill()  # the web server and its background processes, mid-burst
+        # Mid-burst: webhooks still arriving, events being handled, replies in flight.
+        sending = burst.start(events=burst.events[300:], concurrency=4)
+        assert wait_until(lambda: len(burst.acknowledged) >= 320, timeout=30, interval=0.005)
+        service.kill()  # the web server and its background processes, at once
         restarted = service.start()
         sending.join(120)
         assert wait_until(lambda: delivered_all(burst, database_url), timeout=90), tally(burst, database_url).line()
@@ -192,10 +195,12 @@ def test_postgresql_stopped_during_a_burst_answers_503_and_recovers(line, tmp_pa
         service.start()
         processes = [service.process.pid, *service.workers()]
         burst = Burst.of_users(service, line, users=40, per_user=5)
-        sending = burst.start()
+        burst.send(burst.events[:80])
         try:
             assert wait_until(lambda: len(line.replies()) >= 50, timeout=60), service.log_tail()
             database.stop()
+            # Members go on writing: each webhook is answered 503 at once, and LINE redelivers it.
+            sending = burst.start(events=burst.events[80:], concurrency=8)
             time.sleep(DB_OUTAGE_SECONDS)
             database.start()
             sending.join(120)
