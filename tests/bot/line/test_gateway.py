@@ -354,3 +354,19 @@ async def test_a_rate_limit_429_is_not_the_monthly_limit(bot):
     await bot.runtime.gateway.deliver_due()
     assert bot.runtime.gateway.limited_month() is None
     assert (await row(bot, row_id)).attempts == 1
+
+
+async def test_the_monthly_limit_ends_with_the_month(bot):
+    user = ev.new_user_id()
+    gateway = bot.runtime.gateway
+    bot.line.set_quota(0)
+    [row_id] = await queue(bot, to=user)
+    await gateway.deliver_due()
+    assert gateway.limited_month() == "2026-11"
+    bot.line.set_quota(None)  # LINE counts afresh from the first of the month (Japan time)
+    bot.clock.set(datetime(2026, 12, 1, 0, 0, tzinfo=bot.settings.tz))
+    await gateway.load_limit()
+    assert gateway.limited_month() is None
+    bot.clock.set(datetime(2026, 12, 1, 7, 0, tzinfo=bot.settings.tz))  # past quiet hours, past the hold
+    await gateway.deliver_due()
+    assert (await row(bot, row_id)).status == "sent" and bot.texts_to(user) == ["お知らせ 1"]
