@@ -24,10 +24,11 @@ from db.models import Member, MemberStatus, OrgType
 from tests.faults.service import Burst, OwnPostgres, Service, reply_delays, tally, wait_until
 from tests.harness import ACCESS_TOKEN
 
-LINE_OUTAGE_SECONDS = float(os.environ.get("RENKEI_FAULT_LINE_OUTAGE", "20"))
+LINE_OUTAGE_SECONDS = float(os.environ.get("RENKEI_FAULT_LINE_OUTAGE", "12"))
 DB_OUTAGE_SECONDS = float(os.environ.get("RENKEI_FAULT_DB_OUTAGE", "12"))
-# After a restart, what a user may wait for an answer on top of the backlog ahead of them.
-FEW_SECONDS = 10.0
+# After a restart, the longest a user may wait for an answer: the restart itself, the claims of
+# the dead process running out (6 s), and the backlog ahead of them (a few hundred events).
+FEW_SECONDS = 15.0
 
 
 @pytest.fixture
@@ -65,15 +66,8 @@ def test_kill_9_in_the_middle_of_a_burst_loses_and_repeats_nothing(database_url,
     assert counts.lost == [] and counts.duplicated == []
     assert counts.rows_sent_undelivered == 0
     assert counts.pushed == 0  # taken over within the token's life: still replies, not paid pushes
-    # Nobody waited behind the dead process's claims: past its own backlog, each was answered at once.
-    assert max(delays) < FEW_SECONDS + backlog_seconds(burst, restarted)
-
-
-def backlog_seconds(burst: Burst, since: float) -> float:
-    """How long the service took to answer everything after `since`, at its pace: a user's wait
-    in the queue, which no stuck claim should add to."""
-    answered = [r.at for r in burst.line.requests if r.path == "/v2/bot/message/reply" and r.accepted and r.at > since]
-    return (max(answered) - since) if answered else 0.0
+    # Nobody waited behind the dead process's claims for long (before, 5 s per event they sent).
+    assert max(delays) < FEW_SECONDS
 
 
 def test_a_graceful_stop_during_a_burst_hands_back_what_it_holds(database_url, line, tmp_path):
@@ -97,7 +91,7 @@ def test_a_graceful_stop_during_a_burst_hands_back_what_it_holds(database_url, l
     assert counts.acknowledged == counts.handled == counts.sent
     assert counts.lost == [] and counts.duplicated == [] and counts.rows_sent_undelivered == 0
     assert counts.pushed == 0
-    assert max(delays) < FEW_SECONDS + backlog_seconds(burst, restarted)
+    assert max(delays) < FEW_SECONDS
 
 
 def test_a_line_outage_with_members_writing_delivers_every_answer_once_afterwards(database_url, line, tmp_path):
