@@ -72,7 +72,7 @@ class Dispatcher:
         member = await ctx.active_member()
         if member is not None and member.is_staff and await first_notice(ctx.session, month=month,
                                                                          member_id=member.id, now=ctx.now()):
-            ctx.replies.append(m.text(T.MONTHLY_LIMIT_REACHED))
+            ctx.replies.insert(0, m.text(T.MONTHLY_LIMIT_REACHED))  # the answer, and its buttons, stay last
 
     async def dispatch(self, ctx: Context) -> None:
         """Find the handler for this event and run it; events nobody handles are ignored.

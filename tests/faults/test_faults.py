@@ -15,6 +15,7 @@ import sys
 import time
 
 import pytest
+import sqlalchemy as sa
 
 from bot.fakeline.server import FakeLine
 from bot.texts import catalog as T
@@ -80,6 +81,8 @@ def test_a_graceful_stop_during_a_burst_hands_back_what_it_holds(database_url, l
         line.latency = 0.5  # replies in flight while the stop comes
         service.stop()
         line.latency = 0.0
+        # What it was sending either went and was recorded, or was handed back: no claim outlives it.
+        assert still_claimed(database_url) == 0, service.log_tail(60)
         restarted = service.start()
         sending.join(120)
         assert wait_until(lambda: delivered_all(burst, database_url), timeout=60), tally(burst, database_url).line()
@@ -92,6 +95,16 @@ def test_a_graceful_stop_during_a_burst_hands_back_what_it_holds(database_url, l
     assert counts.lost == [] and counts.duplicated == [] and counts.rows_sent_undelivered == 0
     assert counts.pushed == 0
     assert max(delays) < FEW_SECONDS
+
+
+def still_claimed(database_url: str) -> int:
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            return conn.scalar(sa.text("SELECT count(*) FROM outbox WHERE status = 'pending' "
+                                       "AND lease_until IS NOT NULL"))
+    finally:
+        engine.dispose()
 
 
 def test_a_line_outage_with_members_writing_delivers_every_answer_once_afterwards(database_url, line, tmp_path):
