@@ -7,7 +7,6 @@ redelivers a webhook that was not answered 200, so the burst does too, until eve
 acknowledged.
 """
 
-import json
 import os
 import shutil
 import signal

@@ -13,10 +13,12 @@ import shutil
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 
+from bot.fakeline import events as ev
 from bot.fakeline.server import FakeLine
 from bot.texts import catalog as T
 from db.access import create_organization
@@ -131,7 +133,6 @@ def _seed_partnership(database_url: str) -> tuple[str, list[str]]:
         engine = create_engine(database_url)
         try:
             async with session_factory(engine)() as session, session.begin():
-                from datetime import UTC, datetime
                 now = datetime.now(UTC)
                 org = await create_organization(session, name="市役所", org_type=OrgType.municipality, now=now)
                 users = [f"U{k + 0xA0:032x}" for k in range(4)]
@@ -161,7 +162,6 @@ def test_the_monthly_limit_holds_notices_tells_staff_once_and_resumes(database_u
         assert "monthly limit" in refused()[0].response["message"]
         time.sleep(2)  # the limit is known to every process (they read it each sweep)
         burst = Burst(service, line)
-        from bot.fakeline import events as ev
         for n, user in enumerate([staff, staff, *members]):
             event = ev.text_message(user, "ヘルプ", timestamp_ms=int(time.time() * 1000) + n)
             burst.events.append(event)
