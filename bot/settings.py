@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     kpi_late_days: int = Field(default=14, ge=1)
     # Days most offices are closed at the year end (no KPI prompt or digest goes out): "12/29-1/3", or "none".
     renkei_year_end_holidays: str = "12/29-1/3"
+    # How often LINE's message quota is read (and, once the monthly limit was met, whether it allows
+    # pushes again).
+    line_quota_probe_seconds: float = Field(default=120.0, ge=1)
     # The bearer token for POST /api/contact-checks; unset, the endpoint does not exist.
     renkei_api_token: str | None = None
 

@@ -33,6 +33,11 @@ def create_engine(database_url: str, **kwargs) -> AsyncEngine:
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
+    # A server that is away fails a connection within seconds instead of holding its caller (a
+    # webhook, a worker) for the system's TCP timeout; the pool's pre-ping drops connections
+    # that died with it, so the service carries on by itself when it is back.
+    kwargs.setdefault("pool_timeout", 5)
+    kwargs.setdefault("connect_args", {"connect_timeout": 5})
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
 
 

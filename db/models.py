@@ -229,6 +229,27 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class LineMonthlyLimit(Base):
+    """A month in which LINE refused pushes for the channel's monthly message limit."""
+
+    __tablename__ = "line_monthly_limits"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-12", the partnership's time zone
+    reached_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # When LINE's quota allowed pushes again that month (raised by the channel's owner); None while held.
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class LineMonthlyLimitNotice(Base):
+    """A staff member told of a month's limit (once a month each)."""
+
+    __tablename__ = "line_monthly_limit_notices"
+
+    month: Mapped[str] = mapped_column(ForeignKey("line_monthly_limits.month"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    told_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Agreement(Base):
     """A partnership agreement (協定) between organizations, reviewed rather than silently renewed."""
 

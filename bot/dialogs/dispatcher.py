@@ -10,7 +10,9 @@ from bot.dialogs.router import UNHANDLED, Access, Route, Router
 from bot.dialogs.storage import load_state, save_state
 from bot.dialogs.words import folded
 from bot.line import messages as m
+from bot.line.outbox import MAX_MESSAGES_PER_REQUEST
 from bot.texts import catalog as T
+from db.line_limits import first_notice
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +57,23 @@ class Dispatcher:
         await load_state(ctx)
         await self.dispatch(ctx)
         await save_state(ctx, dialog_ttl)
+        await self._tell_staff_of_monthly_limit(ctx)
         ctx.flush_replies(purpose=purpose)
+
+    @staticmethod
+    async def _tell_staff_of_monthly_limit(ctx: Context) -> None:
+        """Once a month, a staff member's reply also says LINE's monthly limit holds.
+
+        Pushes cannot reach them then, but replies still do (they are not counted); a reply
+        that is already full waits for the next one.
+        """
+        month = ctx.gateway.limited_month() if ctx.gateway is not None else None
+        if month is None or not ctx.event.reply_token or not 0 < len(ctx.replies) < MAX_MESSAGES_PER_REQUEST:
+            return
+        member = await ctx.active_member()
+        if member is not None and member.is_staff and await first_notice(ctx.session, month=month,
+                                                                         member_id=member.id, now=ctx.now()):
+            ctx.replies.insert(0, m.text(T.MONTHLY_LIMIT_REACHED))  # the answer, and its buttons, stay last
 
     async def dispatch(self, ctx: Context) -> None:
         """Find the handler for this event and run it; events nobody handles are ignored.

@@ -21,20 +21,32 @@ from linebot.v3.messaging import (
     PushMessageRequest,
     ReplyMessageRequest,
 )
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.line.events import clean_text
 from bot.line.outbox import PUSH_EVEN_IF_TWICE, quiet_hours_end
 from bot.settings import Settings
+from db.line_limits import limit_holds, record_limit_lifted, record_limit_reached
 from db.models import OutboxKind, OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=60)
+# A claim on a row lasts this long unless renewed: the process sending it renews its claims every
+# HEARTBEAT_SECONDS while the request runs, so a process that dies (kill -9, a lost machine) lets
+# go of its rows within seconds, well inside a reply token's life, and they go as replies still.
+LEASE = timedelta(seconds=6)
+HEARTBEAT_SECONDS = 2.0
+# Recording an outcome while the database is away is retried this long, the claim held meanwhile.
+RECORD_RETRY_SECONDS = 120.0
 QUOTA_MAX_AGE = timedelta(minutes=10)
-QUOTA_REFRESH_ROUNDS = 120  # sweeps between quota reads (about a minute)
+# LINE's 429 for the channel's monthly message limit, as against its rate limit's 429: retrying
+# soon cannot help. Non-urgent rows are then held (kept pending, not claimed) until LINE's quota
+# allows them again (read every Settings.line_quota_probe_seconds) or the month ends; urgent
+# ones (see bot.line.outbox: replies, contact checks) are still tried, this often if refused.
+MONTHLY_LIMIT_TEXT = "monthly limit"
+MONTHLY_LIMIT_RETRY = timedelta(minutes=5)
 # LINE's per-endpoint rate limits (requests per second), kept per process.
 RATE_LIMITS = {OutboxKind.push: 2000, OutboxKind.multicast: 200, OutboxKind.reply: 2000}
 
@@ -84,6 +96,10 @@ class SendResult:
         return not self.delivered and (self.refused or self.status is not None)
 
     @property
+    def monthly_limit(self) -> bool:
+        return self.status == 429 and MONTHLY_LIMIT_TEXT in (self.error or "").lower()
+
+    @property
     def retryable(self) -> bool:
         return self.status is None or self.status >= 500 or self.status == 429
 
@@ -121,33 +137,134 @@ class LineGateway:
         self._sweeper: asyncio.Task | None = None
         self._rates = {kind: RateLimit(rate) for kind, rate in RATE_LIMITS.items()}
         self._quota: tuple[datetime, Quota] | None = None
+        # The rows this process has claimed and not yet recorded: id -> the attempt count of the
+        # claim (which names the claim: a takeover elsewhere counts one more), and those whose
+        # request has started (the others can be handed back as never attempted).
+        self._held: dict[int, int] = {}
+        self._started: set[int] = set()
+        self._heartbeat: asyncio.Task | None = None
+        # The month ("2026-12") in which LINE's monthly limit holds, as this process last knew it.
+        self._limited_month: str | None = None
+        self._limit_met = False
 
     async def start(self, *, sweep: bool = True) -> None:
         config = Configuration(access_token=self._settings.line_channel_access_token,
                                host=self._settings.line_api_base_url or None)
         self._client = AsyncApiClient(config)
         self._api = AsyncMessagingApi(self._client)
+        if self._sessions is not None:
+            self._heartbeat = asyncio.create_task(self._renew_forever(), name="outbox-heartbeat")
         if sweep and self._sweep_seconds > 0:
             self._sweeper = asyncio.create_task(self._sweep_forever(), name="outbox-sweeper")
 
     async def close(self) -> None:
-        if self._sweeper is not None:
-            self._sweeper.cancel()
-            await asyncio.gather(self._sweeper, return_exceptions=True)
+        """Stop sweeping and hand back what this process still holds, so another takes it at once."""
+        for task in (self._sweeper, self._heartbeat):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+        try:
+            await self.release_held()
+        except Exception:
+            log.warning("could not hand back %d claimed outbox rows; their leases run out instead", len(self._held))
         if self._client is not None:
             await self._client.close()
 
+    async def release_held(self) -> None:
+        """End this process's claims: rows whose request never started go back as not attempted."""
+        if not self._held:
+            return
+        held, started = dict(self._held), set(self._started)
+        async with self._sessions() as session, session.begin():
+            for row_id, attempts in held.items():
+                values = {"lease_until": None}
+                if row_id not in started:
+                    values["attempts"] = attempts - 1
+                await session.execute(update(OutboxMessage).where(
+                    OutboxMessage.id == row_id, OutboxMessage.attempts == attempts,
+                    OutboxMessage.status == OutboxStatus.pending).values(**values))
+        for row_id in held:
+            self._held.pop(row_id, None)
+
+    async def _renew_forever(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            try:
+                await self.renew_leases()
+            except Exception:
+                log.warning("renewing outbox leases failed", exc_info=True)
+
+    async def renew_leases(self) -> None:
+        """Push back the leases of every row this process is still sending."""
+        if not self._held:
+            return
+        by_claim: dict[int, list[int]] = {}
+        for row_id, attempts in list(self._held.items()):
+            by_claim.setdefault(attempts, []).append(row_id)
+        until = self._clock.now() + LEASE
+        async with self._sessions() as session, session.begin():
+            for attempts, ids in by_claim.items():
+                await session.execute(update(OutboxMessage).where(
+                    OutboxMessage.id.in_(ids), OutboxMessage.attempts == attempts,
+                    OutboxMessage.status == OutboxStatus.pending).values(lease_until=until))
+
     async def _sweep_forever(self) -> None:
-        rounds = 0
+        loop = asyncio.get_running_loop()
+        probed = None
         while True:
             await asyncio.sleep(self._sweep_seconds)
             try:
-                if rounds % QUOTA_REFRESH_ROUNDS == 0:
+                if probed is None or loop.time() - probed >= self._settings.line_quota_probe_seconds:
+                    probed = loop.time()
                     await self.refresh_quota()
+                await self.load_limit()
                 await self.deliver_due()
             except Exception:
                 log.exception("outbox sweep failed")
-            rounds += 1
+
+    # LINE's monthly limit
+
+    def month(self, moment: datetime | None = None) -> str:
+        """The month LINE counts messages in, as "2026-12"."""
+        return (moment or self._clock.now()).astimezone(self._settings.tz).strftime("%Y-%m")
+
+    def limited_month(self) -> str | None:
+        """This month, if LINE's monthly limit holds now (as this process last knew), else None."""
+        month = self.month()
+        return month if self._limited_month == month else None
+
+    async def load_limit(self) -> None:
+        """Learn from the database whether the limit holds (another process may have met it)."""
+        month = self.month()
+        async with self._sessions() as session:
+            self._limited_month = month if await limit_holds(session, month=month) else None
+
+    async def _limit_reached(self) -> None:
+        now = self._clock.now()
+        month = self.month(now)
+        async with self._sessions() as session, session.begin():
+            await record_limit_reached(session, month=month, now=now)
+        if self._limited_month != month:
+            log.warning("LINE's monthly message limit is reached: pushes that are not urgent are held")
+        self._limited_month = month
+
+    async def _lift_limit(self) -> None:
+        """LINE's quota allows pushes again: release what was held, now."""
+        now = self._clock.now()
+        self._limited_month = None
+        async with self._sessions() as session, session.begin():
+            if await record_limit_lifted(session, month=self.month(now), now=now):
+                log.info("LINE's monthly message limit no longer holds: held pushes go now")
+            await session.execute(update(OutboxMessage).where(
+                OutboxMessage.status == OutboxStatus.pending, OutboxMessage.last_status == 429,
+                OutboxMessage.next_attempt_at > now, OutboxMessage.last_error.like(f"%{MONTHLY_LIMIT_TEXT}%"))
+                .values(next_attempt_at=now))
+
+    def _sendable(self):
+        """While the monthly limit holds, only urgent rows are claimed; the others wait, kept."""
+        if self.limited_month() is None:
+            return true()
+        return or_(OutboxMessage.urgent.is_(True), OutboxMessage.kind == OutboxKind.reply)
 
     # Reading from LINE
 
@@ -172,10 +289,16 @@ class LineGateway:
         return clean_text(summary.group_name) if summary else None
 
     async def refresh_quota(self) -> Quota | None:
-        """Read the quota from LINE into the cache that handlers read without waiting."""
+        """Read the quota from LINE into the cache that handlers read without waiting; when the
+        monthly limit was met and the quota now has room (raised, or a new month), lift it."""
         quota = await self.quota()
         if quota is not None:
             self._quota = (self._clock.now(), quota)
+            if self._sessions is not None and (quota.limit is None or quota.used < quota.limit):
+                async with self._sessions() as session:
+                    held = await limit_holds(session, month=self.month())
+                if held:
+                    await self._lift_limit()
         return quota
 
     def cached_quota(self) -> Quota | None:
@@ -199,14 +322,14 @@ class LineGateway:
     def _claimable(now: datetime):
         """Pending, due, and not leased by anyone."""
         return and_(OutboxMessage.status == OutboxStatus.pending, OutboxMessage.next_attempt_at <= now,
-                    or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now))
+                    or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until <= now))
 
     async def deliver_due(self, limit: int = 500) -> int:
         """Send every outbox row that is due; returns how many were attempted."""
         now = self._clock.now()
         async with self._sessions() as session:
             ids = list(await session.scalars(
-                select(OutboxMessage.id).where(self._claimable(now))
+                select(OutboxMessage.id).where(self._claimable(now), self._sendable())
                 .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
                 .limit(limit)
             ))
@@ -229,18 +352,54 @@ class LineGateway:
     async def deliver_claimed(self, rows: list[OutboxMessage], claimed_at: datetime) -> None:
         """Send rows leased at `claimed_at` and record the outcomes.
 
-        One commit for the whole batch; if the process dies before it, the leases expire and
-        the rows go again with their retry keys, which LINE answers with 409. An outcome only
-        lands while its lease holds: a row re-claimed elsewhere meanwhile is that claim's.
+        One commit for the whole batch; if the process dies before it, the leases (renewed
+        meanwhile by the heartbeat) run out within seconds and the rows go again, pushes with
+        their retry keys, which LINE answers with 409. An outcome lands only on its own claim
+        (the attempt count it was claimed with): a row taken over elsewhere is that claim's.
         """
         if not rows:
             return
-        outcomes = await asyncio.gather(*(self._deliver_one(row, claimed_at) for row in rows))
-        async with self._sessions() as session, session.begin():
-            for row_id, values in outcomes:
-                await session.execute(update(OutboxMessage)
-                                      .where(OutboxMessage.id == row_id, OutboxMessage.lease_until == claimed_at + LEASE)
-                                      .values(**values))
+        claims = {row.id: row.attempts for row in rows}
+        self._held.update(claims)
+        try:
+            outcomes = await asyncio.gather(*(self._deliver_one(row, claimed_at) for row in rows))
+            await self._record(outcomes, claims)
+            if self._limit_met:
+                self._limit_met = False
+                await self._limit_reached()
+        except asyncio.CancelledError:
+            raise  # the process is stopping: close() hands the rows back
+        except BaseException:
+            self._let_go(claims)
+            raise
+        self._let_go(claims)
+
+    def _let_go(self, claims: dict[int, int]) -> None:
+        for row_id, attempts in claims.items():
+            if self._held.get(row_id) == attempts:
+                del self._held[row_id]
+            self._started.discard(row_id)
+
+    async def _record(self, outcomes: list[tuple[int, dict]], claims: dict[int, int]) -> None:
+        """Write the outcomes; while the database is away, keep trying (the claims stay held)."""
+        delay, deadline = 0.5, asyncio.get_running_loop().time() + RECORD_RETRY_SECONDS
+        while True:
+            try:
+                async with self._sessions() as session, session.begin():
+                    for row_id, values in outcomes:
+                        await session.execute(update(OutboxMessage)
+                                              .where(OutboxMessage.id == row_id,
+                                                     OutboxMessage.attempts == claims[row_id],
+                                                     OutboxMessage.status == OutboxStatus.pending)
+                                              .values(**values))
+                return
+            except Exception:
+                if asyncio.get_running_loop().time() > deadline:
+                    raise
+                log.warning("recording %d outbox outcomes failed; trying again", len(outcomes), exc_info=True)
+                await asyncio.sleep(delay)
+                # Soon after the database is back: past the lease, another process may take the row over.
+                delay = min(delay * 2, 1.0)
 
     async def claim(self, ids: list[int], now: datetime) -> list[OutboxMessage]:
         """Lease the rows (one statement, one commit) so no other process sends them meanwhile.
@@ -251,7 +410,8 @@ class LineGateway:
         async with self._sessions() as session, session.begin():
             claimed = list(await session.scalars(
                 update(OutboxMessage)
-                .where(OutboxMessage.id.in_(ids), self._claimable(now))
+                .where(OutboxMessage.id.in_([i for i in ids if i not in self._held]), self._claimable(now),
+                       self._sendable())
                 .values(lease_until=now + LEASE, attempts=OutboxMessage.attempts + 1)
                 .returning(OutboxMessage.id)))
             if not claimed:
@@ -267,6 +427,7 @@ class LineGateway:
                 held_until = quiet_hours_end(now, self._settings)
                 if held_until is not None:
                     return row.id, {"next_attempt_at": held_until, "lease_until": None, "attempts": row.attempts - 1}
+            self._started.add(row.id)
             if row.kind == OutboxKind.reply:
                 return row.id, await self._reply(row, now)
             return row.id, self._outcome(row, await self._send(row), {})
@@ -333,6 +494,11 @@ class LineGateway:
         now = self._clock.now()
         attempts = row.attempts
         values = {**changes, "last_status": result.status, "last_error": result.error, "lease_until": None}
+        if result.monthly_limit:
+            # Kept, not failed, and not counted as an attempt: it waits for the quota.
+            self._limit_met = True
+            values.update(next_attempt_at=now + MONTHLY_LIMIT_RETRY, attempts=attempts - 1)
+            return values
         if result.undelivered:
             values["undelivered_attempts"] = row.undelivered_attempts + 1
         if result.delivered:

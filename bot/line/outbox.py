@@ -20,6 +20,14 @@ CHECK_ANSWER_REPLY = "check-answer"
 PUSH_EVEN_IF_TWICE = frozenset({CHECK_ANSWER_REPLY})
 
 
+# Urgent rows go out in quiet hours and while LINE's monthly limit holds (LINE may still take them:
+# replies are free and not counted). They are: every reply and what overflows it or stands in for
+# it as a push (the member is waiting for the answer), a dialog's question pushed in answer to the
+# member (meeting setup), and everything of a contact check (安否確認: its questions, re-asks and
+# confirmations), where a late message may cost more than the quota. Everything else (notices,
+# reminders, KPI prompts, introductions, meeting polls) is not urgent: it is held, and kept.
+
+
 def chunks(items: list, size: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 

@@ -23,10 +23,13 @@ MAX_ATTEMPTS = 3
 WAIT = "wait"
 LAST = "last"
 REPLY_WAIT_SECONDS = 0.02  # how often a user waiting for a reply sent elsewhere is looked at again
-# Past this, on the app's clock (so that tests move it), a stuck lease no longer holds the user up.
+# Past this, on the app's clock (so that tests move it), a reply still in flight no longer holds the
+# user's next event (a live sender renews its lease, so a slow LINE could otherwise hold it longer).
 REPLY_WAIT_LIMIT = timedelta(seconds=5)
 # Replies being sent while the workers go on to other users; past this many, a worker waits.
 MAX_SENDING = 32
+# On stopping, how long a worker may take to finish the event in its hands.
+STOP_SECONDS = 5.0
 
 
 def in_shard(key: str, shard: tuple[int, int]) -> bool:
@@ -73,6 +76,7 @@ class EventProcessor:
         self._waiting_since: dict[str, datetime] = {}
         self._deferred: set[asyncio.TimerHandle] = set()
         self._tasks: list[asyncio.Task] = []
+        self._stopping = False
         # What an event queued is sent after its commit by a task of its own, so that a worker
         # does not sit out LINE's answer time; the user's next event waits for it (see WAIT).
         self._sending: set[asyncio.Task] = set()
@@ -95,10 +99,24 @@ class EventProcessor:
             self._tasks.append(asyncio.create_task(self._every(self._poll_seconds, self.poll), name="event-poller"))
 
     async def stop(self) -> None:
+        """Finish the events being handled, send their replies, and leave the rest for a restart.
+
+        A worker is not cancelled in the middle of an event: cancelled while its commit is on
+        the way, it could leave an event handled and its replies claimed with nobody to send
+        them (until their leases run out). Each is let finish its event, then stops.
+        """
+        self._stopping = True
         for handle in self._deferred:
             handle.cancel()
         self._deferred.clear()
+        workers = [task for task in self._tasks if task.get_name().startswith("event-worker-")]
         for task in self._tasks:
+            if task not in workers:
+                task.cancel()
+        for _ in workers:
+            self._queue.put_nowait(None)  # wakes a worker waiting for a user: it stops
+        _, running = await asyncio.wait(workers, timeout=STOP_SECONDS) if workers else (set(), set())
+        for task in running:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
@@ -160,8 +178,11 @@ class EventProcessor:
                 log.exception("%s failed", job.__name__)
 
     async def _work(self) -> None:
-        while True:
+        while not self._stopping:
             key = await self._queue.get()
+            if key is None or self._stopping:
+                self._queue.task_done()
+                return
             self._queued.discard(key)
             if key in self._busy:
                 self._again.add(key)
@@ -182,8 +203,8 @@ class EventProcessor:
                 self._queue.task_done()
 
     async def handle_actor(self, key: str) -> None:
-        """Handle this user's pending events, oldest first, until none is left."""
-        while True:
+        """Handle this user's pending events, oldest first, until none is left (or the process stops)."""
+        while not self._stopping:
             sending = self._sending_for.get(key)
             if sending is not None:
                 # This process is still sending the user's previous replies: the next event waits
@@ -212,7 +233,9 @@ class EventProcessor:
         self._deferred.add(handle)
 
     async def _replies_in_flight(self, session: AsyncSession, key: str) -> bool:
-        """Whether an answer to this user's previous event is queued or being sent (not merely retrying)."""
+        """Whether an answer to this user's previous event is queued or being sent (not merely retrying).
+
+        A row whose sender died counts until its lease runs out (seconds: see gateway.LEASE)."""
         return await session.scalar(
             select(OutboxMessage.id).where(
                 OutboxMessage.actor_key == key, OutboxMessage.status == OutboxStatus.pending,

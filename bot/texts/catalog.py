@@ -33,6 +33,10 @@ NOTHING_TO_CANCEL = "取り消す入力はありません。"
 DIALOG_EXPIRED = "前回の入力は時間が経ったため取り消されました。"
 STALE_BUTTON = "このボタンは今は使えません。「ヘルプ」でできることを確認できます。"
 TEXT_ONLY = "文字で入力してください。"
+# To each staff member once, in their next reply, when LINE's monthly message limit is reached.
+MONTHLY_LIMIT_REACHED = ("今月のメッセージ送信数がLINEの上限に達しました。お知らせやリマインドの送信を止めて、"
+                         "送らずに保管しています。返信と安否確認は続けます。上限が引き上げられるか、来月になると"
+                         "自動で送信を再開します。")
 INTERNAL_ERROR = "処理中にエラーが起きました。お手数ですが、もう一度お試しください。"
 HELP_TEXT = "次の操作ができます。下のボタンから選んでください。"
 UNKNOWN_TEXT = "すみません、分かりませんでした。下のボタンから選んでください。"

@@ -4,6 +4,7 @@ POST /callback is served by a bare ASGI layer in front of the framework: it is t
 whose throughput matters, and it needs nothing from FastAPI but to be reached first.
 """
 
+import asyncio
 import json
 import logging
 
@@ -19,6 +20,9 @@ CALLBACK_PATH = "/callback"
 # LINE's webhook bodies are a few kilobytes; anything far larger is not from LINE.
 MAX_BODY = 1024 * 1024
 _JSON = [(b"content-type", b"application/json")]
+# Longer than this to store a request's events means the database is away or overloaded: LINE is
+# answered 503 at once (and redelivers) rather than kept waiting on an open connection.
+STORE_TIMEOUT_SECONDS = 5.0
 
 
 async def receive_events(runtime, body: bytes, signature: str | None) -> tuple[int, bytes]:
@@ -40,10 +44,13 @@ async def receive_events(runtime, body: bytes, signature: str | None) -> tuple[i
         log.warning("signed webhook body could not be read; nothing stored")
         return 400, b'{"detail":"malformed body"}'
     try:
-        await runtime.ingest.store(rows)
+        await asyncio.wait_for(runtime.ingest.store(rows), STORE_TIMEOUT_SECONDS)
+    except TimeoutError:
+        log.warning("storing webhook events took over %.0fs; answered 503, LINE will redeliver", STORE_TIMEOUT_SECONDS)
+        return 503, b'{"detail":"not stored, try again"}'
     except Exception:
-        log.exception("webhook events could not be stored; LINE will redeliver")
-        return 500, b'{"detail":"not stored"}'
+        log.warning("webhook events could not be stored; answered 503, LINE will redeliver", exc_info=True)
+        return 503, b'{"detail":"not stored, try again"}'
     return 200, b"{}"
 
 

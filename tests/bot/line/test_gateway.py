@@ -1,5 +1,7 @@
 """The outbox and the one gateway to LINE: retry keys, retries, give-ups, quiet hours, chunking."""
 
+import asyncio
+from collections import deque
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -8,10 +10,12 @@ from sqlalchemy import select
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.fakeline import events as ev
+from bot.line.gateway import LEASE
 from bot.line.outbox import queue_multicast, queue_push, queue_reply
 from db.models import OutboxMessage
 from bot.fakeline.server import FakeLine
 from tests.harness import ACCESS_TOKEN, BotHarness
+from tests.seed import partnership
 
 PUSH = "/v2/bot/message/push"
 REPLY = "/v2/bot/message/reply"
@@ -218,12 +222,72 @@ async def test_a_reply_sent_by_a_process_that_died_before_recording_it_is_not_pu
                                                              "messages": claimed.messages},
                                  headers={"authorization": f"Bearer {ACCESS_TOKEN}"})
     assert sent.status_code == 200
-    bot.clock.advance(timedelta(seconds=61))  # the lease expires; the token has gone stale
+    bot.clock.advance(timedelta(seconds=61))  # the token has gone stale
     await gateway.deliver_due()
     assert (await row(bot, row_id)).status == "unknown"
     assert bot.texts_to(user) == ["こんにちは"] and bot.line.sent(PUSH) == []
 
 
+
+async def _reply_row(bot, user, token):
+    async with bot.runtime.sessions() as session, session.begin():
+        [queued] = queue_reply(session, reply_token=token, received_at=bot.clock.now(), to=user,
+                               messages=[m.text("こんにちは")], purpose="test", now=bot.clock.now(), actor_key=user)
+        await session.flush()
+    bot.reply_targets[token] = user
+    return queued.id
+
+
+async def test_a_reply_claimed_by_a_process_that_died_is_taken_over_within_seconds_and_sent_as_a_reply(bot):
+    user = ev.new_user_id()
+    row_id = await _reply_row(bot, user, "d" * 32)
+    gateway = bot.runtime.gateway
+    await gateway.claim([row_id], bot.clock.now())  # claimed, and the process died before sending
+    bot.clock.advance(LEASE - timedelta(seconds=1))
+    assert await gateway.deliver_due() == 0  # its lease still holds
+    bot.clock.advance(timedelta(seconds=1))
+    assert await gateway.deliver_due() == 1
+    taken = await row(bot, row_id)
+    assert (taken.kind, taken.status, taken.attempts) == ("reply", "sent", 2)
+    assert bot.texts_to(user) == ["こんにちは"] and bot.line.sent(PUSH) == []
+
+
+async def test_a_live_sender_renews_its_leases_so_nobody_takes_its_rows_over(bot):
+    user = ev.new_user_id()
+    [row_id] = await queue(bot, to=user)
+    gateway = bot.runtime.gateway
+    bot.line.hang_next(PUSH, 20.0)  # LINE is slow to answer
+    sending = asyncio.create_task(gateway.deliver_due())
+    await bot.line.wait_for_async(lambda: bot.line._hangs[PUSH] == deque())  # the request has reached LINE
+    for _ in range(3):
+        bot.clock.advance(LEASE / 2)
+        await gateway.renew_leases()  # what the heartbeat does every HEARTBEAT_SECONDS
+        assert (await row(bot, row_id)).lease_until == bot.clock.now() + LEASE
+        assert await gateway.deliver_due() == 0
+    bot.clock.advance(timedelta(seconds=20))
+    await sending
+    sent = await row(bot, row_id)
+    assert (sent.status, sent.attempts, sent.lease_until) == ("sent", 1, None)
+    assert len(retry_keys(bot)) == 1
+
+
+async def test_closing_the_gateway_hands_back_what_it_holds(database_url, fake_line, clock):
+    user = ev.new_user_id()
+    async with BotHarness(database_url=database_url, line=fake_line, clock=clock) as bot:
+        [started] = await queue(bot, to=user)
+        [waiting] = await queue(bot, to=user)
+        gateway = bot.runtime.gateway
+        fake_line.hang_next(PUSH, 60.0)
+        gateway._limit = asyncio.Semaphore(1)  # the second row waits its turn behind the first
+        sending = asyncio.create_task(gateway.deliver_due())
+        await fake_line.wait_for_async(lambda: fake_line._hangs[PUSH] == deque())
+        sending.cancel()  # the process is told to stop (SIGTERM) while the request is out
+        await asyncio.gather(sending, return_exceptions=True)
+    first, second = await row(bot, started), await row(bot, waiting)
+    # Both go again at once, elsewhere: the one whose request went out counts its attempt.
+    assert (first.status, first.lease_until, first.attempts) == ("pending", None, 1)
+    assert (second.status, second.lease_until, second.attempts) == ("pending", None, 0)
+    clock.advance(timedelta(seconds=61))
 
 
 async def test_a_reply_during_a_line_outage_reaches_the_member_as_a_push_once_line_is_back(database_url, clock):
@@ -246,3 +310,63 @@ async def test_a_reply_during_a_line_outage_reaches_the_member_as_a_push_once_li
             assert bot.texts_to(user) == [T.WELCOME]
             delivered = await row(bot, reply.id)
             assert (delivered.kind, delivered.status) == ("push", "sent")
+
+
+async def test_the_monthly_limit_holds_what_is_not_urgent_tells_staff_once_and_lifts_with_the_quota(bot):
+    people = await partnership(bot)
+    staff, member = people["staff"], people["npo"]
+    gateway = bot.runtime.gateway
+    bot.line.set_quota(0)
+    [notice] = await queue(bot, to=member)
+    [check] = await queue(bot, to=member, urgent=True)
+    await gateway.deliver_due()
+    for row_id in (notice, check):
+        held = await row(bot, row_id)
+        # Not failed, not counted: the limit is not a rate limit to back off from.
+        assert (held.status, held.attempts, held.last_status) == ("pending", 0, 429)
+    assert gateway.limited_month() == "2026-11"
+    [later] = await queue(bot, to=member)
+    bot.clock.advance(timedelta(minutes=10))
+    await gateway.deliver_due()
+    pushes = [r for r in bot.line.requests if r.path == PUSH]
+    assert {r.headers["x-line-retry-key"] for r in pushes} == {(await row(bot, notice)).retry_key,
+                                                               (await row(bot, check)).retry_key}
+    assert len(pushes) == 3  # the urgent one was tried again; the others were held, not sent
+    # Replies are free: they still go, and each staff member's next one says the limit holds, once.
+    await bot.say(staff, "ヘルプ")
+    await bot.say(staff, "ヘルプ")
+    await bot.say(member, "ヘルプ")
+    assert bot.texts_to(staff).count(T.MONTHLY_LIMIT_REACHED) == 1
+    assert T.MONTHLY_LIMIT_REACHED not in bot.texts_to(member)
+    assert len(bot.line.sent(REPLY)) == 3
+    # The channel's owner raises the quota: the next probe lifts the hold, and everything goes once.
+    bot.line.set_quota(None)
+    await gateway.refresh_quota()
+    assert gateway.limited_month() is None
+    await gateway.deliver_due()
+    assert [(await row(bot, i)).status for i in (notice, check, later)] == ["sent"] * 3
+    assert bot.texts_to(member).count("お知らせ 1") == 3
+
+
+async def test_a_rate_limit_429_is_not_the_monthly_limit(bot):
+    [row_id] = await queue(bot, to=ev.new_user_id())
+    bot.line.fail_next(PUSH, 429)
+    await bot.runtime.gateway.deliver_due()
+    assert bot.runtime.gateway.limited_month() is None
+    assert (await row(bot, row_id)).attempts == 1
+
+
+async def test_the_monthly_limit_ends_with_the_month(bot):
+    user = ev.new_user_id()
+    gateway = bot.runtime.gateway
+    bot.line.set_quota(0)
+    [row_id] = await queue(bot, to=user)
+    await gateway.deliver_due()
+    assert gateway.limited_month() == "2026-11"
+    bot.line.set_quota(None)  # LINE counts afresh from the first of the month (Japan time)
+    bot.clock.set(datetime(2026, 12, 1, 0, 0, tzinfo=bot.settings.tz))
+    await gateway.load_limit()
+    assert gateway.limited_month() is None
+    bot.clock.set(datetime(2026, 12, 1, 7, 0, tzinfo=bot.settings.tz))  # past quiet hours, past the hold
+    await gateway.deliver_due()
+    assert (await row(bot, row_id)).status == "sent" and bot.texts_to(user) == ["お知らせ 1"]

@@ -2,8 +2,10 @@
 
 import asyncio
 import json
+import sqlite3
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from bot.line import messages as m
@@ -243,3 +245,23 @@ async def test_a_request_no_line_event_looks_like_fails_alone_beside_concurrent_
     assert sorted(e.webhook_event_id for e in stored) == sorted(e["webhookEventId"] for e in innocent)
     for event in innocent:
         assert bot.texts_to(event["source"]["userId"]), "every innocent follower is greeted"
+
+
+async def test_a_webhook_that_cannot_be_stored_in_time_is_answered_503_and_its_redelivery_is_handled(bot, database_url):
+    """The database is held by someone else: LINE is told to come back (503) instead of waiting."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL going away is tested through the real processes (tests/faults)")
+    user = ev.new_user_id()
+    event = ev.text_message(user, "ヘルプ", timestamp_ms=bot.now_ms())
+    blocker = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # the write lock, held past the webhook's patience
+    try:
+        refused = await bot.deliver(event)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert refused.status_code == 503
+    redelivered = {**event, "deliveryContext": {"isRedelivery": True}}
+    await bot.send(redelivered)
+    assert len(bot.texts_to(user)) == 1
+    assert len(await bot.scalars(select(InboundEvent))) == 1
