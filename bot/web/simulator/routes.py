@@ -19,7 +19,7 @@ from bot.texts import catalog as T
 from bot.web.deps import RuntimeDep, SessionDep
 from bot.web.simulator.flex import FlexRenderer
 from bot.web.simulator.state import Chat, Entry, Simulator, pretty
-from db.models import Invite, Organization
+from db.models import Invite, Member, MemberStatus, Organization
 
 log = logging.getLogger(__name__)
 
@@ -70,12 +70,23 @@ async def home() -> RedirectResponse:
 async def page(request: Request, simulator: SimulatorDep, runtime: RuntimeDep, session: SessionDep) -> HTMLResponse:
     """The LINE app for several people, side by side with what the bot sent."""
     organizations = await session.scalar(select(func.count()).select_from(Organization))
+    await note_members(simulator, session)
     return TEMPLATES.TemplateResponse(request, "simulator/page.html", {
         "simulator": simulator, "people": list(simulator.people.values()),
         "chats": list(simulator.chats.values()), "requests": [Markup(render_request(r)) for r in simulator.requests],
         "schema_checked": simulator.line.schema_checked, "invites": await open_invites(session, runtime.clock.now()),
         "offer_demo": organizations == 0 and demo_loader() is not None, "version": simulator.version,
         "local_mode": True})
+
+
+async def note_members(simulator: Simulator, session) -> None:
+    """People who are already active members (the demo data's) are friends of the bot."""
+    users = [p.user_id for p in simulator.people.values() if not p.following and not p.blocked]
+    if users:
+        active = set(await session.scalars(select(Member.line_user_id).where(
+            Member.line_user_id.in_(users), Member.status == MemberStatus.active)))
+        for person in simulator.people.values():
+            person.following = person.following or person.user_id in active
 
 
 async def open_invites(session, now: datetime) -> list[Invite]:

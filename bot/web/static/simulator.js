@@ -45,7 +45,9 @@
     const body = document.createElement("span");
     body.textContent = text;
     box.append(head, body);
-    document.querySelector(".toasts").append(box);
+    const shelf = document.querySelector(".toasts");
+    shelf.append(box);
+    while (shelf.children.length > 3) shelf.firstElementChild.remove();
     setTimeout(function () { box.remove(); }, 6000);
   }
 
