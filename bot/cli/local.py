@@ -31,6 +31,20 @@ def serve_locally(settings: Settings, *, host: str, port: int, run_scheduler: bo
         line.access_token = local.line_channel_access_token
         simulator = Simulator(line, channel_secret=local.line_channel_secret, base_url=address)
         app = create_app(local, run_scheduler=run_scheduler, simulator=simulator)
-        uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+        config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=False,
+                                timeout_graceful_shutdown=5)
+        _Server(config, simulator).run()
     finally:
         line.stop()
+
+
+class _Server(uvicorn.Server):
+    """Ends the open pages' event streams when asked to stop: the server waits for open connections."""
+
+    def __init__(self, config: uvicorn.Config, simulator: Simulator) -> None:
+        super().__init__(config)
+        self.simulator = simulator
+
+    def handle_exit(self, sig, frame) -> None:
+        self.simulator.end_streams()
+        super().handle_exit(sig, frame)

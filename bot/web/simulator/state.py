@@ -45,6 +45,7 @@ class Entry:
     message: dict
     at: datetime
     html: str = ""  # drawn once, so its buttons keep their keys
+    action_keys: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -90,10 +91,19 @@ class Simulator:
         self._client = httpx.AsyncClient(timeout=10)
 
     async def close(self) -> None:
+        self._end_streams()
         if self._client is not None:
             await self._client.aclose()
+
+    def end_streams(self) -> None:
+        """Tell every open page's stream to end (from any thread: a signal handler, say)."""
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._end_streams)
+
+    def _end_streams(self) -> None:
         for queue in list(self._subscribers):
             queue.put_nowait(None)
+        self._subscribers.clear()
 
     # People and groups
 
@@ -127,8 +137,8 @@ class Simulator:
 
     async def follow(self, key: str) -> None:
         person = self.person(key)
-        await self.post(ev.follow(person.user_id, unblocked=person.blocked))
-        person.following = True
+        unblocked, person.following = person.blocked, True
+        await self.post(ev.follow(person.user_id, unblocked=unblocked))
 
     async def unfollow(self, key: str) -> None:
         person = self.person(key)
@@ -201,6 +211,9 @@ class Simulator:
     def _add_entry(self, chat: Chat, sender: str, message: dict, *, notify: bool = False) -> None:
         entry = Entry(next(self._ids), sender, message, datetime.now(UTC))
         entry.html = self.render_entry(chat, entry)
+        if len(chat.entries) == chat.entries.maxlen:
+            for key in chat.entries[0].action_keys:  # an entry scrolled out of the chat takes its buttons along
+                self.actions.pop(key, None)
         chat.entries.append(entry)
         payload = {"kind": "entry", "chat": chat.id, "html": entry.html}
         if notify:
@@ -219,7 +232,7 @@ class Simulator:
             self._publish({"kind": "quick", "chat": chat.id, "html": ""})
 
     def action_keys(self, chat: Chat, entry: Entry, prefix: str = "") -> "ActionKeys":
-        return ActionKeys(self, chat.id, f"{prefix}{entry.id}")
+        return ActionKeys(self, chat.id, entry, prefix)
 
     # Telling the pages
 
@@ -244,13 +257,14 @@ class Simulator:
 class ActionKeys:
     """Names the actions of one entry in the order they are drawn, and remembers them."""
 
-    def __init__(self, simulator: Simulator, chat_id: str, entry_id: str) -> None:
-        self.simulator, self.chat_id, self.entry_id = simulator, chat_id, entry_id
+    def __init__(self, simulator: Simulator, chat_id: str, entry: Entry, prefix: str) -> None:
+        self.simulator, self.chat_id, self.entry, self.prefix = simulator, chat_id, entry, prefix
         self._count = itertools.count()
 
     def __call__(self, action: dict) -> str:
-        key = f"{self.entry_id}.{next(self._count)}"
+        key = f"{self.prefix}{self.entry.id}.{next(self._count)}"
         self.simulator.actions[key] = (self.chat_id, action)
+        self.entry.action_keys.append(key)
         return key
 
 

@@ -100,6 +100,34 @@ async def seed(database_url):
                                        needs=[], offers=[], status=MemberStatus.active, registered_at=now,
                                        updated_at=now))
 
+        async def kpi_with_reports(self) -> None:
+            """An agreement of the city and the NPO, with a KPI the NPO has reported three months of."""
+            from datetime import UTC, date, datetime, time
+            from zoneinfo import ZoneInfo
+
+            from sqlalchemy import select
+
+            from bot.texts import catalog as T
+            from db.access import create_agreement
+            from db.kpis import create_kpi, record_report
+            from db.models import Organization
+
+            now = datetime.now(UTC)
+            async with sessions() as session, session.begin():
+                orgs = list(await session.scalars(select(Organization).where(
+                    Organization.org_type.in_([OrgType.municipality, OrgType.npo]))))
+                deal = await create_agreement(session, name="みどりのまち協定", organization_ids=[o.id for o in orgs],
+                                              start_date=date(2026, 4, 1), end_date=None, review_date=None, now=now,
+                                              reminder_time=time(9, 0), tz=ZoneInfo("Asia/Tokyo"),
+                                              review_text=T.AGREEMENT_REVIEW_REMINDER)
+                npo = next(o for o in orgs if o.org_type == OrgType.npo)
+                kpi = await create_kpi(session, agreement_id=deal.id, organization_id=npo.id, name="講座参加者数",
+                                       unit="人", target_value=500, target_date=date(2027, 3, 31), cadence="monthly",
+                                       due_dates=[], now=now)
+                for i, (period, value) in enumerate({"2026-09": 25, "2026-10": 30, "2026-11": 42}.items()):
+                    await record_report(session, kpi=kpi, period=period, value=value, comment=None, member_id=None,
+                                        source_key=f"seed:{i}", now=now)
+
         async def scalars(self, statement) -> list:
             async with sessions() as session:
                 return list(await session.scalars(statement))
@@ -120,7 +148,7 @@ async def browser():
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=executable, args=["--no-sandbox", "--lang=ja-JP"])
+        browser = await playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         try:
             yield browser
         finally:

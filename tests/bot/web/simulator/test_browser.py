@@ -189,6 +189,32 @@ async def test_a_group_chat_with_the_bot_and_two_people(local_renkei, seed, brow
     await screenshot(screen.page, "group-chat")
 
 
+async def test_a_kpi_chart_is_an_image_the_app_serves_itself(local_renkei, seed, browser, screenshot):
+    await seed.personas_as_members()
+    await seed.kpi_with_reports()
+    screen = await new_screen(browser, local_renkei)
+    await screen.switch("staff")
+    await screen.say("staff", T.KPI)
+    chart = screen.chat("staff").locator(".bubble.image img").last
+    await expect(chart).to_be_visible(timeout=TIMEOUT)
+    await screen.page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=await chart.element_handle())
+    assert await chart.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [480, 320]
+    assert (await chart.get_attribute("src")).startswith(local_renkei.url + "/kpi/")
+    await screenshot(screen.page, "kpi-chart")
+
+
+async def test_one_more_person_is_added_with_a_click_and_is_greeted(local_renkei, browser):
+    screen = await new_screen(browser, local_renkei)
+    await screen.page.get_by_role("button", name=T.SIM_ADD_PERSON).click()
+    newcomer = screen.page.locator(".chat:not([hidden])")
+    await expect(screen.page.locator(".tab.active")).to_have_text(T.SIM_GUEST_NAME.format(n=5), timeout=TIMEOUT)
+    await newcomer.locator(".follow").click()
+    await expect(newcomer.locator(".entry.theirs").first).to_contain_text(T.WELCOME.split("。")[0], timeout=TIMEOUT)
+    await newcomer.locator(".unfollow").click()
+    await expect(newcomer.locator(".follow")).to_be_visible()
+    assert len(local_renkei.simulator.people) == 5
+
+
 def test_a_japanese_font_is_installed():
     """Without one, the page (and the KPI charts) would show boxes instead of Japanese."""
     found = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True, text=True).stdout
