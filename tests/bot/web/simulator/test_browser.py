@@ -215,6 +215,34 @@ async def test_one_more_person_is_added_with_a_click_and_is_greeted(local_renkei
     assert len(local_renkei.simulator.people) == 5
 
 
+async def test_flex_layout_is_drawn_as_line_lays_it_out(browser, screenshot):
+    """The renderer's markup with the page's style: rows side by side, columns stacked, button heights."""
+    from pathlib import Path
+
+    from bot.web.simulator.flex import FlexRenderer
+    from tests.bot.web.simulator.test_page import CAROUSEL
+
+    css = (Path(__file__).resolve().parents[4] / "bot/web/static/simulator.css").read_text()
+    # An image drawn in place: the browser, too, stays on this machine.
+    hero = "data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg' width='20' height='13'/>"
+    html = FlexRenderer(lambda action: "k").message(CAROUSEL).replace("https://example.org/a.png", hero)
+    page = await browser.new_page(viewport={"width": 420, "height": 760})
+    await page.set_content(f'<html lang="ja"><style>{css}</style><body><div class="phone"><div class="chat">'
+                           f'<div class="log"><div class="content">{html}</div>'
+                           f'<div class="bubble text">改行も\n絵文字も 🎉</div></div></div></div></body></html>')
+    box = {name: await page.locator(selector).first.bounding_box() for name, selector in {
+        "first": ".flex-bubble", "second": ".flex-bubble >> nth=1", "label": "text=日時",
+        "value": "text=会議室", "primary": "text=参加", "secondary": "text=不参加", "text": ".bubble.text"}.items()}
+    assert box["second"]["x"] > box["first"]["x"] + box["first"]["width"]  # a carousel runs sideways
+    assert box["first"]["width"] == 260  # kilo
+    assert box["label"]["x"] < box["value"]["x"] and box["value"]["width"] > 3 * box["label"]["width"]  # flex 1:4
+    assert box["primary"]["height"] == 40 and box["secondary"]["height"] == 52  # height sm, md
+    assert box["secondary"]["y"] >= box["primary"]["y"] + 40  # a vertical box stacks
+    assert box["text"]["height"] > 40  # the line break is kept
+    await screenshot(page, "flex-layout")
+    await page.close()
+
+
 def test_a_japanese_font_is_installed():
     """Without one, the page (and the KPI charts) would show boxes instead of Japanese."""
     found = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True, text=True).stdout
