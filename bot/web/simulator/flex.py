@@ -9,6 +9,8 @@ acts on the action as the LINE app would.
 from collections.abc import Callable
 from html import escape
 
+from bot.texts import catalog as T
+
 # Flex keywords in pixels, as the LINE app draws them.
 SPACING = {"none": 0, "xs": 2, "sm": 4, "md": 8, "lg": 12, "xl": 16, "xxl": 20}
 TEXT_SIZE = {"xxs": 11, "xs": 13, "sm": 14, "md": 16, "lg": 19, "xl": 22, "xxl": 29,
@@ -74,7 +76,7 @@ class FlexRenderer:
         if kind == "template":
             return self.template(message.get("template") or {})
         if kind == "sticker":
-            return '<div class="bubble sticker">(スタンプ)</div>'
+            return f'<div class="bubble sticker">{escape(T.SIM_STICKER)}</div>'
         return f'<div class="bubble unknown">{escape(str(kind))}</div>'
 
     # Containers
