@@ -6,6 +6,7 @@ import shutil
 import socket
 import threading
 import time
+from datetime import time as dt_time
 from pathlib import Path
 
 import pytest
@@ -35,8 +36,10 @@ class LocalRenkei:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        # These tests run on the real clock, whenever CI runs: no quiet hours to hold the pushes.
         self.settings = Settings(_env_file=None, database_url=self.database_url, renkei_environment=None,
-                                 line_channel_secret=None, line_channel_access_token=None).local_run(
+                                 line_channel_secret=None, line_channel_access_token=None,
+                                 quiet_hours_start=dt_time(0, 0), quiet_hours_end=dt_time(0, 0)).local_run(
             line_api_base_url=self.line.url, public_base_url=self.url)
         self.line.access_token = self.settings.line_channel_access_token
         self.simulator = Simulator(self.line, channel_secret=self.settings.line_channel_secret, base_url=self.url)
