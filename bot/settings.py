@@ -1,11 +1,12 @@
 """Settings read from the environment (and a `.env` file in the working directory)."""
 
+import secrets
 from datetime import time
 from functools import cached_property
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -23,8 +24,9 @@ def is_placeholder(value: str | None) -> bool:
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    # Outside development a placeholder secret is refused: a copied .env.example must not go live.
-    renkei_environment: Literal["development", "production"] = "production"
+    # Outside development (unset counts as production) a placeholder secret is refused: a copied
+    # .env.example must not go live. Only an explicit production forbids local mode.
+    renkei_environment: Literal["development", "production"] | None = None
     line_channel_secret: str | None = None
     line_channel_access_token: str | None = None
     line_api_base_url: str | None = None
@@ -52,6 +54,8 @@ class Settings(BaseSettings):
     line_quota_probe_seconds: float = Field(default=120.0, ge=1)
     # The bearer token for POST /api/contact-checks; unset, the endpoint does not exist.
     renkei_api_token: str | None = None
+    # Set by local_run(): this process plays LINE itself (the simulator), with credentials of its own.
+    _local_run: bool = PrivateAttr(default=False)
 
     @field_validator("renkei_timezone")
     @classmethod
@@ -82,7 +86,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _no_placeholder_secrets(self) -> "Settings":
-        if self.renkei_environment == "development":
+        if self.is_development:
             return self
         for name in _SECRETS:
             if is_placeholder(getattr(self, name)):
@@ -107,3 +111,26 @@ class Settings(BaseSettings):
             if not value or is_placeholder(value):
                 missing.append(name)
         return missing
+
+    @property
+    def is_development(self) -> bool:
+        return self.renkei_environment == "development"
+
+    @property
+    def local_mode(self) -> bool:
+        """No LINE channel and no explicit production: Renkei plays LINE itself, in the simulator."""
+        if self._local_run:
+            return True
+        return self.renkei_environment != "production" and bool(self.missing_line_credentials())
+
+    def local_run(self, *, line_api_base_url: str, public_base_url: str) -> "Settings":
+        """These settings for a local-mode run: a channel secret and access token of its own, LINE
+        played by the fake platform at `line_api_base_url`."""
+        if not self.local_mode:
+            raise ValueError("local mode is only for a run without LINE credentials outside production")
+        local = self.model_copy(update={
+            "line_channel_secret": secrets.token_hex(16), "line_channel_access_token": secrets.token_urlsafe(32),
+            "line_api_base_url": line_api_base_url.rstrip("/"),
+            "public_base_url": self.public_base_url or public_base_url.rstrip("/")})
+        local._local_run = True
+        return local

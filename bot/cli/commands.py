@@ -43,7 +43,12 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on.")] = "12
 
     from bot.web.app import create_app
 
-    settings = service_settings()
+    settings = service_settings(allow_local=True)
+    if settings.local_mode:
+        from bot.cli.local import serve_locally
+
+        serve_locally(settings, host=host, port=port, run_scheduler=not no_scheduler)
+        return
     if settings.database_url.startswith("sqlite"):
         # SQLite has one writer: handling shares this process's one connection with the webhook.
         uvicorn.run(create_app(settings, run_scheduler=not no_scheduler), host=host, port=port, log_level="info",
@@ -58,11 +63,12 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on.")] = "12
                 log_level="info", access_log=False)
 
 
-def service_settings() -> Settings:
-    """Settings for a long-running process: LINE credentials present, schema current, logging on."""
+def service_settings(*, allow_local: bool = False) -> Settings:
+    """Settings for a long-running process: LINE credentials present (or, with `allow_local`, local
+    mode), schema current, logging on."""
     settings = load_settings()
     missing = settings.missing_line_credentials()
-    if missing:
+    if missing and not (allow_local and settings.local_mode):
         fail(f"{missing[0]} is not set (see README: connecting a LINE channel)")
     if settings.database_url.startswith("sqlite"):
         upgrade(settings.database_url)

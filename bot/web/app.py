@@ -12,18 +12,21 @@ from bot.clock import Clock, SystemClock
 from bot.runtime import running
 from bot.web.limits import WrongTokens
 from bot.settings import Settings
+from bot.web.simulator import routes
+from bot.web.simulator.state import Simulator
 
 log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None, handle_events: bool = True,
                sweep_seconds: float = 2.0, run_scheduler: bool = False,
-               companions: tuple[BackgroundProcess, ...] = ()) -> FastAPI:
+               companions: tuple[BackgroundProcess, ...] = (), simulator: Simulator | None = None) -> FastAPI:
     """Build the app; `handle_events=False` only stores events (used to test restarts).
 
     `sweep_seconds=0` turns off the timers that look for unhandled events and unsent
     messages (tests drive them by hand); `run_scheduler` starts the scheduler's timer;
-    `companions` are background processes started and stopped with the app.
+    `companions` are background processes started and stopped with the app; a `simulator`
+    (local mode) adds the simulator page, which exists in no other mode.
     """
     settings = settings or Settings()
     clock = clock or SystemClock()
@@ -36,12 +39,17 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         async with running(settings, clock, handle_events=handle_events, send=handle_events,
                            run_scheduler=run_scheduler, sweep_seconds=sweep_seconds) as runtime:
             app.state.runtime = runtime
+            if simulator is not None:
+                await simulator.start()
+                log.info("Renkei はローカルモードで動いています（LINEには接続しません）: %s", simulator.page_url)
             for companion in companions:
                 companion.start()
             try:
                 yield
             finally:
                 await asyncio.gather(*(asyncio.to_thread(companion.stop) for companion in companions))
+                if simulator is not None:
+                    await simulator.close()
 
     app = FastAPI(title="Renkei", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.wrong_tokens = WrongTokens(clock)
@@ -49,5 +57,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(api.router)
     app.include_router(calendar.router)
     app.include_router(charts.router)
+    if simulator is not None:
+        routes.install(simulator)
+        app.state.simulator = simulator
+        app.include_router(routes.router)
     app.add_middleware(webhook.WebhookEndpoint)
     return app

@@ -27,8 +27,10 @@ def valid_signature(secret: str | None, kpi_id: int, version: int, size: str, si
 
 
 def chart_urls(settings: Settings, kpi_id: int, version: int) -> tuple[str, str] | None:
-    """The original and preview URLs of a KPI's chart, or None without an HTTPS PUBLIC_BASE_URL."""
-    if not (settings.public_base_url or "").startswith("https://") or not settings.line_channel_secret:
+    """The original and preview URLs of a KPI's chart, or None without an HTTPS PUBLIC_BASE_URL (in local
+    mode the simulator's page fetches them from this process, over plain HTTP)."""
+    base = settings.public_base_url or ""
+    if not (base.startswith("https://") or (settings.local_mode and base)) or not settings.line_channel_secret:
         return None  # LINE fetches images over HTTPS only, and refuses the whole reply otherwise
     return tuple(f"{settings.public_base_url}/kpi/{kpi_id}/chart.png?v={version}&s={size}"
                  f"&sig={chart_signature(settings.line_channel_secret, kpi_id, version, size)}" for size in ("l", "s"))

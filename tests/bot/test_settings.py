@@ -1,4 +1,5 @@
-"""Settings: placeholder secrets are refused outside development."""
+"""Settings: placeholder secrets are refused outside development; local mode only without a LINE channel
+and outside an explicit production."""
 
 import re
 from pathlib import Path
@@ -33,8 +34,30 @@ def example_secrets() -> dict[str, str]:
     return found
 
 
-def test_production_is_the_default():
-    assert settings().renkei_environment == "production"
+def test_the_environment_is_unset_by_default_and_counts_as_production_for_secrets():
+    assert settings().renkei_environment is None
+    with pytest.raises(ValidationError, match="is a placeholder"):
+        settings(LINE_CHANNEL_SECRET="changeme")
+
+
+def test_local_mode_is_a_run_without_a_line_channel_outside_an_explicit_production():
+    assert settings().local_mode
+    assert settings(RENKEI_ENVIRONMENT="development", LINE_CHANNEL_SECRET="changeme").local_mode
+    assert settings(LINE_CHANNEL_SECRET="8f3c2a9d41b7e6f0").local_mode  # the token is still missing
+    assert not settings(RENKEI_ENVIRONMENT="production").local_mode
+    assert not settings(LINE_CHANNEL_SECRET="8f3c2a9d41b7e6f0", LINE_CHANNEL_ACCESS_TOKEN="tok").local_mode
+
+
+def test_a_local_run_has_credentials_of_its_own_and_stays_local():
+    base = settings()
+    one = base.local_run(line_api_base_url="http://127.0.0.1:9999/", public_base_url="http://127.0.0.1:8000")
+    two = base.local_run(line_api_base_url="http://127.0.0.1:9999", public_base_url="http://127.0.0.1:8000")
+    assert one.missing_line_credentials() == [] and one.local_mode
+    assert one.line_channel_secret != two.line_channel_secret
+    assert one.line_api_base_url == "http://127.0.0.1:9999" and one.public_base_url == "http://127.0.0.1:8000"
+    assert base.line_channel_secret is None  # the settings read from the environment are left as they were
+    with pytest.raises(ValueError, match="local mode"):
+        settings(RENKEI_ENVIRONMENT="production").local_run(line_api_base_url="http://x", public_base_url="http://y")
 
 
 @pytest.mark.parametrize("name", SECRETS)

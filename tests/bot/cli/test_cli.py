@@ -35,12 +35,18 @@ def test_bad_input_fails_with_a_clear_message(renkei):
     assert zero_uses.exit_code != 0
 
 
-def test_serve_without_credentials_names_the_missing_variable(renkei):
-    result = renkei("serve")
+def test_serve_in_production_without_credentials_names_the_missing_variable(renkei):
+    result = renkei("serve", RENKEI_ENVIRONMENT="production")
     assert result.exit_code == 1
     assert result.output.strip() == "Error: LINE_CHANNEL_SECRET is not set (see README: connecting a LINE channel)"
-    result = renkei("serve", LINE_CHANNEL_SECRET="s3cret")
+    result = renkei("serve", LINE_CHANNEL_SECRET="s3cret", RENKEI_ENVIRONMENT="production")
     assert "LINE_CHANNEL_ACCESS_TOKEN is not set" in result.output
+
+
+def test_a_worker_needs_credentials_even_outside_production(renkei):
+    """Only `renkei serve` has a local mode: a worker alone could not show anyone anything."""
+    result = renkei("worker")
+    assert result.exit_code == 1 and "LINE_CHANNEL_SECRET is not set" in result.output
 
 
 def test_agreement_add_and_its_review_reminders_reach_staff(renkei):
