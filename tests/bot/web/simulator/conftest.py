@@ -88,6 +88,14 @@ async def seed(database_url):
                                              valid_for=timedelta(days=14))
                 return invite.code
 
+        async def areas(self, *names: str) -> None:
+            """The secretariat's list of areas."""
+            from datetime import UTC, datetime
+            from db.areas import add_area
+            async with sessions() as session, session.begin():
+                for name in names:
+                    await add_area(session, name, datetime.now(UTC))
+
         async def personas_as_members(self) -> None:
             """Each persona registered at an organization of its kind; the secretariat's is staff."""
             from datetime import UTC, datetime

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.demo.personas import persona
 from bot.texts import catalog as T
-from db.models import ContactCheckTarget, Meeting, MeetingAnswer, Member
+from db.models import Area, ContactCheckTarget, Meeting, MeetingAnswer, Member, MemberArea
 
 TIMEOUT = 10_000  # ms: what a person would wait at most for the bot
 
@@ -68,6 +68,7 @@ async def new_screen(browser, local) -> Screen:
 
 async def test_a_member_registers_by_typing_and_tapping(local_renkei, seed, browser, screenshot):
     code = await seed.invite()
+    await seed.areas("北地区", "中央地区")
     screen = await new_screen(browser, local_renkei)
     await screen.follow("npo")
     await screen.expect_bot("npo", "招待コード")
@@ -78,7 +79,9 @@ async def test_a_member_registers_by_typing_and_tapping(local_renkei, seed, brow
     await expect(screen.quick("npo", "✓防災")).to_be_visible(timeout=TIMEOUT)
     await screen.press("npo", T.DONE)
     await screen.press("npo", T.ROLE_PRIMARY)
-    await screen.say("npo", "北地区")
+    await screen.press("npo", "北地区")
+    await expect(screen.quick("npo", "✓北地区")).to_be_visible(timeout=TIMEOUT)
+    await screen.press("npo", T.DONE)
     await screen.press("npo", "人手")
     await screen.press("npo", T.DONE)
     await screen.say("npo", "週末のイベントの運営")
@@ -93,7 +96,10 @@ async def test_a_member_registers_by_typing_and_tapping(local_renkei, seed, brow
     await screen.expect_bot("npo", T.REGISTERED.split("。")[0])
     await screenshot(screen.page, "registration-done")
     [member] = await seed.scalars(select(Member).where(Member.line_user_id == persona("npo").user_id))
-    assert member.name == "山田 花子" and member.fields == ["防災"] and member.area == "北地区"
+    assert member.name == "山田 花子" and member.fields == ["防災"] and member.area is None
+    [area] = await seed.scalars(select(Area.name).join(MemberArea, MemberArea.area_id == Area.id)
+                                .where(MemberArea.member_id == member.id))
+    assert area == "北地区"
 
 
 async def test_a_contact_check_reaches_other_tabs_live_and_is_answered_with_the_card(local_renkei, seed, browser,
