@@ -134,7 +134,7 @@ async def seed(database_url):
                 npo = next(o for o in orgs if o.org_type == OrgType.npo)
                 kpi = await create_kpi(session, agreement_id=deal.id, organization_id=npo.id, name="講座参加者数",
                                        unit="人", target_value=500, target_date=date(2027, 3, 31), cadence="monthly",
-                                       due_dates=[], now=now)
+                                       due_dates=[], now=now, target_kind="total")
                 for i, (period, value) in enumerate({"2026-09": 25, "2026-10": 30, "2026-11": 42}.items()):
                     await record_report(session, kpi=kpi, period=period, value=value, comment=None, member_id=None,
                                         source_key=f"seed:{i}", now=now)
