@@ -11,15 +11,16 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from bot.demo.data import NotEmpty, is_empty, load_demo
 from bot.fakeline.server import RecordedRequest
 from bot.texts import catalog as T
 from bot.web.deps import RuntimeDep, SessionDep
 from bot.web.simulator.flex import FlexRenderer
 from bot.web.simulator.state import Chat, Entry, Simulator, pretty
-from db.models import Invite, Member, MemberStatus, Organization
+from db.models import Invite, Member, MemberStatus
 
 log = logging.getLogger(__name__)
 
@@ -69,13 +70,12 @@ async def home() -> RedirectResponse:
 @router.get("/simulator", response_class=HTMLResponse)
 async def page(request: Request, simulator: SimulatorDep, runtime: RuntimeDep, session: SessionDep) -> HTMLResponse:
     """The LINE app for several people, side by side with what the bot sent."""
-    organizations = await session.scalar(select(func.count()).select_from(Organization))
     await note_members(simulator, session)
     return TEMPLATES.TemplateResponse(request, "simulator/page.html", {
         "simulator": simulator, "people": list(simulator.people.values()),
         "chats": list(simulator.chats.values()), "requests": [Markup(render_request(r)) for r in simulator.requests],
         "schema_checked": simulator.line.schema_checked, "invites": await open_invites(session, runtime.clock.now()),
-        "offer_demo": organizations == 0 and demo_loader() is not None, "version": simulator.version,
+        "offer_demo": await is_empty(session), "version": simulator.version,
         "local_mode": True})
 
 
@@ -186,29 +186,13 @@ async def create_group(simulator: SimulatorDep, name: Annotated[str, Form()] = "
     return Response(headers={"HX-Redirect": f"/simulator?chat={group.id}"})
 
 
-def demo_loader():
-    """The demo data's loader, when this build has one."""
-    try:
-        from bot.demo.data import NotEmpty, load_demo
-    except ModuleNotFoundError as missing:
-        if missing.name != "bot.demo.data":
-            raise  # the module is there but broken: say so, do not hide the button
-        return None
-    return load_demo, NotEmpty
-
-
 @router.post("/simulator/demo")
-async def load_demo(runtime: RuntimeDep) -> Response:
+async def demo(runtime: RuntimeDep) -> Response:
     """Fill an empty database with the demo partnership."""
-    loader = demo_loader()
-    if loader is None:
-        raise HTTPException(404)
-    load, not_empty = loader
     try:
-        async with runtime.sessions() as session:
-            await load(session, now=runtime.clock.now())
-            await session.commit()
-    except not_empty:
+        async with runtime.sessions() as session, session.begin():
+            await load_demo(session, now=runtime.clock.now())
+    except NotEmpty:
         return HTMLResponse(f'<p class="refused">{T.SIM_DEMO_REFUSED}</p>')
     return Response(status_code=204, headers={"HX-Refresh": "true"})
 

@@ -209,6 +209,30 @@ async def test_a_kpi_chart_is_an_image_the_app_serves_itself(local_renkei, seed,
     await screenshot(screen.page, "kpi-chart")
 
 
+async def test_the_demo_partnership_is_loaded_from_the_page_and_its_people_are_members(local_renkei, browser,
+                                                                                      screenshot):
+    screen = await new_screen(browser, local_renkei)
+    await screen.page.get_by_role("button", name=T.SIM_LOAD_DEMO).click()
+    await expect(screen.page.get_by_role("button", name=T.SIM_LOAD_DEMO)).to_have_count(0, timeout=TIMEOUT)
+    await expect(screen.page.locator(".simulator.live")).to_be_visible(timeout=TIMEOUT)
+    await screen.switch("staff")
+    await screen.say("staff", T.KPI)
+    summary = screen.chat("staff").locator(".entry.theirs .content", has_text=T.KPI_SUMMARY_HEADER)
+    await expect(summary.last).to_contain_text("子ども食堂の参加者数", timeout=TIMEOUT)
+    charts = screen.chat("staff").locator(".bubble.image img")
+    await expect(charts).to_have_count(4, timeout=TIMEOUT)  # the first four KPIs' charts, as the summary says
+    loaded = "imgs => imgs.length === 4 && imgs.every(img => img.complete && img.naturalWidth > 0)"
+    await screen.page.wait_for_function(
+        f"() => ({loaded})([...document.querySelectorAll('#chat-{persona('staff').user_id} .bubble.image img')])",
+        timeout=TIMEOUT)
+    await screenshot(screen.page, "demo-kpi")
+    await screen.switch("company")
+    await screen.say("company", T.HELP)
+    await screen.expect_bot("company", T.HELP_TEXT)  # a member's menu, not the request for an invite code
+    again = await screen.page.request.post(local_renkei.url + "/simulator/demo")
+    assert T.SIM_DEMO_REFUSED in await again.text()
+
+
 async def test_one_more_person_is_added_with_a_click_and_is_greeted(local_renkei, browser):
     screen = await new_screen(browser, local_renkei)
     await screen.page.get_by_role("button", name=T.SIM_ADD_PERSON).click()
