@@ -467,9 +467,10 @@ KPI_SETUP_ASK_KIND = ("目標の{target}は、どちらですか？\n"
                       "・期間の合計：毎回の数字を足した累計で目指します（例：講座参加者 年間1,200人）\n"
                       "・毎回の水準：毎回の数字そのもので目指します（例：満足度 4.5点）")
 KPI_KIND_LABELS = {"total": "期間の合計", "level": "毎回の水準"}
-KPI_KIND_WORDS = {"total": ("合計", "累計", "足"), "level": ("水準", "毎回")}
+KPI_KIND_WORDS = {"total": ("合計", "累計", "期間合計", "合計です", "累計です", "足し上げ", "足す"),
+                  "level": ("水準", "毎回", "毎回水準", "水準です", "毎回です", "各回")}
 KPI_KIND_PREVIEW = {"total": "期間の合計（累計で達成率を出します）", "level": "毎回の水準（各回の数字で達成率を出します）"}
-KPI_SETUP_KIND_BUTTON = "「期間の合計」か「毎回の水準」のボタンを押してください。"
+KPI_SETUP_KIND_BUTTON = "「期間の合計」か「毎回の水準」のボタンを押すか、そのどちらかを送ってください。"
 KPI_SETUP_PREVIEW = (
     "この内容でKPIを登録します。\n"
     "協定：{agreement}\n報告団体：{org}\nKPI：{name}（単位：{unit}）\n目標：{target}（{date}まで）\n目標の考え方：{kind}\n"
