@@ -471,9 +471,10 @@ KPI_SETUP_ASK_KIND = ("目標の{target}は、どちらですか？\n"
                       "・期間の合計：毎回の数字を足した累計で目指します（例：講座参加者 年間1,200人）\n"
                       "・毎回の水準：毎回の数字そのもので目指します（例：満足度 4.5点）")
 KPI_KIND_LABELS = {"total": "期間の合計", "level": "毎回の水準"}
-KPI_KIND_WORDS = {"total": ("合計", "累計", "足"), "level": ("水準", "毎回")}
+KPI_KIND_WORDS = {"total": ("合計", "累計", "期間合計", "合計です", "累計です", "足し上げ", "足す"),
+                  "level": ("水準", "毎回", "毎回水準", "水準です", "毎回です", "各回")}
 KPI_KIND_PREVIEW = {"total": "期間の合計（累計で達成率を出します）", "level": "毎回の水準（各回の数字で達成率を出します）"}
-KPI_SETUP_KIND_BUTTON = "「期間の合計」か「毎回の水準」のボタンを押してください。"
+KPI_SETUP_KIND_BUTTON = "「期間の合計」か「毎回の水準」のボタンを押すか、そのどちらかを送ってください。"
 KPI_SETUP_PREVIEW = (
     "この内容でKPIを登録します。\n"
     "協定：{agreement}\n報告団体：{org}\nKPI：{name}（単位：{unit}）\n目標：{target}（{date}まで）\n目標の考え方：{kind}\n"
@@ -699,7 +700,7 @@ WEEKLY_PICK = "おまかせ"
 WEEKLY_TEXT_INVALID = "質問は{max}文字までの文字で送ってください。"
 WEEKLY_PREVIEW = "次の質問を{count}人に送ります。よろしければ「送信する」を押してください。\n―――\n{question}"
 WEEKLY_SEND = "送信する"
-WEEKLY_CONFIRM_INVALID = "「送信する」か「キャンセル」を押してください。まだ誰にも送っていません。"
+WEEKLY_CONFIRM_INVALID = "「送信する」か「キャンセル」のボタンを押すか、そのどちらかを送ってください。まだ誰にも送っていません。"
 WEEKLY_SENT = "「{question}」を{count}人に送りました。{when}に、答えた人へ回答をまとめて届けます。"
 WEEKLY_NOBODY = "送る相手がいません（紹介を受け取るメンバーが0人です）。"
 WEEKLY_MESSAGE = "【今週のひとこと】{question}\n一言で答えてください。{when}に、答えた人どうしで回答を分野ごとに共有します。"

@@ -129,17 +129,21 @@ async def receive_question(ctx: Context) -> None:
         ctx.reply(await ctx.help(T.WEEKLY_NOBODY))
         return
     ctx.set_state(WeeklySetup.confirm)
-    ctx.update_data(question=text)
-    ctx.reply(m.text(T.WEEKLY_PREVIEW.format(question=text, count=count),
+    ctx.update_data(question=text, count=count)
+    show_preview(ctx)
+
+
+def show_preview(ctx: Context) -> None:
+    ctx.reply(m.text(T.WEEKLY_PREVIEW.format(question=ctx.data["question"], count=ctx.data["count"]),
                      quick=[m.message_action(T.WEEKLY_SEND), m.message_action(T.CANCEL)]))
 
 
-@router.message(WeeklySetup.confirm)
+router.step(WeeklySetup.confirm, ask=show_preview, hint=T.WEEKLY_CONFIRM_INVALID)
+
+
+@router.typed(WeeklySetup.confirm, T.WORDS_SEND)
 async def confirm_question(ctx: Context) -> None:
-    """送信する: the question goes to everyone taking part."""
-    if ctx.text != T.WEEKLY_SEND:
-        ctx.reply(m.text(T.WEEKLY_CONFIRM_INVALID, quick=[m.message_action(T.WEEKLY_SEND), m.message_action(T.CANCEL)]))
-        return
+    """送信する (or its words typed): the question goes to everyone taking part."""
     text = ctx.data["question"]
     ctx.clear()
     staff = await ctx.active_member()

@@ -11,7 +11,7 @@ from bot.texts import catalog as T
 from bot.dialogs import Access, Context, PostbackData, Router, StaleButton, State, StatesGroup
 from bot.dialogs.words import folded
 from bot.texts.formats import date_label, local_day_label
-from db.rules.kpi_numbers import NotANumber, format_value, normalize, parse_value
+from db.rules.kpi_numbers import NotANumber, format_value, parse_value
 from db.kpis import KpiError, create_kpi, first_prompt_at, name_taken
 from db.models import Agreement, AgreementOrganization, Kpi, KpiCadence, KpiTargetKind, Organization
 from db.rules.dates import DateError, read_day
@@ -205,22 +205,17 @@ def _kind_chosen(ctx: Context, kind: str) -> None:
     ask_target_date(ctx)
 
 
+router.step(Define.kind, ask=ask_kind, hint=T.KPI_SETUP_KIND_BUTTON)
+
+
+@router.typed(Define.kind, {(T.KPI_KIND_LABELS[kind], *words): ChooseKind(kind=kind)
+                            for kind, words in T.KPI_KIND_WORDS.items()})
 @router.postback(ChooseKind, state=Define.kind)
 async def choose_kind(ctx: Context, choice: ChooseKind) -> None:
+    """期間の合計 or 毎回の水準, tapped or typed (合計, 累計, 水準, 毎回…)."""
     if choice.kind not in set(KpiTargetKind):
         raise StaleButton(choice.kind)
     _kind_chosen(ctx, choice.kind)
-
-
-@router.message(Define.kind)
-async def kind_typed(ctx: Context) -> None:
-    """A button's label typed, or 合計/累計 or 水準/毎回."""
-    text = normalize(ctx.text or "")
-    for kind, words in T.KPI_KIND_WORDS.items():
-        if text == T.KPI_KIND_LABELS[kind] or any(word in text for word in words):
-            _kind_chosen(ctx, kind)
-            return
-    ask_kind(ctx, m.text(T.KPI_SETUP_KIND_BUTTON))
 
 
 def ask_target_date(ctx: Context, *before: dict) -> None:

@@ -299,17 +299,16 @@ async def more_areas(ctx: Context, button: AreaMore) -> None:
     await ask_area(ctx)
 
 
+@router.typed(Registration.area, {T.WORDS_DONE: AreaDone()})
 @router.postback(AreaDone, state=Registration.area)
 async def areas_done(ctx: Context, _: AreaDone) -> None:
+    """完了, tapped or typed (おわり, 以上…): the areas chosen so far are kept."""
     await advance(ctx)
 
 
 @router.message(Registration.area)
 async def type_area(ctx: Context) -> None:
-    """Areas' names typed (「北地区」, 「北」 for it, 「北地区・中央地区」) are chosen like their buttons; 完了 too."""
-    if ctx.text == T.DONE:
-        await advance(ctx)
-        return
+    """Areas' names typed (「北地区」, 「北」 for it, 「北地区・中央地区」) are chosen like their buttons."""
     areas = await list_areas(ctx.session)
     names = [match_area(part, [area.name for area in areas]) for part in split_areas(ctx.text)]
     if not names or None in names:

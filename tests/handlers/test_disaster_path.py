@@ -61,7 +61,7 @@ async def test_a_typed_answer_counts_in_another_dialog_until_answered_and_not_fo
     assert (await target(bot, people["npo"])).answers == 1
     assert len(await bot.scalars(select(ContactCheckAnswer))) == 1
 
-    outsider = await Seed(bot).member("新しい 人", org="商店会", area="南地区")
+    outsider = await Seed(bot).member("新しい 人", org="商店会", areas=("南地区",))
     await bot.say(outsider, "無事です")  # a running check does not ask them: an ordinary message
     assert bot.last_text(outsider) == T.UNKNOWN_TEXT
     assert len(await bot.scalars(select(ContactCheckAnswer))) == 1

@@ -343,8 +343,11 @@ async def test_the_question_of_the_week_and_its_digest_grouped_by_field(bot):
     await bot.say(staff, "最近うれしかったことは？")
     # Shown first, with how many it goes to; nothing is sent before 送信する.
     assert bot.last_text(staff) == T.WEEKLY_PREVIEW.format(question="最近うれしかったことは？", count=5)
-    await bot.say(staff, "はい")
-    assert bot.last_text(staff) == T.WEEKLY_CONFIRM_INVALID and bot.line.sent(MULTICAST) == []
+    await bot.say(staff, "うーん")
+    # Other text: one line saying what works, then the preview and its buttons again; nothing sent.
+    assert bot.texts_to(staff)[-2:] == [T.WEEKLY_CONFIRM_INVALID,
+                                        T.WEEKLY_PREVIEW.format(question="最近うれしかったことは？", count=5)]
+    assert bot.line.sent(MULTICAST) == []
     await bot.press(staff, T.WEEKLY_SEND)
     # The reply and the question (staff take part too) go to LINE at the same time, in either order.
     assert T.WEEKLY_SENT.format(question="最近うれしかったことは？", count=5,

@@ -125,7 +125,8 @@ async def test_whole_registration_dialog(bot):
     await bot.say(user, "北地区・中央")  # several typed at once
     assert bot.quick_labels(user) == ["✓北地区", "✓中央地区", "南地区", T.DONE]
     assert T.FIELDS_SELECTED.format(selected="北地区、中央地区") in bot.last_text(user)
-    await bot.press(user, T.DONE)
+    await bot.say(user, "以上です")  # 完了 in other words, typed: the areas are kept and the needs come next
+    assert bot.last_text(user).startswith(T.ASK_NEEDS)
     await bot.press(user, "人手")
     await bot.press(user, T.DONE)
     await bot.say(user, "週末のイベント運営")

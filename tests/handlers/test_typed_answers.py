@@ -50,6 +50,7 @@ async def test_a_weekly_answer_typed_without_the_button_waits_for_send(bot):
     people = await partnership(bot)
     await bot.say(people["staff"], T.WEEKLY)
     await bot.say(people["staff"], "最近うれしかったことは？")
+    await bot.say(people["staff"], T.WEEKLY_SEND)  # the question goes out only once its preview is confirmed
     npo = people["npo"]
     await bot.say(npo, "子ども食堂に30人来てくれた")
     assert bot.last_text(npo) == T.WEEKLY_CONFIRM_TYPED.format(question="最近うれしかったことは？",

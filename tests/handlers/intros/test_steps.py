@@ -21,9 +21,15 @@ async def at_question(bot) -> str:
     return staff
 
 
-async def at_weekly_answer(bot) -> str:
+async def at_weekly_confirm(bot) -> str:
     staff = await at_question(bot)
     await bot.say(staff, "最近うれしかったことは？")
+    return staff
+
+
+async def at_weekly_answer(bot) -> str:
+    staff = await at_weekly_confirm(bot)
+    await bot.say(staff, T.WEEKLY_SEND)
     npo = (await bot.scalars(select(Member.line_user_id).where(Member.name == "NPO 代表")))[0]
     await bot.tap(npo, "wq:a:1")
     return npo
@@ -58,11 +64,16 @@ async def at_line_id(bot) -> str:
 
 STEPS = [
     Step("WeeklySetup:question", at_question, (
-        ("最近うれしかったことは？", moves(None)), (T.WEEKLY_PICK, moves(None)),
+        ("最近うれしかったことは？", moves("WeeklySetup:confirm", T.WEEKLY_PREVIEW.format(question="最近うれしかったことは？",
+                                                                                      count=5))),
+        (T.WEEKLY_PICK, moves("WeeklySetup:confirm")),
         ("問" * (MAX_QUESTION + 1), refused(T.WEEKLY_TEXT_INVALID.format(max=MAX_QUESTION))),
         ("1行目\n2行目", refused(T.WEEKLY_TEXT_INVALID.format(max=MAX_QUESTION))),
         (CONTROL, refused(T.WEEKLY_TEXT_INVALID.format(max=MAX_QUESTION))),
         (TOO_LONG, refused(T.WEEKLY_TEXT_INVALID.format(max=MAX_QUESTION))))),
+    Step("WeeklySetup:confirm", at_weekly_confirm, (
+        (T.WEEKLY_SEND, moves(None)), ("送信", moves(None)), ("ＯＫ", moves(None)),
+        *odd(T.WEEKLY_CONFIRM_INVALID))),
     Step("IntroDialog:weekly_answer", at_weekly_answer, (
         ("訓練に50人集まった", moves("IntroDialog:confirm")), (EMOJI, moves("IntroDialog:confirm")),
         (NUL_INSIDE, moves("IntroDialog:confirm")),

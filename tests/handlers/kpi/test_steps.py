@@ -3,7 +3,6 @@
 import pytest
 
 from bot.texts import catalog as T
-from handlers.kpi.setup import MAX_YEARS_AHEAD
 from tests.handlers.test_kpis import agreement, at
 from tests.handlers.steps.table import (CONTROL, EMOJI, NONSENSE, TOO_LONG, YEAR_9999, Step, check, moves, odd,
                                         refused, rows)
@@ -42,8 +41,14 @@ def defining(*typed: str):
 
 AGREEMENT, ORG = "みどりのまち協定", "NPO法人 みどりの会"
 TARGET = (AGREEMENT, ORG, "相談件数", "件")
+TOTAL = T.KPI_KIND_LABELS["total"]
 PICK = T.KPI_SETUP_PICK_HINT
-TOO_FAR = T.KPI_SETUP_DATE_TOO_FAR.format(years=MAX_YEARS_AHEAD)
+
+
+def DATES_AGAIN(reason: str) -> str:
+    """Why the report dates were not read (the one date reader's words), then the question again."""
+    return reason + "\n" + T.KPI_SETUP_ASK_DATES
+
 
 STEPS = [
     Step("KpiDialog:confirm", at_confirm, (
@@ -67,21 +72,26 @@ STEPS = [
         ("あ" * 11, refused(T.KPI_SETUP_UNIT_INVALID)), (CONTROL, refused(T.KPI_SETUP_UNIT_INVALID)),
         (TOO_LONG, refused(T.KPI_SETUP_UNIT_INVALID)))),
     Step("Define:target", defining(*TARGET), (
-        ("500", moves("Define:target_date")), ("１，２００人", moves("Define:target_date")),
-        ("1.2万", moves("Define:target_date")), ("-5", refused(T.KPI_SETUP_TARGET_INVALID)),
+        ("500", moves("Define:kind")), ("１，２００人", moves("Define:kind")),
+        ("1.2万", moves("Define:kind")), ("-5", refused(T.KPI_SETUP_TARGET_INVALID)),
         ("9" * 30, refused(T.KPI_SETUP_TARGET_INVALID)), *odd(T.KPI_SETUP_TARGET_INVALID))),
-    Step("Define:target_date", defining(*TARGET, "500"), (
+    Step("Define:kind", defining(*TARGET, "500"), (
+        (TOTAL, moves("Define:target_date")), (T.KPI_KIND_LABELS["level"], moves("Define:target_date")),
+        ("累計", moves("Define:target_date")), ("毎回です。", moves("Define:target_date")),
+        ("足りない", refused(T.KPI_SETUP_KIND_BUTTON)), *odd(T.KPI_SETUP_KIND_BUTTON))),
+    Step("Define:target_date", defining(*TARGET, "500", TOTAL), (
         ("2027/3/31", moves("Define:cadence")), ("２０２７年３月３１日", moves("Define:cadence")),
-        ("9999/12/31", refused(TOO_FAR)), ("2026/11/1", refused(T.KPI_SETUP_DATE_INVALID)),
-        *odd(T.KPI_SETUP_DATE_INVALID))),
-    Step("Define:cadence", defining(*TARGET, "500", "2027/3/31"), (
+        ("9999/12/31", refused(T.DATE_TOO_FAR)), ("2026/11/1", refused(T.DATE_PAST.format(day="11/1(日)"))),
+        *odd(T.DATE_UNREADABLE.format(example=T.EXAMPLE_DAY)))),
+    Step("Define:cadence", defining(*TARGET, "500", TOTAL, "2027/3/31"), (
         ("毎月", moves("Define:confirm")), ("四半期", moves("Define:confirm")), ("月次", moves("Define:confirm")),
         ("日付を指定", moves("Define:dates")), *odd(PICK))),
-    Step("Define:dates", defining(*TARGET, "500", "2027/3/31", "日付を指定"), (
+    Step("Define:dates", defining(*TARGET, "500", TOTAL, "2027/3/31", "日付を指定"), (
         ("12/15 3/15", moves("Define:confirm")), ("１２／１５、３／１５", moves("Define:confirm")),
-        (YEAR_9999, refused(T.KPI_SETUP_DATES_INVALID)), ("9999/12/31", refused(T.KPI_SETUP_DATES_INVALID)),
-        *odd(T.KPI_SETUP_DATES_INVALID))),
-    Step("Define:confirm", defining(*TARGET, "500", "2027/3/31", "毎月"), (
+        (YEAR_9999, refused(DATES_AGAIN(T.DATE_TOO_FAR))), ("9999/12/31", refused(DATES_AGAIN(T.DATE_TOO_FAR))),
+        (CONTROL, refused(T.KPI_SETUP_DATES_INVALID)),  # nothing left once cleaned: no date at all
+        *odd(DATES_AGAIN(T.DATE_UNREADABLE.format(example=T.EXAMPLE_DAYS)), (NONSENSE, EMOJI, TOO_LONG)))),
+    Step("Define:confirm", defining(*TARGET, "500", TOTAL, "2027/3/31", "毎月"), (
         (T.KPI_SETUP_SAVE, moves(None)), ("登録", moves(None)), ("ＯＫ", moves(None)),
         *odd(T.KPI_SETUP_CONFIRM_HINT))),
 ]

@@ -87,8 +87,9 @@ STEPS = [
         ("防災", moves("Registration:fields")), (" 子 育 て ", moves("Registration:fields")),
         (T.DONE, refused(T.FIELDS_EMPTY)), ("完了です", refused(T.FIELDS_EMPTY)), *odd(T.FIELD_UNKNOWN))),
     Step("Registration:role", at_role, (
-        (T.ROLE_PRIMARY, moves("Registration:area")), ("副", moves("Registration:area")),
-        ("ｻﾌﾞ", moves("Registration:area")), ("正担当です。", moves("Registration:area")), *odd(T.ROLE_INVALID))),
+        # No areas are listed here, so the area step is skipped: the next question is the needs.
+        (T.ROLE_PRIMARY, moves("Registration:needs")), ("副", moves("Registration:needs")),
+        ("ｻﾌﾞ", moves("Registration:needs")), ("正担当です。", moves("Registration:needs")), *odd(T.ROLE_INVALID))),
     Step("Registration:needs", editing(T.EDIT_NEEDS), (
         ("人手", moves("Registration:needs")), (T.DONE, moves("Registration:needs_note")),
         ("おわり", moves("Registration:needs_note")), *odd(T.CATEGORY_UNKNOWN))),
