@@ -92,11 +92,19 @@ async def note_members(simulator: Simulator, session) -> None:
 
 
 async def open_invites(session, now: datetime) -> list[Invite]:
+    """The codes that still work, the newest first (one just issued in a chat is at the top)."""
     rows = await session.scalars(
         select(Invite).options(selectinload(Invite.organization))
         .where(Invite.uses < Invite.max_uses, or_(Invite.expires_at.is_(None), Invite.expires_at > now))
-        .order_by(Invite.is_staff.desc(), Invite.id).limit(20))
+        .order_by(Invite.id.desc()).limit(20))
     return list(rows)
+
+
+@router.get("/simulator/invites", response_class=HTMLResponse)
+async def invites(request: Request, runtime: RuntimeDep, session: SessionDep) -> HTMLResponse:
+    """The list of usable invite codes alone, drawn again as the bot issues or uses them up."""
+    return TEMPLATES.TemplateResponse(request, "simulator/_invites.html", {
+        "invites": await open_invites(session, runtime.clock.now())})
 
 
 @router.get("/simulator/static/{name}")

@@ -10,7 +10,7 @@ from bot.web.simulator import routes
 from bot.web.simulator.flex import FlexRenderer
 from bot.web.simulator.state import Entry, Simulator
 
-SIMULATOR_PATHS = ["/simulator", "/simulator/stream", "/simulator/static/simulator.js",
+SIMULATOR_PATHS = ["/simulator", "/simulator/stream", "/simulator/invites", "/simulator/static/simulator.js",
                    "/simulator/static/htmx-2.0.4.min.js"]
 
 
