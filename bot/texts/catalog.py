@@ -86,6 +86,23 @@ ASK_INTRO_NOW = "自己紹介 1/3：今の取り組みを一言で教えてく�
 ASK_INTRO_WORRY = "自己紹介 2/3：困っていることは？（「スキップ」も可）"
 ASK_INTRO_OFFER = "自己紹介 3/3：提供できること・得意なことは？（「スキップ」も可）"
 
+# Registration questions when a member edits their profile: each shows what is saved now, and
+# スキップ keeps it (消す empties it).
+EDIT_CURRENT = "いまの内容：{value}"
+EDIT_KEEP_OR_CLEAR = "変えない場合は「スキップ」、空にする場合は「消す」を押してください。"
+EDIT_KEEP_EMPTY = "入力しない場合は「スキップ」を押してください。"
+CLEAR = "消す"
+WORDS_KEEP = (SKIP, "パス", "そのまま", "このまま", "変更なし", "変えない", *WORDS_DONE)
+WORDS_CLEAR = (CLEAR, "消して", "削除", "消去", "空にする", "なし", "特になし", "ありません", "ない")
+ASK_NAME_EDIT = "新しいお名前を送ってください。変えない場合は、いまのお名前のボタンを押してください。"
+ASK_NEEDS_NOTE_EDIT = "求めていることの補足を一言で送ってください。"
+ASK_OFFERS_NOTE_EDIT = "提供できることの補足を一言で送ってください。"
+ASK_INTRO_NOW_EDIT = "自己紹介 1/3：今の取り組みを一言で教えてください。"
+ASK_INTRO_WORRY_EDIT = "自己紹介 2/3：困っていることは？"
+ASK_INTRO_OFFER_EDIT = "自己紹介 3/3：提供できること・得意なことは？"
+ASK_PHONE_EDIT = "災害時に事務局が連絡する電話番号を送ってください（例：090-1234-5678）。事務局だけが見ます。"
+PHONE_INVALID_EDIT = "電話番号は「090-1234-5678」のように数字で送ってください。"
+
 # Registration: summary and confirmation
 SUMMARY = (
     "【登録内容】\n"
@@ -788,5 +805,9 @@ SIM_INVITES = "使える招待コード"
 SIM_INVITE_STAFF = "事務局"
 SIM_INVITE_LEFT = "残り{left}回"
 SIM_INVITES_NONE = "使える招待コードはありません。"
+SIM_HINT = "各人のタブで「ヘルプ」と送ると、できることがボタンで出ます。"
+SIM_HINT_INVITE = ("新しい人を登録するには、事務局のタブで「招待コード」と送ってコードを発行し、"
+                   "「人を追加」で増やした人のタブでそのコードを送ってください。")
+SIM_CHAT_HINT = "「ヘルプ」と送ると、できることがボタンで出ます。"
 SIM_NEW_MESSAGES = "{count}件の新着"
 SIM_STICKER = "（スタンプ）"

@@ -24,6 +24,11 @@ def moment_label(moment: datetime, tz: tzinfo, now: datetime) -> str:
     return f"{day_label(local.date(), now.astimezone(tz).date())} {local:%H:%M}"
 
 
+def clock_label(moment: datetime, tz: tzinfo, *, seconds: bool = False) -> str:
+    """The local time of day alone: 09:05 (09:05:30 with `seconds`)."""
+    return f"{moment.astimezone(tz):%H:%M:%S}" if seconds else f"{moment.astimezone(tz):%H:%M}"
+
+
 def local_day_label(moment: datetime, tz: tzinfo, now: datetime) -> str:
     """The local day a moment falls on: 1/5(月)."""
     return day_label(moment.astimezone(tz).date(), now.astimezone(tz).date())

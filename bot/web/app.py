@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(calendar.router)
     app.include_router(charts.router)
     if simulator is not None:
-        routes.install(simulator)
+        routes.install(simulator, settings.tz)
         app.state.simulator = simulator
         app.include_router(routes.router)
     app.add_middleware(webhook.WebhookEndpoint)

@@ -194,8 +194,42 @@ async def advance(ctx: Context) -> None:
     await ASK[step](ctx)
 
 
+def _editing(ctx: Context) -> bool:
+    return ctx.data.get("mode") == "edit"
+
+
+def _current(ctx: Context, key: str) -> str:
+    """The 「いまの内容」 line of a question asked while editing: what スキップ keeps."""
+    return T.EDIT_CURRENT.format(value=ctx.data.get(key) or T.NOT_SET)
+
+
+def _ask_keeping(ctx: Context, question: str, key: str) -> None:
+    """An optional question (or its hint) while editing: the saved text shown; スキップ keeps it, 消す empties it."""
+    if ctx.data.get(key):
+        hint, quick = T.EDIT_KEEP_OR_CLEAR, [m.message_action(T.SKIP), m.message_action(T.CLEAR)]
+    else:
+        hint, quick = T.EDIT_KEEP_EMPTY, [m.message_action(T.SKIP)]
+    ctx.reply(m.text(f"{question}\n{_current(ctx, key)}\n{hint}", quick=quick))
+
+
+def _skip_or_clear(ctx: Context) -> str | None:
+    """What a word typed at an optional question means: "keep", "clear" or None (an answer).
+
+    Registering, there is nothing to keep: スキップ, なし and the like leave the answer empty.
+    """
+    word = folded(ctx.text)
+    if word in fold_all(T.WORDS_CLEAR):
+        return "clear"
+    if word in fold_all((*T.WORDS_KEEP, *T.WORDS_SKIP)):
+        return "keep" if _editing(ctx) else "clear"
+    return None
+
+
 async def ask_name(ctx: Context) -> None:
     ctx.set_state(Registration.name)
+    if _editing(ctx) and ctx.data.get("name"):
+        ctx.reply(m.text(f"{T.ASK_NAME_EDIT}\n{_current(ctx, 'name')}", quick=[m.message_action(ctx.data["name"])]))
+        return
     profile = await ctx.session.get(LineProfile, ctx.user_id)
     if profile and profile.display_name and len(profile.display_name) <= MAX_NAME:
         ctx.reply(m.text(T.ASK_NAME_WITH_DISPLAY.format(display=profile.display_name),
@@ -235,7 +269,10 @@ def _ask_multi(key: str):
 
 async def ask_role(ctx: Context) -> None:
     ctx.set_state(Registration.role)
-    ctx.reply(m.text(T.ASK_ROLE, quick=[m.message_action(T.ROLE_PRIMARY), m.message_action(T.ROLE_DEPUTY)]))
+    question = T.ASK_ROLE
+    if _editing(ctx) and ctx.data.get("role") in T.ROLE_LABELS:
+        question += "\n" + T.EDIT_CURRENT.format(value=T.ROLE_LABELS[ctx.data["role"]])
+    ctx.reply(m.text(question, quick=[m.message_action(T.ROLE_PRIMARY), m.message_action(T.ROLE_DEPUTY)]))
 
 
 class AreaOption(PostbackData, prefix="reg:area"):
@@ -320,16 +357,17 @@ async def type_area(ctx: Context) -> None:
     await ask_area(ctx)
 
 
-def _asker_with_skip(state: State, question: str):
+def _asker_with_skip(state: State, key: str, question: str, question_editing: str):
     async def ask(ctx: Context) -> None:
         ctx.set_state(state)
-        ctx.reply(m.text(question, quick=[m.message_action(T.SKIP)]))
+        if _editing(ctx):
+            _ask_keeping(ctx, question_editing, key)
+        else:
+            ctx.reply(m.text(question, quick=[m.message_action(T.SKIP)]))
     return ask
 
 
-async def ask_phone(ctx: Context) -> None:
-    ctx.set_state(Registration.phone)
-    ctx.reply(m.text(T.ASK_PHONE, quick=[m.message_action(T.SKIP)]))
+ask_phone = _asker_with_skip(Registration.phone, "phone", T.ASK_PHONE, T.ASK_PHONE_EDIT)
 
 
 MULTI_SELECT = {  # key: state, options, at least one, buttons, question
@@ -344,12 +382,15 @@ ASK = {
     "role": ask_role,
     "area": ask_area,
     "needs": _ask_multi("needs"),
-    "needs_note": _asker_with_skip(Registration.needs_note, T.ASK_NEEDS_NOTE),
+    "needs_note": _asker_with_skip(Registration.needs_note, "needs_note", T.ASK_NEEDS_NOTE, T.ASK_NEEDS_NOTE_EDIT),
     "offers": _ask_multi("offers"),
-    "offers_note": _asker_with_skip(Registration.offers_note, T.ASK_OFFERS_NOTE),
-    "intro_now": _asker_with_skip(Registration.intro_now, T.ASK_INTRO_NOW),
-    "intro_worry": _asker_with_skip(Registration.intro_worry, T.ASK_INTRO_WORRY),
-    "intro_offer": _asker_with_skip(Registration.intro_offer, T.ASK_INTRO_OFFER),
+    "offers_note": _asker_with_skip(Registration.offers_note, "offers_note", T.ASK_OFFERS_NOTE,
+                                    T.ASK_OFFERS_NOTE_EDIT),
+    "intro_now": _asker_with_skip(Registration.intro_now, "intro_now", T.ASK_INTRO_NOW, T.ASK_INTRO_NOW_EDIT),
+    "intro_worry": _asker_with_skip(Registration.intro_worry, "intro_worry", T.ASK_INTRO_WORRY,
+                                    T.ASK_INTRO_WORRY_EDIT),
+    "intro_offer": _asker_with_skip(Registration.intro_offer, "intro_offer", T.ASK_INTRO_OFFER,
+                                    T.ASK_INTRO_OFFER_EDIT),
     "phone": ask_phone,
 }
 
@@ -433,12 +474,16 @@ async def receive_role(ctx: Context, role: MemberRole) -> None:
 def _free_line(state: State, key: str, limit: int):
     @router.message(state)
     async def receive_line(ctx: Context) -> None:
-        """An optional line of text; スキップ (or a stray 完了 or なし) leaves it empty."""
+        """An optional line of text. Registering, スキップ (or a stray 完了 or なし) leaves it empty;
+        editing, スキップ keeps what is saved and 消す (or なし) empties it."""
         if not ctx.text:
             ctx.reply(m.text(T.TEXT_ONLY))
             return
-        if folded(ctx.text) in fold_all((*T.WORDS_SKIP, *T.WORDS_DONE)):
+        word = _skip_or_clear(ctx)
+        if word == "clear":
             ctx.update_data(**{key: None})
+        elif word == "keep":
+            pass
         elif len(ctx.text) > limit:
             ctx.reply(m.text(T.NOTE_TOO_LONG.format(max=limit)))
             return
@@ -466,14 +511,20 @@ def read_phone(text: str | None) -> str | None:
 
 @router.message(Registration.phone)
 async def receive_phone(ctx: Context) -> None:
-    """An optional phone number for staff to call in a disaster; スキップ or なし leaves it empty."""
-    if folded(ctx.text) in fold_all(T.WORDS_SKIP):
-        ctx.update_data(phone=None)
+    """An optional phone number for staff to call in a disaster. Registering, スキップ or なし leaves
+    it empty; editing, スキップ keeps the saved number and 消す (or なし) removes it."""
+    word = _skip_or_clear(ctx)
+    if word is not None:
+        if word == "clear":
+            ctx.update_data(phone=None)
         await advance(ctx)
         return
     phone = read_phone(ctx.text)
     if phone is None:
-        ctx.reply(m.text(T.PHONE_INVALID, quick=[m.message_action(T.SKIP)]))
+        if _editing(ctx):
+            _ask_keeping(ctx, T.PHONE_INVALID_EDIT, "phone")
+        else:
+            ctx.reply(m.text(T.PHONE_INVALID, quick=[m.message_action(T.SKIP)]))
         return
     ctx.update_data(phone=phone)
     await advance(ctx)

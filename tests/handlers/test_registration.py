@@ -314,6 +314,91 @@ async def test_profile_shows_and_edits_one_part(bot):
     assert member.name == "山田 花子" and member.fields == ["防災", "福祉"]
 
 
+async def test_skipping_while_editing_keeps_what_is_saved_and_each_question_shows_it(bot):
+    code = await make_invite(bot)
+    user = ev.new_user_id()
+    await register(bot, user, code)
+    await bot.say(user, T.PROFILE)
+    await bot.press(user, T.EDIT_INTRO)
+    assert bot.last_text(user).splitlines() == [T.ASK_INTRO_NOW_EDIT, "いまの内容：子ども食堂を月2回",
+                                                T.EDIT_KEEP_OR_CLEAR]
+    assert bot.quick_labels(user) == [T.SKIP, T.CLEAR]
+    await bot.press(user, T.SKIP)
+    assert bot.last_text(user).splitlines() == [T.ASK_INTRO_WORRY_EDIT, "いまの内容：未入力", T.EDIT_KEEP_EMPTY]
+    assert bot.quick_labels(user) == [T.SKIP]
+    await bot.press(user, T.SKIP)
+    assert bot.last_text(user).splitlines()[1] == "いまの内容：調理場の貸出"
+    await bot.press(user, T.SKIP)
+    shown = bot.texts_to(user)[-2]
+    assert "今の取り組み：子ども食堂を月2回" in shown and "提供できること（自己紹介）：調理場の貸出" in shown
+    await bot.press(user, T.CONFIRM_SAVE)
+    member = await bot.one(Member, Member.line_user_id == user)
+    assert (member.intro_now, member.intro_worry, member.intro_offer) == ("子ども食堂を月2回", None, "調理場の貸出")
+
+    await bot.say(user, T.PROFILE)  # the note after the needs' buttons is kept the same way
+    await bot.press(user, T.EDIT_NEEDS)
+    await bot.press(user, T.DONE)
+    assert bot.last_text(user).splitlines()[:2] == [T.ASK_NEEDS_NOTE_EDIT, "いまの内容：週末のイベントの運営"]
+    await bot.say(user, "パス")
+    assert "求めていること：人手（週末のイベントの運営）" in bot.texts_to(user)[-2]
+    await bot.press(user, T.CONFIRM_SAVE)
+    member = await bot.one(Member, Member.line_user_id == user)
+    assert member.needs == ["人手"] and member.needs_note == "週末のイベントの運営"
+
+
+async def test_clear_or_none_while_editing_empties_an_answer_and_a_new_answer_replaces_it(bot):
+    code = await make_invite(bot)
+    user = ev.new_user_id()
+    await register(bot, user, code)
+    await bot.say(user, T.PROFILE)
+    await bot.press(user, T.EDIT_INTRO)
+    await bot.press(user, T.CLEAR)
+    await bot.say(user, "会場が足りない")
+    await bot.say(user, "特になし")
+    assert "今の取り組み：未入力" in bot.texts_to(user)[-2]
+    await bot.press(user, T.CONFIRM_SAVE)
+    member = await bot.one(Member, Member.line_user_id == user)
+    assert (member.intro_now, member.intro_worry, member.intro_offer) == (None, "会場が足りない", None)
+
+
+async def test_editing_the_name_phone_and_role_shows_what_is_saved(bot):
+    code = await make_invite(bot)
+    user = ev.new_user_id()
+    await register(bot, user, code)
+    await bot.say(user, T.PROFILE)
+    await bot.press(user, T.EDIT_NAME)
+    assert bot.last_text(user).splitlines() == [T.ASK_NAME_EDIT, "いまの内容：山田 花子"]
+    assert bot.quick_labels(user) == ["山田 花子"]
+    await bot.press(user, "山田 花子")
+    await bot.press(user, T.CONFIRM_SAVE)
+
+    await bot.say(user, T.PROFILE)
+    await bot.press(user, T.EDIT_ROLE)
+    assert bot.last_text(user).splitlines() == [T.ASK_ROLE, "いまの内容：正担当"]
+    await bot.press(user, T.ROLE_DEPUTY)
+    await bot.press(user, T.CONFIRM_SAVE)
+
+    await bot.say(user, T.PROFILE)
+    await bot.press(user, T.EDIT_PHONE)
+    assert bot.last_text(user).splitlines()[:2] == [T.ASK_PHONE_EDIT, "いまの内容：未入力"]
+    await bot.say(user, "090-1234-5678")
+    await bot.press(user, T.CONFIRM_SAVE)
+    await bot.say(user, T.PROFILE)
+    await bot.press(user, T.EDIT_PHONE)
+    assert bot.last_text(user).splitlines()[1] == "いまの内容：090-1234-5678"
+    await bot.say(user, "夜だけ")
+    assert bot.last_text(user).splitlines()[:2] == [T.PHONE_INVALID_EDIT, "いまの内容：090-1234-5678"]
+    await bot.press(user, T.SKIP)
+    await bot.press(user, T.CONFIRM_SAVE)
+    member = await bot.one(Member, Member.line_user_id == user)
+    assert (member.name, member.role, member.phone) == ("山田 花子", "deputy", "090-1234-5678")
+    await bot.say(user, T.PROFILE)
+    await bot.press(user, T.EDIT_PHONE)
+    await bot.press(user, T.CLEAR)
+    await bot.press(user, T.CONFIRM_SAVE)
+    assert (await bot.one(Member, Member.line_user_id == user)).phone is None
+
+
 async def test_old_buttons_do_nothing_harmful(bot):
     code = await make_invite(bot)
     user = ev.new_user_id()

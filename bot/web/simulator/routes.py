@@ -3,7 +3,7 @@
 import asyncio
 import json
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from bot.demo.data import NotEmpty, is_empty, load_demo
 from bot.fakeline.server import RecordedRequest
 from bot.texts import catalog as T
+from bot.texts.formats import clock_label
 from bot.web.deps import RuntimeDep, SessionDep
 from bot.web.simulator.flex import FlexRenderer
 from bot.web.simulator.state import Chat, Entry, Simulator, pretty
@@ -40,25 +41,25 @@ def get_simulator(request: Request) -> Simulator:
 SimulatorDep = Annotated[Simulator, Depends(get_simulator)]
 
 
-def install(simulator: Simulator) -> None:
-    """Give the simulator the drawings it publishes with."""
-    simulator.render_entry = lambda chat, entry: render_entry(simulator, chat, entry)
+def install(simulator: Simulator, tz: tzinfo) -> None:
+    """Give the simulator the drawings it publishes with; times are shown in the product's zone `tz`."""
+    simulator.render_entry = lambda chat, entry: render_entry(simulator, chat, entry, tz)
     simulator.render_quick = lambda chat, entry, items: FlexRenderer(
         simulator.action_keys(chat, entry, "q")).quick_reply(items)
-    simulator.render_request = render_request
+    simulator.render_request = lambda record: render_request(record, tz)
 
 
-def render_entry(simulator: Simulator, chat: Chat, entry: Entry) -> str:
+def render_entry(simulator: Simulator, chat: Chat, entry: Entry, tz: tzinfo) -> str:
     body = Markup(FlexRenderer(simulator.action_keys(chat, entry)).message(entry.message))
     sender = simulator.by_user(entry.sender)
     return TEMPLATES.get_template("simulator/_entry.html").render(
         entry=entry, body=body, mine=entry.sender != "bot", in_group=chat.is_group,
-        sender=sender.label if sender else T.SIM_BOT_NAME, time=entry.at.astimezone().strftime("%H:%M"))
+        sender=sender.label if sender else T.SIM_BOT_NAME, time=clock_label(entry.at, tz))
 
 
-def render_request(record: RecordedRequest) -> str:
+def render_request(record: RecordedRequest, tz: tzinfo) -> str:
     return TEMPLATES.get_template("simulator/_request.html").render(
-        r=record, body=pretty(record), time=datetime.fromtimestamp(record.at, UTC).astimezone().strftime("%H:%M:%S"))
+        r=record, body=pretty(record), time=clock_label(datetime.fromtimestamp(record.at, UTC), tz, seconds=True))
 
 
 @router.get("/", include_in_schema=False)
@@ -73,7 +74,8 @@ async def page(request: Request, simulator: SimulatorDep, runtime: RuntimeDep, s
     await note_members(simulator, session)
     return TEMPLATES.TemplateResponse(request, "simulator/page.html", {
         "simulator": simulator, "people": list(simulator.people.values()),
-        "chats": list(simulator.chats.values()), "requests": [Markup(render_request(r)) for r in simulator.requests],
+        "chats": list(simulator.chats.values()),
+        "requests": [Markup(simulator.render_request(r)) for r in simulator.requests],
         "schema_checked": simulator.line.schema_checked, "invites": await open_invites(session, runtime.clock.now()),
         "offer_demo": await is_empty(session), "version": simulator.version,
         "local_mode": True})
@@ -90,11 +92,19 @@ async def note_members(simulator: Simulator, session) -> None:
 
 
 async def open_invites(session, now: datetime) -> list[Invite]:
+    """The codes that still work, the newest first (one just issued in a chat is at the top)."""
     rows = await session.scalars(
         select(Invite).options(selectinload(Invite.organization))
         .where(Invite.uses < Invite.max_uses, or_(Invite.expires_at.is_(None), Invite.expires_at > now))
-        .order_by(Invite.is_staff.desc(), Invite.id).limit(20))
+        .order_by(Invite.id.desc()).limit(20))
     return list(rows)
+
+
+@router.get("/simulator/invites", response_class=HTMLResponse)
+async def invites(request: Request, runtime: RuntimeDep, session: SessionDep) -> HTMLResponse:
+    """The list of usable invite codes alone, drawn again as the bot issues or uses them up."""
+    return TEMPLATES.TemplateResponse(request, "simulator/_invites.html", {
+        "invites": await open_invites(session, runtime.clock.now())})
 
 
 @router.get("/simulator/static/{name}")

@@ -215,7 +215,7 @@ class Simulator:
             for key in chat.entries[0].action_keys:  # an entry scrolled out of the chat takes its buttons along
                 self.actions.pop(key, None)
         chat.entries.append(entry)
-        payload = {"kind": "entry", "chat": chat.id, "html": entry.html}
+        payload = {"kind": "entry", "chat": chat.id, "html": entry.html, "bot": sender == "bot"}
         if notify:
             payload["notify"] = {"title": chat.title, "text": notice_text(message)}
         self._publish(payload)

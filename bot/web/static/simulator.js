@@ -118,6 +118,8 @@
       return;
     }
     if (payload.kind === "entry") {
+      // What the bot says may have issued or used up an invite code: the list is drawn again.
+      if (payload.bot && window.htmx) htmx.trigger("#invites", "refresh");
       const log = document.getElementById("log-" + payload.chat);
       if (!log) return;
       log.insertAdjacentHTML("beforeend", payload.html);

@@ -72,6 +72,7 @@ async def at_org(bot) -> str:
 
 SAVE_OR_REDO = T.CONFIRM_INVALID.format(ok=T.CONFIRM_SAVE, redo=T.REDO)
 NOTE_TOO_LONG = T.NOTE_TOO_LONG.format(max=MAX_NOTE)
+PHONE_INVALID = "\n".join((T.PHONE_INVALID_EDIT, T.EDIT_CURRENT.format(value=T.NOT_SET), T.EDIT_KEEP_EMPTY))
 
 STEPS = [
     Step("Registration:invite_code", at_invite_code, (
@@ -104,7 +105,7 @@ STEPS = [
     Step("Registration:phone", editing(T.EDIT_PHONE), (
         ("090-1234-5678", moves("Registration:confirm")), ("０９０１２３４５６７８", moves("Registration:confirm")),
         ("03 (1234) 5678", moves("Registration:confirm")), (T.SKIP, moves("Registration:confirm")),
-        ("12", refused(T.PHONE_INVALID)), *odd(T.PHONE_INVALID))),
+        ("12", refused(PHONE_INVALID)), *odd(PHONE_INVALID))),
     Step("Registration:confirm", editing(T.EDIT_NAME, "山田 次郎"), (
         (T.CONFIRM_SAVE, moves(None)), ("はい", moves(None)), ("保存", moves(None)),
         (T.REDO, moves("Registration:name")), ("やり直し", moves("Registration:name")), *odd(SAVE_OR_REDO))),

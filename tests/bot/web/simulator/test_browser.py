@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.demo.personas import persona
 from bot.texts import catalog as T
-from db.models import Area, ContactCheckTarget, Meeting, MeetingAnswer, Member, MemberArea
+from db.models import Area, ContactCheckTarget, Invite, Meeting, MeetingAnswer, Member, MemberArea
 
 TIMEOUT = 10_000  # ms: what a person would wait at most for the bot
 
@@ -100,6 +100,39 @@ async def test_a_member_registers_by_typing_and_tapping(local_renkei, seed, brow
     [area] = await seed.scalars(select(Area.name).join(MemberArea, MemberArea.area_id == Area.id)
                                 .where(MemberArea.member_id == member.id))
     assert area == "北地区"
+
+
+async def test_the_start_panel_hints_newcomers_and_lists_a_code_as_soon_as_it_is_issued_in_a_chat(
+        local_renkei, seed, browser, screenshot):
+    await seed.personas_as_members()
+    screen = await new_screen(browser, local_renkei)
+    panel = screen.page.locator(".people-panel")
+    await expect(panel).to_contain_text(T.SIM_HINT)
+    await expect(panel).to_contain_text(T.SIM_HINT_INVITE)
+    invites = screen.page.locator("#invites")
+    await expect(invites).to_have_text(T.SIM_INVITES_NONE)
+    await screen.switch("staff")
+    hint = screen.chat("staff").locator(".chat-hint")
+    await expect(hint).to_have_text(T.SIM_CHAT_HINT)  # a member's chat with nothing in it yet says what to send
+    await expect(hint).to_be_visible()
+    await screenshot(screen.page, "start-hints")
+    await screen.say("staff", T.INVITE_ISSUE)
+    await expect(hint).to_be_hidden()
+    await screen.press("staff", "NPO法人 みどりの会")
+    await screen.press("staff", T.INVITE_FOR_MEMBER)
+    issued = T.INVITE_ISSUED.split("（")[0].format(org="NPO法人 みどりの会", kind=T.INVITE_FOR_MEMBER)
+    await expect(screen.chat("staff").locator(".entry.theirs .content", has_text=issued)).to_be_visible(
+        timeout=TIMEOUT)
+    [code] = await seed.scalars(select(Invite.code))
+    await screen.expect_bot("staff", code)
+    await expect(invites.locator("li")).to_have_count(1, timeout=TIMEOUT)  # no reload: the page is the same one
+    await expect(invites.locator("li code")).to_have_text(code)
+    await expect(invites).to_contain_text("NPO法人 みどりの会")
+    await screenshot(screen.page, "invite-listed")
+    # The bubble's time is the product's (Asia/Tokyo), as the bot's own texts write times.
+    shown = await screen.chat("staff").locator(".entry.theirs time").last.text_content()
+    tokyo = datetime.now(ZoneInfo("Asia/Tokyo"))
+    assert shown in {f"{tokyo:%H:%M}", f"{tokyo - timedelta(minutes=1):%H:%M}"}
 
 
 async def test_a_contact_check_reaches_other_tabs_live_and_is_answered_with_the_card(local_renkei, seed, browser,

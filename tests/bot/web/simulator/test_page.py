@@ -1,10 +1,16 @@
 """The simulator's server side: absent outside local mode, and its drawing of Flex messages."""
 
+from datetime import UTC, datetime
 from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
 
+from bot.fakeline import FakeLine, RecordedRequest
+from bot.settings import Settings
+from bot.web.simulator import routes
 from bot.web.simulator.flex import FlexRenderer
+from bot.web.simulator.state import Entry, Simulator
 
-SIMULATOR_PATHS = ["/simulator", "/simulator/stream", "/simulator/static/simulator.js",
+SIMULATOR_PATHS = ["/simulator", "/simulator/stream", "/simulator/invites", "/simulator/static/simulator.js",
                    "/simulator/static/htmx-2.0.4.min.js"]
 
 
@@ -121,3 +127,19 @@ def test_template_messages_draw_their_text_and_buttons():
         "type": "confirm", "text": "よろしいですか？", "actions": [
             {"type": "message", "label": "はい", "text": "はい"}, {"type": "message", "label": "いいえ", "text": "いいえ"}]}})
     assert "よろしいですか？" in html and [a["label"] for a in actions] == ["はい", "いいえ"]
+
+
+def test_times_on_the_page_are_in_the_products_time_zone():
+    """The bubbles' and the requests' times read as the bot's texts do (Asia/Tokyo unless set), not in UTC
+    nor in the zone of the machine the simulator runs on."""
+    moment = datetime(2026, 12, 1, 5, 7, 9, tzinfo=UTC)
+    record = RecordedRequest(method="POST", path="/v2/bot/message/push", headers={}, body=b"{}", json={},
+                             status=200, schema_errors=[], at=moment.timestamp(), request_id="r1")
+    for tz, entry_time, request_time in [(Settings(_env_file=None).tz, "14:07", "14:07:09"),
+                                         (ZoneInfo("America/Sao_Paulo"), "02:07", "02:07:09")]:
+        simulator = Simulator(FakeLine(check_schema=False), channel_secret="secret", base_url="http://127.0.0.1:1")
+        routes.install(simulator, tz)
+        chat = next(iter(simulator.chats.values()))
+        html = simulator.render_entry(chat, Entry(1, "bot", {"type": "text", "text": "こんにちは"}, moment))
+        assert [a for t, a in Tags(html).found if t == "time"] and f"<time>{entry_time}</time>" in html
+        assert f"<time>{request_time}</time>" in simulator.render_request(record)
