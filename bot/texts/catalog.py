@@ -207,12 +207,16 @@ QUOTA_UNKNOWN = "今月の上限：取得できませんでした"
 QUOTA_OWN = "うちRenkeiからの今月の送信：{own}通"
 QUOTA_EXCEEDED = "⚠ この送信で今月の上限を{over}通超えます。超えた分は届きません。それでも送る場合は「上限を超えて送信」を押してください。"
 NOW_LABEL = "今すぐ"
+SEND_TIME_HELD = "{label}（{note}）"
 CONFIRM_SEND = "送信する"
 CONFIRM_SEND_OVER = "上限を超えて送信"
 WORDS_SEND = (CONFIRM_SEND, "送信", "送る", "送ります", "送って", "送信します", *WORDS_YES)
 NOTICE_CONFIRM_INVALID = "「{ok}」か「キャンセル」のボタンを押してください。"
 NOTICE_SENT = "お知らせを送信しました（{count}人）。確認状況は「お知らせ状況」で見られます。"
-NOTICE_HELD = "お知らせを受け付けました（{count}人）。夜間のため{when}に届きます。"
+# The {note} of a confirmation whose messages the quiet hours hold (お知らせ, 日程調整, ひとこと, 会議の変更),
+# and of the notice preview's sending time.
+QUIET_HOURS_HOLD = "夜間のため{held}に届きます"
+NOTICE_HELD = "お知らせを受け付けました（{count}人）。{note}。"
 NOTICE_SCHEDULED = "お知らせを{when}に送信するよう予約しました（現時点で{count}人）。"
 
 # Notices: what members get
@@ -558,6 +562,7 @@ MEETING_PREVIEW_SLOT = "・{slot}{flags}"
 MEETING_SEND = "送信する"
 MEETING_CONFIRM_INVALID = "「送信する」か「キャンセル」のボタンを押すか、そのどちらかを送ってください。"
 MEETING_SENT = "日程調整「{title}」を{count}人に送りました（#{id}）。締め切り後に、いちばん多く参加できる日時をお知らせします。"
+MEETING_HELD = "日程調整「{title}」を受け付けました（{count}人・#{id}）。{note}。締め切り後に、いちばん多く参加できる日時をお知らせします。"
 
 # Meetings: answering
 MEETING_CARD_HEADER = "日程調整"
@@ -604,6 +609,7 @@ MEETING_MOVE = "日時を変更"
 MEETING_CANCELLED = "【会議の中止】「{title}」（{when}）は中止になりました。"
 MEETING_MOVED = "【日時の変更】「{title}」は{slot}に変更になりました。"
 MEETING_CHANGE_DONE = "参加依頼した{count}人に知らせました。"
+MEETING_CHANGE_HELD = "参加依頼した{count}人へのお知らせを受け付けました。{note}。"
 MEETING_MOVE_NOT_DECIDED = "日時の変更は確定した会議だけできます。"
 ASK_MEETING_ACTION_DECIDED = ("「{title}」（{when}）をどうしますか？\n"
                               "日時を変えるときは、ボタンで選ぶか「12/11 14時」のように新しい開始日時を送ってください。")
@@ -702,6 +708,7 @@ WEEKLY_PREVIEW = "次の質問を{count}人に送ります。よろしければ�
 WEEKLY_SEND = "送信する"
 WEEKLY_CONFIRM_INVALID = "「送信する」か「キャンセル」のボタンを押すか、そのどちらかを送ってください。まだ誰にも送っていません。"
 WEEKLY_SENT = "「{question}」を{count}人に送りました。{when}に、答えた人へ回答をまとめて届けます。"
+WEEKLY_HELD = "「{question}」を受け付けました（{count}人）。{note}。{when}に、答えた人へ回答をまとめて届けます。"
 WEEKLY_NOBODY = "送る相手がいません（紹介を受け取るメンバーが0人です）。"
 WEEKLY_MESSAGE = "【今週のひとこと】{question}\n一言で答えてください。{when}に、答えた人どうしで回答を分野ごとに共有します。"
 WEEKLY_ANSWER_BUTTON = "答える"

@@ -11,6 +11,7 @@ from bot.texts.formats import moment_label
 from db.intro_network import network_stats
 from db.intros import opted_in_members, schedule, set_schedule, stop_schedule
 from db.weekly_questions import MAX_QUESTION, clean_line
+from handlers.delivery import sent_text
 from handlers.intros.messages import call_off_announced, schedule_text, send_weekly_question, stats_text
 
 router = Router("intros.staff", access=Access.staff, refusal=T.INTRO_STAFF_ONLY)
@@ -153,5 +154,5 @@ async def confirm_question(ctx: Context) -> None:
         ctx.reply(await ctx.help(T.WEEKLY_NOBODY))
         return
     ctx.queued += rows
-    ctx.reply(await ctx.help(T.WEEKLY_SENT.format(question=question.text, count=count,
-                                                  when=moment_label(question.digest_at, ctx.settings.tz, ctx.now()))))
+    ctx.reply(await ctx.help(sent_text(ctx, T.WEEKLY_SENT, T.WEEKLY_HELD, question=question.text, count=count,
+                                       when=moment_label(question.digest_at, ctx.settings.tz, ctx.now()))))

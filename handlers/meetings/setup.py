@@ -15,6 +15,7 @@ from db.rules.dates import DateError, beyond_horizon, read_span
 from db.segments import Segment
 from handlers.meetings.messages import send_poll
 from handlers.dates import date_problem
+from handlers.delivery import sent_text
 from handlers.segments import SegmentStep, describe_segment
 
 # Open to anyone: someone not (or no longer) an active member is told MEETING_MEMBERS_ONLY, in
@@ -299,4 +300,5 @@ async def confirm(ctx: Context) -> None:
         return
     ctx.clear()
     ctx.queued += await send_poll(ctx.session, meeting, to, now, ctx.settings.tz)
-    ctx.reply(await ctx.help(T.MEETING_SENT.format(title=meeting.title, count=len(to), id=meeting.id)))
+    ctx.reply(await ctx.help(sent_text(ctx, T.MEETING_SENT, T.MEETING_HELD, title=meeting.title, count=len(to),
+                                       id=meeting.id)))

@@ -557,3 +557,18 @@ async def test_a_digest_that_would_fall_on_a_weekend_goes_on_the_next_business_d
     await bot.press(people["staff"], T.WEEKLY_SEND)
     assert T.WEEKLY_SENT.format(question="最近うれしかったことは？", count=5,
                                 when="11/30(月) 09:00") in bot.texts_to(people["staff"])[-2:]
+
+
+async def test_the_question_of_the_week_sent_at_night_says_it_arrives_in_the_morning(bot):
+    people = await partnership(bot)
+    bot.clock.set(datetime(2026, 11, 24, 23, 0, tzinfo=TOKYO))
+    await bot.say(people["staff"], T.WEEKLY)
+    await bot.say(people["staff"], "最近うれしかったことは？")
+    await bot.press(people["staff"], T.WEEKLY_SEND)
+    assert bot.line.sent(MULTICAST) == []  # quiet hours hold it
+    assert bot.last_text(people["staff"]).startswith(
+        "「最近うれしかったことは？」を受け付けました（5人）。夜間のため11/25(水) 07:00に届きます。")
+    bot.clock.set(datetime(2026, 11, 25, 7, 0, tzinfo=TOKYO))
+    await bot.runtime.gateway.deliver_due()
+    [asked] = bot.line.sent(MULTICAST)
+    assert len(asked.json["to"]) == 5
