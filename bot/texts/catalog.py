@@ -279,7 +279,9 @@ CHECK_DEPUTY = "（正担当の方から回答がないため、副担当のあ�
 CHECK_ANSWER_LABELS = {"safe": "無事", "damaged": "被害あり", "help": "支援が必要"}
 CHECK_PROVISION_LABELS = {"supplies": "物資", "shelter": "避難場所", "transport": "輸送", "people": "人員",
                           "none": "なし"}
-CHECK_ALT = "{header}次のボタンから状況を選んでください：無事／被害あり／支援が必要"
+# The push notification's text (altText): the title, then what to do, read as one sentence.
+CHECK_ALT = "{title}次のボタンから状況を選んでください（無事／被害あり／支援が必要）"
+CHECK_DRILL_ALT_TITLE = "【訓練】安否確認："
 CHECK_RECORDED = "「{answer}」で受け付けました（{when}）。"
 CHECK_CHANGED = "回答を「{answer}」に変更しました（最初の回答：{first} {first_when}）。"
 CHECK_DRILL_NOTE = "（訓練）"
