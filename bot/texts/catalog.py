@@ -213,7 +213,8 @@ CONFIRM_SEND_OVER = "上限を超えて送信"
 WORDS_SEND = (CONFIRM_SEND, "送信", "送る", "送ります", "送って", "送信します", *WORDS_YES)
 NOTICE_CONFIRM_INVALID = "「{ok}」か「キャンセル」のボタンを押してください。"
 NOTICE_SENT = "お知らせを送信しました（{count}人）。確認状況は「お知らせ状況」で見られます。"
-# The {note} of a confirmation whose messages the quiet hours hold (お知らせ, 日程調整, ひとこと, 会議の変更),
+# The {note} of a confirmation whose messages the quiet hours hold (お知らせ, 日程調整, ひとこと, 会議の変更,
+# メンバー紹介のあいさつ・メッセージ),
 # and of the notice preview's sending time.
 QUIET_HOURS_HOLD = "夜間のため{held}に届きます"
 NOTICE_HELD = "お知らせを受け付けました（{count}人）。{note}。"
@@ -651,12 +652,14 @@ INTRO_EXCHANGE_BUTTON = "LINE IDを交換する"
 INTRO_HELLO = "はじめまして！メンバー紹介でご縁をいただきました。よろしくお願いします。"
 INTRO_FROM = "【{name}さん（{org}）から】\n{text}\n（返信は下の「返事を送る」からどうぞ）"
 INTRO_HELLO_SENT = "{name}さんにあいさつを送りました。返事が来たらお知らせします。"
+INTRO_HELLO_HELD = "{name}さんへのあいさつを受け付けました。{note}。返事が来たらお知らせします。"
 INTRO_HELLO_MORE = "ご自分の言葉でも一言送れます。続けて送ると、確認のうえ{name}さんに届けます。"
 INTRO_HELLO_ALREADY = "あいさつはもう送っています。続きは「返事を送る」からどうぞ。"
 INTRO_MESSAGE_BUTTON = "返事を送る"
 INTRO_ASK_MESSAGE = "{name}さんへのメッセージを1つ送ってください（{max}文字まで）。"
 INTRO_MESSAGE_INVALID = "メッセージは{max}文字までの文字で送ってください。"
 INTRO_MESSAGE_SENT = "{name}さんに送りました。"
+INTRO_MESSAGE_HELD = "{name}さんへのメッセージを受け付けました。{note}。"
 INTRO_ASK_LINE_ID = "あなたのLINE IDを送ってください。{name}さんも交換に同意したときだけ、お互いに伝えます。"
 INTRO_LINE_ID_INVALID = "LINE IDは半角の英数字と . - _ の4〜20文字で送ってください。"
 INTRO_LINE_ID_WAIT = "LINE IDを預かりました。{name}さんも同意したらお知らせします。"
