@@ -15,6 +15,12 @@ def held_until_label(ctx: Context, moment: datetime | None = None) -> str | None
     return None if held is None else moment_label(held, ctx.settings.tz, now)
 
 
+def held_line(ctx: Context) -> str | None:
+    """For a preview before a send: the line saying the quiet hours will hold it, or None if it goes at once."""
+    when = held_until_label(ctx)
+    return None if when is None else T.PREVIEW_HELD.format(note=T.QUIET_HOURS_HOLD.format(held=when))
+
+
 def sent_text(ctx: Context, sent: str, held: str, **fields) -> str:
     """The confirmation of a send: `sent` outside quiet hours, else `held` with its {note} saying when it arrives."""
     when = held_until_label(ctx)

@@ -218,6 +218,7 @@ NOTICE_SENT = "お知らせを送信しました（{count}人）。確認状況�
 # and of the notice preview's sending time.
 QUIET_HOURS_HOLD = "夜間のため{held}に届きます"
 NOTICE_HELD = "お知らせを受け付けました（{count}人）。{note}。"
+PREVIEW_HELD = "※今送ると、{note}。"
 NOTICE_SCHEDULED = "お知らせを{when}に送信するよう予約しました（現時点で{count}人）。"
 
 # Notices: what members get

@@ -576,6 +576,8 @@ async def test_the_question_of_the_week_sent_at_night_says_it_arrives_in_the_mor
     bot.clock.set(datetime(2026, 11, 24, 23, 0, tzinfo=TOKYO))
     await bot.say(people["staff"], T.WEEKLY)
     await bot.say(people["staff"], "最近うれしかったことは？")
+    assert bot.last_text(people["staff"]) == ("※今送ると、夜間のため11/25(水) 07:00に届きます。\n"
+                                              + T.WEEKLY_PREVIEW.format(question="最近うれしかったことは？", count=5))
     await bot.press(people["staff"], T.WEEKLY_SEND)
     assert bot.line.sent(MULTICAST) == []  # quiet hours hold it
     assert bot.last_text(people["staff"]).startswith(

@@ -430,6 +430,8 @@ async def test_a_poll_and_a_move_sent_at_night_say_they_arrive_in_the_morning(bo
     bot.clock.set(datetime(2026, 11, 24, 22, 30, tzinfo=TOKYO))
     await create_in_line(bot, organizer, "夜に作った会議", ["12/3 14:00-15:00"], T.PICK_BY_TYPE, "企業")
     assert bot.line.sent(MULTICAST) == []
+    # The preview said so before 送信する, and so does the confirmation after it.
+    assert bot.texts_to(organizer)[-2].endswith("\n※今送ると、夜間のため11/25(水) 07:00に届きます。")
     assert bot.last_text(organizer) == ("日程調整「夜に作った会議」を受け付けました（1人・#1）。夜間のため11/25(水) 07:00に届きます。"
                                         "締め切り後に、いちばん多く参加できる日時をお知らせします。")
     bot.clock.set(datetime(2026, 11, 25, 7, 0, tzinfo=TOKYO))
@@ -442,6 +444,7 @@ async def test_a_poll_and_a_move_sent_at_night_say_they_arrive_in_the_morning(bo
     await bot.press(organizer, "#1 夜に作った会議")
     await bot.send(ev.postback(organizer, "mtg:move:1", params={"datetime": "2026-12-10T15:00"},
                                timestamp_ms=bot.now_ms()))
+    assert bot.last_text(organizer).startswith("※今送ると、夜間のため11/26(木) 07:00に届きます。\n参加依頼した1人に")
     told = len(bot.texts_to(people["company"]))
     await bot.press(organizer, T.MEETING_MOVE_SEND)
     assert len(bot.texts_to(people["company"])) == told  # held until the morning
