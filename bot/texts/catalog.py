@@ -213,7 +213,7 @@ CONFIRM_SEND_OVER = "上限を超えて送信"
 WORDS_SEND = (CONFIRM_SEND, "送信", "送る", "送ります", "送って", "送信します", *WORDS_YES)
 NOTICE_CONFIRM_INVALID = "「{ok}」か「キャンセル」のボタンを押してください。"
 NOTICE_SENT = "お知らせを送信しました（{count}人）。確認状況は「お知らせ状況」で見られます。"
-# The {note} of a confirmation whose messages the quiet hours hold (お知らせ, 日程調整, ひとこと, 会議の変更,
+# The {note} of a confirmation whose messages the quiet hours hold (お知らせ, 日程調整, その確定, ひとこと, 会議の変更,
 # メンバー紹介のあいさつ・メッセージ),
 # and of the notice preview's sending time.
 QUIET_HOURS_HOLD = "夜間のため{held}に届きます"
@@ -603,6 +603,7 @@ MEETING_NOT_DECIDING = "この会議は確定済みか、中止されていま�
 MEETING_DECIDED = "【日程決定】{title}\n日時：{slot}\n参加：{yes}\n調整中：{maybe}"
 MEETING_CALENDAR = "カレンダーに登録：{url}"
 MEETING_DECIDED_ORGANIZER = "「{title}」を{slot}で確定し、参加依頼した{count}人に知らせました。"
+MEETING_DECIDED_HELD = "「{title}」を{slot}で確定しました。参加依頼した{count}人へのお知らせは、{note}。"
 MEETING_NOBODY = "なし"
 MEETING_DAY_BEFORE = "【明日の会議】{title}\n{slot}"
 MEETING_HOUR_BEFORE = "【1時間後の会議】{title}\n{slot}"

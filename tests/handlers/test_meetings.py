@@ -438,7 +438,11 @@ async def test_a_poll_and_a_move_sent_at_night_say_they_arrive_in_the_morning(bo
     await bot.runtime.gateway.deliver_due()
     assert [call.json["to"] for call in bot.line.sent(MULTICAST)] == [[people["company"]]]
     await mark(bot, people["company"], 1, "○")
+    bot.clock.set(datetime(2026, 11, 25, 22, 0, tzinfo=TOKYO))  # confirmed late that evening: told at 07:00
     await bot.press(organizer, T.MEETING_CONFIRM_BEST)
+    assert bot.last_text(organizer) == ("「夜に作った会議」を12/3(木) 14:00-15:00で確定しました。"
+                                        "参加依頼した1人へのお知らせは、夜間のため11/26(木) 07:00に届きます。")
+    assert not any(t.startswith("【日程決定】") for t in bot.texts_to(people["company"]))
     bot.clock.set(datetime(2026, 11, 25, 23, 0, tzinfo=TOKYO))
     await bot.say(organizer, T.MEETING_MANAGE)
     await bot.press(organizer, "#1 夜に作った会議")
@@ -451,4 +455,6 @@ async def test_a_poll_and_a_move_sent_at_night_say_they_arrive_in_the_morning(bo
     assert bot.last_text(organizer) == "参加依頼した1人へのお知らせを受け付けました。夜間のため11/26(木) 07:00に届きます。"
     bot.clock.set(datetime(2026, 11, 26, 7, 0, tzinfo=TOKYO))
     await bot.runtime.gateway.deliver_due()
+    assert [t.split("\n")[0] for t in bot.texts_to(people["company"])[-2:]] == ["【日程決定】夜に作った会議",
+                                                                              "【日時の変更】「夜に作った会議」は12/10(木) 15:00-16:00に変更になりました。"]
     assert bot.last_text(people["company"]) == "【日時の変更】「夜に作った会議」は12/10(木) 15:00-16:00に変更になりました。"
