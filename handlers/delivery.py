@@ -1,4 +1,4 @@
-"""Telling staff honestly when what they send arrives: at once, or after the quiet hours hold it."""
+"""Telling the sender honestly when what they send arrives: at once, or after the quiet hours hold it."""
 
 from datetime import datetime
 
