@@ -224,12 +224,18 @@ QUOTA_UNKNOWN = "今月の上限：取得できませんでした"
 QUOTA_OWN = "うちRenkeiからの今月の送信：{own}通"
 QUOTA_EXCEEDED = "⚠ この送信で今月の上限を{over}通超えます。超えた分は届きません。それでも送る場合は「上限を超えて送信」を押してください。"
 NOW_LABEL = "今すぐ"
+SEND_TIME_HELD = "{label}（{note}）"
 CONFIRM_SEND = "送信する"
 CONFIRM_SEND_OVER = "上限を超えて送信"
 WORDS_SEND = (CONFIRM_SEND, "送信", "送る", "送ります", "送って", "送信します", *WORDS_YES)
 NOTICE_CONFIRM_INVALID = "「{ok}」か「キャンセル」のボタンを押してください。"
 NOTICE_SENT = "お知らせを送信しました（{count}人）。確認状況は「お知らせ状況」で見られます。"
-NOTICE_HELD = "お知らせを受け付けました（{count}人）。夜間のため{when}に届きます。"
+# The {note} of a confirmation whose messages the quiet hours hold (お知らせ, 日程調整, その確定, ひとこと, 会議の変更,
+# メンバー紹介のあいさつ・メッセージ),
+# and of the notice preview's sending time.
+QUIET_HOURS_HOLD = "夜間のため{held}に届きます"
+NOTICE_HELD = "お知らせを受け付けました（{count}人）。{note}。"
+PREVIEW_HELD = "※今送ると、{note}。"
 NOTICE_SCHEDULED = "お知らせを{when}に送信するよう予約しました（現時点で{count}人）。"
 
 # Notices: what members get
@@ -292,7 +298,9 @@ CHECK_DEPUTY = "（正担当の方から回答がないため、副担当のあ�
 CHECK_ANSWER_LABELS = {"safe": "無事", "damaged": "被害あり", "help": "支援が必要"}
 CHECK_PROVISION_LABELS = {"supplies": "物資", "shelter": "避難場所", "transport": "輸送", "people": "人員",
                           "none": "なし"}
-CHECK_ALT = "{header}次のボタンから状況を選んでください：無事／被害あり／支援が必要"
+# The push notification's text (altText): the title, then what to do, read as one sentence.
+CHECK_ALT = "{title}次のボタンから状況を選んでください（無事／被害あり／支援が必要）"
+CHECK_DRILL_ALT_TITLE = "【訓練】安否確認："
 CHECK_RECORDED = "「{answer}」で受け付けました（{when}）。"
 CHECK_CHANGED = "回答を「{answer}」に変更しました（最初の回答：{first} {first_when}）。"
 CHECK_DRILL_NOTE = "（訓練）"
@@ -508,6 +516,9 @@ AREA_LIST_LINE = "・{name}（{count}人）"
 AREA_LIST_EMPTY = "地区はまだ登録されていません。「地区を追加」から登録してください。"
 AREA_ADD = "地区を追加"
 AREA_REMOVE = "地区を削除"
+WORDS_AREA_ADD = ("追加", "追加する", "地区の追加", "地区追加")
+WORDS_AREA_REMOVE = ("削除", "削除する", "地区の削除", "地区削除")
+AREA_MENU_INVALID = "下のボタンから選んでください。終えるときは「キャンセル」を押してください。"
 AREA_ASK_NAMES = "追加する地区の名前を送ってください（1つ{max}文字まで）。複数のときは「北地区、中央地区」のように区切ってください。"
 AREA_NAMES_INVALID = "地区の名前は1つ{max}文字までで送ってください。例：北地区、中央地区"
 AREA_ADDED = "追加しました：{names}"
@@ -575,6 +586,7 @@ MEETING_PREVIEW_SLOT = "・{slot}{flags}"
 MEETING_SEND = "送信する"
 MEETING_CONFIRM_INVALID = "「送信する」か「キャンセル」のボタンを押すか、そのどちらかを送ってください。"
 MEETING_SENT = "日程調整「{title}」を{count}人に送りました（#{id}）。締め切り後に、いちばん多く参加できる日時をお知らせします。"
+MEETING_HELD = "日程調整「{title}」を受け付けました（{count}人・#{id}）。{note}。締め切り後に、いちばん多く参加できる日時をお知らせします。"
 
 # Meetings: answering
 MEETING_CARD_HEADER = "日程調整"
@@ -608,6 +620,7 @@ MEETING_NOT_DECIDING = "この会議は確定済みか、中止されていま�
 MEETING_DECIDED = "【日程決定】{title}\n日時：{slot}\n参加：{yes}\n調整中：{maybe}"
 MEETING_CALENDAR = "カレンダーに登録：{url}"
 MEETING_DECIDED_ORGANIZER = "「{title}」を{slot}で確定し、参加依頼した{count}人に知らせました。"
+MEETING_DECIDED_HELD = "「{title}」を{slot}で確定しました。参加依頼した{count}人へのお知らせは、{note}。"
 MEETING_NOBODY = "なし"
 MEETING_DAY_BEFORE = "【明日の会議】{title}\n{slot}"
 MEETING_HOUR_BEFORE = "【1時間後の会議】{title}\n{slot}"
@@ -621,6 +634,7 @@ MEETING_MOVE = "日時を変更"
 MEETING_CANCELLED = "【会議の中止】「{title}」（{when}）は中止になりました。"
 MEETING_MOVED = "【日時の変更】「{title}」は{slot}に変更になりました。"
 MEETING_CHANGE_DONE = "参加依頼した{count}人に知らせました。"
+MEETING_CHANGE_HELD = "参加依頼した{count}人へのお知らせを受け付けました。{note}。"
 MEETING_MOVE_NOT_DECIDED = "日時の変更は確定した会議だけできます。"
 ASK_MEETING_ACTION_DECIDED = ("「{title}」（{when}）をどうしますか？\n"
                               "日時を変えるときは、ボタンで選ぶか「12/11 14時」のように新しい開始日時を送ってください。")
@@ -657,12 +671,14 @@ INTRO_EXCHANGE_BUTTON = "LINE IDを交換する"
 INTRO_HELLO = "はじめまして！メンバー紹介でご縁をいただきました。よろしくお願いします。"
 INTRO_FROM = "【{name}さん（{org}）から】\n{text}\n（返信は下の「返事を送る」からどうぞ）"
 INTRO_HELLO_SENT = "{name}さんにあいさつを送りました。返事が来たらお知らせします。"
+INTRO_HELLO_HELD = "{name}さんへのあいさつを受け付けました。{note}。返事が来たらお知らせします。"
 INTRO_HELLO_MORE = "ご自分の言葉でも一言送れます。続けて送ると、確認のうえ{name}さんに届けます。"
 INTRO_HELLO_ALREADY = "あいさつはもう送っています。続きは「返事を送る」からどうぞ。"
 INTRO_MESSAGE_BUTTON = "返事を送る"
 INTRO_ASK_MESSAGE = "{name}さんへのメッセージを1つ送ってください（{max}文字まで）。"
 INTRO_MESSAGE_INVALID = "メッセージは{max}文字までの文字で送ってください。"
 INTRO_MESSAGE_SENT = "{name}さんに送りました。"
+INTRO_MESSAGE_HELD = "{name}さんへのメッセージを受け付けました。{note}。"
 INTRO_ASK_LINE_ID = "あなたのLINE IDを送ってください。{name}さんも交換に同意したときだけ、お互いに伝えます。"
 INTRO_LINE_ID_INVALID = "LINE IDは半角の英数字と . - _ の4〜20文字で送ってください。"
 INTRO_LINE_ID_WAIT = "LINE IDを預かりました。{name}さんも同意したらお知らせします。"
@@ -719,6 +735,7 @@ WEEKLY_PREVIEW = "次の質問を{count}人に送ります。よろしければ�
 WEEKLY_SEND = "送信する"
 WEEKLY_CONFIRM_INVALID = "「送信する」か「キャンセル」のボタンを押すか、そのどちらかを送ってください。まだ誰にも送っていません。"
 WEEKLY_SENT = "「{question}」を{count}人に送りました。{when}に、答えた人へ回答をまとめて届けます。"
+WEEKLY_HELD = "「{question}」を受け付けました（{count}人）。{note}。{when}に、答えた人へ回答をまとめて届けます。"
 WEEKLY_NOBODY = "送る相手がいません（紹介を受け取るメンバーが0人です）。"
 WEEKLY_MESSAGE = "【今週のひとこと】{question}\n一言で答えてください。{when}に、答えた人どうしで回答を分野ごとに共有します。"
 WEEKLY_ANSWER_BUTTON = "答える"

@@ -13,6 +13,7 @@ router.help_action(T.AREA_SETTINGS, T.AREA_SETTINGS, staff_only=True)
 
 
 class Areas(StatesGroup):
+    menu = State()    # the list shown, with 地区を追加 / 地区を削除 / キャンセル as its buttons
     add = State()     # the names of the areas to add are typed
     pick = State()    # the area to remove is tapped (or typed)
     remove = State()  # its removal shown, waiting for 削除する
@@ -33,11 +34,15 @@ async def list_text(ctx: Context) -> str:
 
 
 async def show_areas(ctx: Context, *before: dict) -> None:
-    ctx.clear()
+    """The list and what can be done with it; キャンセル leaves the menu like any other dialog."""
+    ctx.begin(Areas.menu)
     quick = [m.message_action(T.AREA_ADD)]
     if await area_counts(ctx.session):
         quick.append(m.message_action(T.AREA_REMOVE))
     ctx.reply(*before, m.text(await list_text(ctx), quick=[*quick, CANCEL]))
+
+
+router.step(Areas.menu, ask=show_areas, hint=T.AREA_MENU_INVALID)
 
 
 @router.command(T.AREA_SETTINGS)
@@ -46,6 +51,7 @@ async def areas_menu(ctx: Context) -> None:
     await show_areas(ctx)
 
 
+@router.typed(Areas.menu, T.WORDS_AREA_ADD)
 @router.command(T.AREA_ADD)
 async def ask_names(ctx: Context) -> None:
     ctx.begin(Areas.add)
@@ -76,6 +82,7 @@ async def receive_names(ctx: Context) -> None:
     await show_areas(ctx, m.text("\n".join(lines)))
 
 
+@router.typed(Areas.menu, T.WORDS_AREA_REMOVE)
 @router.command(T.AREA_REMOVE)
 async def ask_which(ctx: Context, *before: dict) -> None:
     """A button per area, with how many members chose it."""

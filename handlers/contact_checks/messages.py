@@ -31,7 +31,7 @@ def question_card(check: ContactCheck, *, again: bool = False, deputy: bool = Fa
                                             display_text=T.CHECK_ANSWER_LABELS[code])} for code in ANSWERS]
     return {
         "type": "flex",
-        "altText": T.CHECK_ALT.format(header=header),
+        "altText": T.CHECK_ALT.format(title=T.CHECK_DRILL_ALT_TITLE if check.drill else T.CHECK_HEADER),
         "contents": {
             "type": "bubble",
             "body": {"type": "box", "layout": "vertical", "spacing": "md", "contents": [

@@ -17,6 +17,7 @@ from bot.texts.formats import moment_label
 from db.intros import awaiting_outcome, opted_out, other, pair_of, record_outcome, set_opt_out, set_skip, side
 from db.models import IntroPair, IntroRound, Member, MemberStatus
 from db.weekly_questions import MAX_ANSWER, clean_line, open_question, open_question_for, record_answer
+from handlers.delivery import sent_text
 from handlers.intros.buttons import (
     AnswerWeekly,
     ExchangeIds,
@@ -131,7 +132,8 @@ async def say_hello(ctx: Context, button: Hello) -> None:
     _pass_on(ctx, pair, me, them, T.INTRO_HELLO)
     if ctx.state is None:  # their own words may follow the greeting; never interrupt another dialog
         ctx.begin(IntroDialog.message, pair=pair.id)
-    ctx.reply(m.text(T.INTRO_HELLO_SENT.format(name=them.name) + "\n" + T.INTRO_HELLO_MORE.format(name=them.name),
+    ctx.reply(m.text(sent_text(ctx, T.INTRO_HELLO_SENT, T.INTRO_HELLO_HELD, name=them.name) + "\n"
+                     + T.INTRO_HELLO_MORE.format(name=them.name),
                      quick=[m.message_action(T.CANCEL)]))
 
 
@@ -188,7 +190,7 @@ async def _send_message(ctx: Context, text: str) -> None:
     pair, me, them = found
     _pass_on(ctx, pair, me, them, text)
     ctx.clear()
-    ctx.reply(m.text(T.INTRO_MESSAGE_SENT.format(name=them.name)))
+    ctx.reply(m.text(sent_text(ctx, T.INTRO_MESSAGE_SENT, T.INTRO_MESSAGE_HELD, name=them.name)))
 
 
 @router.postback(ExchangeIds)

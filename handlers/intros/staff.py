@@ -11,6 +11,7 @@ from bot.texts.formats import moment_label
 from db.intro_network import network_stats
 from db.intros import opted_in_members, schedule, set_schedule, stop_schedule
 from db.weekly_questions import MAX_QUESTION, clean_line
+from handlers.delivery import held_line, sent_text
 from handlers.intros.messages import call_off_announced, schedule_text, send_weekly_question, stats_text
 
 router = Router("intros.staff", access=Access.staff, refusal=T.INTRO_STAFF_ONLY)
@@ -134,7 +135,8 @@ async def receive_question(ctx: Context) -> None:
 
 
 def show_preview(ctx: Context) -> None:
-    ctx.reply(m.text(T.WEEKLY_PREVIEW.format(question=ctx.data["question"], count=ctx.data["count"]),
+    preview = T.WEEKLY_PREVIEW.format(question=ctx.data["question"], count=ctx.data["count"])
+    ctx.reply(m.text("\n".join(filter(None, (held_line(ctx), preview))),
                      quick=[m.message_action(T.WEEKLY_SEND), m.message_action(T.CANCEL)]))
 
 
@@ -153,5 +155,5 @@ async def confirm_question(ctx: Context) -> None:
         ctx.reply(await ctx.help(T.WEEKLY_NOBODY))
         return
     ctx.queued += rows
-    ctx.reply(await ctx.help(T.WEEKLY_SENT.format(question=question.text, count=count,
-                                                  when=moment_label(question.digest_at, ctx.settings.tz, ctx.now()))))
+    ctx.reply(await ctx.help(sent_text(ctx, T.WEEKLY_SENT, T.WEEKLY_HELD, question=question.text, count=count,
+                                       when=moment_label(question.digest_at, ctx.settings.tz, ctx.now()))))

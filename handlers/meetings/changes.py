@@ -12,6 +12,7 @@ from db.meetings import MeetingError, cancel, invitees, move
 from db.models import Meeting, MeetingStatus, Member
 from db.rules.dates import DateError, beyond_horizon, read_span
 from handlers.dates import date_problem
+from handlers.delivery import held_line, sent_text
 from handlers.meetings.calendar import calendar_url
 from handlers.meetings.messages import cancelled_text, proposal, tell_invitees, when_label
 
@@ -104,14 +105,15 @@ async def new_time_by_text(ctx: Context) -> None:
 async def _tell_everyone(ctx: Context, meeting: Meeting, text: str) -> None:
     rows, count = await tell_invitees(ctx.session, meeting, text, ctx.now())
     ctx.queued += rows
-    ctx.reply(await ctx.help(T.MEETING_CHANGE_DONE.format(count=count)))
+    ctx.reply(await ctx.help(sent_text(ctx, T.MEETING_CHANGE_DONE, T.MEETING_CHANGE_HELD, count=count)))
 
 
 async def _show_change(ctx: Context, meeting: Meeting, text: str, ok: str, **data) -> None:
     """What everyone invited will read, and how many they are; nothing goes before 「ok」."""
     count = len(await invitees(ctx.session, meeting.id))
     ctx.begin(Change.confirm, meeting_id=meeting.id, ok=ok, **data)
-    ctx.reply(m.text(T.MEETING_CHANGE_PREVIEW.format(count=count, text=text, ok=ok),
+    preview = T.MEETING_CHANGE_PREVIEW.format(count=count, text=text, ok=ok)
+    ctx.reply(m.text("\n".join(filter(None, (held_line(ctx), preview))),
                      quick=[m.message_action(ok), m.message_action(T.CANCEL)]))
 
 

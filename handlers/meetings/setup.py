@@ -15,6 +15,7 @@ from db.rules.dates import DateError, beyond_horizon, read_span
 from db.segments import Segment
 from handlers.meetings.messages import send_poll
 from handlers.dates import date_problem
+from handlers.delivery import held_line, sent_text
 from handlers.segments import SegmentStep, describe_segment
 
 # Open to anyone: someone not (or no longer) an active member is told MEETING_MEMBERS_ONLY, in
@@ -262,11 +263,12 @@ async def show_preview(ctx: Context) -> None:
         flags = flag_texts(start, end, tz)
         lines.append(T.MEETING_PREVIEW_SLOT.format(slot=span_label(start, end, tz, ctx.now()),
                                                   flags="".join(f" {flag}" for flag in flags)))
-    ctx.reply(m.text(T.MEETING_PREVIEW.format(
+    preview = T.MEETING_PREVIEW.format(
         title=ctx.data["title"], slots="\n".join(lines), segment=await describe_segment(ctx.session, segment),
         count=len(await segment.members(ctx.session)),
-        deadline=moment_label(datetime.fromisoformat(ctx.data["deadline"]), tz, ctx.now())),
-        quick=[m.message_action(T.MEETING_SEND), m.message_action(T.CANCEL)]))
+        deadline=moment_label(datetime.fromisoformat(ctx.data["deadline"]), tz, ctx.now()))
+    ctx.reply(m.text("\n".join(filter(None, (preview, held_line(ctx)))),
+                     quick=[m.message_action(T.MEETING_SEND), m.message_action(T.CANCEL)]))
 
 
 router.step(Create.confirm, ask=show_preview, hint=T.MEETING_CONFIRM_INVALID)
@@ -299,4 +301,5 @@ async def confirm(ctx: Context) -> None:
         return
     ctx.clear()
     ctx.queued += await send_poll(ctx.session, meeting, to, now, ctx.settings.tz)
-    ctx.reply(await ctx.help(T.MEETING_SENT.format(title=meeting.title, count=len(to), id=meeting.id)))
+    ctx.reply(await ctx.help(sent_text(ctx, T.MEETING_SENT, T.MEETING_HELD, title=meeting.title, count=len(to),
+                                       id=meeting.id)))

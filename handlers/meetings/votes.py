@@ -15,6 +15,7 @@ from bot.texts import catalog as T
 from bot.texts.formats import moment_label, span_label
 from db.meetings import Choice, decide, invitees, record_choice, tally
 from db.models import Meeting, MeetingInvitee, MeetingSlot, MeetingStatus
+from handlers.delivery import sent_text
 from handlers.meetings.messages import (CODES, Answer, Decide, ShowTally, announce, close_and_decide, poll_card,
                                         tally_text)
 from db.meetings import slots_of
@@ -84,8 +85,9 @@ async def organizer_decides(ctx: Context, button: Decide) -> None:
         return
     ctx.queued += await announce(ctx.session, decided, ctx.settings, ctx.now())
     count = len(await invitees(ctx.session, decided.id))
-    ctx.reply(await ctx.help(T.MEETING_DECIDED_ORGANIZER.format(
-        title=decided.title, slot=span_label(decided.starts_at, decided.ends_at, ctx.settings.tz, ctx.now()), count=count)))
+    ctx.reply(await ctx.help(sent_text(
+        ctx, T.MEETING_DECIDED_ORGANIZER, T.MEETING_DECIDED_HELD, title=decided.title,
+        slot=span_label(decided.starts_at, decided.ends_at, ctx.settings.tz, ctx.now()), count=count)))
 
 
 # Answers typed instead of tapped: 「○」 for a poll with one slot, 「1○ 2△ 3×」 or 「全部○」 for several.

@@ -6,7 +6,6 @@ from sqlalchemy import select
 
 from bot.dialogs import Access, Context, PostbackData, Router, StaleButton, State, StatesGroup
 from bot.line import messages as m
-from bot.line.outbox import quiet_hours_end
 from bot.texts import catalog as T
 from bot.texts.formats import moment_label
 from db.models import Organization
@@ -15,6 +14,7 @@ from db.rules.dates import DateError, beyond_horizon, read_span
 from db.segments import Segment
 from handlers.notices.messages import send_notice
 from handlers.dates import date_problem
+from handlers.delivery import held_until_label, sent_text
 from bot.dialogs.words import fold_all, folded
 from handlers.segments import (SegmentButtons, describe_segment, picked_segment, segment_choices, segment_menu,
                                segment_options, typed_segment)
@@ -244,13 +244,20 @@ async def show_preview(ctx: Context) -> None:
     ok = T.CONFIRM_SEND_OVER if over else T.CONFIRM_SEND
     ctx.set_state(Compose.confirm)
     preview = T.NOTICE_PREVIEW.format(segment=await describe_segment(ctx.session, segment), count=count,
-                                      when=T.NOW_LABEL if now_label else moment_label(send_at, ctx.settings.tz, ctx.now()),
+                                      when=sending_label(ctx, send_at, now_label),
                                       quota=f"{quota_line}\n{own_line}", text=ctx.data["text"])
     messages = [m.text(preview)]
     if over:
         messages.append(m.text(T.QUOTA_EXCEEDED.format(over=over)))
     messages[-1] = {**messages[-1], "quickReply": m.quick_reply([m.message_action(ok), m.message_action(T.CANCEL)])}
     ctx.reply(*messages)
+
+
+def sending_label(ctx: Context, send_at: datetime, now_label: bool) -> str:
+    """今すぐ or the chosen moment, and when it really arrives if the quiet hours hold it."""
+    label = T.NOW_LABEL if now_label else moment_label(send_at, ctx.settings.tz, ctx.now())
+    held = held_until_label(ctx, max(send_at, ctx.now()))
+    return label if held is None else T.SEND_TIME_HELD.format(label=label, note=T.QUIET_HOURS_HOLD.format(held=held))
 
 
 @router.message(Compose.confirm)
@@ -283,11 +290,7 @@ async def confirm_notice(ctx: Context) -> None:
     if notice.send_at <= now:
         ctx.queued += await send_notice(ctx.session, notice.id, now) or []
         count = len((await read_status(ctx.session, notice.id)).pending)
-        held_until = quiet_hours_end(now, ctx.settings)
-        if held_until is None:
-            ctx.reply(await ctx.help(T.NOTICE_SENT.format(count=count)))
-        else:
-            ctx.reply(await ctx.help(T.NOTICE_HELD.format(count=count, when=moment_label(held_until, ctx.settings.tz, ctx.now()))))
+        ctx.reply(await ctx.help(sent_text(ctx, T.NOTICE_SENT, T.NOTICE_HELD, count=count)))
     else:
         count = len(await Segment.parse(notice.segment).members(ctx.session))
         ctx.reply(await ctx.help(T.NOTICE_SCHEDULED.format(when=moment_label(notice.send_at, ctx.settings.tz, ctx.now()), count=count)))

@@ -175,3 +175,32 @@ async def test_a_member_editing_their_area_before_any_is_listed_is_told_so(bot):
     await bot.press(user, T.EDIT_AREA)
     assert bot.texts_to(user)[-3] == T.AREA_NONE_LISTED
     assert f"地区：{T.NOT_SET}" in bot.texts_to(user)[-2] and bot.last_text(user) == T.ASK_CONFIRM_EDIT
+
+
+async def test_the_area_menu_offers_its_actions_and_cancel_leaves_it_like_any_dialog(bot):
+    people = await partnership(bot)
+    staff = people["staff"]
+    await bot.say(staff, T.AREA_SETTINGS)
+    assert bot.quick_labels(staff) == [T.AREA_ADD, T.AREA_REMOVE, T.CANCEL]
+    await bot.say(staff, "ふわふわ")  # not one of its buttons: one line saying what works, and the menu again
+    assert bot.texts_to(staff)[-2] == T.AREA_MENU_INVALID
+    assert bot.quick_labels(staff) == [T.AREA_ADD, T.AREA_REMOVE, T.CANCEL]
+    await bot.press(staff, T.CANCEL)
+    assert bot.last_text(staff) == T.CANCELLED  # not 「取り消す入力はありません」
+    await bot.say(staff, T.CANCEL)
+    assert bot.last_text(staff) == T.NOTHING_TO_CANCEL  # it was left: nothing more to cancel
+
+    await bot.say(staff, T.AREA_SETTINGS)
+    await bot.say(staff, "追加")  # the button's words typed
+    assert bot.last_text(staff) == T.AREA_ASK_NAMES.format(max=30)
+    await bot.say(staff, "東地区")
+    assert bot.texts_to(staff)[-2] == T.AREA_ADDED.format(names="東地区")
+    assert bot.quick_labels(staff) == [T.AREA_ADD, T.AREA_REMOVE, T.CANCEL]  # the menu again, still live
+    await bot.say(staff, "削除")
+    assert bot.last_text(staff) == T.AREA_ASK_REMOVE
+    await bot.press(staff, "東地区（0人）")
+    await bot.press(staff, T.AREA_REMOVE_YES)
+    assert bot.texts_to(staff)[-2] == T.AREA_REMOVED.format(name="東地区", count=0)
+    await bot.press(staff, T.CANCEL)
+    assert bot.last_text(staff) == T.CANCELLED
+    assert [a.name for a in await bot.scalars(select(Area).order_by(Area.id))] == ["北地区"]

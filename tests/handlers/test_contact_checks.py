@@ -68,7 +68,8 @@ async def test_start_in_line_at_night_answer_change_provide_and_note(bot):
     assert sorted(call.json["to"]) == sorted([people["staff"], people["npo"], people["company"], people["school"]])
     assert call.headers.get("x-line-retry-key")
     [card] = cards(bot, people["npo"])
-    assert card_texts(card)[0] == T.CHECK_HEADER and card["altText"].startswith(T.CHECK_HEADER)
+    assert card_texts(card)[0] == T.CHECK_HEADER
+    assert card["altText"] == "【安否確認】次のボタンから状況を選んでください（無事／被害あり／支援が必要）"
 
     await answer(bot, people["npo"], "無事")
     replies = bot.texts_to(people["npo"])
@@ -191,6 +192,8 @@ async def test_a_drill_is_marked_and_reports_how_fast_answers_came(bot):
     assert bot.last_text(people["staff"]) == T.CHECK_STARTED.format(id=1, kind=T.CHECK_DRILL, count=4)
     [card] = cards(bot, people["school"])
     assert card_texts(card)[:2] == [T.CHECK_DRILL_HEADER, T.CHECK_DRILL_MESSAGE]
+    # The push notification reads as a sentence: 【訓練】安否確認 and what to do are kept apart.
+    assert card["altText"] == "【訓練】安否確認：次のボタンから状況を選んでください（無事／被害あり／支援が必要）"
     for minutes, who in ((2, "school"), (3, "npo_deputy"), (5, "npo"), (9, "company")):
         bot.clock.set(bot.clock.now().replace(hour=1, minute=minutes))
         if who == "npo_deputy":

@@ -256,6 +256,18 @@ async def test_a_round_from_the_schedule_to_the_follow_up_in_line(bot, renkei, t
     assert bot.last_text(staff) == T.INTRO_LINE_ID_EXCHANGED.format(name="NPO 副担当", line_id="npo_deputy")
     assert bot.last_text(deputy) == T.INTRO_LINE_ID_EXCHANGED.format(name="市 職員", line_id="city.staff")
 
+    # A message written at night is held until the morning, and its writer is told so, not 「送りました」.
+    bot.clock.set(datetime(2026, 11, 26, 23, 0, tzinfo=TOKYO))
+    await bot.tap(deputy, f"intro:m:{pair.id}")
+    await bot.say(deputy, "今日はありがとうございました")
+    await bot.press(deputy, T.INTRO_SEND)
+    assert bot.last_text(deputy) == "市 職員さんへのメッセージを受け付けました。夜間のため11/27(金) 07:00に届きます。"
+    assert not any(t.endswith("今日はありがとうございました") for t in bot.texts_to(staff))
+    bot.clock.set(datetime(2026, 11, 27, 7, 0, tzinfo=TOKYO))
+    await bot.runtime.gateway.deliver_due()
+    assert bot.last_text(staff) == T.INTRO_FROM.format(name="NPO 副担当", org="NPO法人 みどりの会",
+                                                       text="今日はありがとうございました")
+
     bot.clock.set(datetime(2026, 11, 30, 11, 59, tzinfo=TOKYO))
     await bot.runtime.scheduler.run_due()
     assert not any(t.startswith("先日ご紹介した") for t in bot.texts_to(deputy))
@@ -557,3 +569,20 @@ async def test_a_digest_that_would_fall_on_a_weekend_goes_on_the_next_business_d
     await bot.press(people["staff"], T.WEEKLY_SEND)
     assert T.WEEKLY_SENT.format(question="最近うれしかったことは？", count=5,
                                 when="11/30(月) 09:00") in bot.texts_to(people["staff"])[-2:]
+
+
+async def test_the_question_of_the_week_sent_at_night_says_it_arrives_in_the_morning(bot):
+    people = await partnership(bot)
+    bot.clock.set(datetime(2026, 11, 24, 23, 0, tzinfo=TOKYO))
+    await bot.say(people["staff"], T.WEEKLY)
+    await bot.say(people["staff"], "最近うれしかったことは？")
+    assert bot.last_text(people["staff"]) == ("※今送ると、夜間のため11/25(水) 07:00に届きます。\n"
+                                              + T.WEEKLY_PREVIEW.format(question="最近うれしかったことは？", count=5))
+    await bot.press(people["staff"], T.WEEKLY_SEND)
+    assert bot.line.sent(MULTICAST) == []  # quiet hours hold it
+    assert bot.last_text(people["staff"]).startswith(
+        "「最近うれしかったことは？」を受け付けました（5人）。夜間のため11/25(水) 07:00に届きます。")
+    bot.clock.set(datetime(2026, 11, 25, 7, 0, tzinfo=TOKYO))
+    await bot.runtime.gateway.deliver_due()
+    [asked] = bot.line.sent(MULTICAST)
+    assert len(asked.json["to"]) == 5

@@ -421,3 +421,40 @@ async def test_a_poll_open_for_less_than_a_day_gets_no_reminder_and_a_begun_slot
     assert bot.last_text(people["staff"]) == T.MEETING_NOT_DECIDING
     await bot.tap(people["staff"], "mtg:d:1:2")
     assert bot.last_text(people["staff"]).startswith("「急ぎの会議」を11/26(木) 10:00-11:00で確定")
+
+
+async def test_a_poll_and_a_move_sent_at_night_say_they_arrive_in_the_morning(bot):
+    """Quiet hours hold the poll and the change notice until 07:00: the organizer is told so, not 「送りました」."""
+    people = await partnership(bot)
+    organizer = people["npo"]
+    bot.clock.set(datetime(2026, 11, 24, 22, 30, tzinfo=TOKYO))
+    await create_in_line(bot, organizer, "夜に作った会議", ["12/3 14:00-15:00"], T.PICK_BY_TYPE, "企業")
+    assert bot.line.sent(MULTICAST) == []
+    # The preview said so before 送信する, and so does the confirmation after it.
+    assert bot.texts_to(organizer)[-2].endswith("\n※今送ると、夜間のため11/25(水) 07:00に届きます。")
+    assert bot.last_text(organizer) == ("日程調整「夜に作った会議」を受け付けました（1人・#1）。夜間のため11/25(水) 07:00に届きます。"
+                                        "締め切り後に、いちばん多く参加できる日時をお知らせします。")
+    bot.clock.set(datetime(2026, 11, 25, 7, 0, tzinfo=TOKYO))
+    await bot.runtime.gateway.deliver_due()
+    assert [call.json["to"] for call in bot.line.sent(MULTICAST)] == [[people["company"]]]
+    await mark(bot, people["company"], 1, "○")
+    bot.clock.set(datetime(2026, 11, 25, 22, 0, tzinfo=TOKYO))  # confirmed late that evening: told at 07:00
+    await bot.press(organizer, T.MEETING_CONFIRM_BEST)
+    assert bot.last_text(organizer) == ("「夜に作った会議」を12/3(木) 14:00-15:00で確定しました。"
+                                        "参加依頼した1人へのお知らせは、夜間のため11/26(木) 07:00に届きます。")
+    assert not any(t.startswith("【日程決定】") for t in bot.texts_to(people["company"]))
+    bot.clock.set(datetime(2026, 11, 25, 23, 0, tzinfo=TOKYO))
+    await bot.say(organizer, T.MEETING_MANAGE)
+    await bot.press(organizer, "#1 夜に作った会議")
+    await bot.send(ev.postback(organizer, "mtg:move:1", params={"datetime": "2026-12-10T15:00"},
+                               timestamp_ms=bot.now_ms()))
+    assert bot.last_text(organizer).startswith("※今送ると、夜間のため11/26(木) 07:00に届きます。\n参加依頼した1人に")
+    told = len(bot.texts_to(people["company"]))
+    await bot.press(organizer, T.MEETING_MOVE_SEND)
+    assert len(bot.texts_to(people["company"])) == told  # held until the morning
+    assert bot.last_text(organizer) == "参加依頼した1人へのお知らせを受け付けました。夜間のため11/26(木) 07:00に届きます。"
+    bot.clock.set(datetime(2026, 11, 26, 7, 0, tzinfo=TOKYO))
+    await bot.runtime.gateway.deliver_due()
+    assert [t.split("\n")[0] for t in bot.texts_to(people["company"])[-2:]] == ["【日程決定】夜に作った会議",
+                                                                              "【日時の変更】「夜に作った会議」は12/10(木) 15:00-16:00に変更になりました。"]
+    assert bot.last_text(people["company"]) == "【日時の変更】「夜に作った会議」は12/10(木) 15:00-16:00に変更になりました。"

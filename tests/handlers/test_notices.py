@@ -116,9 +116,12 @@ async def test_ack_reminder_due_at_night_waits_for_morning(bot):
     assert len(bot.line.sent(MULTICAST)) == 2  # due at 21:30 the next day: sent
     bot.line.reset()
     bot.clock.set(datetime(2026, 11, 25, 22, 30, tzinfo=bot.settings.tz))
-    await compose(bot, people["staff"], "遅い時間のお知らせ", T.SEGMENT_ALL, T.SEND_NOW, T.CONFIRM_SEND)
+    await compose(bot, people["staff"], "遅い時間のお知らせ", T.SEGMENT_ALL, T.SEND_NOW)
+    # The preview already says when 今すぐ really arrives, not only the confirmation after 送信する.
+    assert "送信日時：今すぐ（夜間のため11/26(木) 07:00に届きます）\n" in bot.texts_to(people["staff"])[-1]
+    await bot.press(people["staff"], T.CONFIRM_SEND)
     assert bot.line.sent(MULTICAST) == []  # quiet hours: held, and staff are told when it goes
-    assert bot.last_text(people["staff"]) == T.NOTICE_HELD.format(count=5, when="11/26(木) 07:00")
+    assert bot.last_text(people["staff"]) == "お知らせを受け付けました（5人）。夜間のため11/26(木) 07:00に届きます。"
     bot.clock.set(datetime(2026, 11, 26, 7, 0, tzinfo=bot.settings.tz))
     await bot.runtime.gateway.deliver_due()
     assert len(bot.line.sent(MULTICAST)) == 1
@@ -135,6 +138,7 @@ async def test_notice_at_night_is_held_until_morning(bot):
     await compose(bot, people["staff"], "夜間に予約したお知らせ", T.SEGMENT_ALL)
     await bot.send(ev.postback(people["staff"], "ntc:when:pick", params={"datetime": "2026-11-24T23:30"},
                                timestamp_ms=bot.now_ms()))
+    assert "送信日時：11/24(火) 23:30（夜間のため11/25(水) 07:00に届きます）\n" in bot.texts_to(people["staff"])[-1]
     await bot.press(people["staff"], T.CONFIRM_SEND)
     bot.clock.set(datetime(2026, 11, 24, 23, 30, tzinfo=bot.settings.tz))
     await bot.runtime.scheduler.run_due()
