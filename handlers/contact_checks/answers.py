@@ -23,6 +23,8 @@ router = Router("contact_checks.answers")
 
 NOTE_WINDOW = timedelta(hours=1)  # how long after an answer free words are taken as its note
 ANSWER_WORDS = {"safe": T.WORDS_SAFE, "damaged": T.WORDS_DAMAGED, "help": T.WORDS_HELP}
+# The answer each typed word stands for, folded once as the dispatcher folds what is typed.
+_ANSWER_OF = {word: code for code, words in ANSWER_WORDS.items() for word in fold_all(words)}
 
 
 class Answering(StatesGroup):
@@ -78,8 +80,7 @@ async def typed_answer(ctx: Context) -> object:
     dialog's otherwise); once answered, typing again changes the answer as a tap would.
     """
     member = await ctx.active_member()
-    form = folded(ctx.text)
-    code = next(code for code, words in ANSWER_WORDS.items() if form in fold_all(words))
+    code = _ANSWER_OF[folded(ctx.text)]
     check_id = member and await open_check_asking(ctx.session, member.id, unanswered_only=not _in_own_steps(ctx))
     if not check_id:
         return UNHANDLED

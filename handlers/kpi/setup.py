@@ -288,7 +288,7 @@ async def receive_dates(ctx: Context) -> None:
     except DateError as exc:
         ctx.reply(m.text(date_problem(exc, now, tz, T.EXAMPLE_DAYS) + "\n" + T.KPI_SETUP_ASK_DATES, quick=[CANCEL]))
         return
-    if not days or len(days) > MAX_DATES or days[0] <= today or days[-1].year > today.year + MAX_YEARS_AHEAD:
+    if not days or len(days) > MAX_DATES or days[0] <= today:
         ctx.reply(m.text(T.KPI_SETUP_DATES_INVALID, quick=[CANCEL]))
         return
     ctx.set_state(Define.confirm)
