@@ -78,9 +78,11 @@ PROFILE_LIMITS = {"name": 100, "area": 50, "needs_note": 200, "offers_note": 200
 
 
 def invite_problem(invite: Invite | None, now: datetime) -> str | None:
-    """Why an invite cannot be used now ("expired", "used-up"), or None when it can."""
+    """Why an invite cannot be used now ("revoked", "expired", "used-up"), or None when it can."""
     if invite is None:
         return "used-up"
+    if invite.revoked_at is not None:
+        return "revoked"
     if invite.expires_at is not None and invite.expires_at <= now:
         return "expired"
     if invite.uses >= invite.max_uses:

@@ -29,7 +29,8 @@ class MemberRole(StrEnum):
 
 class MemberStatus(StrEnum):
     active = "active"
-    inactive = "inactive"
+    inactive = "inactive"  # blocked or unfriended the bot; back as they were when they follow again
+    left = "left"  # taken off the partnership by staff; history kept, back only with a new invite
 
 
 class Organization(Base):
@@ -56,6 +57,7 @@ class Invite(Base):
     uses: Mapped[int] = mapped_column(Integer, default=0)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # staff withdrew it before it ran out
 
     organization: Mapped[Organization] = relationship()
 
@@ -679,3 +681,24 @@ class WeeklyAnswer(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
     text: Mapped[str] = mapped_column(String(200))
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AuditEntry(Base):
+    """One staff action, from any door: who, when, what, on what, from where. Rows are never changed
+    (the migration adds triggers that refuse UPDATE and DELETE); members' message bodies are not copied in."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_at", "at"), Index("ix_audit_entries_actor", "actor_member_id", "at"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    door: Mapped[str] = mapped_column(String(10))  # line, console, cli, api, system
+    actor_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    # Who acted, as shown later even if the member's name changes; for the CLI, the server account.
+    actor_label: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    target_kind: Mapped[str | None] = mapped_column(String(20))
+    target_id: Mapped[int | None] = mapped_column(BigId)
+    target_label: Mapped[str | None] = mapped_column(String(200))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    origin: Mapped[str | None] = mapped_column(String(100))  # an IP address, or the CLI's host

@@ -51,6 +51,7 @@ ASK_INVITE = "事務局から受け取った招待コード（8文字）を送�
 INVITE_NOT_FOUND = "招待コードが見つかりません。もう一度確かめて送ってください。（あと{left}回）"
 INVITE_EXPIRED = "この招待コードは有効期限が切れています。事務局に新しいコードを依頼してください。"
 INVITE_USED_UP = "この招待コードは使用回数の上限に達しています。事務局に新しいコードを依頼してください。"
+INVITE_REVOKED = "この招待コードは事務局が取り消しました。事務局に新しいコードを依頼してください。"
 INVITE_LOCKED = "招待コードの誤りが続いたため、{minutes}分ほど待ってからもう一度送ってください。"
 INVITE_PAUSED = "招待コードの確認を一時的に止めています。{minutes}分ほどしてからもう一度送ってください。"
 INVITE_BURST_STAFF = ("【事務局へ】招待コードの誤りが{minutes}分間に{count}回ありました。"
@@ -828,3 +829,39 @@ SIM_HINT_INVITE = ("新しい人を登録するには、事務局のタブで「
 SIM_CHAT_HINT = "「ヘルプ」と送ると、できることがボタンで出ます。"
 SIM_NEW_MESSAGES = "{count}件の新着"
 SIM_STICKER = "（スタンプ）"
+
+
+# The audit log (操作記録): what each staff action is called, and where it was done
+AUDIT_ACTIONS = {
+    "console.link": "管理画面のログイン用リンクを発行",
+    "console.sign_in": "管理画面にログイン",
+    "console.sign_out": "管理画面からログアウト",
+    "organization.create": "団体を登録",
+    "invite.create": "招待コードを発行",
+    "invite.revoke": "招待コードを取り消し",
+    "member.staff_on": "事務局の権限を付与",
+    "member.staff_off": "事務局の権限を解除",
+    "member.role": "担当区分を変更",
+    "member.deactivate": "メンバーを退会扱いに",
+    "agreement.create": "協定を登録",
+    "area.create": "地区を追加",
+    "area.remove": "地区を削除",
+    "notice.send": "お知らせを送信",
+    "notice.schedule": "お知らせを予約",
+    "notice.cancel": "予約したお知らせを取り消し",
+    "notice.remind": "お知らせの再通知",
+    "check.start": "安否確認を開始",
+    "check.close": "安否確認を終了",
+    "check.reask": "安否確認を再送",
+    "check.proxy_answer": "安否を代理で回答",
+    "check.export": "安否確認の結果を書き出し",
+    "kpi.create": "KPIを設定",
+    "kpi.archive": "KPIを終了",
+    "meeting.cancel": "会議を中止",
+    "intro.schedule": "メンバー紹介を設定",
+    "handover.start": "引継ぎを開始",
+    "handover.complete": "引継ぎが完了",
+    "handover.undo": "引継ぎを取り消し",
+    "audit.export": "操作記録を書き出し",
+}
+AUDIT_DOORS = {"line": "LINE", "console": "管理画面", "cli": "サーバーのコマンド", "api": "連携API", "system": "自動"}

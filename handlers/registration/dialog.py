@@ -59,10 +59,11 @@ class Registration(StatesGroup):
 
 @router.follow()
 async def greet_follower(ctx: Context) -> None:
-    """A new friend gets the invite prompt; a returning member is reactivated as they were."""
+    """A new friend gets the invite prompt; a returning member is reactivated as they were, unless staff
+    took them off the partnership (then only a new invite brings them back)."""
     ctx.after_commit.append(lambda uid=ctx.user_id: refresh_display_name(ctx, uid))
     member = await ctx.member()
-    if member is not None:
+    if member is not None and member.status != MemberStatus.left:
         member.status, member.inactive_since, member.updated_at = MemberStatus.active, None, ctx.now()
         ctx.clear()
         ctx.reply(await ctx.help(T.WELCOME_BACK))
@@ -178,7 +179,7 @@ async def receive_invite_code(ctx: Context) -> None:
     await advance(ctx)
 
 
-INVITE_PROBLEMS = {"expired": T.INVITE_EXPIRED, "used-up": T.INVITE_USED_UP}
+INVITE_PROBLEMS = {"expired": T.INVITE_EXPIRED, "used-up": T.INVITE_USED_UP, "revoked": T.INVITE_REVOKED}
 
 
 # Moving through the questions

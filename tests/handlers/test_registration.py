@@ -8,6 +8,8 @@ from sqlalchemy import select
 from bot.texts import catalog as T
 from bot.fakeline import events as ev
 from db.access import create_invite, create_organization
+from db.audit import Actor, Door
+from db.members import deactivate
 from db.models import Area, Conversation, Invite, InviteAttempt, LineGroup, LineProfile, Member, MemberArea, Organization, OrgType
 from handlers.registration.dialog import INVITE_BURST, INVITE_MAX_WRONG
 from tests.seed import Seed, listed_areas
@@ -291,6 +293,25 @@ async def test_unfollow_keeps_the_member_and_refollow_reactivates(bot):
     member = await bot.one(Member, Member.line_user_id == user)
     assert member.status == "active" and member.name == "山田 花子"
     assert (await bot.one(Invite, Invite.code == code)).uses == 1
+
+
+async def test_a_member_staff_took_off_comes_back_only_with_a_new_invite(bot):
+    code = await make_invite(bot)
+    user = ev.new_user_id()
+    await register(bot, user, code)
+    member = await bot.one(Member, Member.line_user_id == user)
+    async with bot.runtime.sessions() as session, session.begin():
+        await deactivate(session, member_id=member.id, actor=Actor(door=Door.cli, label="root@server"),
+                         now=bot.clock.now())
+    await bot.send(ev.unfollow(user, timestamp_ms=bot.now_ms()))
+    await bot.follow(user, unblocked=True)
+    assert bot.last_text(user) == T.WELCOME
+    assert (await bot.one(Member, Member.line_user_id == user)).status == "left"
+    await bot.say(user, T.PROFILE)
+    assert bot.last_text(user) == T.NOT_REGISTERED
+    await register(bot, user, await make_invite(bot, name="NPO法人 あおぞら"))
+    again = await bot.one(Member, Member.line_user_id == user)
+    assert (again.status, again.id) == ("active", member.id)
 
 
 async def test_profile_shows_and_edits_one_part(bot):
