@@ -70,14 +70,31 @@ async def staff_member(seed, console_db) -> Staff:
     return Staff(member=await console_db.member(STAFF_USER), user_id=STAFF_USER)
 
 
+async def open_signed_in(browser, local, console_db: ConsoleDatabase, member_id: int, *, width: int = 1280,
+                         height: int = 900):
+    """A new browser context and page on the console's home, signed in as `member_id` through a link."""
+    context = await browser.new_context(viewport={"width": width, "height": height}, locale="ja-JP",
+                                        accept_downloads=True)
+    page = await context.new_page()
+    await page.goto(await console_db.link(local.url, member_id))
+    await page.wait_for_url(f"{local.url}/console")
+    return page
+
+
 @pytest.fixture
 async def signed_in_page(browser, local_renkei, staff_member, console_db):  # noqa: F811
     """A desk-sized Chromium page on the console's home, signed in as the staff persona with a link."""
-    context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
-    page = await context.new_page()
-    await page.goto(await console_db.link(local_renkei.url, staff_member.member.id))
-    await page.wait_for_url(f"{local_renkei.url}/console")
+    page = await open_signed_in(browser, local_renkei, console_db, staff_member.member.id)
     try:
         yield page
     finally:
-        await context.close()
+        await page.context.close()
+
+
+@pytest.fixture
+async def demo_staff(local_renkei, console_db) -> Staff:  # noqa: F811
+    """The demo partnership loaded (as 「デモデータを入れる」 does); its secretariat persona is staff."""
+    from bot.demo.data import load_demo
+
+    await console_db.run(lambda session: load_demo(session, now=datetime.now(UTC)))
+    return Staff(member=await console_db.member(STAFF_USER), user_id=STAFF_USER)
