@@ -13,6 +13,15 @@ MAX_NOTICE_TEXT = 2000
 DEFAULT_REMIND_AFTER = timedelta(hours=24)
 
 
+TITLE_LENGTH = 24
+
+
+def notice_title(text: str) -> str:
+    """A notice's first line, cut short: how staff tell their notices apart, and all the audit log keeps of it."""
+    first = (text.strip().splitlines() or [""])[0]
+    return first if len(first) <= TITLE_LENGTH else first[: TITLE_LENGTH - 1] + "…"
+
+
 async def create_notice(session: AsyncSession, *, text: str, segment: Segment, send_at: datetime, now: datetime,
                         author_member_id: int | None = None, over_quota_confirmed: bool = False,
                         remind_after: timedelta = DEFAULT_REMIND_AFTER) -> Notice:

@@ -22,9 +22,8 @@ from db.models import (
     NoticeStatus,
     Organization,
 )
-from db.notices import own_usage_this_month
+from db.notices import notice_title, own_usage_this_month
 
-TITLE_LENGTH = 24
 UNCONFIRMED_WITHIN = timedelta(days=30)  # older notices are history, not a task
 REVIEW_WITHIN = timedelta(days=90)  # the first review reminder goes 90 days before
 OVERDUE_STEPS = (KpiPromptStep.asked, KpiPromptStep.reminded, KpiPromptStep.deputies, KpiPromptStep.escalated)
@@ -46,9 +45,7 @@ class UnconfirmedNotice:
 
     @property
     def title(self) -> str:
-        """The notice's first line, cut short: how staff tell their notices apart."""
-        first = (self.notice.text.strip().splitlines() or [""])[0]
-        return first if len(first) <= TITLE_LENGTH else first[: TITLE_LENGTH - 1] + "…"
+        return notice_title(self.notice.text)
 
 
 @dataclass(frozen=True)

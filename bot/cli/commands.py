@@ -14,14 +14,16 @@ from sqlalchemy.orm import selectinload
 from bot.texts import catalog as T
 from bot.pipeline.background import BackgroundProcess
 from bot.clock import SystemClock
-from bot.cli.support import fail, load_settings, run
+from bot.cli.support import cli_actor, fail, load_settings, run
 from bot.settings import Settings
 from db.areas import map_free_text
-from db.access import REVIEW_REMINDER_TIME, create_agreement, create_invite, create_organization, list_members
+from db.access import REVIEW_REMINDER_TIME, create_agreement, create_organization, list_members
+from db.audit import record
+from db.members import issue_invite
 from db.engine import create_engine
 from db.migrate import current_revision, head_revision, upgrade
 from db.models import Agreement, Organization, OrgType, Reminder
-from db.notices import MAX_NOTICE_TEXT, cancel_notice, create_notice, read_status
+from db.notices import MAX_NOTICE_TEXT, cancel_notice, create_notice, notice_title, read_status
 from db.segments import SEGMENT_HELP, Segment, SegmentError
 from handlers.segments import describe_segment
 
@@ -107,7 +109,11 @@ def org_add(name: str,
             org_type: Annotated[OrgType, typer.Option("--type", help="Kind of organization.")]) -> None:
     """Add an organization and print its id."""
     async def work(session):
-        return await create_organization(session, name=name, org_type=org_type, now=SystemClock().now())
+        now = SystemClock().now()
+        org = await create_organization(session, name=name, org_type=org_type, now=now)
+        await record(session, actor=cli_actor(), action="organization.create", now=now, target_kind="organization",
+                     target_id=org.id, target_label=org.name)
+        return org
 
     org = run(work)
     typer.echo(f"Added organization {org.id}: {org.name} ({org.org_type})")
@@ -133,8 +139,8 @@ def invite_create(
 ) -> None:
     """Create an invite code; the code alone is printed on the last line."""
     async def work(session):
-        invite = await create_invite(session, organization_id=org, now=SystemClock().now(), is_staff=staff,
-                                     max_uses=uses, valid_for=timedelta(days=expires))
+        invite = await issue_invite(session, organization_id=org, actor=cli_actor(), now=SystemClock().now(),
+                                    is_staff=staff, max_uses=uses, valid_for=timedelta(days=expires))
         return (await session.get(Organization, org)).name, invite.code
 
     name, code = run(work)
@@ -222,6 +228,9 @@ def agreement_add(
             session, name=name, organization_ids=list(orgs), start_date=start_date, end_date=end_date,
             review_date=review_date, now=SystemClock().now(), reminder_time=REVIEW_REMINDER_TIME, tz=settings.tz,
             review_text=T.AGREEMENT_REVIEW_REMINDER)
+        await record(session, actor=cli_actor(), action="agreement.create", now=agreement.created_at,
+                     target_kind="agreement", target_id=agreement.id, target_label=agreement.name,
+                     details={"organizations": len(orgs)})
         reminders = list(await session.scalars(
             select(Reminder.due_at).where(Reminder.dedupe_key.like(f"agreement:{agreement.id}:%"))))
         return agreement.id, reminders
@@ -294,6 +303,10 @@ def notice_send(
                  "add --over-quota to send anyway")
         notice = await create_notice(session, text=text, segment=segment, send_at=send_at, now=now,
                                      over_quota_confirmed=over_quota)
+        sent_now = send_at <= now
+        await record(session, actor=cli_actor(), action="notice.send" if sent_now else "notice.schedule", now=now,
+                     target_kind="notice", target_id=notice.id, target_label=f"#{notice.id} {notice_title(text)}",
+                     details={"segment": segment.spec, **({} if sent_now else {"send_at": send_at.astimezone(UTC).isoformat()})})
         return notice.id, count
 
     notice_id, count = run(work)
@@ -326,7 +339,11 @@ async def read_quota(settings: Settings):
 def notice_cancel(notice_id: int) -> None:
     """Call off a scheduled notice that has not been sent yet."""
     async def work(session):
-        return await cancel_notice(session, notice_id)
+        notice = await cancel_notice(session, notice_id)
+        if notice is not None:
+            await record(session, actor=cli_actor(), action="notice.cancel", now=SystemClock().now(),
+                         target_kind="notice", target_id=notice.id, target_label=f"#{notice.id} {notice_title(notice.text)}")
+        return notice
 
     if run(work) is None:
         fail(f"notice {notice_id} is not waiting to be sent (already sent, called off, or unknown)")

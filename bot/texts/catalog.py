@@ -1058,5 +1058,7 @@ CONSOLE_AUDIT_NO = "いいえ"
 CONSOLE_AUDIT_DETAIL_KEYS = {"role": "担当", "staff": "事務局用", "uses": "人数", "days": "有効日数", "rows": "件数",
                              "who": "操作した人", "action": "操作", "door": "入口", "since": "開始日", "until": "終了日",
                              "segment": "対象者", "drill": "訓練", "recipients": "送信人数", "send_at": "送信予定",
-                             "status": "回答", "title": "件名", "round": "回", "count": "件数"}
+                             "status": "回答", "title": "件名", "round": "回", "count": "件数",
+                             "organizations": "団体数", "members": "該当メンバー", "check": "安否確認",
+                             "every_days": "間隔（日）", "weekday": "曜日", "at": "時刻", "stopped": "停止"}
 CONSOLE_AUDIT_CSV_HEADERS = ["日時", "操作した人", "入口", "操作", "対象", "詳細", "接続元"]

@@ -1,6 +1,6 @@
 """Staff composing a notice in LINE: its text, the segment, when to send, the preview and the send."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -9,7 +9,8 @@ from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.texts.formats import moment_label
 from db.models import Organization
-from db.notices import MAX_NOTICE_TEXT, create_notice, own_usage_this_month, read_status
+from db.audit import record
+from db.notices import MAX_NOTICE_TEXT, create_notice, notice_title, own_usage_this_month, read_status
 from db.rules.dates import DateError, beyond_horizon, read_span
 from db.segments import Segment
 from handlers.notices.messages import send_notice
@@ -287,7 +288,12 @@ async def confirm_notice(ctx: Context) -> None:
                                  send_at=send_at, now=now, author_member_id=staff.id,
                                  over_quota_confirmed=bool(ctx.data.get("over_quota")))
     ctx.clear()
-    if notice.send_at <= now:
+    sent_now = notice.send_at <= now
+    await record(ctx.session, actor=await ctx.actor(), action="notice.send" if sent_now else "notice.schedule",
+                 now=now, target_kind="notice", target_id=notice.id,
+                 target_label=f"#{notice.id} {notice_title(notice.text)}",
+                 details={"segment": notice.segment, **({} if sent_now else {"send_at": notice.send_at.astimezone(UTC).isoformat()})})
+    if sent_now:
         ctx.queued += await send_notice(ctx.session, notice.id, now) or []
         count = len((await read_status(ctx.session, notice.id)).pending)
         ctx.reply(await ctx.help(sent_text(ctx, T.NOTICE_SENT, T.NOTICE_HELD, count=count)))
