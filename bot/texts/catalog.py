@@ -1024,7 +1024,7 @@ CONSOLE_INVITE_PROBLEMS = {"revoked": "取り消し済み", "expired": "期限�
 CONSOLE_INVITE_REVOKE = "取り消す"
 CONSOLE_INVITE_REVOKE_CONFIRM = "招待コード {code}（{org}）を取り消しますか？ 取り消すと、このコードではもう登録できません。"
 CONSOLE_INVITE_HOW = ("QRコードをLINEで読み取るとボットを友だち追加できます。追加するとボットが招待コードを尋ねるので、"
-                      "右のコードを送ってもらってください。")
+                      "ここに表示されたコードを送ってもらってください。")
 CONSOLE_INVITE_NO_QR = ("ボットのベーシックIDが設定されていないため、QRコードは表示できません。"
                         "LINEでボットを友だち追加してもらい、このコードを送ってもらってください。")
 CONSOLE_INVITE_LOCAL = ("ローカルモードでは、シミュレーターの「人を追加」で増やした人のタブで「友だち追加」を押し、"
