@@ -40,6 +40,11 @@ def audit_filter(tz, *, who: str, action: str, door: str, since: str, until: str
         until=datetime.combine(last + timedelta(days=1), time(0), tz) if last else None)
 
 
+def cell(value: str) -> str:
+    """A CSV cell a spreadsheet shows as text: a name starting with = + - @ would otherwise run as a formula."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def describe(entry: AuditEntry) -> str:
     """The entry's details in words: known keys by their Japanese names, values as stored."""
     parts = []
@@ -96,9 +101,9 @@ async def export(staff: CsrfDep, runtime: RuntimeDep, who: Annotated[str, Form()
     writer = csv.writer(out)
     writer.writerow(T.CONSOLE_AUDIT_CSV_HEADERS)
     for e in entries:
-        writer.writerow([e.at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"), e.actor_label,
+        writer.writerow([e.at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"), cell(e.actor_label),
                          T.AUDIT_DOORS.get(e.door, e.door), T.AUDIT_ACTIONS.get(e.action, e.action),
-                         e.target_label or "", describe(e), e.origin or ""])
+                         cell(e.target_label or ""), cell(describe(e)), e.origin or ""])
     name = f"renkei-audit-{now.astimezone(tz):%Y%m%d-%H%M}.csv"
     return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})

@@ -103,3 +103,23 @@ async def test_taking_a_member_off_goes_through_the_same_rules(public_bot):
     assert (await bot.one(Member, Member.id == staff.id)).status == "active"
     assert (await bot.client.post("/console/members/999/deactivate", data={"csrf_token": csrf})).status_code == 404
     assert len(await bot.scalars(select(AuditEntry).where(AuditEntry.action.like("member.%")))) == 1
+
+
+async def test_the_audit_csv_keeps_names_as_text(public_bot):
+    bot = public_bot
+    people = await partnership(bot)
+    csrf = await sign_in_through_line(bot, people["staff"])
+    npo = await bot.one(Member, Member.line_user_id == people["npo"])
+    async with bot.runtime.sessions() as session, session.begin():
+        (await session.get(Member, npo.id)).name = '=HYPERLINK("x")'
+    await bot.client.post(f"/console/members/{npo.id}/staff", data={"csrf_token": csrf, "make": "1"})
+    refused = await bot.client.post("/console/audit/export", data={"action": "member."})
+    assert refused.status_code == 403
+    exported = await bot.client.post("/console/audit/export", data={"csrf_token": csrf, "action": "member."})
+    assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
+    assert exported.content.startswith("\ufeff".encode())
+    lines = exported.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == ",".join(T.CONSOLE_AUDIT_CSV_HEADERS)
+    assert len(lines) == 2 and ',"\'=HYPERLINK(""x"")",' in lines[1]  # quoted, and text
+    page = (await bot.client.get("/console/audit", params={"door": "console", "action": "audit."})).text
+    assert T.AUDIT_ACTIONS["audit.export"] in page and T.CONSOLE_AUDIT_COUNT.format(total=1) in page
