@@ -123,3 +123,11 @@ async def test_the_audit_csv_keeps_names_as_text(public_bot):
     assert len(lines) == 2 and ',"\'=HYPERLINK(""x"")",' in lines[1]  # quoted, and text
     page = (await bot.client.get("/console/audit", params={"door": "console", "action": "audit."})).text
     assert T.AUDIT_ACTIONS["audit.export"] in page and T.CONSOLE_AUDIT_COUNT.format(total=1) in page
+    counted = {}
+    for query in ({"since": "2026-11-25"}, {"until": "2026-11-23"}, {"since": "2026-11-24", "until": "2026-11-24"},
+                  {"who": str(npo.id)}, {"door": "line"}, {"since": "not a date"}):
+        page = (await bot.client.get("/console/audit", params=query)).text
+        counted[tuple(query.values())] = next(n for n in range(20) if T.CONSOLE_AUDIT_COUNT.format(total=n) in page)
+    # Today (11/24 in Tokyo): the link, the sign-in, the staff role, the export; from LINE: the link alone.
+    assert counted == {("2026-11-25",): 0, ("2026-11-23",): 0, ("2026-11-24", "2026-11-24"): 4, (str(npo.id),): 0,
+                       ("line",): 1, ("not a date",): 4}
