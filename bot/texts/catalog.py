@@ -68,10 +68,10 @@ FIELDS_SELECTED = "選択中：{selected}"
 FIELDS_EMPTY = "分野を1つ以上選んでから「完了」を押してください。"
 FIELD_UNKNOWN = "下のボタンから分野を選んでください。"
 ASK_ROLE = "団体での担当を選んでください。"
-ROLE_PRIMARY = "正担当"
+ROLE_PRIMARY = "主担当"
 ROLE_DEPUTY = "副担当"
-ROLE_INVALID = "「正担当」か「副担当」のボタンを押すか、そのどちらかを送ってください。"
-WORDS_PRIMARY = (ROLE_PRIMARY, "正", "主担当", "担当者", "メイン", "代表", "正担当です")
+ROLE_INVALID = "「主担当」か「副担当」のボタンを押すか、そのどちらかを送ってください。"
+WORDS_PRIMARY = (ROLE_PRIMARY, "主", "主担当です", "正担当", "正担当です", "正", "担当者", "メイン", "代表")
 WORDS_DEPUTY = (ROLE_DEPUTY, "副", "サブ", "補佐", "副担当です")
 ASK_AREA = "主に活動している地区を選んでください（複数可）。選び終えたら「完了」を押してください。"
 AREA_UNKNOWN = "その地区は一覧にありません。下のボタンから選んでください（一覧にない地区は事務局にお知らせください）。"
@@ -161,7 +161,11 @@ INVITE_ISSUED = ("「{org}」の{kind}用の招待コードを発行しました
                  "次のメッセージのコードを、その方に伝えてください。")
 
 # Groups
-GROUP_JOINED = "連携ボットです。このグループを登録しました。"
+GROUP_JOINED = "連携ボットです。このグループを登録しました。「ヘルプ」と送ると、ここでできることをお知らせします。"
+GROUP_HELP = ("連携ボットです。このグループでは「日程調整」で会議の日程を決められます（設定の続きはボットとの1対1のトークで行い、"
+              "このグループのメンバーに参加をお願いします）。お知らせ・安否確認・KPI・プロフィールなどは、"
+              "ボットとの1対1のトークで「ヘルプ」と送ってください。")
+GROUP_ONE_TO_ONE_ONLY = "「{command}」はボットとの1対1のトークで使えます。ボットのトークを開いて送ってください。"
 
 ROLE_LABELS = {"primary": ROLE_PRIMARY, "deputy": ROLE_DEPUTY}
 
@@ -286,6 +290,77 @@ AGREEMENT_CONFIRM_HINT = "「登録する」か「キャンセル」のボタン
 AGREEMENT_SAVED = "協定「{name}」を登録しました。「KPI設定」でこの協定のKPIを設定できます。"
 AGREEMENT_NOT_SAVED = "同じ名前の協定が登録されたか、団体が見つからなくなったため、登録できませんでした。もう一度「協定登録」からお願いします。"
 
+# Administration (管理): staff's second menu, organizations and members in LINE
+ADMIN = "管理"
+ADMIN_STAFF_ONLY = "管理の操作は事務局のみできます。"
+ADMIN_MENU = "管理の操作です。下のボタンから選んでください。"
+WORDS_ADMIN = ("管理メニュー", "管理する", "管理の操作")
+ORG_ADD = "団体登録"
+ORG_STAFF_ONLY = "団体の登録は事務局のみできます。"
+ASK_ORG_NAME = "登録する団体の名前を送ってください（{max}文字まで）。例：NPO法人 みどりの会"
+ORG_NAME_INVALID = "団体の名前は1〜{max}文字で送ってください。"
+ORG_NAME_TAKEN = "「{name}」はすでに登録されています。別の名前を送ってください。"
+ASK_ORG_TYPE = "「{name}」の種別を選んでください。"
+ORG_TYPE_WORDS = {"municipality": ("行政機関", "自治体", "役所", "市役所", "町役場", "県", "市", "町", "村"),
+                  "company": ("会社", "株式会社", "民間企業", "事業者", "法人"),
+                  "npo": ("npo法人", "特定非営利活動法人", "えぬぴーおー"),
+                  "university": ("大学", "学校", "短大", "高校", "専門学校", "研究機関"),
+                  "association": ("団体", "商店会", "商店街", "自治会", "町内会", "協会", "組合"),
+                  "other": ("その他", "そのほか", "ほか")}
+ORG_TYPE_HINT = "下のボタンから種別を選ぶか、「NPO」「企業」のように送ってください。"
+ORG_PREVIEW = "この内容で団体を登録します。\n団体：{name}\n種別：{type}"
+ORG_SAVE = "登録する"
+ORG_CONFIRM_HINT = "「登録する」か「キャンセル」のボタンを押すか、そのどちらかを送ってください。"
+ORG_SAVED = "団体「{name}」を登録しました。続けて、この団体の招待コードを発行しますか？"
+ORG_NOT_SAVED = "同じ名前の団体がちょうど登録されたため、登録できませんでした。もう一度「団体登録」からお願いします。"
+ORG_INVITE_NOW = "招待コードを発行"
+ORG_INVITE_LATER = "あとで"
+WORDS_ORG_INVITE = (ORG_INVITE_NOW, "発行", "発行する", "発行します", INVITE_ISSUE, *WORDS_YES)
+WORDS_ORG_LATER = (ORG_INVITE_LATER, "後で", "今はいい", "いいえ", "不要", "発行しない", "しない")
+ORG_INVITE_HINT = "「招待コードを発行」か「あとで」のボタンを押すか、そのどちらかを送ってください。"
+ORG_INVITE_LATER_DONE = "承知しました。招待コードは「招待コード」からいつでも発行できます。"
+ORG_MORE = "次の団体"
+MEMBER_MANAGE = "メンバー管理"
+MEMBER_STAFF_ONLY = "メンバーの管理は事務局のみできます。"
+ASK_MEMBER_ORG = "どの団体のメンバーですか？ボタンにない団体は、名前の一部を送ってください。"
+MEMBER_ORG_NO_MATCH = "その名前の団体が見つかりません。名前の一部を送るか、下のボタンから選んでください。"
+MEMBER_ORG_PICK = "当てはまる団体が複数あります。下のボタンから選んでください。"
+MEMBER_ORG_EMPTY = "「{org}」には登録中のメンバーがいません。別の団体を選んでください。"
+ASK_MEMBER_PICK = "「{org}」のメンバーです。どの方ですか？\n{lines}"
+MEMBER_LINE = "・{name}（{role}）"
+MEMBER_INACTIVE = "・友だち解除中"
+MEMBER_MORE = "次のメンバー"
+MEMBER_PICK_HINT = "下のボタンから選ぶか、お名前の一部を送ってください。"
+ASK_MEMBER_ACTION = "{name}さん（{org}・{role}）をどうしますか？"
+MEMBER_ACTION_LABELS = {"staff_on": "事務局にする", "staff_off": "事務局から外す", "primary": "主担当にする",
+                        "deputy": "副担当にする", "deactivate": "退会にする"}
+MEMBER_ACTION_WORDS = {"staff_on": ("事務局に", "事務局", "権限を付ける", "事務局の権限を付ける"),
+                       "staff_off": ("事務局を外す", "事務局から外して", "権限を外す", "事務局の権限を外す"),
+                       "primary": ("主担当", "主担当に", "正担当", "正担当にする"),
+                       "deputy": ("副担当", "副担当に"),
+                       "deactivate": ("退会", "退会させる", "退会扱い", "退会処理")}
+MEMBER_ACTION_HINT = "下のボタンから選ぶか、「主担当にする」「退会にする」のように送ってください。"
+MEMBER_CONFIRM = {
+    "staff_on": "{name}さん（{org}）を事務局にします。お知らせや安否確認などの事務局の操作ができるようになります。よろしいですか？",
+    "staff_off": "{name}さん（{org}）を事務局から外します。団体のメンバーとしては残ります。よろしいですか？",
+    "primary": "{name}さん（{org}）を主担当にします。KPIの報告や安否確認のお願いが届くようになります。よろしいですか？",
+    "deputy": "{name}さん（{org}）を副担当にします。主担当から返事がないときに、お願いが届きます。よろしいですか？",
+    "deactivate": ("{name}さん（{org}）を退会にします。これまでの記録は残り、この方には何も送られなくなります。"
+                   "戻るには新しい招待コードが必要です。よろしいですか？"),
+}
+MEMBER_CONFIRM_OK = "変更する"
+WORDS_MEMBER_CONFIRM = (MEMBER_CONFIRM_OK, "変更", "変更します", "お願いします", *WORDS_YES)
+MEMBER_CONFIRM_HINT = "「変更する」か「キャンセル」のボタンを押してください。まだ変更していません。"
+MEMBER_DONE = {"staff_on": "{name}さんを事務局にしました。", "staff_off": "{name}さんを事務局から外しました。",
+               "primary": "{name}さんを主担当にしました。", "deputy": "{name}さんを副担当にしました。",
+               "deactivate": "{name}さんを退会にしました。"}
+MEMBER_LAST_STAFF = "{name}さんのほかに事務局がいないため、変更できませんでした。先にほかの方を事務局にしてください。"
+MEMBER_GONE = "この方はすでに退会しているか、見つかりません。もう一度「メンバー管理」からお願いします。"
+MEMBER_TOLD = {"staff_on": "事務局の権限が付きました。「ヘルプ」で事務局の操作を確認できます。",
+               "staff_off": "事務局の権限が外れました。団体のメンバーとしては、これまでどおり使えます。",
+               "primary": "団体での担当が「主担当」に変わりました。",
+               "deputy": "団体での担当が「副担当」に変わりました。"}
+
 # Reminders
 AGREEMENT_REVIEW_REMINDER = "【協定の見直し】「{name}」の見直し期日（{review}）まであと{days}日です。見直しの準備をお願いします。"
 
@@ -295,7 +370,7 @@ CHECK_DRILL_HEADER = "【訓練】安否確認"
 CHECK_DEFAULT_MESSAGE = "災害が発生しました。ご自身と団体の状況を教えてください。"
 CHECK_DRILL_MESSAGE = "これは訓練です。本番と同じように、ご自身と団体の状況を選んでください。"
 CHECK_AGAIN = "（再送）まだ回答がありません。"
-CHECK_DEPUTY = "（正担当の方から回答がないため、副担当のあなたにもお送りしています）"
+CHECK_DEPUTY = "（主担当の方から回答がないため、副担当のあなたにもお送りしています）"
 CHECK_ANSWER_LABELS = {"safe": "無事", "damaged": "被害あり", "help": "支援が必要"}
 CHECK_PROVISION_LABELS = {"supplies": "物資", "shelter": "避難場所", "transport": "輸送", "people": "人員",
                           "none": "なし"}
@@ -336,7 +411,7 @@ ASK_CHECK_KIND = "本番ですか、訓練ですか？"
 CHECK_REAL = "本番"
 CHECK_DRILL = "訓練"
 CHECK_PREVIEW = ("【安否確認の開始】\n対象：{segment}（{members}人・{orgs}団体）\n種別：{kind}\n"
-                 "まず各団体の正担当に送り、{minutes}分ごとに最大{reasks}回、未回答の団体に再送します。")
+                 "まず各団体の主担当に送り、{minutes}分ごとに最大{reasks}回、未回答の団体に再送します。")
 CHECK_START = "開始する"
 CHECK_CONFIRM_INVALID = "「開始する」か「キャンセル」のボタンを押してください。"
 CHECK_KIND_HINT = "「本番」か「訓練」のボタンを押すか、そのどちらかを送ってください。"
@@ -401,7 +476,7 @@ KPI = "KPI"
 KPI_SETUP = "KPI設定"
 KPI_PROMPT_HEADER = "【KPI報告のお願い】"
 KPI_REMINDER_HEADER = "【KPI報告：再送】まだ報告がありません。"
-KPI_DEPUTY_HEADER = "【KPI報告：副担当の方へ】正担当の方から報告がまだありません。代わりにお知らせください。"
+KPI_DEPUTY_HEADER = "【KPI報告：副担当の方へ】主担当の方から報告がまだありません。代わりにお知らせください。"
 KPI_AGAIN_HEADER = "【KPI報告】「あとで」とされた分を、あらためてお願いします。"
 KPI_PROMPT_LINE = "・{name}（{period}）目標 {target}／前回 {last}"
 KPI_PROMPT_LINE_TOTAL = "・{name}（{period}の分）これまでの累計 {total}／目標 {target}（{date}までの合計）"
@@ -443,8 +518,8 @@ WORDS_KPI_RECORD = (KPI_CONFIRM_YES, "記録", "記録します", "このまま"
 WORDS_KPI_DISCARD = (KPI_CONFIRM_NO, "記録しません", "いいえ", "違う", "間違い", "取り消す")
 KPI_DISCARDED = "記録しませんでした。"
 KPI_CONFIRM_PENDING = "確認待ちの数字があります。「記録する」か「記録しない」を選んでください。"
-KPI_LATE_STAFF = "【KPI未報告】{org}：{name}（{period}）の報告がまだありません。最初のお願いは{asked}、正担当への再送と副担当へのお願いも済んでいます。"
-KPI_LATE_STAFF_NO_DEPUTY = "【KPI未報告】{org}：{name}（{period}）の報告がまだありません。最初のお願いは{asked}で、正担当へ2回再送しました（副担当は登録されていません）。"
+KPI_LATE_STAFF = "【KPI未報告】{org}：{name}（{period}）の報告がまだありません。最初のお願いは{asked}、主担当への再送と副担当へのお願いも済んでいます。"
+KPI_LATE_STAFF_NO_DEPUTY = "【KPI未報告】{org}：{name}（{period}）の報告がまだありません。最初のお願いは{asked}で、主担当へ2回再送しました（副担当は登録されていません）。"
 
 # KPI reports: seeing the numbers
 KPI_NONE_VISIBLE = "あなたの団体の協定には、まだKPIがありません。"
@@ -507,7 +582,7 @@ KPI_SETUP_PREVIEW = (
     "頻度：{cadence}\n最初の報告依頼：{first}"
 )
 KPI_SETUP_SAVE = "登録する"
-KPI_SETUP_SAVED = "KPI「{name}」を登録しました。期間が締まると{org}の正担当に報告をお願いします。"
+KPI_SETUP_SAVED = "KPI「{name}」を登録しました。期間が締まると{org}の主担当に報告をお願いします。"
 
 # Areas (地区の設定): staff keep the list members choose from
 AREA_SETTINGS = "地区の設定"

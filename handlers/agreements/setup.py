@@ -15,7 +15,6 @@ from db.rules.dates import DateError, read_typed
 from db.models import Agreement, Organization
 
 router = Router("agreements.setup", access=Access.staff, refusal=T.AGREEMENT_STAFF_ONLY)
-router.help_action(T.AGREEMENT_ADD, T.AGREEMENT_ADD, staff_only=True)
 
 MAX_NAME = 100
 MAX_ORGS_SHOWN = 11  # with 完了 and キャンセル, within LINE's 13 quick replies

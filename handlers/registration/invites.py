@@ -16,7 +16,6 @@ from db.access import create_invite
 from db.models import Organization
 
 router = Router("registration.invites", access=Access.staff, refusal=T.INVITE_STAFF_ONLY)
-router.help_action(T.INVITE_ISSUE, T.INVITE_ISSUE, staff_only=True)
 
 MAX_ORGS_SHOWN = 12
 VALID_FOR = timedelta(days=14)

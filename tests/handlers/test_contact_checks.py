@@ -111,7 +111,7 @@ async def test_start_in_line_at_night_answer_change_provide_and_note(bot):
             "・被害あり NPO法人 みどりの会（体育館を避難所として開放できます）") in summary
     await bot.press(people["staff"], T.CHECK_SILENT_BUTTON)
     assert bot.last_text(people["staff"]) == T.CHECK_SILENT_ORGS.format(
-        count=2, names="・市役所 企画課：市 職員（正担当）電話番号未登録\n・市立大学：大学 教員（正担当）電話番号未登録")
+        count=2, names="・市役所 企画課：市 職員（主担当）電話番号未登録\n・市立大学：大学 教員（主担当）電話番号未登録")
     await bot.say(people["staff"], T.CHECK_STATUS)
     await bot.press(people["staff"], T.CHECK_ORGS_BUTTON)
     assert bot.last_text(people["staff"]).splitlines() == [
