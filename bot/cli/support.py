@@ -2,6 +2,8 @@
 
 import asyncio
 import csv
+import getpass
+import socket
 import sys
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from pydantic import ValidationError
 from bot.settings import Settings
 from db.rules.business_days import close_year_end
 from db.access import DataError
+from db.audit import Actor, Door
 from db.engine import create_engine, session_factory
 from db.migrate import current_revision, head_revision, upgrade
 
@@ -18,6 +21,16 @@ from db.migrate import current_revision, head_revision, upgrade
 def fail(message: str) -> None:
     typer.echo(f"Error: {message}", err=True)
     raise typer.Exit(1)
+
+
+def cli_actor() -> Actor:
+    """The operator at this terminal, as the audit log names them: the OS account and the host."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a bare container)
+        user = "unknown"
+    host = socket.gethostname()
+    return Actor(door=Door.cli, label=f"{user}@{host}", origin=host)
 
 
 def load_settings() -> Settings:
