@@ -331,6 +331,10 @@ async def test_opting_out_leaves_a_member_out_until_they_resume(bot, renkei):
     assert sorted(bot.line.sent(MULTICAST)[-1].json["to"]) == sorted(users)
     [second] = await bot.scalars(select(IntroRound).where(IntroRound.id == 2))
     assert second.waiting_member_id is not None
+    left_out = await bot.one(Member, Member.id == second.waiting_member_id)
+    assert bot.last_text(left_out.line_user_id) == T.INTRO_WAITING  # told, kindly, rather than nothing
+    paired = [u for u in users if u != left_out.line_user_id]
+    assert all(T.INTRO_WAITING not in bot.texts_to(u) for u in paired)
     await next_round()
     waited = await bot.one(Member, Member.id == second.waiting_member_id)
     assert len(flex_cards(bot, waited.line_user_id)) == len(
@@ -479,7 +483,7 @@ async def test_two_scheduler_instances_announce_pair_follow_up_and_digest_exactl
         counts = await both(datetime(2026, 11, 25, 12, 0, tzinfo=TOKYO))
         assert counts["send_due_intro_notices"] == 1 and len(fake_line.sent(MULTICAST)) == 2
         counts = await both(datetime(2026, 11, 26, 12, 0, tzinfo=TOKYO))
-        assert counts["send_due_intros"] == 4  # two pairs, a card to each of the four
+        assert counts["send_due_intros"] == 5  # two pairs, a card to each of the four, and the fifth told it waits
         assert sorted(len(flex_cards(first, u)) for u in people.values()) == [0, 1, 1, 1, 1]
         counts = await both(datetime(2026, 11, 27, 10, 0, tzinfo=TOKYO))
         assert counts["send_weekly_question_digest"] == 1
@@ -556,7 +560,7 @@ async def test_a_round_on_a_public_holiday_is_held_the_next_business_day(bot):
     bot.clock.set(datetime(2027, 2, 11, 12, 0, tzinfo=TOKYO))
     assert (await bot.runtime.scheduler.run_due())["send_due_intros"] == 0
     bot.clock.set(datetime(2027, 2, 12, 12, 0, tzinfo=TOKYO))
-    assert (await bot.runtime.scheduler.run_due())["send_due_intros"] == 4
+    assert (await bot.runtime.scheduler.run_due())["send_due_intros"] == 5  # four cards, and the fifth member told they are introduced first next time
     [schedule_row] = await bot.scalars(select(IntroSchedule))
     assert schedule_row.next_round_at == datetime(2027, 2, 18, 12, 0, tzinfo=TOKYO)  # back on Thursdays
 
