@@ -908,6 +908,27 @@ SIM_NEW_MESSAGES = "{count}件の新着"
 SIM_STICKER = "（スタンプ）"
 
 
+# Exports (CSV/Excel files staff open in a spreadsheet): the column headings, and the words for yes and no
+EXPORT_YES = "はい"
+EXPORT_NO = "いいえ"
+EXPORT_LIST_SEP = "・"
+CHECK_EXPORT_COLUMNS = {"organization": "団体", "member_id": "メンバー番号", "member": "氏名", "role": "担当",
+                        "asked": "質問の送信回数", "first_status": "最初の回答", "first_answered_at": "最初の回答日時",
+                        "status": "最新の回答", "answered_at": "最新の回答日時", "answers": "回答の回数",
+                        "by_proxy": "代理入力", "late": "終了後の回答", "provisions": "提供できるもの",
+                        "note": "伝えたいこと"}
+KPI_EXPORT_COLUMNS = {"agreement": "協定", "kpi_id": "KPI番号", "kpi": "KPI", "unit": "単位", "target": "目標",
+                      "organization": "報告団体", "period": "期間", "value": "値", "comment": "コメント",
+                      "reported_by": "報告者", "reported_at": "報告日時", "replaced_at": "訂正された日時"}
+KPI_EXPORT_SHEET = "KPI報告"
+INTRO_EXPORT_COLUMNS = {"pair_id": "紹介番号", "round_id": "回", "introduced_at": "紹介日時",
+                        "member_a_id": "メンバー1の番号", "member_a": "メンバー1", "organization_a": "団体1",
+                        "fields_a": "分野1", "member_b_id": "メンバー2の番号", "member_b": "メンバー2",
+                        "organization_b": "団体2", "fields_b": "分野2", "cross_field": "分野をまたぐ",
+                        "score": "組み合わせの点数", "outcome_a": "メンバー1の回答", "outcome_b": "メンバー2の回答",
+                        "tie": "つながり", "tie_at": "つながった日時", "line_ids_exchanged": "LINE IDの交換"}
+
+
 # The audit log (操作記録): what each staff action is called, and where it was done
 AUDIT_ACTIONS = {
     "console.link": "管理画面のログイン用リンクを発行",

@@ -295,13 +295,18 @@ async def test_a_round_from_the_schedule_to_the_follow_up_in_line(bot, renkei, t
     exported = (await asyncio.to_thread(renkei, "intro", "export", "--format", "csv")).output
     exported = list(csv.DictReader(io.StringIO(exported)))
     assert len(exported) == 2
-    [tied] = [row for row in exported if row["tie"] == "True"]
-    assert {tied["member_a"], tied["member_b"]} == {"市 職員", "NPO 副担当"}
-    assert tied["cross_field"] == "True" and tied["line_ids_exchanged"] == "True"
-    assert tied["introduced_at"] == "2026-11-26 12:00" and tied["tie_at"] == "2026-11-30 12:00"
+    column = T.INTRO_EXPORT_COLUMNS
+    assert list(exported[0]) == list(column.values())
+    [tied] = [row for row in exported if row[column["tie"]] == T.EXPORT_YES]
+    [untied] = [row for row in exported if row[column["tie"]] == T.EXPORT_NO]
+    assert {tied[column["member_a"]], tied[column["member_b"]]} == {"市 職員", "NPO 副担当"}
+    assert tied[column["cross_field"]] == "はい" and tied[column["line_ids_exchanged"]] == "はい"
+    assert tied[column["introduced_at"]] == "2026-11-26 12:00" and tied[column["tie_at"]] == "2026-11-30 12:00"
+    assert {tied[column["outcome_a"]], tied[column["outcome_b"]]} <= {*T.INTRO_OUTCOME_LABELS.values(), ""}
+    assert "True" not in tied.values() and "False" not in untied.values() and "talked" not in tied.values()
     await asyncio.to_thread(renkei, "intro", "export", "--format", "csv", "--output", str(tmp_path / "edges.csv"))
     written = (tmp_path / "edges.csv").read_bytes()
-    assert written.startswith("\ufeff".encode()) and written.decode("utf-8-sig").splitlines()[0].startswith("pair_id,")
+    assert written.startswith("\ufeff".encode()) and written.decode("utf-8-sig").splitlines()[0].startswith("紹介番号,")
 
 
 async def test_opting_out_leaves_a_member_out_until_they_resume(bot, renkei):
