@@ -32,7 +32,7 @@ CANCELLED = "入力を取り消しました。"
 NOTHING_TO_CANCEL = "取り消す入力はありません。"
 DIALOG_EXPIRED = "前回の入力は時間が経ったため取り消されました。"
 STALE_BUTTON = "このボタンは今は使えません。「ヘルプ」でできることを確認できます。"
-TEXT_ONLY = "文字で入力してください。"
+TEXT_ONLY = "文字で送ってください。"
 # To each staff member once, in their next reply, when LINE's monthly message limit is reached.
 MONTHLY_LIMIT_REACHED = ("今月のメッセージ送信数がLINEの上限に達しました。お知らせや再通知は送らずに保管しています"
                          "（返信と安否確認は送り続けます）。上限が引き上げられるか来月になると、自動で送信を再開します。")
@@ -161,8 +161,8 @@ INVITE_ISSUED = ("「{org}」の{kind}用の招待コードを発行しました
 
 # Groups
 GROUP_JOINED = "連携ボットです。このグループを登録しました。「ヘルプ」と送ると、ここでできることをお知らせします。"
-GROUP_HELP = ("連携ボットです。このグループでは「日程調整」で会議の日程を決められます（設定の続きはボットとの1対1のトークで行い、"
-              "このグループのメンバーに参加をお願いします）。お知らせ・安否確認・KPI・プロフィールなどは、"
+GROUP_HELP = ("連携ボットです。このグループで「日程調整」と送ると、グループのメンバーで会議の日程を決められます"
+              "（設定はボットとの1対1のトークで続けます）。ほかの操作（お知らせ、安否確認、KPI、プロフィールなど）は、"
               "ボットとの1対1のトークで「ヘルプ」と送ってください。")
 GROUP_ONE_TO_ONE_ONLY = "「{command}」はボットとの1対1のトークで使えます。ボットのトークを開いて送ってください。"
 
@@ -420,7 +420,7 @@ WORDS_START = (CHECK_START, "開始", "始める", "はじめる", "スタート
 CHECK_STARTED = "安否確認 #{id}（{kind}）を開始しました。{count}人に送信しています。状況は「安否状況」で見られます。"
 CHECK_STARTED_ELSEWHERE = ("【安否確認の開始】#{id}（{kind}）が{source}で始まりました。\n対象：{segment}・{count}人に送信しています。"
                            "状況は「安否状況」、電話で聞いた回答は「代理回答」で入力できます。")
-CHECK_SOURCE_LABELS = {"api": "警報との自動連携", "cli": "事務局のサーバー操作"}
+CHECK_SOURCE_LABELS = {"api": "警報との自動連携", "cli": "サーバーのコマンド"}
 CHECK_ALREADY_RUNNING = ("同じ対象の安否確認 #{id}（{kind}）が{when}から実行中です。新しい確認は始めていません。"
                          "状況は「安否状況」で見られます。新しく始める場合は、先に「安否確認終了」で終了してください。")
 CHECK_NONE = "安否確認はまだ行われていません。「安否確認」で開始できます。"
@@ -702,7 +702,7 @@ MEETING_HOUR_BEFORE = "【1時間後の会議】{title}\n{slot}"
 
 # Meetings: changing
 ASK_MEETING_WHICH = "どの会議ですか？"
-MEETING_NONE_TO_MANAGE = "変更できる会議がありません（自分が始めた日程調整だけ変更できます）。"
+MEETING_NONE_TO_MANAGE = "変更できる会議がありません（ご自身が始めた日程調整だけ変更できます）。"
 ASK_MEETING_ACTION = "「{title}」（{when}）をどうしますか？"
 MEETING_CANCEL = "中止する"
 MEETING_MOVE = "日時を変更"
@@ -938,8 +938,8 @@ AUDIT_ACTIONS = {
     "invite.revoke": "招待コードを取り消し",
     "member.staff_on": "事務局の権限を付与",
     "member.staff_off": "事務局の権限を解除",
-    "member.role": "担当区分を変更",
-    "member.deactivate": "メンバーを退会扱いに",
+    "member.role": "主担当・副担当を変更",
+    "member.deactivate": "メンバーを退会に",
     "agreement.create": "協定を登録",
     "area.create": "地区を追加",
     "area.remove": "地区を削除",

@@ -182,6 +182,12 @@ async def test_many_organizations_and_members_page_within_lines_limits(bot):
     assert bot.last_text(staff).startswith("会員19さん（大きな協議会・主担当）")
     await bot.say(staff, "会員")  # not at the member step any more: the action step's hint
     assert bot.texts_to(staff)[-2] == T.MEMBER_ACTION_HINT
+    await bot.say(staff, T.INVITE_ISSUE)  # 招待コード pages its organizations the same way
+    assert bot.quick_labels(staff) == first
+    await bot.press(staff, T.ORG_MORE)
+    assert bot.quick_labels(staff) == second
+    await bot.press(staff, second[0])
+    assert bot.last_text(staff) == T.ASK_INVITE_KIND.format(org=second[0])
 
 
 async def test_a_stale_member_button_changes_nothing(bot):
