@@ -188,6 +188,16 @@ async def test_many_organizations_and_members_page_within_lines_limits(bot):
     assert bot.quick_labels(staff) == second
     await bot.press(staff, second[0])
     assert bot.last_text(staff) == T.ASK_INVITE_KIND.format(org=second[0])
+    await bot.say(staff, T.AGREEMENT_ADD)  # and 協定登録's, with 完了 on every page
+    await bot.say(staff, "大きな協定")
+    pages = [bot.quick_labels(staff)]
+    for _ in range(2):
+        await bot.press(staff, T.ORG_MORE)
+        pages.append(bot.quick_labels(staff))
+    assert [len(p) for p in pages] == [13, 13, 8] and all(p[-3:] == [T.ORG_MORE, T.DONE, T.CANCEL] for p in pages)
+    assert len({label for p in pages for label in p[:-3]}) == 25  # every organization, on three pages
+    await bot.press(staff, pages[2][0])
+    assert f"選択中：{pages[2][0].removeprefix('✓')}" in bot.last_text(staff)
 
 
 async def test_a_stale_member_button_changes_nothing(bot):
