@@ -283,8 +283,10 @@ def candidate(member: Member, org_type: str) -> Candidate:
                      frozenset(member.needs or ()), frozenset(member.offers or ()))
 
 
-async def make_pairs(session: AsyncSession, round_id: int, now: datetime, icebreakers: int) -> list[IntroPair] | None:
-    """Claim an announced round whose time has come, pair its members and store the pairs."""
+async def make_pairs(session: AsyncSession, round_id: int, now: datetime,
+                     icebreakers: int) -> tuple[list[IntroPair], list[int]] | None:
+    """Claim an announced round whose time has come, pair its members and store the pairs; returns them
+    and the ids of the members left without a partner (the first, with an odd count, waits for next time)."""
     claimed = await session.execute(update(IntroRound).where(
         IntroRound.id == round_id, IntroRound.status == IntroRoundStatus.announced, IntroRound.scheduled_at <= now)
         .values(status=IntroRoundStatus.paired, paired_at=now))
@@ -309,7 +311,7 @@ async def make_pairs(session: AsyncSession, round_id: int, now: datetime, icebre
     intro_round = await session.get(IntroRound, round_id)
     intro_round.waiting_member_id = result.unpaired[0] if result.unpaired else None
     await session.flush()
-    return pairs
+    return pairs, list(result.unpaired)
 
 
 async def due_rounds(session: AsyncSession, now: datetime) -> tuple[list[int], list[int]]:

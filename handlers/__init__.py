@@ -12,6 +12,7 @@ from bot.dialogs import Dispatcher, Router
 
 def build_dispatcher() -> Dispatcher:
     from handlers import common
+    from handlers.admin import members as admin_members, menu as admin_menu, organizations as admin_orgs
     from handlers.areas import staff as area_staff
     from handlers.agreements import setup as agreement_setup
     from handlers.console import signin as console_signin
@@ -33,5 +34,8 @@ def build_dispatcher() -> Dispatcher:
         Router("kpi").include(kpi_reports.router, kpi_setup.router),
         Router("intros").include(intro_dialog.router, intro_staff.router),
         Router("console").include(console_signin.router),
+        # Last of the help buttons: 管理, and its second menu in this order (invites, agreements, KPIs, areas and
+        # introductions add theirs where they are included above).
+        Router("admin").include(admin_menu.router, admin_orgs.router, admin_members.router),
         common.fallback_router)
-    return Dispatcher(root, unregistered=registration.prompt_invite)
+    return Dispatcher(root, unregistered=registration.prompt_invite, one_to_one_only=common.one_to_one_only)

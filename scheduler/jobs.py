@@ -19,7 +19,8 @@ from db.segments import Segment
 from db.weekly_questions import claim_digest, due_digests
 from handlers.contact_checks.messages import queue_questions
 from handlers.kpi.messages import queue_prompts
-from handlers.intros.messages import ICEBREAKER_COUNT, digest_messages, queue_followups, queue_intro_cards, queue_round_notice
+from handlers.intros.messages import (ICEBREAKER_COUNT, digest_messages, queue_followups, queue_intro_cards,
+                                      queue_left_out, queue_round_notice)
 from handlers.meetings.messages import announce, close_and_decide, remind_attendees, remind_to_answer
 from handlers.notices.messages import remind_unacknowledged, send_notice
 
@@ -192,11 +193,12 @@ async def send_due_intros(sessions: Sessions, now: datetime, settings: Settings)
         due, _ = await intros.due_rounds(session, now)
 
     async def pair(session, round_id):
-        pairs = await intros.make_pairs(session, round_id, now, ICEBREAKER_COUNT)
-        if pairs is None:
+        made = await intros.make_pairs(session, round_id, now, ICEBREAKER_COUNT)
+        if made is None:
             return []
-        log.info("introduction round %d: %d pairs", round_id, len(pairs))
-        return await queue_intro_cards(session, pairs, now)
+        pairs, unpaired = made
+        log.info("introduction round %d: %d pairs, %d without a partner", round_id, len(pairs), len(unpaired))
+        return await queue_intro_cards(session, pairs, now) + await queue_left_out(session, round_id, unpaired, now)
 
     return await each_in_its_own_transaction(sessions, due, pair)
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
+from bot.cli.exports import check_rows
 from bot.cli.support import cli_actor, fail, load_settings, run, write_csv
 from bot.clock import SystemClock
 from bot.settings import Settings
@@ -207,10 +208,7 @@ def check_export(
                      target_id=check_id, target_label=f"#{check_id}", details={"rows": len(rows)})
         return rows
 
-    rows = run(work)
-    columns = ["organization", "member_id", "member", "role", "asked", "first_status", "first_answered_at", "status",
-               "answered_at", "answers", "by_proxy", "late", "provisions", "note"]
-    write_csv([{**row, "first_answered_at": _local(row["first_answered_at"], settings),
-                "answered_at": _local(row["answered_at"], settings)} for row in rows], columns, output)
+    rows, columns = check_rows(run(work), settings.tz)
+    write_csv(rows, columns, output)
     if output:
         typer.echo(f"{len(rows)} row(s) written to {output}")

@@ -17,12 +17,13 @@ from bot.clock import SystemClock
 from bot.cli.support import cli_actor, fail, load_settings, run
 from bot.settings import Settings
 from db.areas import map_free_text
-from db.access import REVIEW_REMINDER_TIME, create_agreement, create_organization, list_members
+from db.access import REVIEW_REMINDER_TIME, create_agreement, list_members
 from db.audit import record
-from db.members import issue_invite
 from db.engine import create_engine
 from db.migrate import current_revision, head_revision, upgrade
-from db.models import Agreement, Organization, OrgType, Reminder
+from db.members import deactivate, issue_invite, set_role, set_staff
+from db.models import Agreement, MemberRole, Organization, OrgType, Reminder
+from db.organizations import register_organization
 from db.notices import MAX_NOTICE_TEXT, cancel_notice, create_notice, notice_title, read_status
 from db.segments import SEGMENT_HELP, Segment, SegmentError
 from handlers.segments import describe_segment
@@ -109,11 +110,8 @@ def org_add(name: str,
             org_type: Annotated[OrgType, typer.Option("--type", help="Kind of organization.")]) -> None:
     """Add an organization and print its id."""
     async def work(session):
-        now = SystemClock().now()
-        org = await create_organization(session, name=name, org_type=org_type, now=now)
-        await record(session, actor=cli_actor(), action="organization.create", now=now, target_kind="organization",
-                     target_id=org.id, target_label=org.name)
-        return org
+        return await register_organization(session, name=name, org_type=org_type, actor=cli_actor(),
+                                           now=SystemClock().now())
 
     org = run(work)
     typer.echo(f"Added organization {org.id}: {org.name} ({org.org_type})")
@@ -163,6 +161,40 @@ def member_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON
         role = T.ROLE_LABELS.get(row["role"], row["role"]) + (T.STAFF_SUFFIX if row["staff"] else "")
         typer.echo("\t".join([str(row["id"]), row["name"], row["organization"], "、".join(row["fields"]), role,
                               row["status"]]))
+
+
+MemberOption = Annotated[int, typer.Option("--member", help="The member's id (see `renkei member list`).")]
+
+
+def _change_member(change, done: str) -> None:
+    """Run one change of db/members.py as the operator, and say what it did."""
+    async def work(session):
+        member = await change(session, actor=cli_actor(), now=SystemClock().now())
+        return member.name
+
+    typer.echo(done.format(name=run(work)))  # a refusal (the last staff member) fails with its reason
+
+
+@member_app.command("staff")
+def member_staff(member: MemberOption,
+                 on: Annotated[bool, typer.Option("--on/--off", help="Give (--on) or take (--off) the staff role.")]) -> None:
+    """Give or take a member's secretariat role (事務局); the last active staff member keeps it."""
+    _change_member(lambda session, **who: set_staff(session, member_id=member, staff=on, **who),
+                   f"{{name}} is {'now' if on else 'no longer'} staff.")
+
+
+@member_app.command("role")
+def member_role(member: MemberOption,
+                role: Annotated[MemberRole, typer.Argument(help="primary (主担当) or deputy (副担当).")]) -> None:
+    """Make a member their organization's primary contact or deputy."""
+    _change_member(lambda session, **who: set_role(session, member_id=member, role=role, **who),
+                   f"{{name}} is now {role.value}.")
+
+
+@member_app.command("deactivate")
+def member_deactivate(member: MemberOption) -> None:
+    """Take a member off the partnership (退会): history kept, nothing sent to them, back only with a new invite."""
+    _change_member(lambda session, **who: deactivate(session, member_id=member, **who), "{name} has left the partnership.")
 
 
 # The background process

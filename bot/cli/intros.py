@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from bot.cli.exports import intro_rows
 from bot.cli.support import cli_actor, fail, load_settings, run, write_csv
 from bot.texts import catalog as T
 from bot.texts.formats import moment_label
@@ -102,12 +103,8 @@ def intro_export(
     if fmt != "csv":
         fail("--format must be csv")
     settings = load_settings()
-    rows = run(edge_rows)
-    columns = ["pair_id", "round_id", "introduced_at", "member_a_id", "member_a", "organization_a", "fields_a",
-               "member_b_id", "member_b", "organization_b", "fields_b", "cross_field", "score", "outcome_a",
-               "outcome_b", "tie", "tie_at", "line_ids_exchanged"]
-    write_csv([{**row, **{key: row[key].astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
-                          for key in ("introduced_at", "tie_at") if row[key]}} for row in rows], columns, output)
+    rows, columns = intro_rows(run(edge_rows), settings.tz)
+    write_csv(rows, columns, output)
 
 
 @intro_app.command("ask")

@@ -7,17 +7,15 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
+from bot.cli.exports import kpi_rows
 from bot.cli.support import cli_actor, fail, load_settings, run, write_csv
+from bot.texts import catalog as T
 from db.rules.kpi_numbers import NotANumber, format_value, parse_value
 from db.audit import record
 from db.kpis import KpiError, archive_kpi, create_kpi, export_rows, first_prompt_at, series
 from db.models import Agreement, Kpi, KpiCadence, KpiTargetKind, Organization
 
 kpi_app = typer.Typer(help="KPIs of the partnership agreements.", no_args_is_help=True)
-
-COLUMNS = ["agreement", "kpi_id", "kpi", "unit", "target", "organization", "period", "value", "comment", "reported_by",
-           "reported_at", "replaced_at"]
-
 
 @kpi_app.command("add")
 def kpi_add(
@@ -112,18 +110,6 @@ def kpi_archive(kpi_id: int) -> None:
     typer.echo(f"KPI {kpi_id} ({name}) archived.")
 
 
-TEXT_COLUMNS = ("agreement", "kpi", "unit", "organization", "comment", "reported_by")
-
-
-def _inert(text: str) -> str:
-    """Text a spreadsheet would run as a formula (=, +, -, @) is kept as text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _local(moment: datetime | None, tz) -> str:
-    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
 @kpi_app.command("export")
 def kpi_export(
     fmt: Annotated[str, typer.Option("--format", help="csv or xlsx.")],
@@ -136,20 +122,18 @@ def kpi_export(
     if fmt == "xlsx" and output is None:
         fail("--format xlsx needs --output FILE")
     settings = load_settings()
-    rows = [{**row, **{column: _inert(row[column]) for column in TEXT_COLUMNS},
-             "reported_at": _local(row["reported_at"], settings.tz), "replaced_at": _local(row["replaced_at"], settings.tz)}
-            for row in run(lambda session: export_rows(session, agreement))]
+    rows, columns = kpi_rows(run(lambda session: export_rows(session, agreement)), settings.tz)
     if fmt == "xlsx":
         from openpyxl import Workbook
 
         book = Workbook()
         sheet = book.active
-        sheet.title = "KPI"
-        sheet.append(COLUMNS)
+        sheet.title = T.KPI_EXPORT_SHEET
+        sheet.append(columns)
         for row in rows:
-            sheet.append([row[column] for column in COLUMNS])
+            sheet.append([row[column] for column in columns])
         book.save(output)
     else:
-        write_csv(rows, COLUMNS, output)
+        write_csv(rows, columns, output)
     if output:
         typer.echo(f"{len(rows)} report(s) written to {output}")

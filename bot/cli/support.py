@@ -23,6 +23,16 @@ def fail(message: str) -> None:
     raise typer.Exit(1)
 
 
+def cli_actor() -> Actor:
+    """The operator at this terminal, as the audit log names them: the OS account and the host."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a bare container)
+        user = "unknown"
+    host = socket.gethostname()
+    return Actor(door=Door.cli, label=f"{user}@{host}", origin=host)
+
+
 def load_settings() -> Settings:
     try:
         settings = Settings()
@@ -65,13 +75,3 @@ def write_csv(rows: list[dict], columns: list[str], output: Path | None) -> None
     finally:
         if output:
             handle.close()
-
-
-def cli_actor() -> Actor:
-    """Who acts from the command line, for the audit log: the server account and the host."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):  # no name for this uid (a bare container)
-        user = "?"
-    host = socket.gethostname()
-    return Actor(door=Door.cli, label=f"{user}@{host}", origin=host)

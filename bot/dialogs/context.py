@@ -37,7 +37,7 @@ class Context:
     received_at: datetime
     gateway: Any = None
     sessions: Any = None
-    help_message: Callable[[str, bool], dict] = lambda body, staff: m.text(body)
+    help_message: Callable[..., dict] = lambda body, staff, menu=None: m.text(body)
     state: str | None = None
     data: dict = field(default_factory=dict)
     reply_purpose: str | None = None  # what the replies are for, when it matters more than the event type
@@ -84,6 +84,10 @@ class Context:
         """`body` with the main actions this user may take as quick replies."""
         member = await self.active_member()
         return self.help_message(body, bool(member and member.is_staff))
+
+    def menu(self, body: str, name: str) -> dict:
+        """`body` with the actions of the second-level menu `name` (staff's 管理) as quick replies."""
+        return self.help_message(body, True, name)
 
     def picked_moment(self) -> datetime | None:
         """The moment a date-time picker sent, in local time; None if it sent none that reads."""

@@ -29,14 +29,24 @@ class Dispatcher:
     no longer applies to them.
     """
 
-    def __init__(self, root: Router, *, unregistered: Callable[[Context], Awaitable[None]] = _no_one) -> None:
+    def __init__(self, root: Router, *, unregistered: Callable[[Context], Awaitable[None]] = _no_one,
+                 one_to_one_only: Callable[[Context], Awaitable[None]] | None = None) -> None:
         self.root = root
         self.unregistered = unregistered
+        self.one_to_one_only = one_to_one_only
         routes = [route for router in root.walk() for route in router.routes]
         self.observers = [route for route in routes if route.kind == "observe"]
         self.fallbacks = [route for route in routes if route.kind == "fallback"]
         self.routes = [route for route in routes if route.kind not in {"observe", "fallback"}]
         self.help_actions = [action for router in root.walk() for action in router.help_actions]
+        self.menus: dict[str, list[dict]] = {}
+        for router in root.walk():
+            for menu, action in router.menu_actions:
+                self.menus.setdefault(menu, []).append(action)
+        # A menu's command sent in a group, where it does not work, is answered by `one_to_one_only`;
+        # other words a command also takes (確認しました, まだ) are everyday talk there and get no answer.
+        self.menu_commands = {folded(action["text"]) for action, _ in self.help_actions} | {
+            folded(action["text"]) for actions in self.menus.values() for action in actions}
         self._check_unique()
 
     def _check_unique(self) -> None:
@@ -48,8 +58,12 @@ class Dispatcher:
                                      f"{route.handler.__qualname__}")
                 seen[key] = route.handler
 
-    def help_message(self, body: str = T.HELP_TEXT, staff: bool = False) -> dict:
-        actions = [action for action, staff_only in self.help_actions if staff or not staff_only]
+    def help_message(self, body: str = T.HELP_TEXT, staff: bool = False, menu: str | None = None) -> dict:
+        """`body` with the main actions (for staff or members) as quick replies, or those of a second-level menu."""
+        if menu is not None:
+            actions = self.menus.get(menu, [])
+        else:
+            actions = [action for action, staff_only in self.help_actions if staff or not staff_only]
         return m.text(body, quick=actions[: m.MAX_QUICK_REPLY] or None)
 
     async def handle(self, ctx: Context, *, dialog_ttl: timedelta, purpose: str) -> None:
@@ -98,8 +112,13 @@ class Dispatcher:
             ctx.reply(m.text(T.STALE_BUTTON))
 
     async def _fall_back(self, ctx: Context) -> None:
-        """Free text in a one-to-one chat goes to each fallback in include order until one takes it."""
-        if not (ctx.event.type == "message" and ctx.event.is_one_to_one):
+        """Free text in a one-to-one chat goes to each fallback in include order until one takes it; in a
+        group, a menu's command that works only one-to-one gets `one_to_one_only`'s answer."""
+        if ctx.event.type != "message":
+            return
+        if not ctx.event.is_one_to_one:
+            if self.one_to_one_only is not None and folded(ctx.event.text) in self.menu_commands:
+                await self.one_to_one_only(ctx)
             return
         for fallback in self.fallbacks:
             if await self._allowed(ctx, fallback, answer=False) and await fallback.handler(ctx) is not UNHANDLED:

@@ -77,6 +77,7 @@ class Router:
         self.routes: list[Route] = []
         self.children: list[Router] = []
         self.help_actions: list[tuple[dict, bool]] = []
+        self.menu_actions: list[tuple[str, dict]] = []
 
     def include(self, *routers: "Router") -> "Router":
         """Nest `routers` under this one, in this order."""
@@ -170,6 +171,10 @@ class Router:
         """A message no command or dialog took, in a one-to-one chat; return UNHANDLED to pass it on."""
         return self._add(kind="fallback")
 
-    def help_action(self, label_text: str, command: str, *, staff_only: bool = False) -> None:
-        """Offer `command` among the main actions in the help reply."""
+    def help_action(self, label_text: str, command: str, *, staff_only: bool = False, menu: str | None = None) -> None:
+        """Offer `command` among the main actions in the help reply, or in the second-level `menu`
+        (such as staff's 管理), which some command of the menu's own router shows."""
+        if menu is not None:
+            self.menu_actions.append((menu, m.message_action(command, label_text)))
+            return
         self.help_actions.append((m.message_action(command, label_text), staff_only))

@@ -32,12 +32,11 @@ CANCELLED = "入力を取り消しました。"
 NOTHING_TO_CANCEL = "取り消す入力はありません。"
 DIALOG_EXPIRED = "前回の入力は時間が経ったため取り消されました。"
 STALE_BUTTON = "このボタンは今は使えません。「ヘルプ」でできることを確認できます。"
-TEXT_ONLY = "文字で入力してください。"
+TEXT_ONLY = "文字で送ってください。"
 # To each staff member once, in their next reply, when LINE's monthly message limit is reached.
-MONTHLY_LIMIT_REACHED = ("今月のメッセージ送信数がLINEの上限に達しました。お知らせやリマインドの送信を止めて、"
-                         "送らずに保管しています。返信と安否確認は続けます。上限が引き上げられるか、来月になると"
-                         "自動で送信を再開します。")
-INTERNAL_ERROR = "処理中にエラーが起きました。お手数ですが、もう一度お試しください。"
+MONTHLY_LIMIT_REACHED = ("今月のメッセージ送信数がLINEの上限に達しました。お知らせや再通知は送らずに保管しています"
+                         "（返信と安否確認は送り続けます）。上限が引き上げられるか来月になると、自動で送信を再開します。")
+INTERNAL_ERROR = "処理中に問題が起きました。お手数ですが、もう一度お試しください。"
 HELP_TEXT = "次の操作ができます。下のボタンから選んでください。"
 UNKNOWN_TEXT = "すみません、分かりませんでした。下のボタンから選んでください。"
 
@@ -48,7 +47,7 @@ WELCOME = (
 )
 WELCOME_BACK = "おかえりなさい。登録内容はそのまま残っています。"
 ASK_INVITE = "事務局から受け取った招待コード（8文字）を送ってください。"
-INVITE_NOT_FOUND = "招待コードが見つかりません。もう一度確かめて送ってください。（あと{left}回）"
+INVITE_NOT_FOUND = "招待コードが見つかりません。確かめて、もう一度送ってください（あと{left}回）。"
 INVITE_EXPIRED = "この招待コードは有効期限が切れています。事務局に新しいコードを依頼してください。"
 INVITE_USED_UP = "この招待コードは使用回数の上限に達しています。事務局に新しいコードを依頼してください。"
 INVITE_REVOKED = "この招待コードは事務局が取り消しました。事務局に新しいコードを依頼してください。"
@@ -60,7 +59,7 @@ INVITE_ACCEPTED = "「{org}」の招待コードを確認しました。"
 ALREADY_REGISTERED = "すでに登録済みです。内容の確認・変更は「プロフィール」からどうぞ。"
 
 # Registration: the questions
-ASK_NAME = "お名前を教えてください。（例：山田 花子）"
+ASK_NAME = "お名前を教えてください（例：山田 花子）。"
 ASK_NAME_WITH_DISPLAY = "お名前を教えてください。LINEの表示名「{display}」のままでよければボタンを押してください。"
 NAME_INVALID = "お名前は1〜{max}文字で送ってください。"
 ASK_FIELDS = "活動している分野を選んでください（複数可）。選び終えたら「完了」を押してください。"
@@ -68,24 +67,24 @@ FIELDS_SELECTED = "選択中：{selected}"
 FIELDS_EMPTY = "分野を1つ以上選んでから「完了」を押してください。"
 FIELD_UNKNOWN = "下のボタンから分野を選んでください。"
 ASK_ROLE = "団体での担当を選んでください。"
-ROLE_PRIMARY = "正担当"
+ROLE_PRIMARY = "主担当"
 ROLE_DEPUTY = "副担当"
-ROLE_INVALID = "「正担当」か「副担当」のボタンを押すか、そのどちらかを送ってください。"
-WORDS_PRIMARY = (ROLE_PRIMARY, "正", "主担当", "担当者", "メイン", "代表", "正担当です")
+ROLE_INVALID = "「主担当」か「副担当」のボタンを押すか、そのどちらかを送ってください。"
+WORDS_PRIMARY = (ROLE_PRIMARY, "主", "主担当です", "正担当", "正担当です", "正", "担当者", "メイン", "代表")
 WORDS_DEPUTY = (ROLE_DEPUTY, "副", "サブ", "補佐", "副担当です")
 ASK_AREA = "主に活動している地区を選んでください（複数可）。選び終えたら「完了」を押してください。"
 AREA_UNKNOWN = "その地区は一覧にありません。下のボタンから選んでください（一覧にない地区は事務局にお知らせください）。"
 AREA_MORE = "次の地区"
 AREA_NONE_LISTED = "地区の一覧はまだ事務局が用意していません。用意されたら選べるようになります。"
-ASK_NEEDS = "団体として「求めていること」を選んでください（複数可）。選び終えたら「完了」、なければそのまま「完了」。"
-ASK_NEEDS_NOTE = "求めていることを一言で補足できます。なければ「スキップ」。"
-ASK_OFFERS = "団体として「提供できること」を選んでください（複数可）。選び終えたら「完了」、なければそのまま「完了」。"
-ASK_OFFERS_NOTE = "提供できることを一言で補足できます。なければ「スキップ」。"
+ASK_NEEDS = "団体として「求めていること」を選んでください（複数可）。選び終えたら、またはなければそのまま「完了」を押してください。"
+ASK_NEEDS_NOTE = "求めていることを一言で補足できます。なければ「スキップ」を押してください。"
+ASK_OFFERS = "団体として「提供できること」を選んでください（複数可）。選び終えたら、またはなければそのまま「完了」を押してください。"
+ASK_OFFERS_NOTE = "提供できることを一言で補足できます。なければ「スキップ」を押してください。"
 CATEGORY_UNKNOWN = "下のボタンから選んでください。"
 NOTE_TOO_LONG = "{max}文字以内で送ってください。"
-ASK_INTRO_NOW = "自己紹介 1/3：今の取り組みを一言で教えてください。（「スキップ」も可）"
-ASK_INTRO_WORRY = "自己紹介 2/3：困っていることは？（「スキップ」も可）"
-ASK_INTRO_OFFER = "自己紹介 3/3：提供できること・得意なことは？（「スキップ」も可）"
+ASK_INTRO_NOW = "自己紹介 1/3：今の取り組みを一言で教えてください（「スキップ」も可）。"
+ASK_INTRO_WORRY = "自己紹介 2/3：困っていることを一言で教えてください（「スキップ」も可）。"
+ASK_INTRO_OFFER = "自己紹介 3/3：提供できること・得意なことを一言で教えてください（「スキップ」も可）。"
 
 # Registration questions when a member edits their profile: each shows what is saved now, and
 # スキップ keeps it (消す empties it).
@@ -99,8 +98,8 @@ ASK_NAME_EDIT = "新しいお名前を送ってください。変えない場合
 ASK_NEEDS_NOTE_EDIT = "求めていることの補足を一言で送ってください。"
 ASK_OFFERS_NOTE_EDIT = "提供できることの補足を一言で送ってください。"
 ASK_INTRO_NOW_EDIT = "自己紹介 1/3：今の取り組みを一言で教えてください。"
-ASK_INTRO_WORRY_EDIT = "自己紹介 2/3：困っていることは？"
-ASK_INTRO_OFFER_EDIT = "自己紹介 3/3：提供できること・得意なことは？"
+ASK_INTRO_WORRY_EDIT = "自己紹介 2/3：困っていることを一言で教えてください。"
+ASK_INTRO_OFFER_EDIT = "自己紹介 3/3：提供できること・得意なことを一言で教えてください。"
 ASK_PHONE_EDIT = "災害時に事務局が連絡する電話番号を送ってください（例：090-1234-5678）。事務局だけが見ます。"
 PHONE_INVALID_EDIT = "電話番号は「090-1234-5678」のように数字で送ってください。"
 
@@ -128,7 +127,7 @@ CONFIRM_INVALID = "「{ok}」か「{redo}」のボタンを押すか、そのど
 WORDS_REDO = (REDO, "やり直し", "修正", "直す", "訂正")
 WORDS_CONFIRM = ("登録", "保存", "登録します", "保存します", "これで", "この内容で", *WORDS_YES)
 REGISTERED = "登録が完了しました。ようこそ！「ヘルプ」でできることを確認できます。"
-REGISTERED_STAFF = "事務局メンバーとして登録しました。「ヘルプ」でできることを確認できます。"
+REGISTERED_STAFF = "事務局として登録しました。「ヘルプ」でできることを確認できます。"
 PROFILE_SAVED = "プロフィールを保存しました。"
 NOT_REGISTERED = "まだ登録されていません。事務局から受け取った招待コードを送ってください。"
 
@@ -142,8 +141,8 @@ EDIT_NEEDS = "求めていること"
 EDIT_OFFERS = "提供できること"
 EDIT_INTRO = "自己紹介"
 EDIT_PHONE = "電話番号"
-ASK_PHONE = "災害時に事務局が連絡する電話番号を送ってください（例：090-1234-5678）。事務局だけが見ます。登録しない場合は「スキップ」。"
-PHONE_INVALID = "電話番号は「090-1234-5678」のように数字で送ってください。登録しない場合は「スキップ」。"
+ASK_PHONE = "災害時に事務局が連絡する電話番号を送ってください（例：090-1234-5678）。事務局だけが見ます。登録しない場合は「スキップ」を押してください。"
+PHONE_INVALID = "電話番号は「090-1234-5678」のように数字で送ってください。登録しない場合は「スキップ」を押してください。"
 
 # Invite codes, issued by staff in LINE
 INVITE_ISSUE = "招待コード"
@@ -161,7 +160,11 @@ INVITE_ISSUED = ("「{org}」の{kind}用の招待コードを発行しました
                  "次のメッセージのコードを、その方に伝えてください。")
 
 # Groups
-GROUP_JOINED = "連携ボットです。このグループを登録しました。"
+GROUP_JOINED = "連携ボットです。このグループを登録しました。「ヘルプ」と送ると、ここでできることをお知らせします。"
+GROUP_HELP = ("連携ボットです。このグループで「日程調整」と送ると、グループのメンバーで会議の日程を決められます"
+              "（設定はボットとの1対1のトークで続けます）。ほかの操作（お知らせ、安否確認、KPI、プロフィールなど）は、"
+              "ボットとの1対1のトークで「ヘルプ」と送ってください。")
+GROUP_ONE_TO_ONE_ONLY = "「{command}」はボットとの1対1のトークで使えます。ボットのトークを開いて送ってください。"
 
 ROLE_LABELS = {"primary": ROLE_PRIMARY, "deputy": ROLE_DEPUTY}
 
@@ -189,7 +192,7 @@ NOTICE = "お知らせ"
 NOTICE_STATUS = "お知らせ状況"
 NOTICE_STAFF_ONLY = "お知らせの送信は事務局のみできます。"
 ASK_NOTICE_TEXT = "お知らせの本文を送ってください（{max}文字まで）。"
-NOTICE_TEXT_INVALID = "本文は1〜{max}文字の文字で送ってください。"
+NOTICE_TEXT_INVALID = "本文は{max}文字以内の文章で送ってください。"
 ASK_NOTICE_SEGMENT = "送信先を選んでください。"
 PICK_BY_TYPE = "団体種別で"
 PICK_BY_FIELD = "分野で"
@@ -202,7 +205,7 @@ ASK_SEGMENT_TYPE = "団体種別を選んでください。"
 ASK_SEGMENT_FIELD = "分野を選んでください。"
 ASK_SEGMENT_AGREEMENT = "協定を選んでください。"
 ASK_SEGMENT_GROUP = "グループを選んでください。"
-ASK_SEGMENT_ORGS = "送信先の団体を選んでください（複数可）。選び終えたら「完了」。\n選択中：{selected}"
+ASK_SEGMENT_ORGS = "送信先の団体を選んでください（複数可）。選び終えたら「完了」を押してください。\n選択中：{selected}"
 NO_AGREEMENTS = "登録された協定がありません。別の送信先を選んでください。"
 NO_GROUPS = "ボットが参加しているグループがありません。別の送信先を選んでください。"
 SEGMENT_PICK_BUTTON = "下のボタンから送信先を選んでください。"
@@ -222,7 +225,7 @@ NOTICE_PREVIEW = (
 QUOTA_LINE = "今月の上限：{limit}通／使用済み：{used}通／送信後の残り：{left}通"
 QUOTA_UNLIMITED = "今月の送信数：{used}通（上限なし）"
 QUOTA_UNKNOWN = "今月の上限：取得できませんでした"
-QUOTA_OWN = "うちRenkeiからの今月の送信：{own}通"
+QUOTA_OWN = "そのうち、このボットからの今月の送信：{own}通"
 QUOTA_EXCEEDED = "⚠ この送信で今月の上限を{over}通超えます。超えた分は届きません。それでも送る場合は「上限を超えて送信」を押してください。"
 NOW_LABEL = "今すぐ"
 SEND_TIME_HELD = "{label}（{note}）"
@@ -271,20 +274,91 @@ AGREEMENT_STAFF_ONLY = "協定の登録は事務局のみできます。"
 ASK_AGREEMENT_NAME = "協定の名前を送ってください（{max}文字まで）。例：まちづくり包括連携協定"
 AGREEMENT_NAME_INVALID = "協定の名前は1〜{max}文字で送ってください。"
 AGREEMENT_NAME_TAKEN = "「{name}」という協定はすでにあります。別の名前を送ってください。"
-ASK_AGREEMENT_ORGS = "協定を結ぶ団体を選んでください（複数可）。ボタンにない団体は名前の一部を送ってください。選び終えたら「完了」。\n選択中：{selected}"
+ASK_AGREEMENT_ORGS = "協定を結ぶ団体を選んでください（複数可）。ボタンにない団体は名前の一部を送ってください。選び終えたら「完了」を押してください。\n選択中：{selected}"
 AGREEMENT_ORG_HINT = "その名前の団体を1つに絞れませんでした。下のボタンを押すか、名前をもう少し詳しく送ってください。"
 AGREEMENT_ORGS_NONE = "団体を1つ以上選んでから「完了」を押してください。"
-ASK_AGREEMENT_START = "協定の開始日を「2026/4/1」のように送ってください。今日からなら「今日」。"
+ASK_AGREEMENT_START = "協定の開始日を「2026/4/1」のように送ってください。今日からの場合は「今日」と送ってください。"
 AGREEMENT_TODAY = "今日"
 WORDS_TODAY = (AGREEMENT_TODAY, "きょう", "本日")
 AGREEMENT_DATE_INVALID = "日付を読み取れませんでした。「2026/4/1」のように、10年以内の日付を送ってください。"
-ASK_AGREEMENT_REVIEW = "見直しの期日を「2029/3/31」のように送ってください。90日前と30日前に事務局にお知らせします。決まっていなければ「スキップ」。"
-AGREEMENT_REVIEW_INVALID = "見直しの期日は、開始日より後の10年以内の日付を「2029/3/31」のように送ってください。なければ「スキップ」。"
+ASK_AGREEMENT_REVIEW = "見直しの期日を「2029/3/31」のように送ってください。90日前と30日前に事務局にお知らせします。決まっていなければ「スキップ」を押してください。"
+AGREEMENT_REVIEW_INVALID = "見直しの期日は、開始日より後の10年以内の日付を「2029/3/31」のように送ってください。なければ「スキップ」を押してください。"
 AGREEMENT_PREVIEW = "この内容で協定を登録します。\n協定：{name}\n団体：{orgs}\n開始日：{start}\n見直し期日：{review}"
 AGREEMENT_SAVE = "登録する"
 AGREEMENT_CONFIRM_HINT = "「登録する」か「キャンセル」のボタンを押すか、そのどちらかを送ってください。"
 AGREEMENT_SAVED = "協定「{name}」を登録しました。「KPI設定」でこの協定のKPIを設定できます。"
 AGREEMENT_NOT_SAVED = "同じ名前の協定が登録されたか、団体が見つからなくなったため、登録できませんでした。もう一度「協定登録」からお願いします。"
+
+# Administration (管理): staff's second menu, organizations and members in LINE
+ADMIN = "管理"
+ADMIN_STAFF_ONLY = "管理の操作は事務局のみできます。"
+ADMIN_MENU = "管理の操作です。下のボタンから選んでください。"
+WORDS_ADMIN = ("管理メニュー", "管理する", "管理の操作")
+ORG_ADD = "団体登録"
+ORG_STAFF_ONLY = "団体の登録は事務局のみできます。"
+ASK_ORG_NAME = "登録する団体の名前を送ってください（{max}文字まで）。例：NPO法人 みどりの会"
+ORG_NAME_INVALID = "団体の名前は1〜{max}文字で送ってください。"
+ORG_NAME_TAKEN = "「{name}」はすでに登録されています。別の名前を送ってください。"
+ASK_ORG_TYPE = "「{name}」の種別を選んでください。"
+ORG_TYPE_WORDS = {"municipality": ("行政機関", "自治体", "役所", "市役所", "町役場", "県", "市", "町", "村"),
+                  "company": ("会社", "株式会社", "民間企業", "事業者", "法人"),
+                  "npo": ("npo法人", "特定非営利活動法人", "えぬぴーおー"),
+                  "university": ("大学", "学校", "短大", "高校", "専門学校", "研究機関"),
+                  "association": ("団体", "商店会", "商店街", "自治会", "町内会", "協会", "組合"),
+                  "other": ("その他", "そのほか", "ほか")}
+ORG_TYPE_HINT = "下のボタンから種別を選ぶか、「NPO」「企業」のように送ってください。"
+ORG_PREVIEW = "この内容で団体を登録します。\n団体：{name}\n種別：{type}"
+ORG_SAVE = "登録する"
+ORG_CONFIRM_HINT = "「登録する」か「キャンセル」のボタンを押すか、そのどちらかを送ってください。"
+ORG_SAVED = "団体「{name}」を登録しました。続けて、この団体の招待コードを発行しますか？"
+ORG_NOT_SAVED = "同じ名前の団体がちょうど登録されたため、登録できませんでした。もう一度「団体登録」からお願いします。"
+ORG_INVITE_NOW = "招待コードを発行"
+ORG_INVITE_LATER = "あとで"
+WORDS_ORG_INVITE = (ORG_INVITE_NOW, "発行", "発行する", "発行します", INVITE_ISSUE, *WORDS_YES)
+WORDS_ORG_LATER = (ORG_INVITE_LATER, "後で", "今はいい", "いいえ", "不要", "発行しない", "しない")
+ORG_INVITE_HINT = "「招待コードを発行」か「あとで」のボタンを押すか、そのどちらかを送ってください。"
+ORG_INVITE_LATER_DONE = "承知しました。招待コードは「招待コード」からいつでも発行できます。"
+ORG_MORE = "次の団体"
+MEMBER_MANAGE = "メンバー管理"
+MEMBER_STAFF_ONLY = "メンバーの管理は事務局のみできます。"
+ASK_MEMBER_ORG = "どの団体のメンバーですか？ボタンにない団体は、名前の一部を送ってください。"
+MEMBER_ORG_NO_MATCH = "その名前の団体が見つかりません。名前の一部を送るか、下のボタンから選んでください。"
+MEMBER_ORG_PICK = "当てはまる団体が複数あります。下のボタンから選んでください。"
+MEMBER_ORG_EMPTY = "「{org}」には登録中のメンバーがいません。別の団体を選んでください。"
+ASK_MEMBER_PICK = "「{org}」のメンバーです。どの方ですか？\n{lines}"
+MEMBER_LINE = "・{name}（{role}）"
+MEMBER_INACTIVE = "・友だち解除中"
+MEMBER_MORE = "次のメンバー"
+MEMBER_PICK_HINT = "下のボタンから選ぶか、お名前の一部を送ってください。"
+ASK_MEMBER_ACTION = "{name}さん（{org}・{role}）をどうしますか？"
+MEMBER_ACTION_LABELS = {"staff_on": "事務局にする", "staff_off": "事務局から外す", "primary": "主担当にする",
+                        "deputy": "副担当にする", "deactivate": "退会にする"}
+MEMBER_ACTION_WORDS = {"staff_on": ("事務局に", "事務局", "権限を付ける", "事務局の権限を付ける"),
+                       "staff_off": ("事務局を外す", "事務局から外して", "権限を外す", "事務局の権限を外す"),
+                       "primary": ("主担当", "主担当に", "正担当", "正担当にする"),
+                       "deputy": ("副担当", "副担当に"),
+                       "deactivate": ("退会", "退会させる", "退会扱い", "退会処理")}
+MEMBER_ACTION_HINT = "下のボタンから選ぶか、「主担当にする」「退会にする」のように送ってください。"
+MEMBER_CONFIRM = {
+    "staff_on": "{name}さん（{org}）を事務局にします。お知らせや安否確認などの事務局の操作ができるようになります。よろしいですか？",
+    "staff_off": "{name}さん（{org}）を事務局から外します。団体のメンバーとしては残ります。よろしいですか？",
+    "primary": "{name}さん（{org}）を主担当にします。KPIの報告や安否確認のお願いが届くようになります。よろしいですか？",
+    "deputy": "{name}さん（{org}）を副担当にします。主担当から返事がないときに、お願いが届きます。よろしいですか？",
+    "deactivate": ("{name}さん（{org}）を退会にします。これまでの記録は残り、この方には何も送られなくなります。"
+                   "戻るには新しい招待コードが必要です。よろしいですか？"),
+}
+MEMBER_CONFIRM_OK = "変更する"
+WORDS_MEMBER_CONFIRM = (MEMBER_CONFIRM_OK, "変更", "変更します", "お願いします", *WORDS_YES)
+MEMBER_CONFIRM_HINT = "「変更する」か「キャンセル」のボタンを押してください。まだ変更していません。"
+MEMBER_DONE = {"staff_on": "{name}さんを事務局にしました。", "staff_off": "{name}さんを事務局から外しました。",
+               "primary": "{name}さんを主担当にしました。", "deputy": "{name}さんを副担当にしました。",
+               "deactivate": "{name}さんを退会にしました。"}
+MEMBER_LAST_STAFF = "{name}さんのほかに事務局がいないため、変更できませんでした。先にほかの方を事務局にしてください。"
+MEMBER_GONE = "この方はすでに退会しているか、見つかりません。もう一度「メンバー管理」からお願いします。"
+MEMBER_TOLD = {"staff_on": "事務局の権限が付きました。「ヘルプ」で事務局の操作を確認できます。",
+               "staff_off": "事務局の権限が外れました。団体のメンバーとしては、これまでどおり使えます。",
+               "primary": "団体での担当が「主担当」に変わりました。",
+               "deputy": "団体での担当が「副担当」に変わりました。"}
 
 # Reminders
 AGREEMENT_REVIEW_REMINDER = "【協定の見直し】「{name}」の見直し期日（{review}）まであと{days}日です。見直しの準備をお願いします。"
@@ -295,7 +369,7 @@ CHECK_DRILL_HEADER = "【訓練】安否確認"
 CHECK_DEFAULT_MESSAGE = "災害が発生しました。ご自身と団体の状況を教えてください。"
 CHECK_DRILL_MESSAGE = "これは訓練です。本番と同じように、ご自身と団体の状況を選んでください。"
 CHECK_AGAIN = "（再送）まだ回答がありません。"
-CHECK_DEPUTY = "（正担当の方から回答がないため、副担当のあなたにもお送りしています）"
+CHECK_DEPUTY = "（主担当の方から回答がないため、副担当のあなたにもお送りしています）"
 CHECK_ANSWER_LABELS = {"safe": "無事", "damaged": "被害あり", "help": "支援が必要"}
 CHECK_PROVISION_LABELS = {"supplies": "物資", "shelter": "避難場所", "transport": "輸送", "people": "人員",
                           "none": "なし"}
@@ -305,7 +379,7 @@ CHECK_DRILL_ALT_TITLE = "【訓練】安否確認："
 CHECK_RECORDED = "「{answer}」で受け付けました（{when}）。"
 CHECK_CHANGED = "回答を「{answer}」に変更しました（最初の回答：{first} {first_when}）。"
 CHECK_DRILL_NOTE = "（訓練）"
-ASK_CHECK_PROVISIONS = ("いま団体として提供できるものを選んでください（複数可）。選び終えたら「完了」。\n"
+ASK_CHECK_PROVISIONS = ("いま団体として提供できるものを選んでください（複数可）。選び終えたら「完了」を押してください。\n"
                         "選択中：{selected}")
 ASK_CHECK_NOTE = "ほかに伝えたいことがあれば一言送ってください（{max}文字まで）。なければ「なし」を押してください。"
 CHECK_NOTE_NONE = "なし"
@@ -316,7 +390,7 @@ CHECK_PROVISION_WORDS = {"supplies": ("ぶっし", "物資を提供できる", "
                          "none": ("提供できない", "特になし", "ありません", "ない")}
 CHECK_PROVISIONS_HINT = "下のボタンを押すか、「物資」「なし」「完了」のように送ってください。"
 CHECK_NOTE_TAKEN = "伝えたいこととして記録しました。提供できるものがあれば、下のボタンから選んでください。"
-CHECK_NOTE_TOO_LONG = "{max}文字までで送ってください。"
+CHECK_NOTE_TOO_LONG = "{max}文字以内で送ってください。"
 CHECK_THANKS = "ありがとうございます。事務局に伝わりました。"
 CHECK_LATE_THANKS = "この安否確認はすでに終了していますが、回答を記録しました。ありがとうございます。"
 CHECK_NOT_TARGET = "この安否確認の対象ではありません。"
@@ -336,7 +410,7 @@ ASK_CHECK_KIND = "本番ですか、訓練ですか？"
 CHECK_REAL = "本番"
 CHECK_DRILL = "訓練"
 CHECK_PREVIEW = ("【安否確認の開始】\n対象：{segment}（{members}人・{orgs}団体）\n種別：{kind}\n"
-                 "まず各団体の正担当に送り、{minutes}分ごとに最大{reasks}回、未回答の団体に再送します。")
+                 "まず各団体の主担当に送り、{minutes}分ごとに最大{reasks}回、未回答の団体に再送します。")
 CHECK_START = "開始する"
 CHECK_CONFIRM_INVALID = "「開始する」か「キャンセル」のボタンを押してください。"
 CHECK_KIND_HINT = "「本番」か「訓練」のボタンを押すか、そのどちらかを送ってください。"
@@ -346,9 +420,9 @@ WORDS_START = (CHECK_START, "開始", "始める", "はじめる", "スタート
 CHECK_STARTED = "安否確認 #{id}（{kind}）を開始しました。{count}人に送信しています。状況は「安否状況」で見られます。"
 CHECK_STARTED_ELSEWHERE = ("【安否確認の開始】#{id}（{kind}）が{source}で始まりました。\n対象：{segment}・{count}人に送信しています。"
                            "状況は「安否状況」、電話で聞いた回答は「代理回答」で入力できます。")
-CHECK_SOURCE_LABELS = {"api": "警報との自動連携", "cli": "事務局のサーバー操作"}
-CHECK_ALREADY_RUNNING = ("同じ対象の安否確認 #{id}（{kind}）が{when}から実行中です。新しくは始めませんでした。"
-                         "状況は「安否状況」で見られます。新しく始めるには「安否確認終了」で終えてからにしてください。")
+CHECK_SOURCE_LABELS = {"api": "警報との自動連携", "cli": "サーバーのコマンド"}
+CHECK_ALREADY_RUNNING = ("同じ対象の安否確認 #{id}（{kind}）が{when}から実行中です。新しい確認は始めていません。"
+                         "状況は「安否状況」で見られます。新しく始める場合は、先に「安否確認終了」で終了してください。")
 CHECK_NONE = "安否確認はまだ行われていません。「安否確認」で開始できます。"
 CHECK_NONE_OPEN = "実行中の安否確認はありません。"
 CHECK_SUMMARY = (
@@ -401,7 +475,7 @@ KPI = "KPI"
 KPI_SETUP = "KPI設定"
 KPI_PROMPT_HEADER = "【KPI報告のお願い】"
 KPI_REMINDER_HEADER = "【KPI報告：再送】まだ報告がありません。"
-KPI_DEPUTY_HEADER = "【KPI報告：副担当の方へ】正担当の方から報告がまだありません。代わりにお知らせください。"
+KPI_DEPUTY_HEADER = "【KPI報告：副担当の方へ】主担当の方から報告がまだありません。代わりにお知らせください。"
 KPI_AGAIN_HEADER = "【KPI報告】「あとで」とされた分を、あらためてお願いします。"
 KPI_PROMPT_LINE = "・{name}（{period}）目標 {target}／前回 {last}"
 KPI_PROMPT_LINE_TOTAL = "・{name}（{period}の分）これまでの累計 {total}／目標 {target}（{date}までの合計）"
@@ -425,11 +499,11 @@ KPI_STORED_REPLACED = "　（訂正前：{old}）"
 KPI_FIX = "訂正"
 KPI_FIX_NAMED = "訂正：{name}"
 KPI_ASK_FIX = "{name}（{period}）の正しい数字を送ってください（現在 {value}）。一言コメントも続けて書けます。"
-KPI_NOT_A_NUMBER = "数字として読み取れませんでした。例：42 ／ 1,200 ／ 3.5 ／ 1.2万（一言コメントは数字の後に）"
+KPI_NOT_A_NUMBER = "数字として読み取れませんでした。「42」「1,200」「3.5」「1.2万」のように送ってください（一言コメントは数字の後に）。"
 KPI_WHICH = "どのKPIの数字か分かりませんでした。{names} のどれか、名前を付けて送ってください。例：「{example}」"
 KPI_UNKNOWN_NAME = "「{word}」というKPIは見つかりませんでした。報告できるのは {names} です。"
 KPI_NONE_PENDING = "今、報告をお待ちしているKPIはありません。"
-KPI_COMMENT_TOO_LONG = "一言コメントは{max}文字以内でお願いします。"
+KPI_COMMENT_TOO_LONG = "一言コメントは{max}文字以内で送ってください。"
 KPI_CONFIRM = "次の内容で記録してよいか確認してください。"
 KPI_CONFIRM_LINE = "・{name}（{period}）{value}"
 KPI_WARN_NOT_PENDING = "　⚠ このKPIは今は報告待ちではありません（{period}の値として記録します）"
@@ -443,8 +517,8 @@ WORDS_KPI_RECORD = (KPI_CONFIRM_YES, "記録", "記録します", "このまま"
 WORDS_KPI_DISCARD = (KPI_CONFIRM_NO, "記録しません", "いいえ", "違う", "間違い", "取り消す")
 KPI_DISCARDED = "記録しませんでした。"
 KPI_CONFIRM_PENDING = "確認待ちの数字があります。「記録する」か「記録しない」を選んでください。"
-KPI_LATE_STAFF = "【KPI未報告】{org}：{name}（{period}）の報告がまだありません。最初のお願いは{asked}、正担当への再送と副担当へのお願いも済んでいます。"
-KPI_LATE_STAFF_NO_DEPUTY = "【KPI未報告】{org}：{name}（{period}）の報告がまだありません。最初のお願いは{asked}で、正担当へ2回再送しました（副担当は登録されていません）。"
+KPI_LATE_STAFF = "【KPI未報告】{org}：{name}（{period}）の報告がまだありません。最初のお願いは{asked}、主担当への再送と副担当へのお願いも済んでいます。"
+KPI_LATE_STAFF_NO_DEPUTY = "【KPI未報告】{org}：{name}（{period}）の報告がまだありません。最初のお願いは{asked}で、主担当へ2回再送しました（副担当は登録されていません）。"
 
 # KPI reports: seeing the numbers
 KPI_NONE_VISIBLE = "あなたの団体の協定には、まだKPIがありません。"
@@ -460,13 +534,13 @@ KPI_SUMMARY_CHANGE = "　{label} {change}（{previous}：{previous_value}）"
 KPI_CHANGE_LABELS = {"monthly": "前月比", "quarterly": "前四半期比", "dates": "前回比"}
 KPI_SUMMARY_COMMENT = "　コメント：{comment}"
 KPI_SUMMARY_NO_REPORT = "報告なし"
-KPI_CHARTS_FIRST = "グラフは最初の{count}件です。"
+KPI_CHARTS_FIRST = "グラフは最初の{count}件のKPIだけ表示しています。"
 KPI_CHART_TARGET = "目標 {target}"
 KPI_CHART_ACTUAL = "実績"
 KPI_CHART_TOTAL = "累計"
 KPI_CHART_TITLE = "{name}（{unit}）"
 KPI_PERIOD_MONTH = "{year}年{month}月"
-KPI_PERIOD_QUARTER = "{year}年{first}-{last}月"
+KPI_PERIOD_QUARTER = "{year}年{first}〜{last}月"
 KPI_PERIOD_DATE = "{year}/{month}/{day}"
 
 # KPI reports: staff define a KPI (KPI設定)
@@ -475,9 +549,9 @@ KPI_SETUP_NO_AGREEMENTS = "KPIは協定ごとに設定します。まだ協定�
 KPI_SETUP_ASK_AGREEMENT = "どの協定のKPIですか？"
 KPI_SETUP_ASK_ORG = "報告する団体を選んでください。"
 KPI_SETUP_ASK_NAME = "KPIの名前を送ってください（例：講座参加者数）。"
-KPI_SETUP_NAME_INVALID = "名前は1〜40文字で送ってください。"
+KPI_SETUP_NAME_INVALID = "KPIの名前は40文字以内で送ってください。"
 KPI_SETUP_NAME_TAKEN = "この協定か報告する団体に、すでに「{name}」があります。別の名前を送ってください。"
-KPI_SETUP_ASK_UNIT = "単位を送ってください（例：人、件、%）。単位がなければ「なし」。"
+KPI_SETUP_ASK_UNIT = "単位を送ってください（例：人、件、%）。単位がない場合は「なし」と送ってください。"
 KPI_SETUP_UNIT_INVALID = "単位は10文字以内で送ってください。"
 KPI_SETUP_ASK_TARGET = "目標値を数字で送ってください（例：500、1.2万）。"
 KPI_SETUP_TARGET_INVALID = "目標値は0より大きい数字で送ってください（例：500）。"
@@ -507,7 +581,7 @@ KPI_SETUP_PREVIEW = (
     "頻度：{cadence}\n最初の報告依頼：{first}"
 )
 KPI_SETUP_SAVE = "登録する"
-KPI_SETUP_SAVED = "KPI「{name}」を登録しました。期間が締まると{org}の正担当に報告をお願いします。"
+KPI_SETUP_SAVED = "KPI「{name}」を登録しました。期間が締まると{org}の主担当に報告をお願いします。"
 
 # Areas (地区の設定): staff keep the list members choose from
 AREA_SETTINGS = "地区の設定"
@@ -521,7 +595,7 @@ WORDS_AREA_ADD = ("追加", "追加する", "地区の追加", "地区追加")
 WORDS_AREA_REMOVE = ("削除", "削除する", "地区の削除", "地区削除")
 AREA_MENU_INVALID = "下のボタンから選んでください。終えるときは「キャンセル」を押してください。"
 AREA_ASK_NAMES = "追加する地区の名前を送ってください（1つ{max}文字まで）。複数のときは「北地区、中央地区」のように区切ってください。"
-AREA_NAMES_INVALID = "地区の名前は1つ{max}文字までで送ってください。例：北地区、中央地区"
+AREA_NAMES_INVALID = "地区の名前は1つにつき{max}文字以内で送ってください（例：北地区、中央地区）。"
 AREA_ADDED = "追加しました：{names}"
 AREA_ALREADY = "すでに一覧にあります：{names}"
 AREA_LINKED_TYPED = "以前に地区を文字で入力していたメンバーを、追加した地区に登録しました（{count}件）。"
@@ -552,7 +626,7 @@ MEETING_MANAGE = "会議の変更"
 WEEKDAYS = "月火水木金土日"
 ASK_MEETING_TITLE = "会議の名前を送ってください（{max}文字まで）。例：12月 推進会議"
 MEETING_TITLE_INVALID = "会議の名前は1〜{max}文字で送ってください。"
-MEETING_IN_GROUP = "{name}さん、日程調整の設定は個別のトークで続けてください。このグループのメンバーに参加をお願いします。"
+MEETING_IN_GROUP = "{name}さん、日程調整の設定はボットとの1対1のトークで続けてください。このグループのメンバーに参加をお願いします。"
 MEETING_MEMBERS_ONLY = "日程調整は登録済みのメンバーが始められます。"
 ASK_MEETING_SLOT = ("候補日時を追加してください（{count}/{max}件）。「12/11 10時-11時」のように送るか、"
                     "ボタンで開始日時を選んでください。追加し終えたら「完了」を押してください。")
@@ -566,7 +640,7 @@ SLOT_LENGTH_HINT = "下のボタンから長さを選ぶか、「1時間」「90
 SLOT_ADDED = "候補に追加しました：{slot}"
 SLOT_FLAG_HOLIDAY = "⚠ 祝日（{name}）です"
 SLOT_FLAG_WEEKEND = "⚠ 土日です"
-SLOT_FLAG_HOURS = "⚠ 8:00〜21:00の外にかかっています"
+SLOT_FLAG_HOURS = "⚠ 8:00〜21:00以外の時間にかかっています"
 SLOT_PAST = "過去の日時は候補にできません。"
 DATE_TOO_FAR = "3年以上先の日時は指定できません。日付をご確認ください。"
 SLOT_DUPLICATE = "その日時はすでに候補にあります。"
@@ -628,7 +702,7 @@ MEETING_HOUR_BEFORE = "【1時間後の会議】{title}\n{slot}"
 
 # Meetings: changing
 ASK_MEETING_WHICH = "どの会議ですか？"
-MEETING_NONE_TO_MANAGE = "変更できる会議がありません（自分が始めた日程調整だけ変更できます）。"
+MEETING_NONE_TO_MANAGE = "変更できる会議がありません（ご自身が始めた日程調整だけ変更できます）。"
 ASK_MEETING_ACTION = "「{title}」（{when}）をどうしますか？"
 MEETING_CANCEL = "中止する"
 MEETING_MOVE = "日時を変更"
@@ -657,6 +731,8 @@ INTRO_JOIN_BUTTON = "やっぱり参加する"
 INTRO_SKIPPED = "今回の紹介は見送りにしました。次回またご案内します。"
 INTRO_JOINED = "今回の紹介に参加します。"
 INTRO_ROUND_STARTED = "この回の紹介はすでに始まっています。"
+INTRO_WAITING = "今回のメンバー紹介は参加者の人数の都合で、ご紹介できる方がいませんでした。次回は優先してご紹介します。"
+INTRO_UNPAIRED = "今回のメンバー紹介では、ご紹介できる方が見つかりませんでした。次回またご案内します。"
 INTRO_CARD_HEADER = "メンバー紹介"
 INTRO_ALT = "【メンバー紹介】{name}さん（{org}）をご紹介します"
 INTRO_CARD_ORG = "{org}（{org_type}）"
@@ -677,7 +753,7 @@ INTRO_HELLO_MORE = "ご自分の言葉でも一言送れます。続けて送る
 INTRO_HELLO_ALREADY = "あいさつはもう送っています。続きは「返事を送る」からどうぞ。"
 INTRO_MESSAGE_BUTTON = "返事を送る"
 INTRO_ASK_MESSAGE = "{name}さんへのメッセージを1つ送ってください（{max}文字まで）。"
-INTRO_MESSAGE_INVALID = "メッセージは{max}文字までの文字で送ってください。"
+INTRO_MESSAGE_INVALID = "メッセージは{max}文字以内の文章で送ってください。"
 INTRO_MESSAGE_SENT = "{name}さんに送りました。"
 INTRO_MESSAGE_HELD = "{name}さんへのメッセージを受け付けました。{note}。"
 INTRO_ASK_LINE_ID = "あなたのLINE IDを送ってください。{name}さんも交換に同意したときだけ、お互いに伝えます。"
@@ -693,8 +769,8 @@ INTRO_OUTCOME_WORDS = {"talked": ("話せた", "話せました", "話しまし�
                        "pass": ("今回はパス", "今回はパスします")}
 INTRO_OUTCOME_REPLIES = {
     "talked": "よかったです！新しいつながりとして記録しました。",
-    "not_yet": "了解です。カードの「あいさつを送る」からいつでもどうぞ。",
-    "pass": "了解です。次回の紹介をお楽しみに。",
+    "not_yet": "承知しました。カードの「あいさつを送る」からいつでもどうぞ。",
+    "pass": "承知しました。次回の紹介をお楽しみに。",
 }
 
 # Introductions: staff
@@ -713,11 +789,11 @@ INTRO_TIMES = ["09:00", "10:00", "12:00", "15:00", "17:00"]
 INTRO_SCHEDULED = "紹介を「{schedule}」に設定しました。次回は{next}です（前日にお知らせします）。"
 INTRO_ROUND_CALLED_OFF = "{when}に予定していたメンバー紹介は、事務局の設定変更により中止になりました。"
 INTRO_SEND = "送信する"
-INTRO_CONFIRM_MESSAGE = "{name}さんに次のメッセージを送ります。よければ「送信する」を押してください。\n\n{text}"
-INTRO_CONFIRM_LINE_ID = "LINE ID「{line_id}」を{name}さんと交換します（{name}さんも同意したときだけ伝わります）。よければ「送信する」を押してください。"
+INTRO_CONFIRM_MESSAGE = "{name}さんに次のメッセージを送ります。よろしければ「送信する」を押してください。\n\n{text}"
+INTRO_CONFIRM_LINE_ID = "LINE ID「{line_id}」を{name}さんと交換します（{name}さんも同意したときだけ伝わります）。よろしければ「送信する」を押してください。"
 WEEKLY_CONFIRM_TYPED = ("今週のひとこと「{question}」への答えとして「{text}」を送りますか？"
-                        "答えた人全員に、分野ごとにまとめて届きます。よければ「送信する」を押してください。")
-WEEKLY_CONFIRM = "ひとことの答えは「{text}」でよいですか？答えた人全員に、分野ごとにまとめて届きます。よければ「送信する」を押してください。"
+                        "答えた人全員に、分野ごとにまとめて届きます。よろしければ「送信する」を押してください。")
+WEEKLY_CONFIRM = "ひとことの答えは「{text}」でよいですか？答えた人全員に、分野ごとにまとめて届きます。よろしければ「送信する」を押してください。"
 INTRO_OTHER_STOPPED = "{name}さんは今、メンバー紹介を停止しているため、メッセージは届けられません。"
 INTRO_SCHEDULE_STOPPED = "紹介を停止しました。"
 INTRO_STATS = ("【つながり】\nメンバー：{members}人（紹介停止 {opted_out}人）\n紹介：{rounds}回・{pairs}組\n"
@@ -731,7 +807,7 @@ INTRO_NO_BRIDGES = "まだありません"
 WEEKLY = "ひとこと"
 WEEKLY_ASK_TEXT = "今週の「ひとこと」の質問を送ってください（{max}文字まで）。質問集から選ぶ場合は「おまかせ」を押してください。"
 WEEKLY_PICK = "おまかせ"
-WEEKLY_TEXT_INVALID = "質問は{max}文字までの文字で送ってください。"
+WEEKLY_TEXT_INVALID = "質問は{max}文字以内の1行で送ってください。"
 WEEKLY_PREVIEW = "次の質問を{count}人に送ります。よろしければ「送信する」を押してください。\n―――\n{question}"
 WEEKLY_SEND = "送信する"
 WEEKLY_CONFIRM_INVALID = "「送信する」か「キャンセル」のボタンを押すか、そのどちらかを送ってください。まだ誰にも送っていません。"
@@ -741,7 +817,7 @@ WEEKLY_NOBODY = "送る相手がいません（紹介を受け取るメンバー
 WEEKLY_MESSAGE = "【今週のひとこと】{question}\n一言で答えてください。{when}に、答えた人どうしで回答を分野ごとに共有します。"
 WEEKLY_ANSWER_BUTTON = "答える"
 WEEKLY_ASK_ANSWER = "「{question}」への一言を送ってください（{max}文字まで）。"
-WEEKLY_ANSWER_INVALID = "一言は{max}文字までの1行で送ってください。"
+WEEKLY_ANSWER_INVALID = "一言は{max}文字以内の1行で送ってください。"
 WEEKLY_ANSWERED = "受け付けました。{when}に、みんなの回答をお届けします。"
 WEEKLY_REPLACED = "前の答えを「{text}」に置き換えました。{when}に、みんなの回答をお届けします。"
 WEEKLY_CLOSED = "このひとことの受付は終わりました。"
@@ -831,6 +907,27 @@ SIM_NEW_MESSAGES = "{count}件の新着"
 SIM_STICKER = "（スタンプ）"
 
 
+# Exports (CSV/Excel files staff open in a spreadsheet): the column headings, and the words for yes and no
+EXPORT_YES = "はい"
+EXPORT_NO = "いいえ"
+EXPORT_LIST_SEP = "・"
+CHECK_EXPORT_COLUMNS = {"organization": "団体", "member_id": "メンバー番号", "member": "氏名", "role": "担当",
+                        "asked": "質問の送信回数", "first_status": "最初の回答", "first_answered_at": "最初の回答日時",
+                        "status": "最新の回答", "answered_at": "最新の回答日時", "answers": "回答の回数",
+                        "by_proxy": "代理入力", "late": "終了後の回答", "provisions": "提供できるもの",
+                        "note": "伝えたいこと"}
+KPI_EXPORT_COLUMNS = {"agreement": "協定", "kpi_id": "KPI番号", "kpi": "KPI", "unit": "単位", "target": "目標",
+                      "organization": "報告団体", "period": "期間", "value": "値", "comment": "コメント",
+                      "reported_by": "報告者", "reported_at": "報告日時", "replaced_at": "訂正された日時"}
+KPI_EXPORT_SHEET = "KPI報告"
+INTRO_EXPORT_COLUMNS = {"pair_id": "紹介番号", "round_id": "回", "introduced_at": "紹介日時",
+                        "member_a_id": "メンバー1の番号", "member_a": "メンバー1", "organization_a": "団体1",
+                        "fields_a": "分野1", "member_b_id": "メンバー2の番号", "member_b": "メンバー2",
+                        "organization_b": "団体2", "fields_b": "分野2", "cross_field": "分野をまたぐ",
+                        "score": "組み合わせの点数", "outcome_a": "メンバー1の回答", "outcome_b": "メンバー2の回答",
+                        "tie": "つながり", "tie_at": "つながった日時", "line_ids_exchanged": "LINE IDの交換"}
+
+
 # The audit log (操作記録): what each staff action is called, and where it was done
 AUDIT_ACTIONS = {
     "console.link": "管理画面のログイン用リンクを発行",
@@ -841,8 +938,8 @@ AUDIT_ACTIONS = {
     "invite.revoke": "招待コードを取り消し",
     "member.staff_on": "事務局の権限を付与",
     "member.staff_off": "事務局の権限を解除",
-    "member.role": "担当区分を変更",
-    "member.deactivate": "メンバーを退会扱いに",
+    "member.role": "主担当・副担当を変更",
+    "member.deactivate": "メンバーを退会に",
     "agreement.create": "協定を登録",
     "area.create": "地区を追加",
     "area.remove": "地区を削除",

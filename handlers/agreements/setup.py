@@ -14,12 +14,11 @@ from db.access import REVIEW_REMINDER_TIME, DataError, create_agreement
 from db.audit import record
 from db.rules.dates import DateError, read_typed
 from db.models import Agreement, Organization
+from handlers.pickers import page_buttons
 
 router = Router("agreements.setup", access=Access.staff, refusal=T.AGREEMENT_STAFF_ONLY)
-router.help_action(T.AGREEMENT_ADD, T.AGREEMENT_ADD, staff_only=True)
 
 MAX_NAME = 100
-MAX_ORGS_SHOWN = 11  # with 完了 and キャンセル, within LINE's 13 quick replies
 MAX_YEARS = 10
 CANCEL = m.message_action(T.CANCEL)
 
@@ -38,6 +37,10 @@ class ToggleOrg(PostbackData, prefix="agr:org"):
 
 class OrgsDone(PostbackData, prefix="agr:org:done"):
     pass
+
+
+class OrgsPage(PostbackData, prefix="agr:orgs"):
+    page: int
 
 
 class Save(PostbackData, prefix="agr:save"):
@@ -70,10 +73,18 @@ async def ask_orgs(ctx: Context, *before: dict) -> None:
     orgs = list(await ctx.session.scalars(select(Organization).order_by(Organization.name)))
     shown = [o for o in orgs if o.id in chosen] + [o for o in orgs if o.id not in chosen]
     names = "、".join(o.name for o in orgs if o.id in chosen) or T.NONE_SELECTED
-    buttons = [m.postback_action(("✓" if o.id in chosen else "") + o.name, ToggleOrg(org_id=o.id))
-               for o in shown[:MAX_ORGS_SHOWN]]
-    ctx.reply(*before, m.text(T.ASK_AGREEMENT_ORGS.format(selected=names), quick=[
-        *buttons, m.postback_action(T.DONE, OrgsDone(), display_text=T.DONE), CANCEL]))
+    ctx.reply(*before, m.text(T.ASK_AGREEMENT_ORGS.format(selected=names), quick=page_buttons(
+        shown, int(ctx.data.get("org_page") or 0),
+        button=lambda o: m.postback_action(("✓" if o.id in chosen else "") + o.name, ToggleOrg(org_id=o.id)),
+        more_label=T.ORG_MORE, more=lambda page: OrgsPage(page=page),
+        extra=(m.postback_action(T.DONE, OrgsDone(), display_text=T.DONE),))))
+
+
+@router.postback(OrgsPage, state=AddAgreement.organizations)
+async def next_orgs(ctx: Context, button: OrgsPage) -> None:
+    """次の団体: the next page of organizations."""
+    ctx.update_data(org_page=button.page)
+    await ask_orgs(ctx)
 
 
 @router.postback(ToggleOrg, state=AddAgreement.organizations)

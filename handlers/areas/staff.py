@@ -10,7 +10,6 @@ from db.rules.areas import MAX_AREA_NAME, match_area, split_areas
 from handlers.segments import MAX_OPTIONS
 
 router = Router("areas.staff", access=Access.staff, refusal=T.AREA_STAFF_ONLY)
-router.help_action(T.AREA_SETTINGS, T.AREA_SETTINGS, staff_only=True)
 
 
 class Areas(StatesGroup):

@@ -121,6 +121,17 @@ async def queue_intro_cards(session: AsyncSession, pairs: list[IntroPair], now: 
     return rows
 
 
+async def queue_left_out(session: AsyncSession, round_id: int, unpaired: list[int], now: datetime) -> list[OutboxMessage]:
+    """Those the round could not pair hear it, kindly: the one who waits is introduced first next time."""
+    people = await members_by_id(session, set(unpaired))
+    rows = []
+    for index, member_id in enumerate(unpaired):
+        text = T.INTRO_WAITING if index == 0 else T.INTRO_UNPAIRED
+        rows += queue_push(session, to=people[member_id].line_user_id, messages=[m.text(text)],
+                           purpose=f"intro:{round_id}", now=now)
+    return rows
+
+
 async def queue_followups(session: AsyncSession, pairs: list[IntroPair], now: datetime) -> list[OutboxMessage]:
     """A few days on, one tap each: 話せた / まだ / 今回はパス (not to those who already said)."""
     people = await members_by_id(session, {i for p in pairs for i in (p.member_a_id, p.member_b_id)})

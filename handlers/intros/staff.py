@@ -16,7 +16,6 @@ from handlers.delivery import held_line, sent_text
 from handlers.intros.messages import call_off_announced, schedule_text, send_weekly_question, stats_text
 
 router = Router("intros.staff", access=Access.staff, refusal=T.INTRO_STAFF_ONLY)
-router.help_action(T.INTRO_SETTINGS, T.INTRO_SETTINGS, staff_only=True)
 router.help_action(T.INTRO_NETWORK, T.INTRO_NETWORK, staff_only=True)
 router.help_action(T.WEEKLY, T.WEEKLY, staff_only=True)
 

@@ -20,7 +20,6 @@ from handlers.dates import date_problem
 from handlers.segments import MAX_OPTIONS
 
 router = Router("kpi.setup", access=Access.staff, refusal=T.KPI_STAFF_ONLY)
-router.help_action(T.KPI_SETUP, T.KPI_SETUP, staff_only=True)
 
 MAX_DATES = 12
 MAX_YEARS_AHEAD = 10

@@ -467,7 +467,7 @@ router.step(Registration.role, ask=ask_role, hint=T.ROLE_INVALID)
 
 @router.typed(Registration.role, {T.WORDS_PRIMARY: MemberRole.primary, T.WORDS_DEPUTY: MemberRole.deputy})
 async def receive_role(ctx: Context, role: MemberRole) -> None:
-    """正担当 or 副担当."""
+    """主担当 or 副担当."""
     ctx.update_data(role=role.value)
     await advance(ctx)
 

@@ -8,17 +8,15 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.dialogs import Access, Context, PostbackData, Router, StaleButton, State, StatesGroup
-from bot.dialogs.words import folded
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.texts.formats import moment_label
 from db.members import issue_invite
 from db.models import Organization
+from handlers.pickers import matching, page_buttons
 
 router = Router("registration.invites", access=Access.staff, refusal=T.INVITE_STAFF_ONLY)
-router.help_action(T.INVITE_ISSUE, T.INVITE_ISSUE, staff_only=True)
 
-MAX_ORGS_SHOWN = 12
 VALID_FOR = timedelta(days=14)
 KINDS = {"member": False, "staff": True}
 
@@ -36,9 +34,15 @@ class InviteKind(PostbackData, prefix="inv:kind"):
     kind: str
 
 
-def _org_buttons(orgs) -> list[dict]:
-    return [m.postback_action(o.name, InviteOrg(org_id=o.id), display_text=m.label(o.name))
-            for o in orgs[:MAX_ORGS_SHOWN]] + [m.message_action(T.CANCEL)]
+class InviteOrgPage(PostbackData, prefix="inv:orgs"):
+    page: int
+
+
+def _org_buttons(orgs, page: int = 0) -> list[dict]:
+    """A page of organizations, 「次の団体」 when there are more, and キャンセル."""
+    return page_buttons(orgs, page, button=lambda o: m.postback_action(o.name, InviteOrg(org_id=o.id),
+                                                                       display_text=m.label(o.name)),
+                        more_label=T.ORG_MORE, more=lambda p: InviteOrgPage(page=p))
 
 
 @router.command(T.INVITE_ISSUE)
@@ -48,19 +52,23 @@ async def begin(ctx: Context) -> None:
     await ask_organization(ctx)
 
 
-async def ask_organization(ctx: Context, *before: dict) -> None:
-    orgs = list(await ctx.session.scalars(select(Organization).order_by(Organization.name).limit(MAX_ORGS_SHOWN)))
+async def ask_organization(ctx: Context, *before: dict, page: int = 0) -> None:
+    orgs = list(await ctx.session.scalars(select(Organization).order_by(Organization.name)))
     ctx.set_state(IssueInvite.organization)
-    ctx.reply(*before, m.text(T.ASK_INVITE_ORG, quick=_org_buttons(orgs)))
+    ctx.reply(*before, m.text(T.ASK_INVITE_ORG, quick=_org_buttons(orgs, page)))
+
+
+@router.postback(InviteOrgPage, state=IssueInvite.organization)
+async def next_organizations(ctx: Context, button: InviteOrgPage) -> None:
+    """次の団体: the next page of organizations."""
+    await ask_organization(ctx, page=button.page)
 
 
 @router.message(IssueInvite.organization)
 async def organization_typed(ctx: Context) -> None:
     """Part of an organization's name: the one that matches, or buttons for those that do."""
-    form = folded(ctx.text)
-    orgs = list(await ctx.session.scalars(select(Organization).order_by(Organization.name))) if form else []
-    exact = [o for o in orgs if folded(o.name) == form]
-    found = exact or [o for o in orgs if form in folded(o.name)]
+    found = matching(list(await ctx.session.scalars(select(Organization).order_by(Organization.name))), ctx.text,
+                     lambda o: o.name)
     if len(found) == 1:
         await ask_kind(ctx, found[0])
     elif found:

@@ -111,7 +111,7 @@ async def test_start_in_line_at_night_answer_change_provide_and_note(bot):
             "・被害あり NPO法人 みどりの会（体育館を避難所として開放できます）") in summary
     await bot.press(people["staff"], T.CHECK_SILENT_BUTTON)
     assert bot.last_text(people["staff"]) == T.CHECK_SILENT_ORGS.format(
-        count=2, names="・市役所 企画課：市 職員（正担当）電話番号未登録\n・市立大学：大学 教員（正担当）電話番号未登録")
+        count=2, names="・市役所 企画課：市 職員（主担当）電話番号未登録\n・市立大学：大学 教員（主担当）電話番号未登録")
     await bot.say(people["staff"], T.CHECK_STATUS)
     await bot.press(people["staff"], T.CHECK_ORGS_BUTTON)
     assert bot.last_text(people["staff"]).splitlines() == [
@@ -416,10 +416,15 @@ async def test_start_from_the_command_line_answer_for_a_member_status_and_export
     exported = await cli("check", "export", check_id, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(exported.output)))
     assert len(rows) == 5
-    [school_row] = [r for r in rows if r["organization"] == "市立大学"]
-    assert (school_row["status"], school_row["by_proxy"], school_row["provisions"]) == ("damaged", "True",
-                                                                                         "shelter people")
-    assert [r["asked"] for r in rows if r["role"] == "deputy"] == ["0"]
+    column = T.CHECK_EXPORT_COLUMNS
+    assert list(rows[0]) == list(column.values())  # Japanese headings, as staff open it in a spreadsheet
+    [school_row] = [r for r in rows if r[column["organization"]] == "市立大学"]
+    assert (school_row[column["status"]], school_row[column["by_proxy"]], school_row[column["provisions"]],
+            school_row[column["late"]], school_row[column["note"]]) == ("被害あり", "はい", "避難場所・人員", "いいえ",
+                                                                       "電話で確認")
+    assert [r[column["asked"]] for r in rows if r[column["role"]] == T.ROLE_DEPUTY] == ["0"]
+    assert not {"damaged", "True", "False", "shelter", "deputy", "primary"} & {
+        word for row in rows for value in row.values() for word in value.split("・")}
     path = tmp_path / "check.csv"
     written = await cli("check", "export", check_id, "--format", "csv", "--output", str(path))
     assert written.exit_code == 0 and "5 row(s) written" in written.output

@@ -102,9 +102,9 @@ async def test_the_silent_list_names_the_people_to_call_with_their_phone(bot):
     await bot.press(people["staff"], T.CHECK_SILENT_BUTTON)
     assert bot.last_text(people["staff"]).splitlines() == [
         "未回答の団体（3）と連絡先：",
-        "・NPO法人 みどりの会：NPO 代表（正担当）電話番号未登録、NPO 副担当（副担当）電話番号未登録",
-        "・市立大学：大学 教員（正担当）090-1234-5678",
-        "・株式会社 山田建設：企業 担当（正担当）電話番号未登録",
+        "・NPO法人 みどりの会：NPO 代表（主担当）電話番号未登録、NPO 副担当（副担当）電話番号未登録",
+        "・市立大学：大学 教員（主担当）090-1234-5678",
+        "・株式会社 山田建設：企業 担当（主担当）電話番号未登録",
     ]
 
 

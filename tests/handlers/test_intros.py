@@ -295,13 +295,18 @@ async def test_a_round_from_the_schedule_to_the_follow_up_in_line(bot, renkei, t
     exported = (await asyncio.to_thread(renkei, "intro", "export", "--format", "csv")).output
     exported = list(csv.DictReader(io.StringIO(exported)))
     assert len(exported) == 2
-    [tied] = [row for row in exported if row["tie"] == "True"]
-    assert {tied["member_a"], tied["member_b"]} == {"市 職員", "NPO 副担当"}
-    assert tied["cross_field"] == "True" and tied["line_ids_exchanged"] == "True"
-    assert tied["introduced_at"] == "2026-11-26 12:00" and tied["tie_at"] == "2026-11-30 12:00"
+    column = T.INTRO_EXPORT_COLUMNS
+    assert list(exported[0]) == list(column.values())
+    [tied] = [row for row in exported if row[column["tie"]] == T.EXPORT_YES]
+    [untied] = [row for row in exported if row[column["tie"]] == T.EXPORT_NO]
+    assert {tied[column["member_a"]], tied[column["member_b"]]} == {"市 職員", "NPO 副担当"}
+    assert tied[column["cross_field"]] == "はい" and tied[column["line_ids_exchanged"]] == "はい"
+    assert tied[column["introduced_at"]] == "2026-11-26 12:00" and tied[column["tie_at"]] == "2026-11-30 12:00"
+    assert {tied[column["outcome_a"]], tied[column["outcome_b"]]} <= {*T.INTRO_OUTCOME_LABELS.values(), ""}
+    assert "True" not in tied.values() and "False" not in untied.values() and "talked" not in tied.values()
     await asyncio.to_thread(renkei, "intro", "export", "--format", "csv", "--output", str(tmp_path / "edges.csv"))
     written = (tmp_path / "edges.csv").read_bytes()
-    assert written.startswith("\ufeff".encode()) and written.decode("utf-8-sig").splitlines()[0].startswith("pair_id,")
+    assert written.startswith("\ufeff".encode()) and written.decode("utf-8-sig").splitlines()[0].startswith("紹介番号,")
 
 
 async def test_opting_out_leaves_a_member_out_until_they_resume(bot, renkei):
@@ -331,6 +336,10 @@ async def test_opting_out_leaves_a_member_out_until_they_resume(bot, renkei):
     assert sorted(bot.line.sent(MULTICAST)[-1].json["to"]) == sorted(users)
     [second] = await bot.scalars(select(IntroRound).where(IntroRound.id == 2))
     assert second.waiting_member_id is not None
+    left_out = await bot.one(Member, Member.id == second.waiting_member_id)
+    assert bot.last_text(left_out.line_user_id) == T.INTRO_WAITING  # told, kindly, rather than nothing
+    paired = [u for u in users if u != left_out.line_user_id]
+    assert all(T.INTRO_WAITING not in bot.texts_to(u) for u in paired)
     await next_round()
     waited = await bot.one(Member, Member.id == second.waiting_member_id)
     assert len(flex_cards(bot, waited.line_user_id)) == len(
@@ -479,7 +488,7 @@ async def test_two_scheduler_instances_announce_pair_follow_up_and_digest_exactl
         counts = await both(datetime(2026, 11, 25, 12, 0, tzinfo=TOKYO))
         assert counts["send_due_intro_notices"] == 1 and len(fake_line.sent(MULTICAST)) == 2
         counts = await both(datetime(2026, 11, 26, 12, 0, tzinfo=TOKYO))
-        assert counts["send_due_intros"] == 4  # two pairs, a card to each of the four
+        assert counts["send_due_intros"] == 5  # two pairs, a card to each of the four, and the fifth told it waits
         assert sorted(len(flex_cards(first, u)) for u in people.values()) == [0, 1, 1, 1, 1]
         counts = await both(datetime(2026, 11, 27, 10, 0, tzinfo=TOKYO))
         assert counts["send_weekly_question_digest"] == 1
@@ -556,7 +565,7 @@ async def test_a_round_on_a_public_holiday_is_held_the_next_business_day(bot):
     bot.clock.set(datetime(2027, 2, 11, 12, 0, tzinfo=TOKYO))
     assert (await bot.runtime.scheduler.run_due())["send_due_intros"] == 0
     bot.clock.set(datetime(2027, 2, 12, 12, 0, tzinfo=TOKYO))
-    assert (await bot.runtime.scheduler.run_due())["send_due_intros"] == 4
+    assert (await bot.runtime.scheduler.run_due())["send_due_intros"] == 5  # four cards, and the fifth member told they are introduced first next time
     [schedule_row] = await bot.scalars(select(IntroSchedule))
     assert schedule_row.next_round_at == datetime(2027, 2, 18, 12, 0, tzinfo=TOKYO)  # back on Thursdays
 

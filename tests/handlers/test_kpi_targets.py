@@ -77,8 +77,8 @@ async def test_a_total_is_met_by_the_running_total_and_a_level_by_each_period(bo
         "　2026年11月の値 48人",
         "　前月比 -57人（-54.3%）（2026年10月：105人）",
         "満足度（NPO法人 みどりの会）",
-        "　最新 4.4点（2026年7-9月）／目標 4.5点（2027/3/31まで）達成率 98%",
-        "　前四半期比 +0.4点（+10.0%）（2026年4-6月：4点）"]
+        "　最新 4.4点（2026年7〜9月）／目標 4.5点（2027/3/31まで）達成率 98%",
+        "　前四半期比 +0.4点（+10.0%）（2026年4〜6月：4点）"]
 
 
 async def test_the_secretariat_hears_that_the_primary_was_reminded_when_there_is_no_deputy(bot):

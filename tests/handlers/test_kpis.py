@@ -309,18 +309,21 @@ async def test_export_round_trips_and_archived_kpis_are_not_asked_for(bot, renke
     assert (await cli("kpi", "export", "--format", "csv", "--output", str(tmp_path / "k.csv"))).exit_code == 0
     with (tmp_path / "k.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert [(r["kpi"], r["period"], r["value"], r["comment"], bool(r["replaced_at"])) for r in rows] == [
-        (VISITORS, "2026-10", "30", "", False), (VISITORS, "2026-11", "42", "好調", True),
-        (VISITORS, "2026-11", "45", "'=HYPERLINK(\"http://x\")", False), (SATISFACTION, "2026-12-01", "", "", False)]
-    assert rows[0]["agreement"] == "みどりのまち協定" and rows[0]["reported_at"] == "2026-11-24 10:00"
+    column = T.KPI_EXPORT_COLUMNS
+    assert list(rows[0]) == list(column.values())
+    assert [(r[column["kpi"]], r[column["period"]], r[column["value"]], r[column["comment"]],
+             bool(r[column["replaced_at"]])) for r in rows] == [
+        (VISITORS, "2026年10月", "30", "", False), (VISITORS, "2026年11月", "42", "好調", True),
+        (VISITORS, "2026年11月", "45", "'=HYPERLINK(\"http://x\")", False), (SATISFACTION, "2026/12/1", "", "", False)]
+    assert rows[0][column["agreement"]] == "みどりのまち協定" and rows[0][column["reported_at"]] == "2026-11-24 10:00"
 
     assert (await cli("kpi", "export", "--format", "xlsx", "--output", str(tmp_path / "k.xlsx"))).exit_code == 0
     sheet = load_workbook(tmp_path / "k.xlsx").active
     cells = list(sheet.iter_rows(values_only=True))
-    assert list(cells[0])[:8] == ["agreement", "kpi_id", "kpi", "unit", "target", "organization", "period", "value"]
+    assert list(cells[0]) == list(T.KPI_EXPORT_COLUMNS.values()) and load_workbook(tmp_path / "k.xlsx").active.title == T.KPI_EXPORT_SHEET
     assert cells[3][8] == "'=HYPERLINK(\"http://x\")"  # kept as text, not run as a formula
-    assert [(c[2], c[6], c[7]) for c in cells[1:]] == [(VISITORS, "2026-10", 30), (VISITORS, "2026-11", 42),
-                                                       (VISITORS, "2026-11", 45), (SATISFACTION, "2026-12-01", None)]
+    assert [(c[2], c[6], c[7]) for c in cells[1:]] == [(VISITORS, "2026年10月", 30), (VISITORS, "2026年11月", 42),
+                                                       (VISITORS, "2026年11月", 45), (SATISFACTION, "2026/12/1", None)]
     assert (await cli("kpi", "export", "--format", "pdf")).exit_code == 1
 
     listed = (await cli("kpi", "list")).output

@@ -395,7 +395,7 @@ async def test_editing_the_name_phone_and_role_shows_what_is_saved(bot):
 
     await bot.say(user, T.PROFILE)
     await bot.press(user, T.EDIT_ROLE)
-    assert bot.last_text(user).splitlines() == [T.ASK_ROLE, "いまの内容：正担当"]
+    assert bot.last_text(user).splitlines() == [T.ASK_ROLE, "いまの内容：主担当"]
     await bot.press(user, T.ROLE_DEPUTY)
     await bot.press(user, T.CONFIRM_SAVE)
 

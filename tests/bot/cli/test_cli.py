@@ -115,3 +115,43 @@ def test_a_worker_share_must_name_one_of_the_shares(renkei):
     for shard in ("2/2", "1", "a/b"):
         result = renkei("worker", "--shard", shard)
         assert result.exit_code == 1 and "--shard must look like 0/2" in result.output
+
+
+async def test_member_staff_role_and_deactivate_from_the_command_line(bot, renkei):
+    import getpass
+    import socket
+
+    from sqlalchemy import select
+
+    from db.models import AuditEntry, Member
+
+    people = await partnership(bot)
+
+    async def cli(*args):
+        return await asyncio.to_thread(renkei, *args)
+
+    async def member(user):
+        return await bot.one(Member, Member.line_user_id == user)
+
+    staff, npo = await member(people["staff"]), await member(people["npo"])
+    last = await cli("member", "staff", "--member", str(staff.id), "--off")
+    assert last.exit_code == 1 and "last active staff member" in last.output
+    assert (await cli("member", "deactivate", "--member", str(staff.id))).exit_code == 1
+    made = await cli("member", "staff", "--member", str(npo.id), "--on")
+    assert made.exit_code == 0 and "NPO 代表 is now staff." in made.output
+    assert (await cli("member", "staff", "--member", str(staff.id), "--off")).exit_code == 0
+    assert (await cli("member", "role", "--member", str(npo.id), "deputy")).exit_code == 0
+    assert (await cli("member", "role", "--member", str(npo.id), "boss")).exit_code != 0
+    assert (await cli("member", "deactivate", "--member", "999")).exit_code == 1
+    gone = await cli("member", "deactivate", "--member", str((await member(people["company"])).id))
+    assert gone.exit_code == 0 and "has left" in gone.output
+    assert (await cli("org", "add", "みなと商店会", "--type", "association")).exit_code == 0
+    assert ((await member(people["npo"])).is_staff, (await member(people["npo"])).role) == (True, "deputy")
+    assert not (await member(people["staff"])).is_staff
+    assert (await member(people["company"])).status == "left"
+    entries = await bot.scalars(select(AuditEntry).order_by(AuditEntry.id))
+    operator = f"{getpass.getuser()}@{socket.gethostname()}"
+    assert [(e.door, e.actor_label, e.action, e.target_label) for e in entries] == [
+        ("cli", operator, "member.staff_on", "NPO 代表"), ("cli", operator, "member.staff_off", "市 職員"),
+        ("cli", operator, "member.role", "NPO 代表"), ("cli", operator, "member.deactivate", "企業 担当"),
+        ("cli", operator, "organization.create", "みなと商店会")]

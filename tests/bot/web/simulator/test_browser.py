@@ -191,7 +191,10 @@ async def test_a_meeting_slot_is_picked_with_the_date_time_picker(local_renkei, 
     await screenshot(screen.page, "meeting-picker")
     await screen.page.locator("#picker button.primary").click()
     await screen.press("staff", "1時間")
-    await screen.expect_bot("staff", f"{slot.month}/{slot.day}")
+    # The slot is said back in the first of two bubbles (the question comes last), so look for that bubble.
+    added = T.SLOT_ADDED.format(slot=f"{slot.month}/{slot.day}")
+    await expect(screen.chat("staff").locator(".entry.theirs .content", has_text=added).last).to_be_visible(
+        timeout=TIMEOUT)
     await screen.press("staff", T.DONE)
     await screen.press("staff", T.SEGMENT_ALL)
     await screen.press("staff", T.DEADLINE_TOMORROW)
@@ -225,6 +228,7 @@ async def test_a_group_chat_with_the_bot_and_two_people(local_renkei, seed, brow
     await group.locator("input[name=text]").fill(T.HELP)
     await group.locator("input[name=text]").press("Enter")
     await expect(group.locator(".entry.mine .sender").last).to_have_text(persona("npo").label)
+    await expect(group.locator(".entry.theirs").last).to_contain_text(T.GROUP_HELP[:30], timeout=TIMEOUT)
     await screenshot(screen.page, "group-chat")
 
 
@@ -310,3 +314,29 @@ def test_a_japanese_font_is_installed():
     """Without one, the page (and the KPI charts) would show boxes instead of Japanese."""
     found = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True, text=True).stdout
     assert found.strip(), "no font with Japanese glyphs (make test installs fonts-noto-cjk)"
+
+
+async def test_staff_open_the_admin_menu_and_make_a_partner_staff(local_renkei, seed, browser, screenshot):
+    from db.models import AuditEntry, Member
+
+    await seed.personas_as_members()
+    screen = await new_screen(browser, local_renkei)
+    await screen.switch("staff")
+    await screen.say("staff", T.HELP)
+    await screen.press("staff", T.ADMIN)
+    await screen.expect_bot("staff", T.ADMIN_MENU)
+    await expect(screen.chat("staff").locator(".quick .chip")).to_have_count(7, timeout=TIMEOUT)
+    await screenshot(screen.page, "admin-menu")
+    await screen.press("staff", T.MEMBER_MANAGE)
+    await screen.press("staff", "NPO法人 みどりの会")
+    await screen.press("staff", persona("npo").display_name)
+    await screen.press("staff", T.MEMBER_ACTION_LABELS["staff_on"])
+    await screen.expect_bot("staff", "よろしいですか？")
+    await screenshot(screen.page, "admin-confirm")
+    await screen.press("staff", T.MEMBER_CONFIRM_OK)
+    await screen.expect_bot("staff", T.MEMBER_DONE["staff_on"].format(name=persona("npo").display_name))
+    [npo] = await seed.scalars(select(Member).where(Member.line_user_id == persona("npo").user_id))
+    assert npo.is_staff
+    assert [e.action for e in await seed.scalars(select(AuditEntry))] == ["member.staff_on"]
+    await screen.switch("npo")
+    await screen.expect_bot("npo", T.MEMBER_TOLD["staff_on"])
