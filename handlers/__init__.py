@@ -15,6 +15,7 @@ def build_dispatcher() -> Dispatcher:
     from handlers.areas import staff as area_staff
     from handlers.agreements import setup as agreement_setup
     from handlers.contact_checks import answers, proxy, staff as check_staff
+    from handlers.handover import dialog as handover
     from handlers.intros import dialog as intro_dialog, staff as intro_staff
     from handlers.kpi import reports as kpi_reports, setup as kpi_setup
     from handlers.meetings import changes as meeting_changes, setup as meeting_setup, votes
@@ -31,5 +32,6 @@ def build_dispatcher() -> Dispatcher:
         Router("agreements").include(agreement_setup.router),
         Router("kpi").include(kpi_reports.router, kpi_setup.router),
         Router("intros").include(intro_dialog.router, intro_staff.router),
+        handover.router,
         common.fallback_router)
     return Dispatcher(root, unregistered=registration.prompt_invite)
