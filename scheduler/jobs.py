@@ -231,13 +231,15 @@ async def send_weekly_question_digest(sessions: Sessions, now: datetime, setting
     return await each_in_its_own_transaction(sessions, due, digest)
 
 
-FRAGILE_NOTE_AT = time(9, 0)  # Mondays, local time
+# Mondays, local time, before the working day; a week whose hour passed while nothing ran has no note
+# (the next one lists the same organizations), so a late start never sends it in the middle of the week.
+FRAGILE_NOTE_FROM, FRAGILE_NOTE_UNTIL = time(8, 0), time(9, 0)
 
 
 async def send_fragile_note(sessions: Sessions, now: datetime, settings: Settings) -> list[int]:
-    """Mondays from 09:00: staff hear which organizations depend on one person; the week's row is claimed once."""
+    """Mondays 08:00-09:00: staff hear which organizations depend on one person; the week's row is claimed once."""
     local = now.astimezone(settings.tz)
-    if local.weekday() != 0 or local.time() < FRAGILE_NOTE_AT:
+    if local.weekday() != 0 or not FRAGILE_NOTE_FROM <= local.time() < FRAGILE_NOTE_UNTIL:
         return []
     iso = local.date().isocalendar()
     week = f"{iso.year}-W{iso.week:02d}"

@@ -322,15 +322,18 @@ async def test_the_weekly_note_lists_organizations_that_depend_on_one_person_onc
         fragile = {o.name: o.reasons for o in await fragile_organizations(session, local(11, 30, 9))}
     assert fragile == {"株式会社 山田建設": ("single", "no_deputy"), "市立大学": ("single", "no_deputy"),
                        "駅前商店会": ("single", "no_deputy", "inactive")}
-    assert (await run_at(bot, local(11, 29, 9)))["send_fragile_note"] == 0  # a Sunday
-    assert (await run_at(bot, local(11, 30, 8, 59)))["send_fragile_note"] == 0
-    assert (await run_at(bot, local(11, 30, 9)))["send_fragile_note"] == 1
+    assert (await run_at(bot, local(11, 29, 8, 30)))["send_fragile_note"] == 0  # a Sunday
+    assert (await run_at(bot, local(11, 30, 7, 59)))["send_fragile_note"] == 0
+    assert (await run_at(bot, local(11, 30, 8)))["send_fragile_note"] == 1
     note = bot.last_text(people["staff"])
     assert note.startswith("【担当者の体制】一人に頼っている団体があります（3団体）。")
     assert "・駅前商店会：メンバーが1人だけ、副担当がいない、担当者が長くLINEを離れている" in note
-    assert (await run_at(bot, local(11, 30, 9, 15)))["send_fragile_note"] == 0  # claimed for the week
-    assert await send_fragile_note(bot.runtime.sessions, local(11, 30, 10), bot.settings) == []
-    assert [n.week for n in await bot.scalars(select(FragileNote))] == ["2026-W49"]
+    assert (await run_at(bot, local(11, 30, 8, 15)))["send_fragile_note"] == 0  # claimed for the week
+    assert await send_fragile_note(bot.runtime.sessions, local(11, 30, 8, 30), bot.settings) == []
+    assert (await run_at(bot, local(12, 7, 10)))["send_fragile_note"] == 0  # after the hour: not mid-morning
+    assert (await run_at(bot, local(12, 14, 8, 5)))["send_fragile_note"] == 1  # the next week's
+    assert [n.week for n in await bot.scalars(select(FragileNote).order_by(FragileNote.week))] == ["2026-W49",
+                                                                                                  "2026-W51"]
     assert bot.messages_to(people["npo"]) == []
 
 
@@ -349,3 +352,9 @@ async def test_the_command_line_hands_over_and_undoes(bot, renkei):
     result = await asyncio.to_thread(renkei, "member", "handover-undo", "--handover", str(handover.id))
     assert result.exit_code == 0, result.output
     assert (await member(bot, s["people"]["npo"])).role == "primary"
+    result = await asyncio.to_thread(renkei, "member", "handover", "--member", str(ids["npo"]), "--invite")
+    assert result.exit_code == 0, result.output
+    invite = await bot.one(Invite, Invite.handover_id.is_not(None))
+    assert result.output.strip().splitlines()[-1] == invite.code
+    result = await asyncio.to_thread(renkei, "member", "handover", "--member", str(ids["npo"]))
+    assert result.exit_code == 1 and "--invite" in result.output
