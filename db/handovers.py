@@ -257,11 +257,10 @@ async def _move_pairs(session: AsyncSession, handover: Handover, departing: Memb
     moved = []
     for pair in pairs:
         side = "a" if pair.member_a_id == departing.id else "b"
-        round_ = await session.get(IntroRound, pair.round_id)
         if getattr(pair, f"{side}_outcome") is not None or pair.tie_at is not None:
             continue  # answered: done with, not waiting
         taken = await session.scalar(select(IntroPair.id).where(
-            IntroPair.round_id == round_.id, or_(IntroPair.member_a_id == successor.id,
+            IntroPair.round_id == pair.round_id, or_(IntroPair.member_a_id == successor.id,
                                                  IntroPair.member_b_id == successor.id)))
         if taken:
             continue  # the successor has a pair of their own in that round
