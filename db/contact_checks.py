@@ -88,7 +88,7 @@ async def start_check(session: AsyncSession, *, segment: Segment, drill: bool, n
     with_primary = {p.organization_id for p in people if p.role == MemberRole.primary}
     rows, asked = [], []
     for p in people:
-        held = p.role != MemberRole.primary and p.organization_id in with_primary
+        held = p.role == MemberRole.deputy and p.organization_id in with_primary
         rows.append({"check_id": check.id, "member_id": p.member_id, "line_user_id": p.line_user_id,
                      "organization_id": p.organization_id, "held": held, "asked_count": 0 if held else 1,
                      "last_asked_at": None if held else now, "answers": 0, "by_proxy": False, "late": False,

@@ -25,6 +25,7 @@ class OrgType(StrEnum):
 class MemberRole(StrEnum):
     primary = "primary"
     deputy = "deputy"
+    member = "member"  # neither contact: a former contact who stayed on after handing the role over
 
 
 class MemberStatus(StrEnum):
@@ -58,6 +59,8 @@ class Invite(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # staff withdrew it before it ran out
+    # A handover invite: whoever registers with it takes over that handover's role.
+    handover_id: Mapped[int | None] = mapped_column(ForeignKey("handovers.id", use_alter=True))
 
     organization: Mapped[Organization] = relationship()
 
@@ -641,7 +644,9 @@ class IntroPair(Base):
                       Index("ux_intro_pairs_round_b", "round_id", "member_b_id", unique=True))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("intro_rounds.id"))
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("intro_rounds.id"))  # None: made by a handover
+    # The joint handover's introductions of the successor (a) to the partners' contacts (b).
+    handover_id: Mapped[int | None] = mapped_column(ForeignKey("handovers.id"))
     member_a_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     member_b_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     score: Mapped[int] = mapped_column(Integer)  # the pairing preferences this pair met
@@ -734,3 +739,61 @@ class ConsoleSession(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the absolute end, however busy
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # signed out
     origin: Mapped[str | None] = mapped_column(String(100))
+
+
+class HandoverStatus(StrEnum):
+    waiting = "waiting"      # for the successor to register with the handover invite
+    done = "done"
+    undone = "undone"
+    cancelled = "cancelled"  # its invite expired or was revoked before anyone registered
+
+
+class Handover(Base):
+    """A contact role (主担当/副担当) passed from one member to a successor, with what was waiting on them."""
+
+    __tablename__ = "handovers"
+    __table_args__ = (
+        # One handover at a time per departing member.
+        Index("ux_handovers_waiting", "from_member_id", unique=True,
+              postgresql_where=text("status = 'waiting'"), sqlite_where=text("status = 'waiting'")),
+        Index("ix_handovers_org", "organization_id", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    from_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    to_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))  # None until the invite is used
+    role: Mapped[str] = mapped_column(String(10))  # the role handed over
+    successor_role_before: Mapped[str | None] = mapped_column(String(10))  # restored by an undo
+    started_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))  # None: the command line
+    door: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10), default=HandoverStatus.waiting)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    partners_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    departing_choice: Mapped[str | None] = mapped_column(String(10))  # stay or leave
+
+
+class HandoverMove(Base):
+    """One thing that was waiting on the departing member and went to the successor, with what an undo puts back."""
+
+    __tablename__ = "handover_moves"
+    __table_args__ = (Index("ix_handover_moves_handover", "handover_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    handover_id: Mapped[int] = mapped_column(ForeignKey("handovers.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # kpi_prompt, meeting, intro_pair, check_target
+    ref_id: Mapped[int] = mapped_column(BigId)
+    before: Mapped[dict] = mapped_column(JSON, default=dict)
+    moved_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FragileNote(Base):
+    """The weekly note to staff about organizations that depend on one person, claimed once per week."""
+
+    __tablename__ = "fragile_notes"
+
+    week: Mapped[str] = mapped_column(String(8), primary_key=True)  # ISO week in the partnership's zone, 2026-W49
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    organizations: Mapped[int] = mapped_column(Integer, default=0)

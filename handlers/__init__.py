@@ -17,6 +17,7 @@ def build_dispatcher() -> Dispatcher:
     from handlers.agreements import setup as agreement_setup
     from handlers.console import signin as console_signin
     from handlers.contact_checks import answers, proxy, staff as check_staff
+    from handlers.handover import dialog as handover
     from handlers.intros import dialog as intro_dialog, staff as intro_staff
     from handlers.kpi import reports as kpi_reports, setup as kpi_setup
     from handlers.meetings import changes as meeting_changes, setup as meeting_setup, votes
@@ -33,6 +34,7 @@ def build_dispatcher() -> Dispatcher:
         Router("agreements").include(agreement_setup.router),
         Router("kpi").include(kpi_reports.router, kpi_setup.router),
         Router("intros").include(intro_dialog.router, intro_staff.router),
+        handover.router,
         Router("console").include(console_signin.router),
         # Last of the help buttons: 管理, and its second menu in this order (invites, agreements, KPIs, areas and
         # introductions add theirs where they are included above).

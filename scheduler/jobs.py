@@ -2,7 +2,7 @@
 running them at once send each thing exactly once, and nothing due is missed."""
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -11,13 +11,15 @@ from bot.line import messages as m
 from bot.line.outbox import queue_multicast
 from bot.settings import Settings
 from db import intros, meetings
-from db.kpis import claim_due_prompts, due_prompt_orgs, is_asking_time, open_due_prompts
+from db.handovers import claim_fragile_note, fragile_organizations
+from db.kpis import claim_due_prompts, due_prompt_orgs, is_asking_time, open_due_prompts, staff_users
 from db.contact_checks import claim_reask, due_reask_ids
-from db.models import EventStatus, InboundEvent, Notice, Reminder, ReminderStatus
+from db.models import EventStatus, FragileNote, InboundEvent, Notice, Reminder, ReminderStatus
 from db.notices import claim_ack_reminders, due_notice_ids
 from db.segments import Segment
 from db.weekly_questions import claim_digest, due_digests
 from handlers.contact_checks.messages import queue_questions
+from handlers.handover.messages import queue_fragile_note
 from handlers.kpi.messages import queue_prompts
 from handlers.intros.messages import (ICEBREAKER_COUNT, digest_messages, queue_followups, queue_intro_cards,
                                       queue_left_out, queue_round_notice)
@@ -231,6 +233,30 @@ async def send_weekly_question_digest(sessions: Sessions, now: datetime, setting
     return await each_in_its_own_transaction(sessions, due, digest)
 
 
+# Mondays, local time, before the working day; a week whose hour passed while nothing ran has no note
+# (the next one lists the same organizations), so a late start never sends it in the middle of the week.
+FRAGILE_NOTE_FROM, FRAGILE_NOTE_UNTIL = time(8, 0), time(9, 0)
+
+
+async def send_fragile_note(sessions: Sessions, now: datetime, settings: Settings) -> list[int]:
+    """Mondays 08:00-09:00: staff hear which organizations depend on one person; the week's row is claimed once."""
+    local = now.astimezone(settings.tz)
+    if local.weekday() != 0 or not FRAGILE_NOTE_FROM <= local.time() < FRAGILE_NOTE_UNTIL:
+        return []
+    iso = local.date().isocalendar()
+    week = f"{iso.year}-W{iso.week:02d}"
+    async with sessions() as session, session.begin():
+        if await session.get(FragileNote, week) is not None:
+            return []
+        fragile = await fragile_organizations(session, now)
+        if not await claim_fragile_note(session, week, now, len(fragile)):
+            return []
+        staff = await staff_users(session) if fragile else []
+        rows = queue_fragile_note(session, staff, fragile, now) if staff else []
+        await session.flush()
+        return [row.id for row in rows]
+
+
 JOBS = [reask_contact_checks, meeting_work, send_due_kpi_prompts, send_due_notices, send_ack_reminders, send_due_reminders,
         send_due_intro_notices, send_due_intros, send_intro_followups, send_weekly_question_digest,
-        forget_handled_events]
+        send_fragile_note, forget_handled_events]

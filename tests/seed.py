@@ -5,7 +5,7 @@ from sqlalchemy import select
 from bot.fakeline import events as ev
 from db.access import create_organization
 from db.areas import add_area
-from db.models import Area, Member, MemberArea, MemberStatus, OrgType
+from db.models import Area, Member, MemberArea, MemberStatus, Organization, OrgType
 
 
 async def listed_areas(bot, *names: str) -> dict[str, int]:
@@ -27,7 +27,8 @@ class Seed:
     async def org(self, name: str, org_type: OrgType = OrgType.npo) -> int:
         if name not in self._orgs:
             async with self.bot.runtime.sessions() as session, session.begin():
-                org = await create_organization(session, name=name, org_type=org_type, now=self.bot.clock.now())
+                org = await session.scalar(select(Organization).where(Organization.name == name)) or \
+                    await create_organization(session, name=name, org_type=org_type, now=self.bot.clock.now())
                 self._orgs[name] = org.id
         return self._orgs[name]
 

@@ -6,7 +6,7 @@ installed `renkei` see the same commands.
 
 import typer
 
-from bot.cli import areas, checks, commands, console, demo, intros, kpis, meetings
+from bot.cli import areas, checks, commands, console, demo, handovers, intros, kpis, meetings  # noqa: F401 (handovers adds to member)
 
 app = typer.Typer(help="Renkei: a LINE bot for regional partnerships.", no_args_is_help=True, add_completion=False)
 app.command("serve")(commands.serve)

@@ -166,7 +166,7 @@ GROUP_HELP = ("連携ボットです。このグループで「日程調整」�
               "ボットとの1対1のトークで「ヘルプ」と送ってください。")
 GROUP_ONE_TO_ONE_ONLY = "「{command}」はボットとの1対1のトークで使えます。ボットのトークを開いて送ってください。"
 
-ROLE_LABELS = {"primary": ROLE_PRIMARY, "deputy": ROLE_DEPUTY}
+ROLE_LABELS = {"primary": ROLE_PRIMARY, "deputy": ROLE_DEPUTY, "member": "メンバー"}
 
 # Fields of activity (分野) and the categories of what organizations need and offer.
 
@@ -862,6 +862,97 @@ INTRO_ICEBREAKERS = [
     "もし一日だけ別の分野の団体で働くなら、どこがいいですか？",
 ]
 
+# Handover (引継ぎ): a contact role passed to a successor
+HANDOVER = "引継ぎ"
+HANDOVER_MATERIAL = "引継ぎ資料"
+HANDOVER_NOT_CONTACT = "引継ぎは主担当・副担当の方が始められます。担当の変更は事務局にご相談ください。"
+HANDOVER_ASK_DEPARTING = "どなたの担当を引き継ぎますか？ボタンで選ぶか、名前の一部を送ってください。"
+HANDOVER_NO_CONTACTS = "引き継げる担当者（主担当・副担当）がいません。"
+HANDOVER_DEPARTING_NO_MATCH = "その名前の担当者が見つかりません。ボタンで選ぶか、名前の一部を送ってください。"
+HANDOVER_ASK_SUCCESSOR = ("{name}さん（{org}・{role}）の後任を選んでください。"
+                          "まだ登録していない方なら「{invite}」を押してください。")
+HANDOVER_NEW_PERSON = "まだ登録していない人"
+WORDS_HANDOVER_NEW_PERSON = (HANDOVER_NEW_PERSON, "未登録", "新しい人", "招待", "招待コード")
+HANDOVER_SUCCESSOR_NO_MATCH = "同じ団体にその名前のメンバーが見つかりません。ボタンで選んでください。"
+HANDOVER_CONFIRM = ("{before}さんの{role}（{org}）を{after}さんに引き継ぎます。待っている報告・会議・安否確認なども"
+                    "{after}さんに移ります。よろしければ「{ok}」を押してください。")
+HANDOVER_CONFIRM_INVITE = ("{before}さんの{role}（{org}）を、これから登録する方に引き継ぎます。引継ぎ用の招待コードを"
+                           "発行し、その方が登録したときに引き継ぎます。よろしければ「{ok}」を押してください。")
+HANDOVER_OK = "引き継ぐ"
+WORDS_HANDOVER_OK = (HANDOVER_OK, "引継ぐ", "引き継ぎます", "引継ぎます", "実行", *WORDS_YES)
+HANDOVER_CONFIRM_HINT = "「引き継ぐ」か「キャンセル」を押してください。まだ何も変えていません。"
+HANDOVER_DONE = ("{after}さんが{org}の{role}になりました（移したもの {moved}件）。"
+                 "1日以内なら「引継ぎを取り消す」で元に戻せます。")
+HANDOVER_UNDO_BUTTON = "引継ぎを取り消す"
+HANDOVER_INVITE_ISSUED = ("後任の方にこの招待コードを渡してください（1回限り、{when}まで有効）。"
+                          "その方が登録すると{role}の引継ぎが完了します。")
+HANDOVER_REFUSED = {
+    "inactive": "その方は今メンバーとして有効ではないため、引き継げません。",
+    "same": "ご本人には引き継げません。別の方を選んでください。",
+    "other-org": "後任は同じ団体のメンバーから選んでください。",
+    "not-contact": "その方は主担当・副担当ではないため、引き継ぐ担当がありません。",
+    "in-progress": "その方の引継ぎは後任の登録待ちです（招待コードの有効期限まで）。",
+    "no-member": "そのメンバーは見つかりません。",
+}
+HANDOVER_TO_SUCCESSOR = ("【引継ぎ】{before}さんから{org}の{role}を引き継ぎました。引継ぎ資料をお送りします。"
+                         "あとで見るときは「引継ぎ資料」と送ってください。")
+HANDOVER_TO_DEPARTING = ("【引継ぎ】{org}の{role}を{after}さんに引き継ぎました。これまでの記録はそのまま残ります。"
+                         "今後はどうされますか？")
+HANDOVER_STAY = "メンバーとして残る"
+HANDOVER_LEAVE = "退会する"
+HANDOVER_STAYED = "メンバーとして残ります。お知らせなどは引き続き届きます。"
+HANDOVER_LEFT = "退会しました。これまでありがとうございました。"
+HANDOVER_CHOICE_DONE = "この質問にはもう答えています。"
+HANDOVER_LEAVE_REFUSED = "ほかに事務局の方がいないため、退会できません。先に事務局の方を追加してください。"
+HANDOVER_KPI_HEADER = "【引継ぎ】前任の方にお願いしていたKPIの報告です。"
+HANDOVER_POLL_HEADER = "【引継ぎ】前任の方に届いていた日程調整です。ご都合を答えてください。"
+HANDOVER_MEETING = "【引継ぎ】前任の方が参加予定だった会議です。\n{title}\n{slot}"
+HANDOVER_CHECK_HEADER = "【引継ぎ】前任の方が未回答だった安否確認です。団体の状況を答えてください。"
+HANDOVER_INTRO_HEADER = "引継ぎ：前任の方へのメンバー紹介"
+HANDOVER_PARTNER_CARD_HEADER = "引継ぎ：連携先のご担当"
+HANDOVER_PARTNER_TOLD = "【担当者の交代】{org}の{role}が{before}さんから{after}さんに代わりました。"
+HANDOVER_PARTNER_TOLD_HEADER = "引継ぎ：{org}の新しいご担当"
+HANDOVER_UNDONE = "引継ぎを取り消しました。{org}の{role}は{before}さんに戻りました。"
+HANDOVER_UNDONE_TO_SUCCESSOR = "【引継ぎの取り消し】{org}の{role}の引継ぎは取り消され、担当は{before}さんに戻りました。"
+HANDOVER_UNDONE_TO_DEPARTING = "【引継ぎの取り消し】{org}の{role}はあなたに戻りました。"
+HANDOVER_UNDONE_TO_PARTNER = "【引継ぎの取り消し】{org}のご担当は、引き続き{before}さんです。"
+HANDOVER_UNDO_REFUSED = {
+    "too-late": "引継ぎから1日を過ぎたため、取り消せません。事務局にご相談ください。",
+    "not-yours": "引継ぎを取り消せるのは、始めた方か事務局です。",
+    "not-done": "この引継ぎはもう取り消されているか、まだ完了していません。",
+    "left": "前任の方が退会しているため、取り消せません。",
+}
+HANDOVER_ALT = "【引継ぎ資料】{org}：協定・KPI・会議・お知らせ・連携先の担当者"
+MATERIAL_HEADER = "引継ぎ資料"
+MATERIAL_AGREEMENTS = "協定"
+MATERIAL_TERM = "期間：{start}〜{end}"
+MATERIAL_OPEN_END = "定めなし"
+MATERIAL_REVIEW = "見直し：{date}"
+MATERIAL_NO_REVIEW = "見直し日：未設定"
+MATERIAL_WITH = "相手：{names}"
+MATERIAL_NONE = "ありません"
+MATERIAL_KPIS = "KPI"
+MATERIAL_KPI_TARGET = "目標：{target}（{date}まで）"
+MATERIAL_KPI_LATEST = "最新：{value}（{period}）"
+MATERIAL_KPI_NO_VALUE = "最新：まだ報告がありません"
+MATERIAL_KPI_NEXT = "次の報告：{date}"
+MATERIAL_KPI_OPEN = "未報告：{periods}"
+MATERIAL_MEETINGS = "今後の会議"
+MATERIAL_MEETING_POLL = "日程調整中（締切 {deadline}）"
+MATERIAL_MEETING_DECIDING = "日程の確定待ち"
+MATERIAL_NOTICES = "最近のお知らせ"
+MATERIAL_NOTICE_LINE = "{when}・{acked}/{count}人が確認"
+MATERIAL_PARTNERS = "連携先の担当者"
+MATERIAL_PARTNER_LINE = "{role}：{name}"
+MATERIAL_NO_CONTACT = "担当者が未登録"
+MATERIAL_MORE = "ほか{count}件"
+MATERIAL_NOT_MEMBER = "引継ぎ資料は団体のメンバーが見られます。"
+FRAGILE_NOTE = "【担当者の体制】一人に頼っている団体があります（{count}団体）。\n{lines}\n副担当の登録や引継ぎをご検討ください。"
+FRAGILE_LINE = "・{org}：{reasons}"
+FRAGILE_REASONS = {"single": "メンバーが1人だけ", "no_primary": "主担当がいない", "no_deputy": "副担当がいない",
+                   "inactive": "担当者が長くLINEを離れている"}
+FRAGILE_SEP = "、"
+
 # The simulator page (local mode only): the LINE app played in the browser
 SIM_TITLE = "Renkei シミュレーター"
 SIM_LOCAL_BANNER = "ローカルモードで動いています。LINEには接続していません。届くメッセージはこのページの中だけのものです。"
@@ -1042,7 +1133,7 @@ CONSOLE_MEMBERS_TITLE = "団体とメンバー"
 CONSOLE_ORGS = "団体"
 CONSOLE_ORGS_FLAGGED = "{count}団体で、担当が一人に頼っているか、担当がいません。"
 CONSOLE_ORG_NO_MEMBERS = "メンバーなし"
-CONSOLE_ORG_NO_PRIMARY = "正担当なし"
+CONSOLE_ORG_NO_PRIMARY = "主担当なし"
 CONSOLE_ORG_NO_DEPUTY = "副担当なし"
 CONSOLE_ORG_NAME = "団体名"
 CONSOLE_ORG_TYPE = "種別"

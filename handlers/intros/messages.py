@@ -66,12 +66,13 @@ def _line(template: str, value: str | None) -> list[dict]:
     return [{"type": "text", "text": template.format(text=value), "size": "sm", "wrap": True}]
 
 
-def intro_card(pair: IntroPair, me: Member, them: Member) -> dict:
-    """One bubble about `them` for `me`: who they are, their self-introduction, a question to start with."""
+def intro_card(pair: IntroPair, me: Member, them: Member, header: str = T.INTRO_CARD_HEADER) -> dict:
+    """One bubble about `them` for `me`: who they are, their self-introduction, a question to start with;
+    `header` says why (a round of introductions, or a handover)."""
     org = them.organization
     matched = [item for item in (me.needs or []) if item in (them.offers or [])]
     body = [
-        {"type": "text", "text": T.INTRO_CARD_HEADER, "size": "xs", "color": "#1F6F43"},
+        {"type": "text", "text": header, "size": "xs", "color": "#1F6F43", "wrap": True},
         {"type": "text", "text": them.name, "weight": "bold", "size": "lg", "wrap": True},
         {"type": "text", "size": "sm", "color": "#666666", "wrap": True,
          "text": T.INTRO_CARD_ORG.format(org=org.name, org_type=T.ORG_TYPE_LABELS.get(org.org_type, ""))},

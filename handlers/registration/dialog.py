@@ -14,11 +14,13 @@ from bot.dialogs.words import fold_all, folded
 from db.access import PROFILE_KEYS, create_reminder, invite_problem, upsert, wrong_invite_codes
 from db.access import register_member as register
 from db.areas import list_areas, set_member_areas
+from db.handovers import for_invite
 from db.models import Invite, InviteAttempt, LineProfile, Member, MemberRole, MemberStatus, Organization
 from db.contact_checks import ask_newcomer
 from db.rules.areas import match_area, split_areas
 from db.segments import Segment
 from handlers.contact_checks.messages import queue_questions
+from handlers.handover.messages import complete_on_registration
 
 # Anyone: the dialog is for those not yet registered, and for members editing their profile.
 router = Router("registration.dialog")
@@ -173,8 +175,11 @@ async def receive_invite_code(ctx: Context) -> None:
         ctx.reply(m.text(INVITE_PROBLEMS[problem]))
         return
     organization = await ctx.session.get(Organization, invite.organization_id)
+    handover = await for_invite(ctx.session, invite.id)  # a handover invite: the role comes with it, not asked
     ctx.begin(Registration.invite_code, mode="register", invite_id=invite.id, org_id=organization.id,
-              org=organization.name, is_staff=invite.is_staff, fields=[], needs=[], offers=[], queue=list(STEPS))
+              org=organization.name, is_staff=invite.is_staff, fields=[], needs=[], offers=[],
+              queue=[step for step in STEPS if step != "role"] if handover else list(STEPS),
+              **({"role": handover.role} if handover else {}))
     ctx.reply(m.text(T.INVITE_ACCEPTED.format(org=organization.name)))
     await advance(ctx)
 
@@ -591,6 +596,7 @@ async def register_member(ctx: Context) -> None:
     ctx.clear()
     ctx.reply(await ctx.help(T.REGISTERED_STAFF if member.is_staff else T.REGISTERED))
     await ask_running_checks(ctx, member)
+    ctx.queued += await complete_on_registration(ctx.session, member, ctx.settings, ctx.now())
 
 
 async def ask_running_checks(ctx: Context, member: Member) -> None:

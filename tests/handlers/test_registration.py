@@ -41,7 +41,8 @@ async def register(bot, user, code, *, name="山田 花子", fields=("防災", "
     for field in fields:
         await bot.press(user, field)
     await bot.press(user, T.DONE)
-    await bot.press(user, role)
+    if role is not None:  # None: a handover invite, which brings its role
+        await bot.press(user, role)
     await bot.press(user, area)
     await bot.press(user, T.DONE)
     await bot.press(user, "人手")
