@@ -15,21 +15,23 @@ def build_dispatcher() -> Dispatcher:
     from handlers.areas import staff as area_staff
     from handlers.agreements import setup as agreement_setup
     from handlers.contact_checks import answers, proxy, staff as check_staff
-    from handlers.intros import dialog as intro_dialog, staff as intro_staff
+    from handlers.intros import dialog as intro_dialog, history as intro_history, staff as intro_staff
     from handlers.kpi import reports as kpi_reports, setup as kpi_setup
     from handlers.meetings import changes as meeting_changes, setup as meeting_setup, votes
-    from handlers.notices import acknowledge, compose, status
+    from handlers.notices import acknowledge, compose, inbox, status
     from handlers.registration import dialog as registration, groups, invites, profile
+    from handlers.richmenus import dialog as richmenus
 
     root = Router("root").include(
         common.router,
         Router("registration").include(registration.router, profile.router, groups.router, invites.router),
         Router("areas").include(area_staff.router),
-        Router("notices").include(acknowledge.router, compose.router, status.router),
+        Router("notices").include(acknowledge.router, compose.router, status.router, inbox.router),
         Router("contact_checks").include(answers.router, check_staff.router, proxy.router),
         Router("meetings").include(votes.router, meeting_setup.router, meeting_changes.router),
         Router("agreements").include(agreement_setup.router),
         Router("kpi").include(kpi_reports.router, kpi_setup.router),
-        Router("intros").include(intro_dialog.router, intro_staff.router),
+        Router("intros").include(intro_dialog.router, intro_staff.router, intro_history.router),
+        richmenus.router,
         common.fallback_router)
     return Dispatcher(root, unregistered=registration.prompt_invite)
