@@ -63,6 +63,7 @@ BULK_LINK_MAX_USERS = 500
 BULK_LINK_PER_SECOND = 20
 LINK_LEASE = timedelta(seconds=30)
 LINK_MAX_ATTEMPTS = 10
+LINK_BATCH = 5000  # claimed at a time; more are taken in further rounds
 
 
 class RateLimit:
@@ -586,19 +587,23 @@ class LineGateway:
         one bulk request per 500 users of a menu. Returns how many users LINE took."""
         if not self._settings.line_rich_menus:
             return 0
-        now = self._clock.now()
-        async with self._sessions() as session, session.begin():
-            ids = await richmenus.menu_ids(session)
-            claimed = await richmenus.claim_links(session, now, lease=LINK_LEASE, line_user_ids=line_user_ids)
-        taken = 0
-        for menu, users in claimed.items():
-            if menu != richmenus.GUEST and menu is not None and menu not in ids:
-                async with self._sessions() as session, session.begin():
-                    await richmenus.release_links(session, users)  # its menu is not on LINE yet
-                continue
-            for part in (users[i:i + BULK_LINK_MAX_USERS] for i in range(0, len(users), BULK_LINK_MAX_USERS)):
-                taken += await self._link(part, menu, ids.get(menu))
-        return taken
+        taken, held_back = 0, False
+        while True:
+            now = self._clock.now()
+            async with self._sessions() as session, session.begin():
+                ids = await richmenus.menu_ids(session)
+                claimed = await richmenus.claim_links(session, now, lease=LINK_LEASE, line_user_ids=line_user_ids,
+                                                      limit=LINK_BATCH)
+            for menu, users in claimed.items():
+                if menu != richmenus.GUEST and menu is not None and menu not in ids:
+                    async with self._sessions() as session, session.begin():
+                        await richmenus.release_links(session, users)  # its menu is not on LINE yet
+                    held_back = True
+                    continue
+                for part in (users[i:i + BULK_LINK_MAX_USERS] for i in range(0, len(users), BULK_LINK_MAX_USERS)):
+                    taken += await self._link(part, menu, ids.get(menu))
+            if held_back or sum(map(len, claimed.values())) < LINK_BATCH:
+                return taken
 
     async def _link(self, users: list[str], menu: str | None, rich_menu_id: str | None) -> int:
         if menu is None:  # they left: nothing to link, LINE shows them nothing of ours

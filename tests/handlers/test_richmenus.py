@@ -1,5 +1,7 @@
 """Rich menus: made once on LINE whatever starts, linked per role, switched for a real contact check."""
 
+from datetime import timedelta
+
 from sqlalchemy import select, update
 
 from bot.fakeline import events as ev
@@ -12,6 +14,7 @@ from tests.handlers.test_registration import make_invite, register
 from tests.seed import Seed, partnership
 
 CREATE = "/v2/bot/richmenu"
+BULK_LINK = "/v2/bot/richmenu/bulk/link"
 
 
 def creations(line) -> list:
@@ -71,11 +74,18 @@ async def test_linking_follows_registration_staff_role_and_unfollow(database_url
         await register(bot, newcomer, await make_invite(bot))
         assert menu_key(bot, newcomer) == "member"
 
+        fake_line.fail_next(BULK_LINK, 503)  # LINE is away a moment: the link waits, kept
         async with bot.runtime.sessions() as session, session.begin():  # the secretariat makes them staff
             member = await session.scalar(select(Member).where(Member.line_user_id == newcomer))
             member.is_staff = True
             await relink(session, member, bot.clock.now())
         await bot.runtime.gateway.sync_menu_links()
+        assert menu_key(bot, newcomer) == "member"
+        link = await bot.one(RichMenuLink, RichMenuLink.line_user_id == newcomer)
+        assert (link.wanted, link.linked, link.attempts) == ("staff", "member", 1)
+        assert await bot.runtime.gateway.sync_menu_links() == 0  # not yet due again
+        bot.clock.advance(timedelta(seconds=5))
+        assert await bot.runtime.gateway.sync_menu_links() == 1
         assert menu_key(bot, newcomer) == "staff"
 
         await bot.send(ev.unfollow(newcomer, timestamp_ms=bot.now_ms()))
@@ -85,3 +95,56 @@ async def test_linking_follows_registration_staff_role_and_unfollow(database_url
         await bot.follow(newcomer, unblocked=True)
         assert menu_key(bot, newcomer) == "staff"
         fake_line.assert_no_schema_errors()
+
+
+async def crowd(bot, count: int) -> list[str]:
+    """`count` registered members of one organization, inserted at once."""
+    org_id = await Seed(bot).org("地域の会")
+    users = [f"U{i:032x}" for i in range(1, count + 1)]
+    now = bot.clock.now()
+    async with bot.runtime.sessions() as session, session.begin():
+        await session.execute(Member.__table__.insert(), [
+            {"line_user_id": user, "organization_id": org_id, "name": f"会員{i}", "fields": [], "role": "primary",
+             "is_staff": False, "needs": [], "offers": [], "status": "active", "registered_at": now,
+             "updated_at": now} for i, user in enumerate(users)])
+    return users
+
+
+def bulk_links(line, since: int = 0) -> list:
+    return [r for r in line.requests[since:] if r.path == BULK_LINK]
+
+
+async def test_a_real_check_switches_5000_members_in_bulk_and_back(database_url, fake_line, clock):
+    from tests.handlers.test_contact_checks import start_in_line
+
+    async with BotHarness(database_url=database_url, line=fake_line, clock=clock, rich_menus=True) as bot:
+        staff = await Seed(bot).member("市 職員", org="市役所", staff=True)
+        members = await crowd(bot, 5000)
+        await started(bot)  # members who were there before the menus get theirs at start-up
+        assert {menu_key(bot, user) for user in members} == {"member"} and menu_key(bot, staff) == "staff"
+        assert len(bulk_links(fake_line)) == 11  # 5,000 members in tens of 500 and the staff member
+
+        await start_in_line(bot, staff, T.SEGMENT_ALL, T.CHECK_DRILL, T.CHECK_START)
+        assert {menu_key(bot, user) for user in members} == {"member"}, "a drill does not change the menus"
+        await bot.say(staff, T.CHECK_CLOSE)
+        await bot.press(staff, T.CHECK_CLOSE_OK)
+
+        mark = len(fake_line.requests)
+        await start_in_line(bot, staff, T.SEGMENT_ALL, T.CHECK_REAL, T.CHECK_START)
+        calls = bulk_links(fake_line, mark)
+        assert {menu_key(bot, user) for user in members} == {"alert"} and menu_key(bot, staff) == "board"
+        assert len(calls) == 11 and all(r.status == 202 and len(r.json["userIds"]) <= 500 for r in calls)
+        spread = calls[-1].at - calls[0].at
+        assert spread >= (len(calls) - 1) / 20 * 0.9, "more bulk calls a second than we allow ourselves"
+
+        await bot.tap(members[0], AnswerCheck().pack())  # the big button asks the question again
+        card = bot.messages_to(members[0])[-1]
+        assert card["type"] == "flex" and card["contents"]["body"]["contents"][0]["text"] == T.CHECK_HEADER
+
+        mark = len(fake_line.requests)
+        await bot.say(staff, T.CHECK_CLOSE)
+        await bot.press(staff, T.CHECK_CLOSE_OK)
+        assert {menu_key(bot, user) for user in members} == {"member"} and menu_key(bot, staff) == "staff"
+        assert len(bulk_links(fake_line, mark)) == 11
+        await bot.tap(members[0], AnswerCheck().pack())  # a menu kept on a phone: no check to answer
+        assert bot.last_text(members[0]) == T.MENU_NO_CHECK
