@@ -109,6 +109,11 @@ class FakeLine:
         return self._schema is not None
 
     @property
+    def lock(self) -> threading.RLock:
+        """Held while a request is processed: hold it to read or change the platform's state."""
+        return self._lock
+
+    @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
