@@ -8,7 +8,7 @@ from bot.fakeline import events as ev
 from bot.texts import catalog as T
 from db.models import Member, RichMenu, RichMenuLink
 from db.richmenus import relink
-from handlers.richmenus.layouts import MENUS, STAFF_MEMBER, TABBED, AnswerCheck
+from handlers.richmenus.layouts import MENUS, STAFF_MEMBER, STAFF_MORE, TABBED, AnswerCheck, EnterInvite
 from tests.harness import BotHarness
 from tests.handlers.test_registration import make_invite, register
 from tests.seed import Seed, partnership
@@ -148,3 +148,46 @@ async def test_a_real_check_switches_5000_members_in_bulk_and_back(database_url,
         assert len(bulk_links(fake_line, mark)) == 11
         await bot.tap(members[0], AnswerCheck().pack())  # a menu kept on a phone: no check to answer
         assert bot.last_text(members[0]) == T.MENU_NO_CHECK
+
+
+def message_texts(key: str) -> list[str]:
+    return [b.action["text"] for b in MENUS[key].buttons if b.action["type"] == "message"]
+
+
+async def test_every_button_of_every_menu_leads_to_a_dialog(bot):
+    """Each label sends what the dialogs take: never the answer to something not understood."""
+    people = await partnership(bot)
+    guest = ev.new_user_id()
+    await bot.follow(guest)
+    await bot.tap(guest, EnterInvite().pack())
+    assert bot.last_text(guest) == T.NOT_REGISTERED
+    who = {"guest": guest, "member": people["npo"], "staff": people["staff"], STAFF_MEMBER: people["staff"],
+           STAFF_MORE: people["staff"], "board": people["staff"]}
+    for key, user in who.items():
+        for text in message_texts(key):
+            if text == T.MENU_CONSOLE:
+                continue  # 管理画面 is the console's own command, which comes with the console
+            await bot.say(user, text)
+            answer = bot.messages_to(user)[-1]
+            assert answer.get("text") not in (T.UNKNOWN_TEXT, T.NOTICE_STAFF_ONLY, T.CHECK_STAFF_ONLY), (key, text)
+            await bot.say(user, T.CANCEL)
+
+
+async def test_the_members_own_commands_list_notices_introductions_and_waiting_reports(bot):
+    people = await partnership(bot)
+    await bot.say(people["npo"], T.NOTICE_LIST)
+    assert bot.last_text(people["npo"]) == T.NOTICE_LIST_NONE
+    await bot.say(people["npo"], T.INTRO_LIST)
+    assert bot.last_text(people["npo"]) == T.INTRO_LIST_NONE
+    await bot.say(people["npo"], T.KPI_REPORT)
+    assert bot.last_text(people["npo"]) == T.KPI_REPORT_NONE
+
+    await bot.say(people["staff"], T.NOTICE)
+    await bot.say(people["staff"], "来週の会議は市役所3階です。")
+    await bot.press(people["staff"], T.SEGMENT_ALL)
+    await bot.press(people["staff"], T.SEND_NOW)
+    await bot.press(people["staff"], T.CONFIRM_SEND)
+    await bot.say(people["npo"], T.NOTICE_LIST)
+    listed, card = bot.messages_to(people["npo"])[-2:]
+    assert listed["text"].startswith(T.NOTICE_LIST_HEADER) and "来週の会議は市役所3階です。（未確認）" in listed["text"]
+    assert card["type"] == "flex"  # the notice again, with its 確認しました button
