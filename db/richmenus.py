@@ -185,6 +185,11 @@ async def claim_menus(session: AsyncSession, names: dict[str, str], now: datetim
     return sorted(claimed.scalars())
 
 
+async def release_menus(session: AsyncSession, keys: list[str]) -> None:
+    """Hand back the claim on menus this process could not create (LINE did not answer)."""
+    await session.execute(update(RichMenu).where(RichMenu.key.in_(keys)).values(claimed_until=None))
+
+
 async def record_menu(session: AsyncSession, key: str, *, name: str, rich_menu_id: str, now: datetime) -> None:
     row = await session.get(RichMenu, key)
     renewed = row.rich_menu_id is not None and row.rich_menu_id != rich_menu_id

@@ -10,7 +10,7 @@ registered) are pointed at the current menus, and members who have no menu yet g
 import asyncio
 import logging
 
-from db.richmenus import claim_menus, link_everyone, menu_ids, record_menu
+from db.richmenus import claim_menus, link_everyone, menu_ids, record_menu, release_menus
 from handlers.richmenus.images import menu_image
 from handlers.richmenus.layouts import DEFAULT, MENUS, TABBED
 
@@ -37,17 +37,8 @@ async def ensure_rich_menus(*, gateway, sessions, clock) -> bool:
     names = {key: menu.name for key, menu in MENUS.items()}
     async with sessions() as session, session.begin():
         mine = await claim_menus(session, names, clock.now())
-    if mine:
-        on_line = await gateway.rich_menus()
-        if on_line is None:
-            return False
-        for key in mine:
-            rich_menu_id = await _create(gateway, key, on_line)
-            if rich_menu_id is None:
-                return False
-            async with sessions() as session, session.begin():
-                await record_menu(session, key, name=names[key], rich_menu_id=rich_menu_id, now=clock.now())
-            log.info("rich menu %s is %s", key, rich_menu_id)
+    if mine and not await _create_claimed(gateway, sessions, clock, mine, names):
+        return False
     async with sessions() as session:
         ids = await menu_ids(session)
     if any(key not in ids for key in MENUS):
@@ -58,6 +49,28 @@ async def ensure_rich_menus(*, gateway, sessions, clock) -> bool:
         await link_everyone(session, clock.now())
     await gateway.sync_menu_links()
     return True
+
+
+async def _create_claimed(gateway, sessions, clock, mine: list[str], names: dict[str, str]) -> bool:
+    """Create the menus this process claimed; what it could not is handed back for the next try."""
+    left = list(mine)
+    try:
+        on_line = await gateway.rich_menus()
+        if on_line is None:
+            return False
+        while left:
+            rich_menu_id = await _create(gateway, left[0], on_line)
+            if rich_menu_id is None:
+                return False
+            async with sessions() as session, session.begin():
+                await record_menu(session, left[0], name=names[left[0]], rich_menu_id=rich_menu_id, now=clock.now())
+            log.info("rich menu %s is %s", left[0], rich_menu_id)
+            left.pop(0)
+        return True
+    finally:
+        if left:
+            async with sessions() as session, session.begin():
+                await release_menus(session, left)
 
 
 async def _point_aliases(gateway, ids: dict[str, str]) -> bool:

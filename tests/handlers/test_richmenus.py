@@ -39,9 +39,10 @@ async def test_menus_are_created_once_across_two_instances_and_a_restart(databas
             BotHarness(database_url=database_url, line=fake_line, clock=clock, rich_menus=True) as two:
         await started(one), await started(two)
     assert len(creations(fake_line)) == len(MENUS)
-    async with BotHarness(database_url=database_url, line=fake_line, clock=clock, rich_menus=True) as three:
-        await started(three)
-        rows = {row.key: row for row in await three.scalars(select(RichMenu))}
+    for _ in range(2):  # two restarts
+        async with BotHarness(database_url=database_url, line=fake_line, clock=clock, rich_menus=True) as again:
+            await started(again)
+            rows = {row.key: row for row in await again.scalars(select(RichMenu))}
     rich = fake_line.rich_menus
     assert len(creations(fake_line)) == len(MENUS), "a restart made menus again"
     assert {row.rich_menu_id for row in rows.values()} == set(rich.menus) == set(rich.images)
@@ -50,6 +51,14 @@ async def test_menus_are_created_once_across_two_instances_and_a_restart(databas
     assert rich.default == rows["guest"].rich_menu_id
     uploads = [r for r in fake_line.requests if r.method == "POST" and r.path.endswith("/content")]
     assert len(uploads) == len(MENUS) and all(r.headers["content-type"] == "image/png" for r in uploads)
+
+
+async def test_a_failed_start_hands_its_claim_back_and_the_next_try_makes_the_menus(database_url, fake_line, clock):
+    fake_line.fail_next(CREATE, 500, times=2)  # LINE is away at start-up
+    async with BotHarness(database_url=database_url, line=fake_line, clock=clock, rich_menus=True) as bot:
+        await started(bot)  # tried again (after a second) until it succeeds
+        assert len(await bot.scalars(select(RichMenu).where(RichMenu.rich_menu_id.is_not(None)))) == len(MENUS)
+    assert len(creations(fake_line)) == len(MENUS) + 2
 
 
 async def test_a_menu_made_before_a_crash_is_found_by_its_name(database_url, fake_line, clock):
