@@ -1,6 +1,7 @@
 """What a running Renkei process holds, built and torn down in one place for the web app and
 the background process."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from bot.pipeline.worker import EventProcessor
 from db.engine import create_engine, session_factory
 from db.rules.business_days import close_year_end
 from handlers import build_dispatcher
+from handlers.richmenus.setup import keep_rich_menus
 from scheduler.runner import Scheduler
 
 
@@ -33,6 +35,8 @@ class Runtime:
     processor: EventProcessor
     ingest: EventIngest
     scheduler: Scheduler
+    # Making the rich menus exist on LINE (started with the process, retried until done).
+    rich_menu_setup: asyncio.Task | None = None
 
     async def ping_database(self) -> None:
         async with self.engine.connect() as conn:
@@ -78,9 +82,15 @@ async def running(settings: Settings, clock: Clock, *, handle_events: bool, send
         await processor.start()
     if run_scheduler:
         scheduler.start()
+    if send and settings.line_rich_menus:
+        runtime.rich_menu_setup = asyncio.create_task(
+            keep_rich_menus(gateway=gateway, sessions=sessions, clock=clock), name="rich-menus")
     try:
         yield runtime
     finally:
+        if runtime.rich_menu_setup is not None:
+            runtime.rich_menu_setup.cancel()
+            await asyncio.gather(runtime.rich_menu_setup, return_exceptions=True)
         scheduler.shutdown()
         await ingest.close()
         await processor.stop()

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     line_quota_probe_seconds: float = Field(default=120.0, ge=1)
     # The bot's basic ID (@123abcde, LINE Official Account Manager), for the console's add-friend QR codes.
     line_bot_basic_id: str | None = None
+    # Create the rich menus on LINE at start-up (if absent) and link each user's; off leaves the
+    # channel's menus as they are (an operator who manages them by hand).
+    line_rich_menus: bool = True
     # The bearer token for POST /api/contact-checks; unset, the endpoint does not exist.
     renkei_api_token: str | None = None
     # Set by local_run(): this process plays LINE itself (the simulator), with credentials of its own.

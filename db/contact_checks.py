@@ -26,6 +26,7 @@ from db.models import (
     OutboxMessage,
     OutboxStatus,
 )
+from db.richmenus import ALERT, BOARD, settle_menus
 from db.segments import Segment
 
 ANSWERS = ("safe", "damaged", "help")
@@ -96,7 +97,13 @@ async def start_check(session: AsyncSession, *, segment: Segment, drill: bool, n
         if not held:
             asked.append(p.line_user_id)
     await session.execute(ContactCheckTarget.__table__.insert(), rows)
+    if not drill:  # the targets' menus become 安否を回答, the staff's the board
+        await settle_menus(session, now=now, line_user_ids=[p.line_user_id for p in people] + await _staff_users(session))
     return Started(check, created=True, asked=asked)
+
+
+async def _staff_users(session: AsyncSession) -> list[str]:
+    return list(await session.scalars(select(Member.line_user_id).where(Member.is_staff.is_(True))))
 
 
 @dataclass(frozen=True)
@@ -214,6 +221,8 @@ async def close_check(session: AsyncSession, check_id: int, now: datetime) -> bo
     closed = await session.execute(update(ContactCheck).where(
         ContactCheck.id == check_id, ContactCheck.status == CheckStatus.open).values(
         status=CheckStatus.closed, closed_at=now, closed_reason="closed", next_reask_at=None))
+    if closed.rowcount == 1:  # menus turn back, unless another real check still runs for them
+        await settle_menus(session, now=now, wanted_in=(ALERT, BOARD))
     return closed.rowcount == 1
 
 

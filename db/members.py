@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.access import DataError, create_invite
 from db.audit import Actor, record
 from db.models import Invite, Member, MemberRole, MemberStatus, Organization
+from db.richmenus import relink
 
 
 class LastStaff(DataError):
@@ -37,6 +38,7 @@ async def set_staff(session: AsyncSession, *, member_id: int, staff: bool, actor
     if not staff and member.status == MemberStatus.active and not await _other_active_staff(session, member):
         raise LastStaff("the last active staff member keeps the role")
     member.is_staff, member.updated_at = staff, now
+    await relink(session, member, now)  # staff's menu, or a member's
     await record(session, actor=actor, action="member.staff_on" if staff else "member.staff_off", now=now,
                  target_kind="member", target_id=member.id, target_label=member.name)
     return member
@@ -63,6 +65,7 @@ async def deactivate(session: AsyncSession, *, member_id: int, actor: Actor, now
         raise LastStaff("the last active staff member cannot be taken off")
     member.status, member.is_staff, member.updated_at = MemberStatus.left.value, False, now
     member.inactive_since = member.inactive_since or now
+    await relink(session, member, now)  # back to the menu of someone not registered
     await record(session, actor=actor, action="member.deactivate", now=now, target_kind="member",
                  target_id=member.id, target_label=member.name)
     return member

@@ -797,3 +797,34 @@ class FragileNote(Base):
     week: Mapped[str] = mapped_column(String(8), primary_key=True)  # ISO week in the partnership's zone, 2026-W49
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
     organizations: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RichMenu(Base):
+    """One of Renkei's rich menus as created on LINE; `name` carries a hash of its layout, so a new
+    layout is a new menu. A process claims the creation (`claimed_until`) so that two never both create."""
+
+    __tablename__ = "rich_menus"
+
+    key: Mapped[str] = mapped_column(String(30), primary_key=True)  # guest, member, staff, ...
+    name: Mapped[str | None] = mapped_column(String(300))
+    rich_menu_id: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RichMenuLink(Base):
+    """The menu a LINE user should see (`wanted`, a RichMenu key, None: nothing to link, they left)
+    and the one LINE was last told (`linked`); a sweep sends the difference, 500 users a call."""
+
+    __tablename__ = "rich_menu_links"
+    __table_args__ = (Index("ix_rich_menu_links_due", "next_attempt_at"),)
+
+    line_user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    wanted: Mapped[str | None] = mapped_column(String(30))
+    linked: Mapped[str | None] = mapped_column(String(30))
+    # Set while `wanted` differs from `linked`; None when there is nothing to send.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

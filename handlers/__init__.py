@@ -18,23 +18,25 @@ def build_dispatcher() -> Dispatcher:
     from handlers.console import signin as console_signin
     from handlers.contact_checks import answers, proxy, staff as check_staff
     from handlers.handover import dialog as handover
-    from handlers.intros import dialog as intro_dialog, staff as intro_staff
+    from handlers.intros import dialog as intro_dialog, history as intro_history, staff as intro_staff
     from handlers.kpi import reports as kpi_reports, setup as kpi_setup
     from handlers.meetings import changes as meeting_changes, setup as meeting_setup, votes
-    from handlers.notices import acknowledge, compose, status
+    from handlers.notices import acknowledge, compose, inbox, status
     from handlers.registration import dialog as registration, groups, invites, profile
+    from handlers.richmenus import dialog as richmenus
 
     root = Router("root").include(
         common.router,
         Router("registration").include(registration.router, profile.router, groups.router, invites.router),
         Router("areas").include(area_staff.router),
-        Router("notices").include(acknowledge.router, compose.router, status.router),
+        Router("notices").include(acknowledge.router, compose.router, status.router, inbox.router),
         Router("contact_checks").include(answers.router, check_staff.router, proxy.router),
         Router("meetings").include(votes.router, meeting_setup.router, meeting_changes.router),
         Router("agreements").include(agreement_setup.router),
         Router("kpi").include(kpi_reports.router, kpi_setup.router),
-        Router("intros").include(intro_dialog.router, intro_staff.router),
+        Router("intros").include(intro_dialog.router, intro_staff.router, intro_history.router),
         handover.router,
+        richmenus.router,
         Router("console").include(console_signin.router),
         # Last of the help buttons: 管理, and its second menu in this order (invites, agreements, KPIs, areas and
         # introductions add theirs where they are included above).

@@ -19,10 +19,12 @@ WEBHOOK_SCHEMA = WebhookSchema() if find_spec_dir() else None
 
 
 class BotHarness:
-    def __init__(self, *, database_url: str, line: FakeLine, clock: ManualClock, handle_events: bool = True) -> None:
+    def __init__(self, *, database_url: str, line: FakeLine, clock: ManualClock, handle_events: bool = True,
+                 rich_menus: bool = False) -> None:
+        # Rich menus are off unless a test is about them: their set-up would add requests to every test.
         self.settings = Settings(_env_file=None, line_channel_secret=CHANNEL_SECRET,
                                  line_channel_access_token=ACCESS_TOKEN, line_api_base_url=line.url,
-                                 database_url=database_url)
+                                 database_url=database_url, line_rich_menus=rich_menus)
         self.line = line
         self.clock = clock
         self.app = create_app(self.settings, clock=clock, handle_events=handle_events, sweep_seconds=0)

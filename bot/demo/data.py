@@ -55,6 +55,7 @@ from db.models import (
     Organization,
 )
 from db.notices import acknowledge, claim_ack_reminders, claim_for_sending, create_notice
+from db.richmenus import link_everyone
 from db.rules.business_days import business_day_from
 from db.segments import Segment
 
@@ -133,6 +134,7 @@ async def load_demo(session: AsyncSession, *, now: datetime, tz: tzinfo = TOKYO)
     await _notices(session, when, members)
     await _contact_check(session, when, members)
     await _introductions(session, when, members)
+    await link_everyone(session, now)  # their rich menus, sent by the running service
     return await summarize(session)
 
 

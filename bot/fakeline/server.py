@@ -18,11 +18,12 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.clock import Clock, SystemClock
 from bot.fakeline.events import new_message_id
+from bot.fakeline.richmenus import RichMenus, is_content_path
 from bot.fakeline.schema import MessagingSchema, find_spec_dir
 
 REPLY = "/v2/bot/message/reply"
@@ -108,6 +109,11 @@ class FakeLine:
         return self._schema is not None
 
     @property
+    def lock(self) -> threading.RLock:
+        """Held while a request is processed: hold it to read or change the platform's state."""
+        return self._lock
+
+    @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
@@ -164,6 +170,7 @@ class FakeLine:
             self._retry_keys: dict[str, tuple[str, Any]] = {}
             self.quota: int | None = None
             self.total_usage = 0
+            self.rich_menus = RichMenus()
             # Real seconds before every answer, to keep requests in flight; the clock does not move these.
             self.latency = 0.0
 
@@ -296,7 +303,10 @@ class FakeLine:
             self._requests.append(record)
         if self.on_record is not None:
             self.on_record(record)
-        return JSONResponse(payload, status, headers={"x-line-request-id": request_id, **extra})
+        headers = {"x-line-request-id": request_id, **extra}
+        if isinstance(payload, tuple):  # a blob: (bytes, content type)
+            return Response(payload[0], status, headers=headers, media_type=payload[1])
+        return JSONResponse(payload, status, headers=headers)
 
     async def _unless_stopped(self, waiting) -> None:
         """Wait, but wake when the server stops, so a held request does not delay shutdown."""
@@ -312,7 +322,8 @@ class FakeLine:
     def _process(self, r: RecordedRequest) -> tuple[int, Any, dict]:
         """Decide the answer to one request; runs under the lock."""
         try:
-            r.json, bad_json = (json.loads(r.body) if r.body else None), False
+            blob = is_content_path(r.path)
+            r.json, bad_json = (json.loads(r.body) if r.body and not blob else None), False
         except ValueError:
             bad_json = True  # reported below, once the request is authenticated
         fault = self._faults[r.path].popleft() if self._faults.get(r.path) else None
@@ -357,7 +368,7 @@ class FakeLine:
             return lambda r: self._found(self._profiles.get(m.group(1)))
         if method == "GET" and (m := _GROUP_SUMMARY.match(path)):
             return lambda r: self._found(self._groups.get(m.group(1)))
-        return None
+        return self.rich_menus.route(method, path)
 
     @staticmethod
     def _found(item: dict | None) -> tuple[int, Any, dict]:

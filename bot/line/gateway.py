@@ -16,10 +16,16 @@ from linebot.v3.messaging import (
     ApiException,
     AsyncApiClient,
     AsyncMessagingApi,
+    AsyncMessagingApiBlob,
     Configuration,
+    CreateRichMenuAliasRequest,
     MulticastRequest,
     PushMessageRequest,
     ReplyMessageRequest,
+    RichMenuBulkLinkRequest,
+    RichMenuBulkUnlinkRequest,
+    RichMenuRequest,
+    UpdateRichMenuAliasRequest,
 )
 from sqlalchemy import and_, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -29,6 +35,7 @@ from bot.line.events import clean_text
 from bot.line.outbox import PUSH_EVEN_IF_TWICE, quiet_hours_end
 from bot.settings import Settings
 from db.line_limits import limit_holds, record_limit_lifted, record_limit_reached
+from db import richmenus
 from db.models import OutboxKind, OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -49,6 +56,14 @@ MONTHLY_LIMIT_TEXT = "monthly limit"
 MONTHLY_LIMIT_RETRY = timedelta(minutes=5)
 # LINE's per-endpoint rate limits (requests per second), kept per process.
 RATE_LIMITS = {OutboxKind.push: 2000, OutboxKind.multicast: 200, OutboxKind.reply: 2000}
+# Linking rich menus to many users: 500 a request. LINE lists these endpoints under "other API
+# endpoints" (2,000 requests a second); we stay far below, since a disaster's 5,000 members take
+# only 10 requests, and a 429 is retried after its Retry-After like a message.
+BULK_LINK_MAX_USERS = 500
+BULK_LINK_PER_SECOND = 20
+LINK_LEASE = timedelta(seconds=30)
+LINK_MAX_ATTEMPTS = 10
+LINK_BATCH = 5000  # claimed at a time; more are taken in further rounds
 
 
 class RateLimit:
@@ -136,6 +151,8 @@ class LineGateway:
         self._api: AsyncMessagingApi | None = None
         self._sweeper: asyncio.Task | None = None
         self._rates = {kind: RateLimit(rate) for kind, rate in RATE_LIMITS.items()}
+        self._bulk_rate = RateLimit(BULK_LINK_PER_SECOND)
+        self._blob: AsyncMessagingApiBlob | None = None
         self._quota: tuple[datetime, Quota] | None = None
         # The rows this process has claimed and not yet recorded: id -> the attempt count of the
         # claim (which names the claim: a takeover elsewhere counts one more), and those whose
@@ -152,6 +169,7 @@ class LineGateway:
                                host=self._settings.line_api_base_url or None)
         self._client = AsyncApiClient(config)
         self._api = AsyncMessagingApi(self._client)
+        self._blob = AsyncMessagingApiBlob(self._client)
         if self._sessions is not None:
             self._heartbeat = asyncio.create_task(self._renew_forever(), name="outbox-heartbeat")
         if sweep and self._sweep_seconds > 0:
@@ -219,6 +237,7 @@ class LineGateway:
                     await self.refresh_quota()
                 await self.load_limit()
                 await self.deliver_due()
+                await self.sync_menu_links()
             except Exception:
                 log.exception("outbox sweep failed")
 
@@ -509,3 +528,105 @@ class LineGateway:
             values.update(status=OutboxStatus.failed)
             log.warning("outbox %s (%s, %s) failed for good: HTTP %s", row.id, row.kind, row.purpose, result.status)
         return values
+
+    # Rich menus
+
+    async def _call(self, what: str, call, *args, **kwargs) -> tuple[SendResult, object]:
+        """One rich-menu request to LINE: its outcome, and what LINE answered when it took it."""
+        try:
+            answer = await call(*args, _request_timeout=self.request_timeout, **kwargs)
+        except ApiException as exc:
+            log.warning("%s failed with HTTP %s", what, exc.status)
+            return SendResult(exc.status, _error_text(exc.body), _retry_after(exc.headers)), None
+        except aiohttp.ClientConnectorError as exc:
+            return SendResult(None, type(exc).__name__, refused=True), None
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            log.warning("%s failed: %s", what, type(exc).__name__)
+            return SendResult(None, type(exc).__name__), None
+        return SendResult(200), answer
+
+    async def rich_menus(self) -> dict[str, str] | None:
+        """The channel's rich menus, name -> id; None when LINE does not answer."""
+        result, answer = await self._call("rich menu list", self._api.get_rich_menu_list)
+        return {menu.name: menu.rich_menu_id for menu in answer.richmenus} if result.delivered else None
+
+    async def create_rich_menu(self, body: dict) -> str | None:
+        result, answer = await self._call("rich menu creation", self._api.create_rich_menu,
+                                          RichMenuRequest.from_dict(body))
+        return answer.rich_menu_id if result.delivered else None
+
+    async def upload_rich_menu_image(self, rich_menu_id: str, image: bytes, content_type: str) -> bool:
+        result, _ = await self._call("rich menu image upload", self._blob.set_rich_menu_image, rich_menu_id,
+                                     image, _headers={"Content-Type": content_type})
+        return result.delivered
+
+    async def rich_menu_aliases(self) -> dict[str, str] | None:
+        """Alias -> rich menu id; None when LINE does not answer."""
+        result, answer = await self._call("rich menu alias list", self._api.get_rich_menu_alias_list)
+        return {a.rich_menu_alias_id: a.rich_menu_id for a in answer.aliases} if result.delivered else None
+
+    async def point_rich_menu_alias(self, alias: str, rich_menu_id: str, *, exists: bool) -> bool:
+        if exists:
+            result, _ = await self._call("rich menu alias update", self._api.update_rich_menu_alias, alias,
+                                         UpdateRichMenuAliasRequest(rich_menu_id=rich_menu_id))
+        else:
+            result, _ = await self._call("rich menu alias creation", self._api.create_rich_menu_alias,
+                                         CreateRichMenuAliasRequest(rich_menu_alias_id=alias, rich_menu_id=rich_menu_id))
+        return result.delivered
+
+    async def default_rich_menu(self) -> str | None:
+        result, answer = await self._call("default rich menu", self._api.get_default_rich_menu_id)
+        return answer.rich_menu_id if result.delivered else None
+
+    async def set_default_rich_menu(self, rich_menu_id: str) -> bool:
+        result, _ = await self._call("setting the default rich menu", self._api.set_default_rich_menu, rich_menu_id)
+        return result.delivered
+
+    async def sync_menu_links(self, line_user_ids: list[str] | None = None) -> int:
+        """Send LINE the menus users should now see and do not have (all due ones, or these users'):
+        one bulk request per 500 users of a menu. Returns how many users LINE took."""
+        if not self._settings.line_rich_menus:
+            return 0
+        taken, held_back = 0, False
+        while True:
+            now = self._clock.now()
+            async with self._sessions() as session, session.begin():
+                ids = await richmenus.menu_ids(session)
+                claimed = await richmenus.claim_links(session, now, lease=LINK_LEASE, line_user_ids=line_user_ids,
+                                                      limit=LINK_BATCH)
+            for menu, users in claimed.items():
+                if menu != richmenus.GUEST and menu is not None and menu not in ids:
+                    async with self._sessions() as session, session.begin():
+                        await richmenus.release_links(session, users)  # its menu is not on LINE yet
+                    held_back = True
+                    continue
+                for part in (users[i:i + BULK_LINK_MAX_USERS] for i in range(0, len(users), BULK_LINK_MAX_USERS)):
+                    taken += await self._link(part, menu, ids.get(menu))
+            if held_back or sum(map(len, claimed.values())) < LINK_BATCH:
+                return taken
+
+    async def _link(self, users: list[str], menu: str | None, rich_menu_id: str | None) -> int:
+        if menu is None:  # they left: nothing to link, LINE shows them nothing of ours
+            result = SendResult(200)
+        else:
+            await self._bulk_rate.wait()
+            if rich_menu_id is None:  # guests see the channel's default menu
+                result, _ = await self._call("rich menu bulk unlink", self._api.unlink_rich_menu_id_from_users,
+                                             RichMenuBulkUnlinkRequest(user_ids=users))
+            else:
+                result, _ = await self._call("rich menu bulk link", self._api.link_rich_menu_id_to_users,
+                                             RichMenuBulkLinkRequest(rich_menu_id=rich_menu_id, user_ids=users))
+        async with self._sessions() as session, session.begin():
+            if result.delivered:
+                await richmenus.record_linked(session, users, menu)
+                return len(users)
+            attempts = max(await richmenus.link_attempts(session, users), 1)
+            retry_at = (self._clock.now() + self._backoff(attempts, result)
+                        if result.retryable and attempts < LINK_MAX_ATTEMPTS else None)
+            await richmenus.record_link_failed(session, users, retry_at=retry_at,
+                                               error=f"HTTP {result.status}: {result.error or ''}"[:300])
+        return 0
+
+    async def rich_menu_has_image(self, rich_menu_id: str) -> bool:
+        result, _ = await self._call("rich menu image download", self._blob.get_rich_menu_image, rich_menu_id)
+        return result.delivered

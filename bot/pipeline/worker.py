@@ -16,10 +16,12 @@ from bot.line.events import Event
 from bot.line.gateway import LineGateway
 from bot.settings import Settings
 from db.models import EventStatus, InboundEvent, OutboxMessage, OutboxStatus
+from db.richmenus import LINKS_DUE
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
+MAX_MENU_LINKS_NAMED = 1000
 WAIT = "wait"
 LAST = "last"
 REPLY_WAIT_SECONDS = 0.02  # how often a user waiting for a reply sent elsewhere is looked at again
@@ -285,7 +287,9 @@ class EventProcessor:
                         self._gateway.lease(ctx.queued, claimed_at)
                         await session.flush()
                     row.status = EventStatus.done
+                    self._link_menus_after(ctx, session.info.pop(LINKS_DUE, None))
                 except Exception as exc:
+                    session.info.pop(LINKS_DUE, None)
                     row.attempts += 1
                     row.error = type(exc).__name__[:200]
                     log.exception("event %s (%s) failed, attempt %d", row.webhook_event_id, row.event_type, row.attempts)
@@ -313,6 +317,12 @@ class EventProcessor:
 
         task.add_done_callback(finished)
         return result
+
+    def _link_menus_after(self, ctx: Context, users: set[str] | None) -> None:
+        """Menus this event changed are sent to LINE after its commit (many: all that are due)."""
+        if users:
+            ids = sorted(users) if len(users) <= MAX_MENU_LINKS_NAMED else None
+            ctx.after_commit.append(lambda: self._gateway.sync_menu_links(ids))
 
     async def _send(self, rows: list[OutboxMessage], claimed_at, after_commit) -> None:
         """Send an event's replies, then run its after-commit work (a slow profile lookup must

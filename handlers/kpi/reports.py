@@ -28,6 +28,7 @@ from handlers.kpi.messages import (
     NothingToReport,
     example_for,
     later_button,
+    prompt_message,
     stored_line,
     summary_messages,
     value_label,
@@ -305,3 +306,15 @@ async def show_kpis(ctx: Context) -> None:
         ctx.reply(await ctx.help(T.KPI_NONE_VISIBLE))
         return
     ctx.reply(*await summary_messages(ctx.session, rows, ctx.settings, ctx.settings.tz))
+
+
+@router.command(T.KPI_REPORT)
+async def ask_pending_reports(ctx: Context) -> None:
+    """KPI報告: the prompts waiting for this member's organization, asked again (the answer is typed as after any prompt)."""
+    member = await ctx.active_member()
+    prompts = await pending_prompts(ctx.session, member.organization_id)
+    if not prompts:
+        ctx.reply(await ctx.help(T.KPI_REPORT_NONE))
+        return
+    items = [(await ctx.session.get(Kpi, prompt.kpi_id), prompt) for prompt in prompts]
+    ctx.reply(await prompt_message(ctx.session, T.KPI_PROMPT_HEADER, items, ctx.settings.tz))

@@ -17,6 +17,7 @@ from db.areas import list_areas, set_member_areas
 from db.handovers import for_invite
 from db.models import Invite, InviteAttempt, LineProfile, Member, MemberRole, MemberStatus, Organization
 from db.contact_checks import ask_newcomer
+from db.richmenus import relink
 from db.rules.areas import match_area, split_areas
 from db.segments import Segment
 from handlers.contact_checks.messages import queue_questions
@@ -70,6 +71,7 @@ async def greet_follower(ctx: Context) -> None:
         ctx.clear()
         ctx.reply(await ctx.help(T.WELCOME_BACK))
         await ask_running_checks(ctx, member)
+        await relink(ctx.session, member, ctx.now(), force=True)  # LINE may have dropped it while they were away
         return
     ctx.begin(Registration.invite_code)
     ctx.reply(m.text(T.WELCOME))
@@ -81,6 +83,7 @@ async def mark_inactive(ctx: Context) -> None:
     member = await ctx.member()
     if member is not None and member.status == MemberStatus.active:
         member.status, member.inactive_since, member.updated_at = MemberStatus.inactive, ctx.now(), ctx.now()
+        await relink(ctx.session, member, ctx.now())  # nothing to link for someone who left
     ctx.clear()
 
 
@@ -597,6 +600,7 @@ async def register_member(ctx: Context) -> None:
     ctx.reply(await ctx.help(T.REGISTERED_STAFF if member.is_staff else T.REGISTERED))
     await ask_running_checks(ctx, member)
     ctx.queued += await complete_on_registration(ctx.session, member, ctx.settings, ctx.now())
+    await relink(ctx.session, member, ctx.now())
 
 
 async def ask_running_checks(ctx: Context, member: Member) -> None:

@@ -48,7 +48,9 @@ class Service:
         self.workdir = workdir
         self.env = {**os.environ, "DATABASE_URL": database_url, "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
                     "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN, "LINE_API_BASE_URL": line.url,
-                    "RENKEI_ENVIRONMENT": "development", "WORKER_PROCESSES": "2", **env}
+                    "RENKEI_ENVIRONMENT": "development", "WORKER_PROCESSES": "2",
+                    # These tests count the messages' requests; rich menus have tests of their own.
+                    "LINE_RICH_MENUS": "false", **env}
         self.process: subprocess.Popen | None = None
         self.runs = 0
 

@@ -47,6 +47,13 @@ def install(simulator: Simulator, tz: tzinfo) -> None:
     simulator.render_quick = lambda chat, entry, items: FlexRenderer(
         simulator.action_keys(chat, entry, "q")).quick_reply(items)
     simulator.render_request = lambda record: render_request(record, tz)
+    simulator.render_menu = lambda person: render_menu(simulator, person)
+
+
+def render_menu(simulator: Simulator, person) -> str:
+    menu = simulator.menu(person.key)
+    person.menu_id = menu["richMenuId"] if menu else None
+    return TEMPLATES.get_template("simulator/_richmenu.html").render(menu=menu, person=person)
 
 
 def render_entry(simulator: Simulator, chat: Chat, entry: Entry, tz: tzinfo) -> str:
@@ -206,3 +213,23 @@ async def demo(runtime: RuntimeDep) -> Response:
         return HTMLResponse(f'<p class="refused">{T.SIM_DEMO_REFUSED}</p>')
     return Response(status_code=204, headers={"HX-Refresh": "true"})
 
+
+
+@router.get("/simulator/people/{person}/menu.png")
+async def menu_image(person: str, simulator: SimulatorDep) -> Response:
+    """The image of the rich menu this person sees now."""
+    _known(simulator, person)
+    image = simulator.menu_image(person)
+    if image is None:
+        raise HTTPException(404, "no rich menu")
+    return Response(image, media_type="image/png" if image.startswith(b"\x89PNG") else "image/jpeg",
+                    headers={"Cache-Control": "no-cache"})
+
+
+@router.post("/simulator/people/{person}/menu", status_code=204)
+async def tap_menu(person: str, simulator: SimulatorDep, menu: Annotated[str, Form()],
+                   area: Annotated[int, Form()]) -> None:
+    """The person taps an area of their rich menu."""
+    _known(simulator, person)
+    if not await simulator.tap_menu(person, menu, area):
+        raise HTTPException(404, "no such menu area")

@@ -18,6 +18,7 @@ import httpx
 
 from bot.demo.personas import PERSONAS
 from bot.fakeline import events as ev
+from bot.fakeline.richmenus import is_content_path
 from bot.fakeline.server import MESSAGE_PATHS, REPLY, FakeLine, RecordedRequest
 from bot.texts import catalog as T
 
@@ -36,6 +37,7 @@ class Person:
     label: str
     following: bool = False
     blocked: bool = False  # unfollowed once: following again is an unblock, as LINE reports it
+    menu_id: str | None = None  # the rich menu last drawn under their chat
 
 
 @dataclass
@@ -79,7 +81,7 @@ class Simulator:
         self._subscribers: set[asyncio.Queue] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._client: httpx.AsyncClient | None = None
-        self.render_entry = self.render_quick = self.render_request = None  # set by the routes
+        self.render_entry = self.render_quick = self.render_request = self.render_menu = None  # set by the routes
         for persona in PERSONAS:
             self.add_person(persona.key, persona.user_id, persona.display_name, persona.label)
         line.on_record = self._recorded
@@ -177,6 +179,54 @@ class Simulator:
             return True
         return False
 
+    def menu(self, key: str) -> dict | None:
+        """The rich menu LINE shows this person now (their own, else the default), with its id."""
+        with self.line.lock:
+            menu_id = self.line.rich_menus.menu_of(self.person(key).user_id)
+            return self.line.rich_menus.menus.get(menu_id) if menu_id in self.line.rich_menus.images else None
+
+    def menu_image(self, key: str) -> bytes | None:
+        menu = self.menu(key)
+        with self.line.lock:
+            return self.line.rich_menus.images[menu["richMenuId"]][0] if menu else None
+
+    async def tap_menu(self, key: str, menu_id: str, index: int) -> bool:
+        """Tap an area of the person's rich menu, as the LINE app does; False for a menu no longer shown."""
+        menu, person = self.menu(key), self.person(key)
+        if menu is None or menu["richMenuId"] != menu_id or not 0 <= index < len(menu["areas"]):
+            return False
+        action = menu["areas"][index]["action"]
+        kind = action.get("type")
+        if kind == "message":
+            await self.say(key, person.user_id, action.get("text", ""))
+        elif kind == "postback":
+            if action.get("displayText"):
+                self._add_entry(self.chats[person.user_id], person.user_id,
+                                {"type": "text", "text": action["displayText"]})
+            await self.post(ev.postback(person.user_id, action.get("data", "")))
+        elif kind == "richmenuswitch":
+            # LINE switches the menu on the phone, then tells the bot with a postback.
+            alias = action.get("richMenuAliasId", "")
+            with self.line.lock:
+                switched = self.line.rich_menus.switch(person.user_id, alias)
+            self._redraw_menus()
+            await self.post(ev.postback(person.user_id, action.get("data", ""), params={
+                "newRichMenuAliasId": alias, "status": "SUCCESS" if switched else "RICHMENU_ALIAS_ID_NOTFOUND"}))
+        else:
+            return False
+        return True
+
+    def _redraw_menus(self) -> None:
+        """Tell the pages about each person whose menu changed."""
+        if self.render_menu is None:
+            return
+        for person in self.people.values():
+            menu = self.menu(person.key)
+            menu_id = menu["richMenuId"] if menu else None
+            if menu_id != person.menu_id:
+                person.menu_id = menu_id
+                self._publish({"kind": "menu", "person": person.key, "html": self.render_menu(person)})
+
     async def post(self, event: dict) -> int:
         """Send one event to /callback as LINE does; returns the status Renkei answered with."""
         self.line.register_events([event])
@@ -198,6 +248,8 @@ class Simulator:
     def _show(self, record: RecordedRequest) -> None:
         self.requests.appendleft(record)
         self._publish({"kind": "request", "html": self.render_request(record)})
+        if record.accepted and (record.path.startswith("/v2/bot/richmenu") or "/richmenu" in record.path):
+            self._redraw_menus()
         if not record.accepted or record.path not in MESSAGE_PATHS or not isinstance(record.json, dict):
             return
         messages = [m for m in record.json.get("messages", []) if isinstance(m, dict)]
@@ -276,6 +328,8 @@ def notice_text(message: dict) -> str:
 
 
 def pretty(record: RecordedRequest) -> str:
+    if is_content_path(record.path):  # an image: its size, not its bytes
+        return T.SIM_IMAGE_BYTES.format(size=len(record.body)) if record.body else ""
     body = record.json if record.json is not None else record.body.decode("utf-8", "replace")
     return json.dumps(body, ensure_ascii=False, indent=2) if not isinstance(body, str) else body
 

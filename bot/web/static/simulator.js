@@ -82,6 +82,11 @@
       });
       return;
     }
+    const area = event.target.closest("[data-menu-tap]");
+    if (area) {
+      post("/simulator/people/" + area.dataset.menuTap + "/menu", { menu: area.dataset.menu, area: area.dataset.area });
+      return;
+    }
     const link = event.target.closest("[data-uri]");
     if (link) { window.open(link.dataset.uri, "_blank", "noopener"); return; }
     const button = event.target.closest("[data-action]");
@@ -109,6 +114,11 @@
       if (none) none.remove();
       list.insertAdjacentHTML("afterbegin", payload.html);
       while (list.children.length > 200) list.lastElementChild.remove();
+      return;
+    }
+    if (payload.kind === "menu") {
+      const box = document.getElementById("menu-" + payload.person);
+      if (box) box.innerHTML = payload.html;
       return;
     }
     if (payload.kind === "quick") {

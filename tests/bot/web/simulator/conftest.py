@@ -15,6 +15,7 @@ import uvicorn
 from bot.demo.personas import PERSONAS
 from bot.fakeline.server import FakeLine
 from bot.settings import Settings
+from db.richmenus import link_everyone
 from bot.web.app import create_app
 from bot.web.simulator.state import Simulator
 from db.access import create_invite, create_organization
@@ -110,6 +111,8 @@ async def seed(database_url):
                                        fields=["防災"], role="primary", is_staff=persona.key == "staff", area="北地区",
                                        needs=[], offers=[], status=MemberStatus.active, registered_at=now,
                                        updated_at=now))
+                await session.flush()
+                await link_everyone(session, now)  # as registration does: their menus, sent by the service
 
         async def kpi_with_reports(self) -> None:
             """An agreement of the city and the NPO, with a KPI the NPO has reported three months of."""
