@@ -15,7 +15,6 @@ from db.contact_checks import (
     ANSWERS,
     CheckError,
     close_check,
-    export_rows,
     latest_check,
     open_checks,
     record_answer,
@@ -26,6 +25,7 @@ from db.contact_checks import (
 from db.engine import create_engine, session_factory
 from db.models import ContactCheck
 from db.segments import SEGMENT_HELP, Segment, SegmentError
+from handlers.contact_checks.export import export_table
 from handlers.contact_checks.views import org_table_text, silent_text, summary_text
 from handlers.contact_checks.messages import queue_questions, tell_staff_started
 from handlers.segments import describe_segment
@@ -179,19 +179,16 @@ def check_export(
     fmt: Annotated[str, typer.Option("--format", help="csv")] = "csv",
     output: Annotated[Path | None, typer.Option("--output", help="Write to this file instead of printing.")] = None,
 ) -> None:
-    """Every member of a check with their first and latest answer, as CSV."""
+    """Every member of a check with their first and latest answer, as CSV (headers and values in Japanese)."""
     if fmt != "csv":
         fail("--format must be csv")
     settings = load_settings()
 
     async def work(session):
         await _check_or_fail(session, check_id)
-        return await export_rows(session, check_id)
+        return await export_table(session, check_id, settings.tz)
 
-    rows = run(work)
-    columns = ["organization", "member_id", "member", "role", "asked", "first_status", "first_answered_at", "status",
-               "answered_at", "answers", "by_proxy", "late", "provisions", "note"]
-    write_csv([{**row, "first_answered_at": _local(row["first_answered_at"], settings),
-                "answered_at": _local(row["answered_at"], settings)} for row in rows], columns, output)
+    columns, rows = run(work)
+    write_csv(rows, columns, output)
     if output:
         typer.echo(f"{len(rows)} row(s) written to {output}")

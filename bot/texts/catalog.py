@@ -396,6 +396,23 @@ PROXY_DONE = "{name}さんの回答の入力を終えました。"
 PROXY_ANSWER_HINT = "下のボタンを押すか、「無事」「被害あり」「支援が必要」のどれかを送ってください。"
 ASK_PROXY_NOTE = "{name}さんから聞いたことがあれば送ってください（{max}文字まで）。なければ「なし」を押してください。"
 
+# Contact checks: the table staff export (the command line's and the console's CSV)
+CHECK_EXPORT_HEADERS = {"organization": "団体", "member_id": "メンバーID", "member": "氏名", "role": "役割",
+                        "asked": "質問の回数", "first_status": "最初の回答", "first_answered_at": "最初の回答日時",
+                        "status": "最新の回答", "answered_at": "最新の回答日時", "answers": "回答の回数",
+                        "by_proxy": "代理入力", "late": "終了後の回答", "provisions": "提供できるもの",
+                        "note": "伝えたいこと"}
+CSV_YES = "はい"
+CSV_NO = "いいえ"
+
+# Contact checks: a drill's answer-rate curve (the console's chart)
+CHECK_CHART_TITLE = "安否確認 #{id}（訓練）の回答率"
+CHECK_CHART_ORGS = "回答した団体の割合"
+CHECK_CHART_PEOPLE = "回答した人の割合"
+CHECK_CHART_MILESTONE = "{share}%：{took}"
+CHECK_CHART_X = "開始からの時間（分）"
+CHECK_CHART_Y = "回答率（%）"
+
 # KPI reports: what the responsible organization gets
 KPI = "KPI"
 KPI_SETUP = "KPI設定"

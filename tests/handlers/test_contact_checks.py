@@ -416,10 +416,11 @@ async def test_start_from_the_command_line_answer_for_a_member_status_and_export
     exported = await cli("check", "export", check_id, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(exported.output)))
     assert len(rows) == 5
-    [school_row] = [r for r in rows if r["organization"] == "市立大学"]
-    assert (school_row["status"], school_row["by_proxy"], school_row["provisions"]) == ("damaged", "True",
-                                                                                         "shelter people")
-    assert [r["asked"] for r in rows if r["role"] == "deputy"] == ["0"]
+    [school_row] = [r for r in rows if r["団体"] == "市立大学"]
+    assert (school_row["最新の回答"], school_row["代理入力"], school_row["提供できるもの"],
+            school_row["伝えたいこと"]) == ("被害あり", "はい", "避難場所、人員", "電話で確認")
+    assert [r["質問の回数"] for r in rows if r["役割"] == "副担当"] == ["0"]
+    assert {r["最新の回答"] for r in rows if r["団体"] != "市立大学"} == {"未回答"}
     path = tmp_path / "check.csv"
     written = await cli("check", "export", check_id, "--format", "csv", "--output", str(path))
     assert written.exit_code == 0 and "5 row(s) written" in written.output
