@@ -337,6 +337,23 @@ class Contact:
     role: str
     phone: str | None
     asked: bool
+    member_id: int = 0
+
+
+@dataclass(frozen=True)
+class Answerer:
+    """A member who answered, as the board lists them: who, where, what they said."""
+
+    member_id: int
+    name: str
+    organization: str
+    role: str
+    phone: str | None
+    status: str
+    provisions: tuple[str, ...]
+    note: str | None
+    answered_at: datetime
+    by_proxy: bool
 
 
 @dataclass
@@ -353,6 +370,22 @@ class CheckSummary:
     questions_waiting: int
     questions_failed: int
     member_first_answers: list[datetime] = field(default_factory=list)  # when each member first answered
+    answerers: list[Answerer] = field(default_factory=list)
+
+    @property
+    def people_in_need(self) -> list[Answerer]:
+        """Members whose latest answer is 支援が必要 or 被害あり: the most serious first, then the latest."""
+        return sorted((a for a in self.answerers if a.status in ("help", "damaged")),
+                      key=lambda a: (-SEVERITY[a.status], -a.answered_at.timestamp(), a.member_id))
+
+    @property
+    def people_silent(self) -> list[tuple[OrgLine, Contact]]:
+        """Members who have not answered, with their organization, by organization."""
+        return [(o, c) for o in self.orgs for c in o.silent]
+
+    def offered_by(self) -> dict[str, list[str]]:
+        """The organizations offering each kind of help."""
+        return {p: [o.name for o in self.orgs if p in o.provisions] for p in PROVISIONS}
 
     def org_first_answers(self) -> list[datetime]:
         """When each organization that answered first did, in order."""
@@ -400,16 +433,18 @@ async def summarize(session: AsyncSession, check: ContactCheck) -> CheckSummary:
     orgs: dict[int, OrgLine] = {}
     member_status = dict.fromkeys(ANSWERS, 0)
     asked = answered = by_proxy = late = 0
-    firsts = []
+    firsts, people = [], []
     for target, org_name, name, role, phone in rows:
         org = orgs.setdefault(target.organization_id, OrgLine(target.organization_id, org_name, 0))
         org.contacts += 1
         asked += target.asked_count > 0
         if target.status is None:
-            org.silent.append(Contact(name, role, phone, target.asked_count > 0))
+            org.silent.append(Contact(name, role, phone, target.asked_count > 0, target.member_id))
             continue
         answered += 1
         firsts.append(target.first_answered_at)
+        people.append(Answerer(target.member_id, name, org_name, role, phone, target.status,
+                               tuple(target.provisions or ()), target.note, target.answered_at, target.by_proxy))
         by_proxy += target.by_proxy
         late += target.late or (check.closed_at is not None and target.answered_at > check.closed_at)
         member_status[target.status] += 1
@@ -432,7 +467,8 @@ async def summarize(session: AsyncSession, check: ContactCheck) -> CheckSummary:
     return CheckSummary(check=check, members=sum(o.contacts for o in orgs.values()), members_asked=asked,
                         members_answered=answered, member_status=member_status, orgs=list(orgs.values()),
                         by_proxy=by_proxy, late=late, questions_sent=len(reached), questions_waiting=len(waiting),
-                        questions_failed=len(failed), member_first_answers=sorted(firsts))
+                        questions_failed=len(failed), member_first_answers=sorted(firsts),
+                        answerers=people)
 
 
 async def export_rows(session: AsyncSession, check_id: int) -> list[dict]:
