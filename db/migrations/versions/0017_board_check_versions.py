@@ -1,7 +1,7 @@
 """contact_check_versions: a striped change counter per contact check, read by the live board
 
 Revision ID: 0017_board
-Revises: 0016_console_signin
+Revises: 0016_console
 Create Date: 2026-12-01 15:40:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = '0017_board'
-down_revision: Union[str, Sequence[str], None] = '0016_console_signin'  # 0013_audit before the console's merge
+down_revision: Union[str, Sequence[str], None] = '0016_console'  # 0013_audit before the console's merge
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
