@@ -9,10 +9,13 @@
       state.textContent = lost ? state.dataset.lost : state.dataset.live;
       state.classList.toggle("lost", lost);
     }
+    var last = null;
     source.addEventListener("board", function (event) {
+      show(false);
+      if (event.data === last) return;  // drawn again unchanged (a reconnect): keep the page as it is
+      last = event.data;
       region.innerHTML = event.data;
       if (window.htmx) window.htmx.process(region);
-      show(false);
     });
     source.addEventListener("signedout", function (event) {
       source.close();

@@ -15,6 +15,7 @@ from bot.fakeline import events as ev
 from bot.texts import catalog as T
 from db.contact_checks import record_answer
 from db.models import AuditEntry, ContactCheck, ContactCheckTarget, Member
+from tests.bot.web.simulator.conftest import SCREENSHOTS
 
 LIVE_WITHIN_MS = 2000  # the promise: the board shows an answer within 2 s
 
@@ -93,10 +94,12 @@ async def test_a_drill_is_started_watched_live_answered_by_phone_exported_and_cl
     assert await page.evaluate("window.sameBoard") is True
     await shows(page, "#silent", "090-1234-5678")
     await screenshot(page, "console-check-board-live")
+    await page.screenshot(path=str(SCREENSHOTS / "console-check-board-live-full.png"), full_page=True)
 
     # A re-ask round now, for the one still silent.
     await page.get_by_role("button", name=T.CONSOLE_CHECK_REASK_NOW).click()
     await page.get_by_text(T.CONSOLE_CHECK_DONE["reasked"]).wait_for()
+    await shows(page, "#reasks", T.CONSOLE_CHECK_REASKS.format(done=1, planned=3))
     university = await console_db.member(persona("university").user_id)
     [target] = await console_db.scalars(select(ContactCheckTarget).where(ContactCheckTarget.member_id == university.id))
     assert target.asked_count == 2
@@ -124,7 +127,7 @@ async def test_a_drill_is_started_watched_live_answered_by_phone_exported_and_cl
     chart = page.locator("img.chart")
     await page.wait_for_function("() => document.querySelector('img.chart')?.naturalWidth > 0", timeout=20000)
     assert await chart.evaluate("img => img.naturalWidth") == 1000
-    await chart.scroll_into_view_if_needed()
+    await page.evaluate("document.querySelector('img.chart').scrollIntoView()")  # the board may be drawn again
     await screenshot(page, "console-check-drill-chart")
 
     # The CSV, in Japanese.
