@@ -102,7 +102,7 @@ class Page:
 
 
 def sign_in(port: int, db_url: str, member_id: int, tmp: Path) -> str:
-    """The session cookie of a staff member, through the one-time link the command line prints."""
+    """A one-time sign-in link for a staff member, as the command line prints it."""
     made = subprocess.run([RENKEI, "console", "link", "--member", str(member_id)], cwd=tmp, capture_output=True,
                           text=True, env={**os.environ, "DATABASE_URL": db_url,
                                           "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"})
@@ -195,7 +195,8 @@ class Run:
         stop = asyncio.Event()
         self.pages = [Page(i) for i in range(self.opts.clients)]
         async with aiohttp.ClientSession(cookie_jar=jar) as session:
-            async with session.get(link, allow_redirects=True) as signed:
+            # The link's page posts itself at once (a link preview that only fetches it signs nobody in).
+            async with session.post(link, allow_redirects=True) as signed:
                 if signed.status != 200 or not any(c.key for c in jar):
                     raise RuntimeError(f"signing in answered {signed.status}")
             followers = [asyncio.create_task(page.follow(session, f"{base}/console/checks/{check_id}/events", stop))
