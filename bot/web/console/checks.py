@@ -149,10 +149,12 @@ async def start(request: Request, staff: CsrfDep, session: SessionDep, runtime: 
         started = await start_check(session, segment=chosen, drill=drill, now=now, source="console",
                                     message=message[:MAX_NOTE] or None, started_by=staff.member_id,
                                     reask_minutes=settings.check_reask_minutes, max_reasks=settings.check_max_reasks)
-    except (SegmentError, CheckError):
+    except (SegmentError, CheckError) as exc:  # the segment went away, or emptied, since the confirmation
         await session.rollback()
-        return await _new_page(request, staff, session, drill=drill, message=message,
-                               problem=T.CONSOLE_CHECK_BAD_SEGMENT, status_code=422)
+        problem = T.CONSOLE_CHECK_BAD_SEGMENT if isinstance(exc, SegmentError) else T.CHECK_NO_MEMBERS.format(
+            segment=await describe_segment(session, chosen))
+        return await _new_page(request, staff, session, drill=drill, message=message, problem=problem,
+                               status_code=422)
     check = started.check
     if not started.created:
         await session.commit()
