@@ -84,24 +84,17 @@ class Page:
             if response.status != 200:
                 raise RuntimeError(f"page {self.index}: the board's events answered {response.status}")
             self.connected.set()
-            data: list[str] = []
-            reading = asyncio.ensure_future(stop.wait())
-            while not stop.is_set():
-                line_task = asyncio.ensure_future(response.content.readline())
-                done, _ = await asyncio.wait({line_task, reading}, return_when=asyncio.FIRST_COMPLETED)
-                if line_task not in done:
-                    line_task.cancel()
+            buffer = b""
+            async for chunk in response.content.iter_any():  # an event can be longer than a line reader takes
+                buffer += chunk
+                *events, buffer = buffer.split(b"\n\n")
+                at = time.time()
+                for event in events:
+                    data = [line[5:].removeprefix(b" ") for line in event.split(b"\n") if line.startswith(b"data:")]
+                    if data:
+                        self.saw(b"\n".join(data).decode("utf-8"), at)
+                if stop.is_set():
                     break
-                line = line_task.result().decode("utf-8")
-                if not line:
-                    break
-                line = line.rstrip("\n")
-                if line.startswith("data:"):
-                    data.append(line[5:].removeprefix(" "))
-                elif not line and data:
-                    self.saw("\n".join(data), time.time())
-                    data = []
-            reading.cancel()
 
 
 def sign_in(port: int, db_url: str, member_id: int, tmp: Path) -> str:
@@ -111,8 +104,7 @@ def sign_in(port: int, db_url: str, member_id: int, tmp: Path) -> str:
                                           "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"})
     if made.returncode != 0:
         raise RuntimeError(f"renkei console link failed:\n{made.stdout}{made.stderr}")
-    link = next(word for word in made.stdout.split() if word.startswith("http"))
-    return link
+    return next(word for word in made.stdout.split() if word.startswith("http"))
 
 
 def make_staff(db: Database, member_id: int) -> None:
@@ -237,6 +229,8 @@ class Run:
                     break
                 await asyncio.sleep(0.2)
             stop.set()
+            for follower in followers:
+                follower.cancel()
             await asyncio.gather(*followers, return_exceptions=True)
             watching.cancel()
 

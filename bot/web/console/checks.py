@@ -226,7 +226,8 @@ async def board(check_id: int, request: Request, staff: StaffDep, session: Sessi
 
 
 def _event(html: str) -> str:
-    return "event: board\n" + "".join(f"data: {line}\n" for line in html.splitlines() or [""]) + "\n"
+    """One event, its HTML on one data line: the board holds no <pre> or <textarea>, where line breaks would count."""
+    return "event: board\ndata: " + " ".join(line.strip() for line in html.splitlines() if line.strip()) + "\n\n"
 
 
 async def _still_staff(request: Request, runtime) -> bool:
