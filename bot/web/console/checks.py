@@ -5,7 +5,6 @@ the HTTP API (db.contact_checks, handlers.contact_checks), and records its audit
 """
 
 import asyncio
-import uuid
 from collections import OrderedDict
 from typing import Annotated
 
@@ -16,26 +15,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.concurrency import run_in_threadpool
 
 from bot.texts import catalog as T
+from bot.web.console.check_answers import named_check
+from bot.web.console.check_answers import router as answers_router
 from bot.web.console.auth import COOKIE, TEMPLATES, CsrfDep, StaffDep, render
 from bot.web.console.live import BoardHub
 from bot.web.deps import RuntimeDep, SessionDep
 from db import audit
 from db.console import find_session
 from db.contact_checks import (
-    ANSWERS,
     MAX_NOTE,
-    NO_PROVISION,
     PROVISIONS,
     CheckError,
     board_version,
     claim_reask,
     close_check,
-    record_answer,
-    set_answer_details,
     start_check,
     summarize,
 )
-from db.models import CheckStatus, ContactCheck, ContactCheckTarget, Member, Organization
+from db.models import CheckStatus, ContactCheck, ContactCheckTarget
 from db.segments import Segment, SegmentError
 from handlers.contact_checks.charts import milestone_label, render_answer_curve
 from handlers.contact_checks.export import csv_bytes, export_table
@@ -43,6 +40,7 @@ from handlers.contact_checks.messages import queue_questions, tell_staff_started
 from handlers.segments import describe_segment, segment_options
 
 router = APIRouter()
+router.include_router(answers_router)
 
 SEGMENT_KINDS = ("area", "type", "field", "agreement", "group")  # as the LINE dialog offers them
 BOARD_LISTED = 100  # people per list on the live board; the full lists are a click away
@@ -50,13 +48,6 @@ KEEPALIVE_SECONDS = 15.0
 RECHECK_SECONDS = 30.0  # a page's event stream checks that its staff member may still see it
 CHART_STEPS = 20  # a drill's chart is drawn again about this many times over a check
 _CHARTS: OrderedDict[tuple, bytes] = OrderedDict()
-
-
-async def _check(session: AsyncSession, check_id: int) -> ContactCheck:
-    check = await session.get(ContactCheck, check_id)
-    if check is None:
-        raise HTTPException(404, T.CONSOLE_CHECK_NOT_FOUND)
-    return check
 
 
 def _kind(check: ContactCheck) -> str:
@@ -218,7 +209,7 @@ def board_hub(request: Request) -> BoardHub:
 async def board(check_id: int, request: Request, staff: StaffDep, session: SessionDep, runtime: RuntimeDep,
                 done: str | None = None):
     """One check's board: drawn now, then kept up to date by its event stream."""
-    check = await _check(session, check_id)
+    check = await named_check(session, check_id)
     drawn = await draw_board(session, check_id, tz=runtime.settings.tz, now=runtime.clock.now())
     return render(request, "console/checks_page.html", staff, check=check, kind=_kind(check), drawn=drawn,
                   done=T.CONSOLE_CHECK_DONE.get(done or ""),
@@ -239,7 +230,7 @@ async def _still_staff(request: Request, runtime) -> bool:
 @router.get("/checks/{check_id}/events")
 async def board_events(check_id: int, request: Request, staff: StaffDep, session: SessionDep, runtime: RuntimeDep):
     """Server-sent events: the board's live part, whenever the check changed (within about half a second)."""
-    await _check(session, check_id)
+    await named_check(session, check_id)
     await session.close()
     hub = board_hub(request)
 
@@ -265,7 +256,7 @@ async def board_events(check_id: int, request: Request, staff: StaffDep, session
 @router.get("/checks/{check_id}/chart.png")
 async def chart(check_id: int, staff: StaffDep, session: SessionDep, runtime: RuntimeDep, v: int = 0) -> Response:
     """A drill's answer-rate curve with its 25/50/75 % times."""
-    check = await _check(session, check_id)
+    check = await named_check(session, check_id)
     if not check.drill:
         raise HTTPException(404, T.CONSOLE_CHECK_NOT_FOUND)
     key = (check_id, v)
@@ -280,7 +271,7 @@ async def chart(check_id: int, staff: StaffDep, session: SessionDep, runtime: Ru
 @router.get("/checks/{check_id}/silent")
 async def silent(check_id: int, request: Request, staff: StaffDep, session: SessionDep):
     """Everyone who has not answered, with their phone numbers and the phone-entry of their answer."""
-    check = await _check(session, check_id)
+    check = await named_check(session, check_id)
     summary = await summarize(session, check)
     return render(request, "console/checks_silent.html", staff, check=check, s=summary, kind=_kind(check))
 
@@ -292,7 +283,7 @@ async def reask(check_id: int, staff: CsrfDep, session: SessionDep, runtime: Run
                 background: BackgroundTasks):
     """再送する: a re-ask round now, to the silent, and to deputies whose primary contact is silent."""
     now = runtime.clock.now()
-    await _check(session, check_id)
+    await named_check(session, check_id)
     taken = await claim_reask(session, check_id, now, by_staff=True)
     if taken is None:
         await session.rollback()
@@ -312,7 +303,7 @@ async def reask(check_id: int, staff: CsrfDep, session: SessionDep, runtime: Run
 @router.get("/checks/{check_id}/close")
 async def close_page(check_id: int, request: Request, staff: StaffDep, session: SessionDep):
     """終了しますか？"""
-    check = await _check(session, check_id)
+    check = await named_check(session, check_id)
     return render(request, "console/checks_close.html", staff, check=check, kind=_kind(check),
                   segment=await describe_segment(session, Segment.parse(check.segment)))
 
@@ -321,7 +312,7 @@ async def close_page(check_id: int, request: Request, staff: StaffDep, session: 
 async def close(check_id: int, staff: CsrfDep, session: SessionDep, runtime: RuntimeDep):
     """終了する: re-asks stop; answers that still come are kept, marked late."""
     now = runtime.clock.now()
-    await _check(session, check_id)
+    await named_check(session, check_id)
     if not await close_check(session, check_id, now):
         await session.rollback()
         return _board(check_id, "not_open")
@@ -334,7 +325,7 @@ async def close(check_id: int, staff: CsrfDep, session: SessionDep, runtime: Run
 @router.get("/checks/{check_id}/export.csv")
 async def export(check_id: int, staff: StaffDep, session: SessionDep, runtime: RuntimeDep) -> Response:
     """Every member of the check with their first and latest answer, as the command line exports it."""
-    await _check(session, check_id)
+    await named_check(session, check_id)
     columns, rows = await export_table(session, check_id, runtime.settings.tz)
     await audit.record(session, actor=staff.actor, action="check.export", now=runtime.clock.now(),
                        target_kind="contact_check", target_id=check_id, target_label=f"#{check_id}",
@@ -342,52 +333,3 @@ async def export(check_id: int, staff: StaffDep, session: SessionDep, runtime: R
     await session.commit()
     return Response(csv_bytes(columns, rows), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="contact-check-{check_id}.csv"'})
-
-
-# An answer received by phone (代理回答)
-
-async def _target(session: AsyncSession, check_id: int, member_id: int):
-    row = (await session.execute(
-        select(ContactCheckTarget, Member, Organization.name)
-        .join(Member, Member.id == ContactCheckTarget.member_id)
-        .join(Organization, Organization.id == ContactCheckTarget.organization_id)
-        .where(ContactCheckTarget.check_id == check_id, ContactCheckTarget.member_id == member_id))).first()
-    if row is None:
-        raise HTTPException(404, T.CONSOLE_CHECK_NOT_FOUND)
-    return row
-
-
-@router.get("/checks/{check_id}/answer/{member_id}")
-async def proxy_form(check_id: int, member_id: int, request: Request, staff: StaffDep, session: SessionDep):
-    """The answer a member gave on the phone: their status, what they can provide, a note."""
-    check = await _check(session, check_id)
-    target, member, org = await _target(session, check_id, member_id)
-    return render(request, "console/checks_answer.html", staff, check=check, target=target, member=member, org=org,
-                  answers=ANSWERS, provisions=(*PROVISIONS, NO_PROVISION), problem=None, max_note=MAX_NOTE)
-
-
-@router.post("/checks/{check_id}/answer/{member_id}")
-async def proxy_answer(check_id: int, member_id: int, request: Request, staff: CsrfDep, session: SessionDep,
-                       runtime: RuntimeDep, status: Annotated[str, Form()] = "",
-                       provide: Annotated[list[str], Form()] = [], note: Annotated[str, Form()] = ""):
-    """Recorded as entered by this staff member, as 代理回答 in LINE records it."""
-    check = await _check(session, check_id)
-    target, member, org = await _target(session, check_id, member_id)
-    note = note.strip()
-    unknown = [p for p in provide if p not in (*PROVISIONS, NO_PROVISION)]
-    if status not in ANSWERS or unknown or len(note) > MAX_NOTE:
-        problem = T.CHECK_NOTE_TOO_LONG.format(max=MAX_NOTE) if len(note) > MAX_NOTE else T.CONSOLE_CHECK_PICK_ANSWER
-        return render(request, "console/checks_answer.html", staff, check=check, target=target, member=member,
-                      org=org, answers=ANSWERS, provisions=(*PROVISIONS, NO_PROVISION), problem=problem,
-                      max_note=MAX_NOTE, status_code=422)
-    now = runtime.clock.now()
-    done = await record_answer(session, check_id=check_id, member_id=member_id, status=status, now=now,
-                               source_key=f"console:{uuid.uuid4().hex}", recorded_by=staff.member_id)
-    chosen = [NO_PROVISION] if NO_PROVISION in provide else list(provide)
-    await set_answer_details(session, check_id=check_id, member_id=member_id, provisions=chosen, note=note or None)
-    # The note is what the member said: it stays on the answer, never in the audit log.
-    await audit.record(session, actor=staff.actor, action="check.proxy_answer", now=now, target_kind="member",
-                       target_id=member_id, target_label=member.name,
-                       details={"check": check_id, "status": status, "late": done.late, "with_note": bool(note)})
-    await session.commit()
-    return _board(check_id, "answered")
