@@ -153,9 +153,9 @@ async def start(request: Request, staff: CsrfDep, session: SessionDep, runtime: 
     rows = queue_questions(session, check, started.asked, now)
     rows += await tell_staff_started(session, check, len(started.asked), now)
     label = await describe_segment(session, chosen)
-    await audit.record(session, actor=staff.actor, action="check.start", now=now, target_kind="contact_check",
+    await audit.record(session, actor=staff.actor, action="check.start", now=now, target_kind="check",
                        target_id=check.id, target_label=label,
-                       details={"drill": drill, "segment": chosen.spec, "asked": len(started.asked)})
+                       details={"segment": chosen.spec, "drill": drill, "recipients": len(started.asked)})
     await session.flush()
     ids = [row.id for row in rows]
     await session.commit()
@@ -290,7 +290,7 @@ async def reask(check_id: int, staff: CsrfDep, session: SessionDep, runtime: Run
         return _board(check_id, "not_open")
     rows = (queue_questions(session, taken.check, taken.again, now, again=True)
             + queue_questions(session, taken.check, taken.deputies, now, deputy=True))
-    await audit.record(session, actor=staff.actor, action="check.reask", now=now, target_kind="contact_check",
+    await audit.record(session, actor=staff.actor, action="check.reask", now=now, target_kind="check",
                        target_id=check_id, target_label=f"#{check_id}",
                        details={"round": taken.round, "again": len(taken.again), "deputies": len(taken.deputies)})
     await session.flush()
@@ -316,7 +316,7 @@ async def close(check_id: int, staff: CsrfDep, session: SessionDep, runtime: Run
     if not await close_check(session, check_id, now):
         await session.rollback()
         return _board(check_id, "not_open")
-    await audit.record(session, actor=staff.actor, action="check.close", now=now, target_kind="contact_check",
+    await audit.record(session, actor=staff.actor, action="check.close", now=now, target_kind="check",
                        target_id=check_id, target_label=f"#{check_id}")
     await session.commit()
     return _board(check_id, "closed")
@@ -328,7 +328,7 @@ async def export(check_id: int, staff: StaffDep, session: SessionDep, runtime: R
     await named_check(session, check_id)
     columns, rows = await export_table(session, check_id, runtime.settings.tz)
     await audit.record(session, actor=staff.actor, action="check.export", now=runtime.clock.now(),
-                       target_kind="contact_check", target_id=check_id, target_label=f"#{check_id}",
+                       target_kind="check", target_id=check_id, target_label=f"#{check_id}",
                        details={"rows": len(rows)})
     await session.commit()
     return Response(csv_bytes(columns, rows), media_type="text/csv; charset=utf-8",
