@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +20,7 @@ from db.models import (
     ContactCheck,
     ContactCheckAnswer,
     ContactCheckTarget,
+    ContactCheckVersion,
     Member,
     MemberRole,
     Organization,
@@ -34,6 +35,7 @@ PROVISIONS = ("supplies", "shelter", "transport", "people")
 NO_PROVISION = "none"
 MILESTONES = (25, 50, 75)
 MAX_NOTE = 1000
+VERSION_SLOTS = 16  # rows of a check's change counter: concurrent answers rarely wait on each other's
 
 
 class CheckError(ValueError):
@@ -43,6 +45,25 @@ class CheckError(ValueError):
 def purpose(check_id: int) -> str:
     """The outbox purpose of a check's questions, to count what reached LINE."""
     return f"check:{check_id}"
+
+
+async def bump_version(session: AsyncSession, check_id: int, member_id: int = 0) -> None:
+    """Count a change to what the check's board shows, in the caller's transaction (visible when it commits).
+
+    One of a few rows per check, chosen by the member, takes the increment: a member's own
+    changes always land on the same row, so two transactions never wait on each other's rows
+    in opposite order, and answers of different members seldom wait at all.
+    """
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    insert = dialect.insert(ContactCheckVersion).values(check_id=check_id, slot=member_id % VERSION_SLOTS, version=1)
+    await session.execute(insert.on_conflict_do_update(
+        index_elements=["check_id", "slot"], set_={"version": ContactCheckVersion.version + 1}))
+
+
+async def board_version(session: AsyncSession, check_id: int) -> int:
+    """The check's change counter: it grows with every committed change to its answers, re-asks or status."""
+    return await session.scalar(select(func.coalesce(func.sum(ContactCheckVersion.version), 0))
+                                .where(ContactCheckVersion.check_id == check_id))
 
 
 @dataclass
@@ -77,6 +98,7 @@ async def start_check(session: AsyncSession, *, segment: Segment, drill: bool, n
         running.status, running.closed_at, running.closed_reason = CheckStatus.closed, now, "superseded"
         running.next_reask_at = None
         await session.flush()
+        await bump_version(session, running.id)
     check = ContactCheck(segment=segment.spec, drill=drill, message=message, status=CheckStatus.open, source=source,
                          started_by_member_id=started_by, started_at=now, reask_interval_minutes=reask_minutes,
                          max_reasks=max_reasks, reasks_done=0,
@@ -99,6 +121,7 @@ async def start_check(session: AsyncSession, *, segment: Segment, drill: bool, n
     await session.execute(ContactCheckTarget.__table__.insert(), rows)
     if not drill:  # the targets' menus become 安否を回答, the staff's the board
         await settle_menus(session, now=now, line_user_ids=[p.line_user_id for p in people] + await _staff_users(session))
+    await bump_version(session, check.id)
     return Started(check, created=True, asked=asked)
 
 
@@ -149,6 +172,8 @@ async def record_answer(session: AsyncSession, *, check_id: int, member_id: int,
         target.first_status, target.first_answered_at = status, now
     target.status, target.answered_at, target.answers = status, now, target.answers + 1
     target.by_proxy, target.late = by_proxy or recorded_by is not None, late
+    await session.flush()
+    await bump_version(session, check_id, member_id)
     return Answered(check, target, late, changed)
 
 
@@ -167,6 +192,8 @@ async def toggle_provision(session: AsyncSession, *, check_id: int, member_id: i
     else:
         chosen.append(code)
     target.provisions = [c for c in (*PROVISIONS, NO_PROVISION) if c in chosen]
+    await session.flush()
+    await bump_version(session, check_id, member_id)
     return target.provisions
 
 
@@ -183,6 +210,8 @@ async def set_answer_details(session: AsyncSession, *, check_id: int, member_id:
         target.provisions = [c for c in (*PROVISIONS, NO_PROVISION) if c in provisions]
     if note is not None:
         target.note = note.strip()[:MAX_NOTE] or None
+    await session.flush()
+    await bump_version(session, check_id, member_id)
     return True
 
 
@@ -214,6 +243,8 @@ async def ask_newcomer(session: AsyncSession, member: Member, now: datetime) -> 
                                        last_asked_at=now, answers=0, by_proxy=False, late=False, provisions=[]))
         asked.append(check)
     await session.flush()
+    for check in asked:
+        await bump_version(session, check.id, member.id)
     return asked
 
 
@@ -221,9 +252,11 @@ async def close_check(session: AsyncSession, check_id: int, now: datetime) -> bo
     closed = await session.execute(update(ContactCheck).where(
         ContactCheck.id == check_id, ContactCheck.status == CheckStatus.open).values(
         status=CheckStatus.closed, closed_at=now, closed_reason="closed", next_reask_at=None))
-    if closed.rowcount == 1:  # menus turn back, unless another real check still runs for them
-        await settle_menus(session, now=now, wanted_in=(ALERT, BOARD))
-    return closed.rowcount == 1
+    if closed.rowcount != 1:
+        return False
+    await bump_version(session, check_id)
+    await settle_menus(session, now=now, wanted_in=(ALERT, BOARD))  # menus turn back, unless another real check still runs for them
+    return True
 
 
 async def open_checks(session: AsyncSession) -> list[ContactCheck]:
@@ -251,10 +284,16 @@ class Reask:
     deputies: list[str]  # asked for the first time: their primary contact stayed silent
 
 
-async def claim_reask(session: AsyncSession, check_id: int, now: datetime) -> Reask | None:
-    """Take the next re-ask round of a check; None when it is not due or another worker took it."""
+async def claim_reask(session: AsyncSession, check_id: int, now: datetime, *, by_staff: bool = False) -> Reask | None:
+    """Take the next re-ask round of a check; None when it is not due or another worker took it.
+
+    `by_staff`: a round staff ask for now (on the console), due or not, also after the planned
+    rounds are done; the next planned one is then a full interval away.
+    """
     check = await session.get(ContactCheck, check_id)
-    if check is None or check.status != CheckStatus.open or check.next_reask_at is None or check.next_reask_at > now:
+    if check is None or check.status != CheckStatus.open:
+        return None
+    if not by_staff and (check.next_reask_at is None or check.next_reask_at > now):
         return None
     round_ = check.reasks_done + 1
     interval = timedelta(minutes=check.reask_interval_minutes)
@@ -280,6 +319,7 @@ async def claim_reask(session: AsyncSession, check_id: int, now: datetime) -> Re
         await session.execute(update(ContactCheckTarget).where(
             ContactCheckTarget.check_id == check_id, ContactCheckTarget.member_id.in_(ids)).values(
             asked_count=ContactCheckTarget.asked_count + 1, last_asked_at=now))
+    await bump_version(session, check_id)
     return Reask(check, round_, [u for _, u in again], [u for _, u in deputies])
 
 
@@ -305,6 +345,23 @@ class Contact:
     role: str
     phone: str | None
     asked: bool
+    member_id: int = 0
+
+
+@dataclass(frozen=True)
+class Answerer:
+    """A member who answered, as the board lists them: who, where, what they said."""
+
+    member_id: int
+    name: str
+    organization: str
+    role: str
+    phone: str | None
+    status: str
+    provisions: tuple[str, ...]
+    note: str | None
+    answered_at: datetime
+    by_proxy: bool
 
 
 @dataclass
@@ -320,6 +377,27 @@ class CheckSummary:
     questions_sent: int
     questions_waiting: int
     questions_failed: int
+    member_first_answers: list[datetime] = field(default_factory=list)  # when each member first answered
+    answerers: list[Answerer] = field(default_factory=list)
+
+    @property
+    def people_in_need(self) -> list[Answerer]:
+        """Members whose latest answer is 支援が必要 or 被害あり: the most serious first, then the latest."""
+        return sorted((a for a in self.answerers if a.status in ("help", "damaged")),
+                      key=lambda a: (-SEVERITY[a.status], -a.answered_at.timestamp(), a.member_id))
+
+    @property
+    def people_silent(self) -> list[tuple[OrgLine, Contact]]:
+        """Members who have not answered, with their organization, by organization."""
+        return [(o, c) for o in self.orgs for c in o.silent]
+
+    def offered_by(self) -> dict[str, list[str]]:
+        """The organizations offering each kind of help."""
+        return {p: [o.name for o in self.orgs if p in o.provisions] for p in PROVISIONS}
+
+    def org_first_answers(self) -> list[datetime]:
+        """When each organization that answered first did, in order."""
+        return sorted(o.first_answered_at for o in self.orgs if o.first_answered_at is not None)
 
     @property
     def orgs_answered(self) -> list[OrgLine]:
@@ -343,7 +421,7 @@ class CheckSummary:
 
     def milestones(self) -> dict[int, timedelta | None]:
         """How long it took until 25/50/75 % of the organizations had answered."""
-        times = sorted(o.first_answered_at for o in self.orgs if o.first_answered_at is not None)
+        times = self.org_first_answers()
         out = {}
         for share in MILESTONES:
             needed = max(1, math.ceil(len(self.orgs) * share / 100))
@@ -355,22 +433,31 @@ SEVERITY = {"safe": 0, "damaged": 1, "help": 2}
 
 
 async def summarize(session: AsyncSession, check: ContactCheck) -> CheckSummary:
+    t = ContactCheckTarget
+    # Columns, not entities: the live board draws this for thousands of members twice a second.
     rows = await session.execute(
-        select(ContactCheckTarget, Organization.name, Member.name, Member.role, Member.phone)
-        .join(Organization, Organization.id == ContactCheckTarget.organization_id)
-        .join(Member, Member.id == ContactCheckTarget.member_id)
-        .where(ContactCheckTarget.check_id == check.id).order_by(Organization.name, Member.role.desc(), Member.id))
+        select(t.organization_id, t.member_id, t.asked_count, t.status, t.first_status, t.first_answered_at,
+               t.answered_at, t.by_proxy, t.late, t.provisions, t.note, Organization.name, Member.name, Member.role,
+               Member.phone)
+        .join(Organization, Organization.id == t.organization_id)
+        .join(Member, Member.id == t.member_id)
+        .where(t.check_id == check.id).order_by(Organization.name, Member.role.desc(), Member.id))
     orgs: dict[int, OrgLine] = {}
     member_status = dict.fromkeys(ANSWERS, 0)
     asked = answered = by_proxy = late = 0
-    for target, org_name, name, role, phone in rows:
+    firsts, people = [], []
+    for target in rows:
+        org_name, name, role, phone = target[11:]
         org = orgs.setdefault(target.organization_id, OrgLine(target.organization_id, org_name, 0))
         org.contacts += 1
         asked += target.asked_count > 0
         if target.status is None:
-            org.silent.append(Contact(name, role, phone, target.asked_count > 0))
+            org.silent.append(Contact(name, role, phone, target.asked_count > 0, target.member_id))
             continue
         answered += 1
+        firsts.append(target.first_answered_at)
+        people.append(Answerer(target.member_id, name, org_name, role, phone, target.status,
+                               tuple(target.provisions or ()), target.note, target.answered_at, target.by_proxy))
         by_proxy += target.by_proxy
         late += target.late or (check.closed_at is not None and target.answered_at > check.closed_at)
         member_status[target.status] += 1
@@ -393,7 +480,8 @@ async def summarize(session: AsyncSession, check: ContactCheck) -> CheckSummary:
     return CheckSummary(check=check, members=sum(o.contacts for o in orgs.values()), members_asked=asked,
                         members_answered=answered, member_status=member_status, orgs=list(orgs.values()),
                         by_proxy=by_proxy, late=late, questions_sent=len(reached), questions_waiting=len(waiting),
-                        questions_failed=len(failed))
+                        questions_failed=len(failed), member_first_answers=sorted(firsts),
+                        answerers=people)
 
 
 async def export_rows(session: AsyncSession, check_id: int) -> list[dict]:

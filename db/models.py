@@ -423,6 +423,17 @@ class ContactCheckAnswer(Base):
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class ContactCheckVersion(Base):
+    """A check's change counter, striped over a few rows: every change to what its board shows bumps one row,
+    so that a board in any process sees a change by reading one small sum, and answers do not queue on one row."""
+
+    __tablename__ = "contact_check_versions"
+
+    check_id: Mapped[int] = mapped_column(ForeignKey("contact_checks.id"), primary_key=True)
+    slot: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigId, default=0)
+
+
 class MeetingStatus(StrEnum):
     open = "open"          # collecting answers until the deadline
     deciding = "deciding"  # the organizer confirms the best slot or picks another

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
-from bot.cli.exports import check_rows
 from bot.cli.support import cli_actor, fail, load_settings, run, write_csv
 from bot.clock import SystemClock
 from bot.settings import Settings
@@ -16,7 +15,6 @@ from db.contact_checks import (
     ANSWERS,
     CheckError,
     close_check,
-    export_rows,
     latest_check,
     open_checks,
     record_answer,
@@ -28,6 +26,7 @@ from db.audit import record
 from db.engine import create_engine, session_factory
 from db.models import ContactCheck, Member
 from db.segments import SEGMENT_HELP, Segment, SegmentError
+from handlers.contact_checks.export import export_table
 from handlers.contact_checks.views import org_table_text, silent_text, summary_text
 from handlers.contact_checks.messages import queue_questions, tell_staff_started
 from handlers.segments import describe_segment
@@ -196,19 +195,19 @@ def check_export(
     fmt: Annotated[str, typer.Option("--format", help="csv")] = "csv",
     output: Annotated[Path | None, typer.Option("--output", help="Write to this file instead of printing.")] = None,
 ) -> None:
-    """Every member of a check with their first and latest answer, as CSV."""
+    """Every member of a check with their first and latest answer, as CSV (headers and values in Japanese)."""
     if fmt != "csv":
         fail("--format must be csv")
     settings = load_settings()
 
     async def work(session):
         await _check_or_fail(session, check_id)
-        rows = await export_rows(session, check_id)
+        columns, rows = await export_table(session, check_id, settings.tz)
         await record(session, actor=cli_actor(), action="check.export", now=datetime.now(UTC), target_kind="check",
                      target_id=check_id, target_label=f"#{check_id}", details={"rows": len(rows)})
-        return rows
+        return columns, rows
 
-    rows, columns = check_rows(run(work), settings.tz)
+    columns, rows = run(work)
     write_csv(rows, columns, output)
     if output:
         typer.echo(f"{len(rows)} row(s) written to {output}")

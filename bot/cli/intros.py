@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.exports import intro_rows
+from handlers.exports import intro_rows
 from bot.cli.support import cli_actor, fail, load_settings, run, write_csv
 from bot.texts import catalog as T
 from bot.texts.formats import moment_label

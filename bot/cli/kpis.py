@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
-from bot.cli.exports import kpi_rows
+from handlers.exports import kpi_rows
 from bot.cli.support import cli_actor, fail, load_settings, run, write_csv
 from bot.texts import catalog as T
 from db.rules.kpi_numbers import NotANumber, format_value, parse_value

@@ -14,7 +14,7 @@ from bot.texts import catalog as T
 from bot.fakeline import events as ev
 from bot.line.outbox import CHECK_ANSWER_REPLY
 from bot.web.limits import MAX_WRONG, client_key
-from db.contact_checks import MAX_NOTE, record_answer
+from db.contact_checks import MAX_NOTE, board_version, claim_reask, record_answer
 from db.models import ContactCheck, ContactCheckAnswer, ContactCheckTarget, Member, Organization, OutboxMessage
 from tests.seed import Seed, listed_areas, partnership
 
@@ -425,6 +425,7 @@ async def test_start_from_the_command_line_answer_for_a_member_status_and_export
     assert [r[column["asked"]] for r in rows if r[column["role"]] == T.ROLE_DEPUTY] == ["0"]
     assert not {"damaged", "True", "False", "shelter", "deputy", "primary"} & {
         word for row in rows for value in row.values() for word in value.split("・")}
+    assert {r[column["status"]] for r in rows if r[column["organization"]] != "市立大学"} == {"未回答"}
     path = tmp_path / "check.csv"
     written = await cli("check", "export", check_id, "--format", "csv", "--output", str(path))
     assert written.exit_code == 0 and "5 row(s) written" in written.output
@@ -545,3 +546,40 @@ async def test_an_answers_confirmation_in_doubt_is_pushed_anyway_when_its_token_
     assert push.headers["x-line-retry-key"] == confirmation.retry_key
     said = T.CHECK_RECORDED.format(answer="無事", when="11/24(火) 10:00")
     assert bot.texts_to(people["school"]).count(said) == 2  # the accepted risk: it came twice
+
+
+async def test_every_change_a_board_shows_counts_up_the_checks_version_and_nothing_else_does(bot):
+    people = await partnership(bot)
+
+    async def version() -> int:
+        async with bot.runtime.sessions() as session:
+            return await board_version(session, 1)
+
+    seen = [await version()]
+    await start_in_line(bot, people["staff"], T.SEGMENT_ALL, T.CHECK_REAL, T.CHECK_START)
+
+    async def changed(expected: bool = True) -> None:
+        now = await version()
+        assert (now > seen[-1]) is expected, (seen, now)
+        seen.append(now)
+
+    await changed()  # the start itself
+    tap = ev.postback(people["npo"], button_data(cards(bot, people["npo"])[0], "無事"), timestamp_ms=bot.now_ms())
+    await bot.send(tap)
+    await changed()
+    await bot.send({**tap, "deliveryContext": {"isRedelivery": True}})  # the same event again: nothing new
+    await changed(expected=False)
+    await bot.press(people["npo"], "物資")
+    await changed()
+    await bot.press(people["npo"], T.DONE)
+    await changed(expected=False)
+    await bot.say(people["npo"], "倉庫が使えます")
+    await changed()
+    await bot.say(people["staff"], T.CHECK_STATUS)  # reading changes nothing
+    await changed(expected=False)
+    async with bot.runtime.sessions() as session, session.begin():
+        assert (await claim_reask(session, 1, bot.clock.now(), by_staff=True)).round == 1
+    await changed()
+    await bot.say(people["staff"], T.CHECK_CLOSE)
+    await bot.press(people["staff"], T.CHECK_CLOSE_OK)
+    await changed()

@@ -34,7 +34,7 @@ def _headed(row: dict, headings: dict) -> dict:
 
 def check_rows(rows: list[dict], tz: tzinfo) -> tuple[list[dict], list[str]]:
     """A contact check's export: each member with their first and latest answer."""
-    answer = lambda code: T.CHECK_ANSWER_LABELS.get(code, code or "")  # noqa: E731
+    answer = lambda code: T.CHECK_ANSWER_LABELS.get(code, code) if code else T.CHECK_NO_ANSWER  # noqa: E731
     out = [_headed({**row, "role": T.ROLE_LABELS.get(row["role"], row["role"]),
                     "first_status": answer(row["first_status"]), "status": answer(row["status"]),
                     "first_answered_at": _moment(row["first_answered_at"], tz),
