@@ -1,9 +1,11 @@
 """Running the service, the schema, and the directory: organizations, invites, members, agreements, notices."""
 
 import asyncio
+import getpass
 import json
 import logging
 import signal
+import socket
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
@@ -21,7 +23,9 @@ from db.access import REVIEW_REMINDER_TIME, create_agreement, create_invite, cre
 from db.engine import create_engine
 from db.migrate import current_revision, head_revision, upgrade
 from db.models import Agreement, Organization, OrgType, Reminder
-from db.notices import MAX_NOTICE_TEXT, cancel_notice, create_notice, read_status
+from db.audit import Actor, Door
+from db.notices import MAX_NOTICE_TEXT, read_status
+from handlers.notices.issue import NoticeRefused, cancel_scheduled, issue_notice
 from db.segments import SEGMENT_HELP, Segment, SegmentError
 from handlers.segments import describe_segment
 
@@ -251,6 +255,11 @@ def agreement_list() -> None:
 
 # Notices
 
+def operator() -> Actor:
+    """The server's operator as the audit log names them: the account running the command, on this host."""
+    return Actor(door=Door.cli, label=getpass.getuser(), origin=socket.gethostname())
+
+
 def parse_local_time(value: str, settings: Settings) -> datetime:
     try:
         moment = datetime.fromisoformat(value.strip().replace(" ", "T", 1))
@@ -292,8 +301,8 @@ def notice_send(
         if quota is not None and quota.limit is not None and quota.left_after(count) < 0 and not over_quota:
             fail(f"sending to {count} members would exceed this month's quota ({quota.used} of {quota.limit} used); "
                  "add --over-quota to send anyway")
-        notice = await create_notice(session, text=text, segment=segment, send_at=send_at, now=now,
-                                     over_quota_confirmed=over_quota)
+        notice = await issue_notice(session, actor=operator(), text=text, segment=segment, send_at=send_at, now=now,
+                                    quota=quota, over_quota_confirmed=over_quota)
         return notice.id, count
 
     notice_id, count = run(work)
@@ -326,7 +335,10 @@ async def read_quota(settings: Settings):
 def notice_cancel(notice_id: int) -> None:
     """Call off a scheduled notice that has not been sent yet."""
     async def work(session):
-        return await cancel_notice(session, notice_id)
+        try:
+            return await cancel_scheduled(session, actor=operator(), notice_id=notice_id, now=SystemClock().now())
+        except NoticeRefused:
+            return None
 
     if run(work) is None:
         fail(f"notice {notice_id} is not waiting to be sent (already sent, called off, or unknown)")
