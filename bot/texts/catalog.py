@@ -182,6 +182,7 @@ SEGMENT_AGREEMENT = "協定：{name}"
 SEGMENT_GROUP = "グループ：{name}"
 SEGMENT_ORGS = "団体：{names}"
 SEGMENT_MEMBERS = "メンバー：{names}"
+SEGMENT_ROLE = "担当区分：{label}"
 GROUP_UNNAMED = "（名前なし）"
 
 # Notices: composing
@@ -195,6 +196,7 @@ PICK_BY_TYPE = "団体種別で"
 PICK_BY_FIELD = "分野で"
 PICK_BY_AGREEMENT = "協定で"
 PICK_BY_GROUP = "グループで"
+PICK_BY_ROLE = "担当区分で"
 PICK_ORGS = "団体を指定"
 PICK_WORDS = {"area": ("地域", "地区"), "type": ("団体種別", "種別"), "field": ("分野",), "agreement": ("協定",),
               "group": ("グループ",), "orgs": ("団体", "団体で", "団体指定")}
@@ -202,6 +204,7 @@ ASK_SEGMENT_TYPE = "団体種別を選んでください。"
 ASK_SEGMENT_FIELD = "分野を選んでください。"
 ASK_SEGMENT_AGREEMENT = "協定を選んでください。"
 ASK_SEGMENT_GROUP = "グループを選んでください。"
+ASK_SEGMENT_ROLE = "担当区分（正担当・副担当）を選んでください。"
 ASK_SEGMENT_ORGS = "送信先の団体を選んでください（複数可）。選び終えたら「完了」。\n選択中：{selected}"
 NO_AGREEMENTS = "登録された協定がありません。別の送信先を選んでください。"
 NO_GROUPS = "ボットが参加しているグループがありません。別の送信先を選んでください。"

@@ -36,7 +36,7 @@ class Compose(StatesGroup):
 
 
 SEGMENT_BUTTONS = SegmentButtons("ntc")
-SEGMENT_KINDS = ["area", "type", "field", "agreement", "group"]
+SEGMENT_KINDS = ["area", "type", "field", "role", "agreement", "group"]
 
 
 class OrgToggle(PostbackData, prefix="ntc:org"):

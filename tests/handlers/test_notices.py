@@ -254,3 +254,12 @@ async def test_sending_and_calling_off_in_line_are_in_the_audit_log_without_the_
     assert entries[0].details == {"segment": "all", "recipients": 5}
     assert all(e.actor_label == "市 職員" for e in entries)
     assert not any("北公園" in str(e.details) or "清掃" in str(e.details) for e in entries)
+
+
+async def test_notice_to_the_deputies(bot):
+    people = await partnership(bot)
+    await compose(bot, people["staff"], "副担当の皆さんへ：引継ぎの資料です。", T.PICK_BY_ROLE, T.ROLE_DEPUTY, T.SEND_NOW)
+    assert "送信先：担当区分：副担当（1人）" in bot.texts_to(people["staff"])[-1]
+    await bot.press(people["staff"], T.CONFIRM_SEND)
+    [call] = bot.line.sent(MULTICAST)
+    assert call.json["to"] == [people["npo_deputy"]]
