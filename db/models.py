@@ -704,3 +704,35 @@ class AuditEntry(Base):
     target_label: Mapped[str | None] = mapped_column(String(200))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     origin: Mapped[str | None] = mapped_column(String(100))  # an IP address, or the CLI's host
+
+
+class ConsoleLink(Base):
+    """A one-time sign-in link to the web console, sent to a staff member in LINE (or printed by the CLI).
+
+    Only a hash of its token is kept, so that the table alone signs no one in."""
+
+    __tablename__ = "console_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ConsoleSession(Base):
+    """A signed-in browser: its cookie's hash, its CSRF token, and when it ends (idle or absolute)."""
+
+    __tablename__ = "console_sessions"
+    __table_args__ = (Index("ix_console_sessions_member", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the absolute end, however busy
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # signed out
+    origin: Mapped[str | None] = mapped_column(String(100))

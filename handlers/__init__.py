@@ -14,6 +14,7 @@ def build_dispatcher() -> Dispatcher:
     from handlers import common
     from handlers.areas import staff as area_staff
     from handlers.agreements import setup as agreement_setup
+    from handlers.console import signin as console_signin
     from handlers.contact_checks import answers, proxy, staff as check_staff
     from handlers.intros import dialog as intro_dialog, staff as intro_staff
     from handlers.kpi import reports as kpi_reports, setup as kpi_setup
@@ -31,5 +32,6 @@ def build_dispatcher() -> Dispatcher:
         Router("agreements").include(agreement_setup.router),
         Router("kpi").include(kpi_reports.router, kpi_setup.router),
         Router("intros").include(intro_dialog.router, intro_staff.router),
+        Router("console").include(console_signin.router),
         common.fallback_router)
     return Dispatcher(root, unregistered=registration.prompt_invite)

@@ -6,7 +6,7 @@ installed `renkei` see the same commands.
 
 import typer
 
-from bot.cli import areas, checks, commands, demo, intros, kpis, meetings
+from bot.cli import areas, checks, commands, console, demo, intros, kpis, meetings
 
 app = typer.Typer(help="Renkei: a LINE bot for regional partnerships.", no_args_is_help=True, add_completion=False)
 app.command("serve")(commands.serve)
@@ -24,3 +24,4 @@ app.add_typer(checks.check_app, name="check")
 app.add_typer(meetings.meeting_app, name="meeting")
 app.add_typer(kpis.kpi_app, name="kpi")
 app.add_typer(intros.intro_app, name="intro")
+app.add_typer(console.console_app, name="console")

@@ -2,6 +2,8 @@
 
 import asyncio
 import csv
+import getpass
+import socket
 import sys
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from pydantic import ValidationError
 from bot.settings import Settings
 from db.rules.business_days import close_year_end
 from db.access import DataError
+from db.audit import Actor, Door
 from db.engine import create_engine, session_factory
 from db.migrate import current_revision, head_revision, upgrade
 
@@ -62,3 +65,13 @@ def write_csv(rows: list[dict], columns: list[str], output: Path | None) -> None
     finally:
         if output:
             handle.close()
+
+
+def cli_actor() -> Actor:
+    """Who acts from the command line, for the audit log: the server account and the host."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a bare container)
+        user = "?"
+    host = socket.gethostname()
+    return Actor(door=Door.cli, label=f"{user}@{host}", origin=host)

@@ -73,3 +73,19 @@ def text(body: str, *, quick: list[dict] | None = None) -> dict:
     if quick:
         message["quickReply"] = quick_reply(quick)
     return message
+
+
+def uri_action(label_text: str, uri: str) -> dict:
+    """A button that opens `uri` in the LINE app's browser."""
+    return {"type": "uri", "label": label(label_text), "uri": uri}
+
+
+MAX_BUTTONS_TEXT = 160  # a buttons template without a title or an image
+
+
+def buttons(body: str, actions: list[dict], *, alt_text: str) -> dict:
+    """A buttons template: `body` (LINE's 160 characters) above up to four buttons."""
+    if not 1 <= len(actions) <= 4:
+        raise ValueError(f"{len(actions)} buttons; a buttons template takes 1 to 4")
+    return {"type": "template", "altText": truncate_utf16(alt_text, 400),
+            "template": {"type": "buttons", "text": truncate_utf16(body, MAX_BUTTONS_TEXT), "actions": actions}}

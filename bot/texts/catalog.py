@@ -932,3 +932,49 @@ AUDIT_ACTIONS = {
     "audit.export": "操作記録を書き出し",
 }
 AUDIT_DOORS = {"line": "LINE", "console": "管理画面", "cli": "サーバーのコマンド", "api": "連携API", "system": "自動"}
+
+
+# The web console (管理画面): staff ask for a sign-in link in LINE
+CONSOLE_COMMAND = "管理画面"
+CONSOLE_STAFF_ONLY = "管理画面は事務局のみ使えます。"
+CONSOLE_LINK_TEXT = "管理画面のログイン用リンクです。{minutes}分以内に、一度だけ使えます。ほかの人には渡さないでください。"
+CONSOLE_LINK_BUTTON = "管理画面を開く"
+CONSOLE_LINK_ALT = "管理画面のログイン用リンク"
+CONSOLE_NO_ADDRESS = ("管理画面のアドレスがまだ設定されていないため、リンクを送れません。"
+                      "サーバーの管理者に公開アドレスの設定を依頼してください。")
+
+# The web console: pages shared by all (sign-in, the frame, refusals)
+CONSOLE_NAME = "Renkei 管理画面"
+CONSOLE_NAV_HOME = "ホーム"
+CONSOLE_NAV_MEMBERS = "団体とメンバー"
+CONSOLE_NAV_INVITES = "招待コード"
+CONSOLE_NAV_NOTICES = "お知らせ"
+CONSOLE_NAV_CHECKS = "安否確認"
+CONSOLE_NAV_AUDIT = "操作記録"
+CONSOLE_SIGN_OUT = "ログアウト"
+CONSOLE_SIGNED_IN_AS = "{name} さん（事務局）"
+CONSOLE_MENU = "メニュー"
+CONSOLE_SIGNIN_TITLE = "管理画面へのログイン"
+CONSOLE_SIGNIN_HOW = ("管理画面を開くには、LINEでボットに「管理画面」と送ってください。"
+                      "ログイン用のリンクが届きます（事務局の方のみ）。")
+CONSOLE_SIGNIN_OPENING = "ログインしています…"
+CONSOLE_SIGNIN_BUTTON = "ログインする"
+CONSOLE_SIGNED_OUT = "ログアウトしました。"
+CONSOLE_SESSION_ENDED = "ログインの有効期限が切れたか、事務局の権限がなくなりました。もう一度ログインしてください。"
+CONSOLE_LINK_PROBLEMS = {
+    "used": "このリンクはすでに使われています。",
+    "expired": "このリンクは有効期限（発行から10分）が切れています。",
+    "unknown": "このリンクは使えません。アドレスが途中で切れていないか確かめてください。",
+    "not_staff": "このリンクの持ち主は、いま事務局ではないため、ログインできません。",
+}
+CONSOLE_LINK_AGAIN = "LINEでボットに「管理画面」ともう一度送って、新しいリンクを受け取ってください。"
+CONSOLE_REFUSED_TITLE = "この操作はできませんでした"
+CONSOLE_CSRF_REFUSED = "画面が古くなっているため、操作を受け付けませんでした。ページを読み込み直してから、もう一度お試しください。"
+CONSOLE_NOT_SIGNED_IN = "ログインしていないため、操作を受け付けませんでした。もう一度ログインしてください。"
+CONSOLE_BACK_HOME = "ホームへ戻る"
+CONSOLE_TO_SIGNIN = "ログインの方法を見る"
+CONSOLE_HOME_TITLE = "ホーム"
+CONSOLE_HOME_WELCOME = "{name} さん、こんにちは。"
+CONSOLE_LOCAL_BANNER = "ローカルモードで動いています。LINEには接続していません。"
+CONSOLE_TO_SIMULATOR = "シミュレーターを開く"
+CONSOLE_SIM_HINT = "管理画面（パソコンやスマホで見る事務局の画面）は、事務局のタブで「管理画面」と送ると届くボタンから開けます。"

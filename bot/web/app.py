@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from bot.web import api, calendar, charts, webhook
+from bot.web import api, calendar, charts, console, webhook
 from bot.pipeline.background import BackgroundProcess
 from bot.clock import Clock, SystemClock
 from bot.runtime import running
@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(api.router)
     app.include_router(calendar.router)
     app.include_router(charts.router)
+    console.install(app)
     if simulator is not None:
         routes.install(simulator, settings.tz)
         app.state.simulator = simulator

@@ -1,0 +1,1 @@
+"""The web console's side in LINE: staff ask for a sign-in link."""
