@@ -1,7 +1,7 @@
 """notices: an optional title, which the card shows above the text and the audit log names the notice by
 
 Revision ID: 0018_noticesweb
-Revises: 0013_audit
+Revises: 0016_console
 Create Date: 2026-12-01 15:30:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = '0018_noticesweb'
-down_revision: Union[str, Sequence[str], None] = '0013_audit'
+down_revision: Union[str, Sequence[str], None] = '0016_console'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
