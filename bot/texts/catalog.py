@@ -331,6 +331,7 @@ CONSOLE_NOTICE_REMIND_OK = "再通知する"
 CONSOLE_NOTICE_CANCEL = "予約を取り消す"
 CONSOLE_NOTICE_CANCEL_LEAD = "{when}に送信予定のこのお知らせを取り消します。取り消すと誰にも届きません。"
 CONSOLE_NOTICE_BACK = "お知らせ一覧へ"
+CONSOLE_NOTICE_UNKNOWN = "このお知らせは見つかりません。"
 
 # Agreements: staff register one in LINE (協定登録)
 AGREEMENT_ADD = "協定登録"

@@ -6,7 +6,7 @@ Every action goes through handlers.notices.issue, as the LINE dialog and the com
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.runtime import Runtime
 from bot.texts import catalog as T
 from bot.texts.formats import moment_label
-from bot.web.console.auth import CsrfDep, StaffDep, render
+from bot.web.console.auth import ConsoleRefusal, CsrfDep, StaffDep, refusal_page, render
 from bot.web.deps import RuntimeDep
 from db.models import Notice, NoticeStatus, Organization
 from db.notices import MAX_NOTICE_TEXT, MAX_NOTICE_TITLE, notice_readers, recent_notices
@@ -197,20 +197,29 @@ async def send(request: Request, staff: StaffDep, runtime: RuntimeDep, backgroun
             notice_id, ids = notice.id, [row.id for row in rows]
     except NoticeRefused as refusal:
         async with runtime.sessions() as session:
-            return compose_page(request, staff, runtime, await picker(session, runtime, draft, quota), refusal.message)
+            context = await picker(session, runtime, draft, quota)
+            if refusal.reason == "over_quota":  # the confirmation again, where the over-quota send is chosen
+                context |= await checked_draft(session, runtime, draft, quota)
+                return render(request, "console/notices_confirm.html", staff, status_code=422, **context,
+                              error=refusal.message)
+            return compose_page(request, staff, runtime, context, refusal.message)
     # Sent right after the answer; should this process stop first, the outbox sweep sends them.
     background.add_task(runtime.gateway.deliver, ids)
     return RedirectResponse(f"/console/notices/{notice_id}?done={'sent' if sent_now else 'scheduled'}",
                             status_code=303)
 
 
-async def status_context(session: AsyncSession, runtime: Runtime, notice_id: int) -> dict:
+async def status_context(request: Request, session: AsyncSession, runtime: Runtime, notice_id: int) -> dict:
+    """A notice's page: its recipients, who confirmed and when, who has not and when last reminded."""
     notice = await session.get(Notice, notice_id)
     if notice is None:
-        raise HTTPException(404)
+        raise ConsoleRefusal(refusal_page(request, T.CONSOLE_NOTICE_UNKNOWN, status_code=404))
     tz, now = runtime.settings.tz, runtime.clock.now()
     readers = await notice_readers(session, notice_id)
-    label = lambda moment: moment_label(moment, tz, now) if moment else ""  # noqa: E731
+
+    def label(moment: datetime | None) -> str:
+        return moment_label(moment, tz, now) if moment else ""
+
     acked = [(r, label(r.acked_at)) for r in readers if r.acked_at]
     pending = [(r, label(r.reminded_at)) for r in readers if not r.acked_at]
     seen = max((r.reminded_at for r in readers if r.reminded_at), default=None)
@@ -224,7 +233,7 @@ async def status_context(session: AsyncSession, runtime: Runtime, notice_id: int
 async def notice_status(request: Request, notice_id: int, staff: StaffDep, runtime: RuntimeDep):
     """One notice: who confirmed and when, who has not; it follows confirmations as they arrive."""
     async with runtime.sessions() as session:
-        context = await status_context(session, runtime, notice_id)
+        context = await status_context(request, session, runtime, notice_id)
     done = request.query_params.get("done")
     return render(request, "console/notices_status.html", staff, **context,
                   done=T.CONSOLE_NOTICE_DONE.get(done) if done else None)
@@ -234,7 +243,7 @@ async def notice_status(request: Request, notice_id: int, staff: StaffDep, runti
 async def notice_readers_part(request: Request, notice_id: int, staff: StaffDep, runtime: RuntimeDep):
     """The read status alone, which the status page fetches every few seconds."""
     async with runtime.sessions() as session:
-        context = await status_context(session, runtime, notice_id)
+        context = await status_context(request, session, runtime, notice_id)
     return render(request, "console/notices_readers.html", staff, **context)
 
 
@@ -250,7 +259,7 @@ async def ask_remind(request: Request, notice_id: int, staff: StaffDep, runtime:
     """Before re-reminding: who it reaches and what it costs of the month's quota."""
     quota = await fresh_quota(runtime)
     async with runtime.sessions() as session:
-        context = await status_context(session, runtime, notice_id)
+        context = await status_context(request, session, runtime, notice_id)
         due = await reminder_due(session, notice_id, seen=seen_moment(context["seen"]))
         preview = await quota_preview(session, quota, len(due), runtime.clock.now(), runtime.settings.tz)
     return render(request, "console/notices_remind.html", staff, **context, due=due, quota=preview)
@@ -278,7 +287,7 @@ async def remind(request: Request, notice_id: int, staff: StaffDep, runtime: Run
 async def ask_cancel(request: Request, notice_id: int, staff: StaffDep, runtime: RuntimeDep):
     """Before calling a scheduled notice off: which one, and that nobody will receive it."""
     async with runtime.sessions() as session:
-        context = await status_context(session, runtime, notice_id)
+        context = await status_context(request, session, runtime, notice_id)
     return render(request, "console/notices_cancel.html", staff, **context)
 
 
@@ -295,6 +304,6 @@ async def cancel(request: Request, notice_id: int, staff: StaffDep, runtime: Run
 
 async def refused(request: Request, staff, runtime: Runtime, notice_id: int, refusal: NoticeRefused):
     async with runtime.sessions() as session:
-        context = await status_context(session, runtime, notice_id)
+        context = await status_context(request, session, runtime, notice_id)
     return render(request, "console/notices_status.html", staff, status_code=422, **context, error=refusal.message,
                   done=None)

@@ -42,9 +42,10 @@ async def tap_ack(local, user_id: str, card: dict) -> None:
     assert answer.status_code == 200
 
 
-async def count_shows(page, count: int) -> None:
-    await expect(page.locator("#recipient-count")).to_have_text(T.CONSOLE_NOTICE_RECIPIENTS.format(count=count),
-                                                                timeout=TIMEOUT)
+async def count_shows(page, count: int, segment: str = "") -> None:
+    """The picker shows `segment` (as staff read it) reaching `count` people."""
+    await expect(page.locator("#segment-label")).to_have_text(segment, timeout=TIMEOUT)
+    await expect(page.locator("#recipient-count")).to_have_text(T.CONSOLE_NOTICE_RECIPIENTS.format(count=count))
 
 
 async def compose(page, local, *, title: str, text: str) -> None:
@@ -70,22 +71,26 @@ async def test_compose_to_a_segment_send_and_watch_the_confirmations_arrive(sign
     await page.get_by_role("link", name=T.CONSOLE_NOTICES_NEW).click()
     await page.get_by_label(T.CONSOLE_NOTICE_TITLE.format(max=40)).fill("防災訓練のご案内")
     await page.get_by_label(T.CONSOLE_NOTICE_TEXT.format(max=2000)).fill("12月5日（土）10時、北公園に集合です。\n雨天決行です。")
-    await count_shows(page, 4)  # 全員: the four personas
+    await count_shows(page, 4, T.SEGMENT_ALL)  # the four personas
     await expect(page.locator("#quota-preview")).to_contain_text("送信後の残り：996通")
 
     # The picker changes and the count follows, without a reload.
     await page.get_by_label(T.CONSOLE_NOTICE_SEGMENT, exact=True).select_option(label=T.PICK_BY_TYPE)
-    await count_shows(page, 1)  # 行政, the first type: the secretariat
+    await count_shows(page, 1, "種別：行政")  # the first type: the secretariat
     await page.get_by_label(T.CONSOLE_NOTICE_CHOICE).select_option(label=T.ORG_TYPE_LABELS["npo"])
-    await count_shows(page, 1)
+    await count_shows(page, 1, "種別：NPO")
+    await page.get_by_label(T.CONSOLE_NOTICE_SEGMENT, exact=True).select_option(label=T.PICK_BY_ROLE)
+    await count_shows(page, 4, "担当区分：正担当")
+    await page.get_by_label(T.CONSOLE_NOTICE_CHOICE).select_option(label=T.ROLE_DEPUTY)
+    await count_shows(page, 0, "担当区分：副担当")
     await page.get_by_label(T.CONSOLE_NOTICE_SEGMENT, exact=True).select_option(label=T.SEGMENT_STAFF)
-    await count_shows(page, 1)
+    await count_shows(page, 1, T.SEGMENT_STAFF)
     await page.get_by_label(T.CONSOLE_NOTICE_SEGMENT, exact=True).select_option(label=T.PICK_ORGS)
     await count_shows(page, 0)
     await page.get_by_label("NPO法人 みどりの会").check()
-    await count_shows(page, 1)
+    await count_shows(page, 1, "団体：NPO法人 みどりの会")
     await page.get_by_label("株式会社 山田建設").check()
-    await count_shows(page, 2)
+    await count_shows(page, 2, "団体：NPO法人 みどりの会、株式会社 山田建設")
     await expect(page.locator("#quota-preview")).to_contain_text(T.CONSOLE_NOTICE_COST.format(count=2))
     await expect(page.locator("#quota-preview")).to_contain_text("送信後の残り：998通")
     await shot(page, "console-notice-compose")
@@ -220,3 +225,24 @@ async def test_bad_input_is_refused_in_japanese_and_nothing_is_sent(signed_in_pa
     assert await console_db.scalars(select(OutboxMessage).where(OutboxMessage.purpose.like("notice%"))) == []
     assert await console_db.audit("notice.send") == await console_db.audit("notice.schedule") == []
     assert multicasts(local) == []
+
+
+async def test_a_send_over_the_months_quota_needs_it_chosen_explicitly(signed_in_page, local_renkei, console_db):
+    page, local = signed_in_page, local_renkei
+    local.line.set_quota(3)
+    await compose(page, local, title="全員へ", text="年末年始の窓口のご案内です。")
+    await expect(page.locator("#picker .problem")).to_have_text(T.QUOTA_EXCEEDED.format(over=1))
+    await page.get_by_role("button", name=T.CONSOLE_NOTICE_NEXT).click()
+    await expect(page.locator("#quota-preview, .confirm")).to_contain_text("送信後の残り：-1通")
+    await page.get_by_role("button", name=T.CONSOLE_NOTICE_SEND).click()  # without choosing to go over
+    await expect(page.locator("#notice-error")).to_have_text(T.NOTICE_REFUSALS["over_quota"].format(over=1))
+    await shot(page, "console-notice-over-quota")
+    assert await console_db.scalars(select(Notice)) == [] and multicasts(local) == []
+    await page.get_by_label(T.CONFIRM_SEND_OVER).check()
+    await page.get_by_role("button", name=T.CONSOLE_NOTICE_SEND).click()
+    await expect(page.locator("#notice-done")).to_have_text(T.CONSOLE_NOTICE_DONE["sent"])
+    [notice] = await console_db.scalars(select(Notice))
+    assert notice.over_quota_confirmed and notice.title == "全員へ"
+    # Sent as confirmed; LINE itself refuses what is past the monthly limit (429), and the outbox keeps it.
+    tried = await local.line.wait_for_async(lambda: [r for r in local.line.requests if r.path == MULTICAST], timeout=10)
+    assert len(tried[0].json["to"]) == 4 and tried[0].status == 429
