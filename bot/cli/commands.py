@@ -1,11 +1,9 @@
 """Running the service, the schema, and the directory: organizations, invites, members, agreements, notices."""
 
 import asyncio
-import getpass
 import json
 import logging
 import signal
-import socket
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
@@ -16,15 +14,14 @@ from sqlalchemy.orm import selectinload
 from bot.texts import catalog as T
 from bot.pipeline.background import BackgroundProcess
 from bot.clock import SystemClock
-from bot.cli.support import fail, load_settings, run
+from bot.cli.support import cli_actor, fail, load_settings, run
 from bot.settings import Settings
 from db.areas import map_free_text
 from db.access import REVIEW_REMINDER_TIME, create_agreement, create_invite, create_organization, list_members
 from db.engine import create_engine
 from db.migrate import current_revision, head_revision, upgrade
 from db.models import Agreement, Organization, OrgType, Reminder
-from db.audit import Actor, Door
-from db.notices import MAX_NOTICE_TEXT, read_status
+from db.notices import MAX_NOTICE_TEXT, MAX_NOTICE_TITLE, read_status
 from handlers.notices.issue import NoticeRefused, cancel_scheduled, issue_notice
 from db.segments import SEGMENT_HELP, Segment, SegmentError
 from handlers.segments import describe_segment
@@ -255,17 +252,16 @@ def agreement_list() -> None:
 
 # Notices
 
-def operator() -> Actor:
-    """The server's operator as the audit log names them: the account running the command, on this host."""
-    return Actor(door=Door.cli, label=getpass.getuser(), origin=socket.gethostname())
-
-
 def parse_local_time(value: str, settings: Settings) -> datetime:
     try:
         moment = datetime.fromisoformat(value.strip().replace(" ", "T", 1))
     except ValueError:
         fail(f"--at must be a time like '2026-12-01 09:30' ({settings.renkei_timezone}), not {value!r}")
     return moment if moment.tzinfo else moment.replace(tzinfo=settings.tz)
+
+
+CLI_REFUSALS = {"title": f"the title must be at most {MAX_NOTICE_TITLE} characters",
+                "too_far": "--at is more than three years ahead"}
 
 
 @notice_app.command("send")
@@ -276,6 +272,8 @@ def notice_send(
                                                         "default now.")] = None,
     over_quota: Annotated[bool, typer.Option("--over-quota", help="Send even if it exceeds this month's "
                                                                   "message quota.")] = False,
+    title: Annotated[str | None, typer.Option("--title", help=f"A title shown above the text (up to "
+                                                              f"{MAX_NOTICE_TITLE} characters).")] = None,
 ) -> None:
     """Send a notice to a segment now or at a set time (the running scheduler sends it)."""
     settings = load_settings()
@@ -301,8 +299,11 @@ def notice_send(
         if quota is not None and quota.limit is not None and quota.left_after(count) < 0 and not over_quota:
             fail(f"sending to {count} members would exceed this month's quota ({quota.used} of {quota.limit} used); "
                  "add --over-quota to send anyway")
-        notice = await issue_notice(session, actor=operator(), text=text, segment=segment, send_at=send_at, now=now,
-                                    quota=quota, over_quota_confirmed=over_quota)
+        try:
+            notice = await issue_notice(session, actor=cli_actor(), text=text, segment=segment, send_at=send_at,
+                                        now=now, quota=quota, over_quota_confirmed=over_quota, title=title)
+        except NoticeRefused as refusal:
+            fail(CLI_REFUSALS.get(refusal.reason, f"refused ({refusal.reason}); nothing was sent"))
         return notice.id, count
 
     notice_id, count = run(work)
@@ -336,7 +337,7 @@ def notice_cancel(notice_id: int) -> None:
     """Call off a scheduled notice that has not been sent yet."""
     async def work(session):
         try:
-            return await cancel_scheduled(session, actor=operator(), notice_id=notice_id, now=SystemClock().now())
+            return await cancel_scheduled(session, actor=cli_actor(), notice_id=notice_id, now=SystemClock().now())
         except NoticeRefused:
             return None
 

@@ -109,14 +109,23 @@ def over_quota(quota, count: int) -> int:
     return max(0, count - (quota.limit - quota.used))
 
 
-async def issue_notice(session: AsyncSession, *, actor: Actor, text: str, segment: Segment, send_at: datetime,
-                       now: datetime, quota, over_quota_confirmed: bool = False, title: str | None = None) -> Notice:
-    """Create a notice to send now or at `send_at`, after every rule; the caller sends one that is due."""
+async def checked_notice(session: AsyncSession, *, text: str, title: str | None, segment: Segment,
+                         send_at: datetime, now: datetime) -> tuple[str, str | None, int]:
+    """The rules a notice meets before it is shown for confirmation or created: its text and title as
+    they will be sent, a time not past, and someone it reaches (how many is returned)."""
     text, title = checked_text(text), checked_title(title)
     check_send_at(send_at, now)
     count = len(await recipients(session, segment))
     if count == 0:
         raise NoticeRefused("empty", segment=await describe_segment(session, segment))
+    return text, title, count
+
+
+async def issue_notice(session: AsyncSession, *, actor: Actor, text: str, segment: Segment, send_at: datetime,
+                       now: datetime, quota, over_quota_confirmed: bool = False, title: str | None = None) -> Notice:
+    """Create a notice to send now or at `send_at`, after every rule; the caller sends one that is due."""
+    text, title, count = await checked_notice(session, text=text, title=title, segment=segment, send_at=send_at,
+                                              now=now)
     if (over := over_quota(quota, count)) and not over_quota_confirmed:
         raise NoticeRefused("over_quota", over=over)
     notice = await create_notice(session, title=title, text=text, segment=segment, send_at=send_at, now=now,

@@ -20,8 +20,8 @@ from db.models import Notice, NoticeStatus, Organization
 from db.notices import MAX_NOTICE_TEXT, MAX_NOTICE_TITLE, notice_readers, recent_notices
 from db.segments import Segment, SegmentError
 from handlers.delivery import sending_label
-from handlers.notices.issue import (NoticeRefused, cancel_scheduled, check_send_at, checked_text, checked_title,
-                                    issue_notice, over_quota, quota_preview, recipients, remind_now, reminder_due)
+from handlers.notices.issue import (NoticeRefused, cancel_scheduled, checked_notice, issue_notice, quota_preview,
+                                    recipients, remind_now, reminder_due)
 from handlers.notices.messages import send_notice
 from handlers.segments import PICK_LABELS, describe_segment, segment_options
 
@@ -148,20 +148,14 @@ async def recipient_count(request: Request, staff: StaffDep, runtime: RuntimeDep
     return render(request, "console/notices_picker.html", staff, **context)
 
 
-async def checked_draft(session: AsyncSession, runtime: Runtime, draft: Draft, quota) -> dict:
-    """Every rule the send will apply, before the confirmation; NoticeRefused says which one fails."""
+async def checked_draft(session: AsyncSession, runtime: Runtime, draft: Draft) -> dict:
+    """The rules the send applies, checked before the confirmation; NoticeRefused says which one fails."""
     now, settings = runtime.clock.now(), runtime.settings
-    checked_text(draft.text)
-    checked_title(draft.title)
-    send_at = draft.moment(now, settings.tz)
-    check_send_at(send_at, now)
-    segment = draft.segment()
+    send_at, segment = draft.moment(now, settings.tz), draft.segment()
     if segment is None:
         raise NoticeRefused("segment")
-    count = len(await recipients(session, segment))
-    if count == 0:
-        raise NoticeRefused("empty", segment=await describe_segment(session, segment))
-    return {"segment": segment, "send_at": send_at, "when": sending_label(send_at, now, settings)}
+    await checked_notice(session, text=draft.text, title=draft.title, segment=segment, send_at=send_at, now=now)
+    return {"when": sending_label(send_at, now, settings)}
 
 
 @router.post("/notices/confirm")
@@ -171,7 +165,7 @@ async def confirm(request: Request, staff: StaffDep, runtime: RuntimeDep, _: Csr
     async with runtime.sessions() as session:
         context = await picker(session, runtime, draft, quota)
         try:
-            context |= await checked_draft(session, runtime, draft, quota)
+            context |= await checked_draft(session, runtime, draft)
         except NoticeRefused as refusal:
             return compose_page(request, staff, runtime, context, refusal.message)
     return render(request, "console/notices_confirm.html", staff, **context)
@@ -199,7 +193,7 @@ async def send(request: Request, staff: StaffDep, runtime: RuntimeDep, backgroun
         async with runtime.sessions() as session:
             context = await picker(session, runtime, draft, quota)
             if refusal.reason == "over_quota":  # the confirmation again, where the over-quota send is chosen
-                context |= await checked_draft(session, runtime, draft, quota)
+                context |= await checked_draft(session, runtime, draft)
                 return render(request, "console/notices_confirm.html", staff, status_code=422, **context,
                               error=refusal.message)
             return compose_page(request, staff, runtime, context, refusal.message)
