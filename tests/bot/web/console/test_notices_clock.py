@@ -76,6 +76,8 @@ async def test_a_scheduled_notice_goes_out_at_its_time_and_its_page_follows(cons
     await sign_in(bot)
     readers = await bot.client.get(scheduled.headers["location"].split("?")[0] + "/readers")
     assert T.CONSOLE_NOTICE_SUMMARY.format(acked=0, total=2) in readers.text
+    assert T.CONSOLE_NOTICE_SENT_AT.format(when="11/25(水) 09:00") in readers.text
+    assert T.CONSOLE_NOTICE_CANCEL not in readers.text
     await bot.tap(bot.people["npo_deputy"], call.json["messages"][0]["contents"]["footer"]["contents"][0]["action"]["data"])
     readers = await bot.client.get(scheduled.headers["location"].split("?")[0] + "/readers")
     assert T.CONSOLE_NOTICE_SUMMARY.format(acked=1, total=2) in readers.text and "NPO 副担当" in readers.text
