@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     # How often LINE's message quota is read (and, once the monthly limit was met, whether it allows
     # pushes again).
     line_quota_probe_seconds: float = Field(default=120.0, ge=1)
+    # The bot's basic ID (@123abcde, LINE Official Account Manager), for the console's add-friend QR codes.
+    line_bot_basic_id: str | None = None
     # The bearer token for POST /api/contact-checks; unset, the endpoint does not exist.
     renkei_api_token: str | None = None
     # Set by local_run(): this process plays LINE itself (the simulator), with credentials of its own.
@@ -96,6 +98,22 @@ class Settings(BaseSettings):
                     "(or RENKEI_ENVIRONMENT=development to try Renkei out)",
                     {"name": name.upper()})
         return self
+
+    @field_validator("line_bot_basic_id")
+    @classmethod
+    def _basic_id(cls, value: str | None) -> str | None:
+        value = (value or "").strip()
+        if not value:
+            return None
+        value = value if value.startswith("@") else f"@{value}"
+        if not value[1:].isascii() or not value[1:].replace("_", "").replace(".", "").replace("-", "").isalnum():
+            raise ValueError(f"LINE_BOT_BASIC_ID must look like @123abcde, not {value!r}")
+        return value
+
+    @property
+    def add_friend_url(self) -> str | None:
+        """The link that opens the bot in LINE to add it as a friend, when its basic ID is known."""
+        return f"https://line.me/R/ti/p/%40{self.line_bot_basic_id[1:]}" if self.line_bot_basic_id else None
 
     @cached_property
     def tz(self) -> ZoneInfo:

@@ -1,12 +1,12 @@
 """Staff's changes to members and invites, with their audit entries: the one place the console,
 LINE dialogs and the command line make them, so the same rules and refusals apply to each door."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.access import DataError
+from db.access import DataError, create_invite
 from db.audit import Actor, record
 from db.models import Invite, Member, MemberRole, MemberStatus, Organization
 
@@ -78,4 +78,17 @@ async def revoke_invite(session: AsyncSession, *, invite_id: int, actor: Actor, 
         organization = await session.get(Organization, invite.organization_id)
         await record(session, actor=actor, action="invite.revoke", now=now, target_kind="invite",
                      target_id=invite.id, target_label=f"{organization.name} {invite.code}")
+    return invite
+
+
+async def issue_invite(session: AsyncSession, *, organization_id: int, actor: Actor, now: datetime,
+                       is_staff: bool = False, max_uses: int = 1, valid_for: timedelta = timedelta(days=14)) -> Invite:
+    """A new invite code for one organization's people, recorded in the audit log (by id, never the code's
+    users)."""
+    invite = await create_invite(session, organization_id=organization_id, now=now, is_staff=is_staff,
+                                 max_uses=max_uses, valid_for=valid_for)
+    organization = await session.get(Organization, organization_id)
+    await record(session, actor=actor, action="invite.create", now=now, target_kind="invite", target_id=invite.id,
+                 target_label=f"{organization.name} {invite.code}",
+                 details={"staff": is_staff, "uses": max_uses, "days": valid_for.days})
     return invite

@@ -14,6 +14,20 @@ MAX_NOTICE_TITLE = 40  # Notice.title's column
 DEFAULT_REMIND_AFTER = timedelta(hours=24)
 
 
+TITLE_LENGTH = 24
+
+
+def notice_title(text: str) -> str:
+    """A notice's first line, cut short: how staff tell their notices apart, and all the audit log keeps of it."""
+    first = (text.strip().splitlines() or [""])[0]
+    return first if len(first) <= TITLE_LENGTH else first[: TITLE_LENGTH - 1] + "…"
+
+
+def notice_label(notice: Notice) -> str:
+    """How the audit log names a notice: its id and title (its first line, cut short, when it has none)."""
+    return f"#{notice.id} {notice.title or notice_title(notice.text)}"
+
+
 async def create_notice(session: AsyncSession, *, text: str, segment: Segment, send_at: datetime, now: datetime,
                         author_member_id: int | None = None, over_quota_confirmed: bool = False,
                         remind_after: timedelta = DEFAULT_REMIND_AFTER, title: str | None = None) -> Notice:

@@ -5,7 +5,8 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.support import fail, run
+from bot.cli.support import cli_actor, fail, run
+from db.audit import record
 from db.areas import AreaError, AreaExists, add_area, area_counts, map_free_text, remove_area
 
 area_app = typer.Typer(help="Areas (地区) members choose at registration and notices can target.", no_args_is_help=True)
@@ -18,7 +19,10 @@ def area_add(names: list[str]) -> None:
         added, skipped = [], []
         for name in names:
             try:
-                added.append((await add_area(session, name, datetime.now(UTC))).name)
+                area = await add_area(session, name, datetime.now(UTC))
+                added.append(area.name)
+                await record(session, actor=cli_actor(), action="area.create", now=area.created_at,
+                             target_kind="area", target_id=area.id, target_label=area.name)
             except AreaExists as exc:
                 skipped.append(f"{name} (listed as {exc})")
         return added, skipped
@@ -48,7 +52,10 @@ def area_list() -> None:
 def area_remove(name: str) -> None:
     """Remove an area from the list and from the members who chose it."""
     async def work(session):
-        return await remove_area(session, name)
+        had = await remove_area(session, name)
+        await record(session, actor=cli_actor(), action="area.remove", now=datetime.now(UTC), target_kind="area",
+                     target_label=name.strip(), details={"members": had})
+        return had
 
     try:
         had = run(work)

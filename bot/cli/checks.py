@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
-from bot.cli.support import fail, load_settings, run, write_csv
+from bot.cli.support import cli_actor, fail, load_settings, run, write_csv
 from bot.clock import SystemClock
 from bot.settings import Settings
 from db.contact_checks import (
@@ -23,8 +23,9 @@ from db.contact_checks import (
     start_check,
     summarize,
 )
+from db.audit import record
 from db.engine import create_engine, session_factory
-from db.models import ContactCheck
+from db.models import ContactCheck, Member
 from db.segments import SEGMENT_HELP, Segment, SegmentError
 from handlers.contact_checks.views import org_table_text, silent_text, summary_text
 from handlers.contact_checks.messages import queue_questions, tell_staff_started
@@ -73,6 +74,9 @@ def check_start(
         rows = queue_questions(session, started.check, started.asked, now)
         if started.created:
             rows += await tell_staff_started(session, started.check, len(started.asked), now)
+            await record(session, actor=cli_actor(), action="check.start", now=now, target_kind="check",
+                         target_id=started.check.id, target_label=f"#{started.check.id}",
+                         details={"segment": segment.spec, "drill": drill, "recipients": len(started.asked)})
         await session.flush()
         return started.check.id, started.check.started_at, started.created, len(started.asked), [r.id for r in rows]
 
@@ -156,6 +160,10 @@ def check_answer(
         if done is None:
             fail(f"member {member} is not asked in contact check {check_id}")
         await set_answer_details(session, check_id=check_id, member_id=member, provisions=provisions, note=note)
+        who = await session.get(Member, member)
+        await record(session, actor=cli_actor(), action="check.proxy_answer", now=now, target_kind="member",
+                     target_id=member, target_label=who.name if who else None,
+                     details={"check": check_id, "status": status})
         return done.late
 
     try:
@@ -168,7 +176,15 @@ def check_answer(
 @check_app.command("close")
 def check_close(check_id: int) -> None:
     """Close a check: re-asks stop; answers that still come are stored, marked late."""
-    if not run(lambda session: close_check(session, check_id, datetime.now(UTC))):
+    async def work(session):
+        now = datetime.now(UTC)
+        closed = await close_check(session, check_id, now)
+        if closed:
+            await record(session, actor=cli_actor(), action="check.close", now=now, target_kind="check",
+                         target_id=check_id, target_label=f"#{check_id}")
+        return closed
+
+    if not run(work):
         fail(f"contact check {check_id} does not exist or is already closed")
     typer.echo(f"Contact check {check_id} closed.")
 
@@ -186,7 +202,10 @@ def check_export(
 
     async def work(session):
         await _check_or_fail(session, check_id)
-        return await export_rows(session, check_id)
+        rows = await export_rows(session, check_id)
+        await record(session, actor=cli_actor(), action="check.export", now=datetime.now(UTC), target_kind="check",
+                     target_id=check_id, target_label=f"#{check_id}", details={"rows": len(rows)})
+        return rows
 
     rows = run(work)
     columns = ["organization", "member_id", "member", "role", "asked", "first_status", "first_answered_at", "status",

@@ -17,7 +17,9 @@ from bot.clock import SystemClock
 from bot.cli.support import cli_actor, fail, load_settings, run
 from bot.settings import Settings
 from db.areas import map_free_text
-from db.access import REVIEW_REMINDER_TIME, create_agreement, create_invite, create_organization, list_members
+from db.access import REVIEW_REMINDER_TIME, create_agreement, create_organization, list_members
+from db.audit import record
+from db.members import issue_invite
 from db.engine import create_engine
 from db.migrate import current_revision, head_revision, upgrade
 from db.models import Agreement, Organization, OrgType, Reminder
@@ -108,7 +110,11 @@ def org_add(name: str,
             org_type: Annotated[OrgType, typer.Option("--type", help="Kind of organization.")]) -> None:
     """Add an organization and print its id."""
     async def work(session):
-        return await create_organization(session, name=name, org_type=org_type, now=SystemClock().now())
+        now = SystemClock().now()
+        org = await create_organization(session, name=name, org_type=org_type, now=now)
+        await record(session, actor=cli_actor(), action="organization.create", now=now, target_kind="organization",
+                     target_id=org.id, target_label=org.name)
+        return org
 
     org = run(work)
     typer.echo(f"Added organization {org.id}: {org.name} ({org.org_type})")
@@ -134,8 +140,8 @@ def invite_create(
 ) -> None:
     """Create an invite code; the code alone is printed on the last line."""
     async def work(session):
-        invite = await create_invite(session, organization_id=org, now=SystemClock().now(), is_staff=staff,
-                                     max_uses=uses, valid_for=timedelta(days=expires))
+        invite = await issue_invite(session, organization_id=org, actor=cli_actor(), now=SystemClock().now(),
+                                    is_staff=staff, max_uses=uses, valid_for=timedelta(days=expires))
         return (await session.get(Organization, org)).name, invite.code
 
     name, code = run(work)
@@ -223,6 +229,9 @@ def agreement_add(
             session, name=name, organization_ids=list(orgs), start_date=start_date, end_date=end_date,
             review_date=review_date, now=SystemClock().now(), reminder_time=REVIEW_REMINDER_TIME, tz=settings.tz,
             review_text=T.AGREEMENT_REVIEW_REMINDER)
+        await record(session, actor=cli_actor(), action="agreement.create", now=agreement.created_at,
+                     target_kind="agreement", target_id=agreement.id, target_label=agreement.name,
+                     details={"organizations": len(orgs)})
         reminders = list(await session.scalars(
             select(Reminder.due_at).where(Reminder.dedupe_key.like(f"agreement:{agreement.id}:%"))))
         return agreement.id, reminders

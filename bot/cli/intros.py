@@ -7,8 +7,10 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.support import fail, load_settings, run, write_csv
+from bot.cli.support import cli_actor, fail, load_settings, run, write_csv
+from bot.texts import catalog as T
 from bot.texts.formats import moment_label
+from db.audit import record
 from db.intro_network import edge_rows, network_stats
 from db.intros import DEFAULT_FOLLOWUP_DAYS, schedule, set_schedule, stop_schedule
 from db.weekly_questions import MAX_QUESTION, clean_line
@@ -43,6 +45,9 @@ def intro_schedule(
         async def stop(session):
             stopped = await stop_schedule(session, now)
             await call_off_announced(session, now, settings.tz)  # the running service tells its members
+            if stopped:
+                await record(session, actor=cli_actor(), action="intro.schedule", now=now, target_kind="intro",
+                             details={"stopped": True})
             return stopped
 
         stopped = run(stop)
@@ -69,9 +74,13 @@ def intro_schedule(
 
     async def work(session):
         await call_off_announced(session, now, settings.tz)
-        return await set_schedule(session, every_days=days, weekday=WEEKDAYS[weekday.strip().lower()[:3]],
-                                  at=local.replace(second=0, microsecond=0), now=now, tz=settings.tz,
-                                  followup_days=followup_days)
+        row = await set_schedule(session, every_days=days, weekday=WEEKDAYS[weekday.strip().lower()[:3]],
+                                 at=local.replace(second=0, microsecond=0), now=now, tz=settings.tz,
+                                 followup_days=followup_days)
+        await record(session, actor=cli_actor(), action="intro.schedule", now=now, target_kind="intro",
+                     details={"every_days": days, "weekday": T.WEEKDAYS[WEEKDAYS[weekday.strip().lower()[:3]]],
+                              "at": local.isoformat("minutes")})
+        return row
 
     row = run(work)
     typer.echo(f"{schedule_text(row)}; next round {moment_label(row.next_round_at, settings.tz, now)} "

@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
-from bot.cli.support import fail, load_settings, run, write_csv
+from bot.cli.support import cli_actor, fail, load_settings, run, write_csv
 from db.rules.kpi_numbers import NotANumber, format_value, parse_value
+from db.audit import record
 from db.kpis import KpiError, archive_kpi, create_kpi, export_rows, first_prompt_at, series
 from db.models import Agreement, Kpi, KpiCadence, KpiTargetKind, Organization
 
@@ -46,6 +47,9 @@ def kpi_add(
         kpi = await create_kpi(session, agreement_id=agreement, organization_id=org, name=name, unit=unit,
                                target_value=target_value, target_date=goal, cadence=cadence, due_dates=due,
                                now=datetime.now(UTC), target_kind=kind)
+        organization = await session.get(Organization, org)
+        await record(session, actor=cli_actor(), action="kpi.create", now=kpi.created_at, target_kind="kpi",
+                     target_id=kpi.id, target_label=f"{organization.name} {kpi.name}")
         return kpi.id, first_prompt_at(kpi, kpi.created_at, settings.tz)
 
     settings = load_settings()
@@ -95,7 +99,11 @@ def kpi_list(archived: Annotated[bool, typer.Option("--archived", help="Include 
 def kpi_archive(kpi_id: int) -> None:
     """Stop asking for a KPI; its reports are kept and still exported."""
     async def work(session):
-        return (await archive_kpi(session, kpi_id, datetime.now(UTC))).name
+        now = datetime.now(UTC)
+        kpi = await archive_kpi(session, kpi_id, now)
+        await record(session, actor=cli_actor(), action="kpi.archive", now=now, target_kind="kpi", target_id=kpi.id,
+                     target_label=kpi.name)
+        return kpi.name
 
     try:
         name = run(work)

@@ -6,8 +6,9 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
-from bot.cli.support import fail, load_settings, run
+from bot.cli.support import cli_actor, fail, load_settings, run
 from bot.texts.formats import span_label
+from db.audit import record
 from db.meetings import MAX_SLOTS, MeetingError, cancel, create_meeting, parse_slot, slot_flags, tally
 from db.models import Meeting, Member
 from db.segments import SEGMENT_HELP, Segment, SegmentError
@@ -98,6 +99,8 @@ def meeting_cancel(meeting_id: int) -> None:
         text = cancelled_text(meeting, settings.tz, now) if meeting else ""
         if meeting is None or not await cancel(session, meeting_id, now):
             fail(f"meeting {meeting_id} does not exist or is already cancelled")
+        await record(session, actor=cli_actor(), action="meeting.cancel", now=now, target_kind="meeting",
+                     target_id=meeting.id, target_label=meeting.title)
         _, count = await tell_invitees(session, meeting, text, now)
         return count
 

@@ -20,6 +20,7 @@ from bot.line import messages as m
 from bot.line.events import Event, actor_key
 from bot.line.outbox import queue_multicast, queue_push, queue_reply
 from bot.settings import Settings
+from db.audit import Actor, Door
 from db.models import Member, MemberStatus, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,11 @@ class Context:
     async def active_member(self) -> Member | None:
         member = await self.member()
         return member if member and member.status == MemberStatus.active else None
+
+    async def actor(self) -> Actor:
+        """The sender as the audit log names them: a member acting in LINE."""
+        member = await self.member()
+        return Actor.of(member, Door.line) if member else Actor(door=Door.line, label=self.user_id or "")
 
     async def help(self, body: str) -> dict:
         """`body` with the main actions this user may take as quick replies."""

@@ -979,3 +979,154 @@ CONSOLE_HOME_WELCOME = "{name} さん、こんにちは。"
 CONSOLE_LOCAL_BANNER = "ローカルモードで動いています。LINEには接続していません。"
 CONSOLE_TO_SIMULATOR = "シミュレーターを開く"
 CONSOLE_SIM_HINT = "管理画面（パソコンやスマホで見る事務局の画面）は、事務局のタブで「管理画面」と送ると届くボタンから開けます。"
+
+# The web console: home (what needs attention today)
+CONSOLE_HOME_CHECK = "実行中の安否確認"
+CONSOLE_HOME_CHECK_LINE = "{kind}・{started}開始：{answered}／{asked}人が回答（被害・支援要請 {need}人）"
+CONSOLE_HOME_DRILL = "訓練"
+CONSOLE_HOME_REAL = "本番"
+CONSOLE_HOME_OPEN_BOARD = "状況を見る"
+CONSOLE_HOME_NOTICES = "確認待ちのお知らせ"
+CONSOLE_HOME_NOTICE_LINE = "#{id}「{title}」（{sent}送信）：{acked}／{total}人が確認済み"
+CONSOLE_HOME_NOTICES_NONE = "確認待ちのお知らせはありません。"
+CONSOLE_HOME_KPIS = "報告が遅れているKPI"
+CONSOLE_HOME_KPI_LINE = "{org}「{name}」{period}分（{asked}に依頼）"
+CONSOLE_HOME_KPI_ESCALATED = "事務局へ連絡済み"
+CONSOLE_HOME_KPIS_NONE = "遅れている報告はありません。"
+CONSOLE_HOME_MEETINGS = "今週の会議と日程調整"
+CONSOLE_HOME_MEETING_DECIDED = "{title}：{when}"
+CONSOLE_HOME_MEETING_POLL = "{title}：日程調整中（締切 {deadline}）"
+CONSOLE_HOME_MEETINGS_NONE = "今週の会議はありません。"
+CONSOLE_HOME_REVIEWS = "見直しが近い協定（90日以内）"
+CONSOLE_HOME_REVIEW_LINE = "{name}：{date}に見直し（あと{days}日）"
+CONSOLE_HOME_REVIEWS_NONE = "90日以内に見直す協定はありません。"
+CONSOLE_HOME_QUOTA = "今月のメッセージ数"
+CONSOLE_HOME_QUOTA_LIMITED = "上限 {limit}通のうち {used}通を使用、残り {left}通"
+CONSOLE_HOME_QUOTA_UNLIMITED = "{used}通を使用（上限なし）"
+CONSOLE_HOME_QUOTA_UNKNOWN = "LINEから今月の送信数を取得できませんでした。"
+CONSOLE_HOME_QUOTA_OWN = "うちRenkeiからの送信：{own}通"
+CONSOLE_HOME_QUOTA_REACHED = "今月の上限に達したため、急ぎでない送信は止めています。"
+CONSOLE_HOME_NOTHING = "今日、急いで対応することはありません。"
+
+# The web console: organizations and members
+CONSOLE_MEMBERS_TITLE = "団体とメンバー"
+CONSOLE_ORGS = "団体"
+CONSOLE_ORGS_FLAGGED = "{count}団体で、担当が一人に頼っているか、担当がいません。"
+CONSOLE_ORG_NO_MEMBERS = "メンバーなし"
+CONSOLE_ORG_NO_PRIMARY = "正担当なし"
+CONSOLE_ORG_NO_DEPUTY = "副担当なし"
+CONSOLE_ORG_NAME = "団体名"
+CONSOLE_ORG_TYPE = "種別"
+CONSOLE_ORG_MEMBERS = "メンバー数"
+CONSOLE_ORG_ATTENTION = "注意"
+CONSOLE_MEMBERS = "メンバー"
+CONSOLE_MEMBERS_COUNT = "{count}人"
+CONSOLE_MEMBERS_NONE = "条件に合うメンバーはいません。"
+CONSOLE_FILTER_TEXT = "名前・団体名で検索"
+CONSOLE_FILTER_TYPE = "種別"
+CONSOLE_FILTER_FIELD = "分野"
+CONSOLE_FILTER_AREA = "地区"
+CONSOLE_FILTER_ROLE = "担当"
+CONSOLE_FILTER_STATUS = "状態"
+CONSOLE_FILTER_ANY = "すべて"
+CONSOLE_FILTER_APPLY = "絞り込む"
+CONSOLE_FILTER_CLEAR = "条件をクリア"
+CONSOLE_ROLE_STAFF = "事務局"
+CONSOLE_STATUS_LABELS = {"active": "参加中", "left": "退会", "inactive": "ブロック中"}
+CONSOLE_MEMBER_NAME = "名前"
+CONSOLE_MEMBER_ORG = "団体"
+CONSOLE_MEMBER_FIELDS = "分野"
+CONSOLE_MEMBER_AREAS = "地区"
+CONSOLE_MEMBER_ROLE = "担当"
+CONSOLE_MEMBER_STATUS = "状態"
+CONSOLE_MEMBER_PHONE = "電話番号"
+CONSOLE_MEMBER_PHONE_NOTE = "電話番号は事務局だけが見られます。"
+CONSOLE_MEMBER_NEEDS = "困っていること"
+CONSOLE_MEMBER_OFFERS = "提供できること"
+CONSOLE_MEMBER_INTRO = "自己紹介"
+CONSOLE_MEMBER_REGISTERED = "登録日"
+CONSOLE_MEMBER_LINE_NAME = "LINEの表示名"
+CONSOLE_MEMBER_BACK = "一覧へ戻る"
+CONSOLE_MEMBER_ACTIONS = "事務局の操作"
+CONSOLE_MEMBER_MAKE_STAFF = "事務局にする"
+CONSOLE_MEMBER_REMOVE_STAFF = "事務局から外す"
+CONSOLE_MEMBER_DEACTIVATE = "退会扱いにする"
+CONSOLE_MEMBER_CONFIRM = {
+    "staff_on": "{name} さんを事務局にしますか？ 管理画面と、LINEでの事務局の操作ができるようになります。",
+    "staff_off": "{name} さんを事務局から外しますか？ 管理画面を開いている場合は、次の操作でログアウトされます。",
+    "deactivate": "{name} さんを退会扱いにしますか？ これまでの記録は残りますが、今後は何も届かなくなります。"
+                  "戻すには新しい招待コードが必要です。",
+}
+CONSOLE_CONFIRM_YES = "はい、実行します"
+CONSOLE_CONFIRM_NO = "やめる"
+CONSOLE_MEMBER_DONE = {"staff_on": "事務局にしました。", "staff_off": "事務局から外しました。",
+                       "deactivate": "退会扱いにしました。"}
+CONSOLE_MEMBER_REFUSED = {
+    "last_staff": "事務局がいなくなるため、この操作はできません。先にほかの方を事務局にしてください。",
+    "not_active": "退会したメンバーは事務局にできません。",
+}
+
+# The web console: invite codes
+CONSOLE_INVITES_TITLE = "招待コード"
+CONSOLE_INVITE_NEW = "新しい招待コード"
+CONSOLE_INVITE_ORG = "団体"
+CONSOLE_INVITE_KIND = "種類"
+CONSOLE_INVITE_FOR_MEMBER = "メンバー用"
+CONSOLE_INVITE_FOR_STAFF = "事務局用"
+CONSOLE_INVITE_USES = "使える人数"
+CONSOLE_INVITE_DAYS = "有効日数"
+CONSOLE_INVITE_CREATE = "発行する"
+CONSOLE_INVITE_NO_ORGS = "まだ団体がありません。団体を登録してから招待コードを発行してください。"
+CONSOLE_INVITE_CREATED = "招待コード {code} を発行しました。"
+CONSOLE_INVITE_REVOKED = "招待コード {code} を取り消しました。"
+CONSOLE_INVITE_ERRORS = {"values": "人数は1〜100人、有効日数は1〜90日で指定してください。",
+                         "organization": "その団体は見つかりませんでした。"}
+CONSOLE_INVITES_USABLE = "使える招待コード"
+CONSOLE_INVITES_USABLE_NONE = "いま使える招待コードはありません。"
+CONSOLE_INVITES_PAST = "使えなくなった招待コード"
+CONSOLE_INVITE_LEFT = "あと{left}人（{max}人まで）"
+CONSOLE_INVITE_UNTIL = "{when}まで"
+CONSOLE_INVITE_CODE = "コード"
+CONSOLE_INVITE_STATE = "状態"
+CONSOLE_INVITE_PROBLEMS = {"revoked": "取り消し済み", "expired": "期限切れ", "used-up": "使い切り"}
+CONSOLE_INVITE_REVOKE = "取り消す"
+CONSOLE_INVITE_REVOKE_CONFIRM = "招待コード {code}（{org}）を取り消しますか？ 取り消すと、このコードではもう登録できません。"
+CONSOLE_INVITE_HOW = ("QRコードをLINEで読み取るとボットを友だち追加できます。追加するとボットが招待コードを尋ねるので、"
+                      "ここに表示されたコードを送ってもらってください。")
+CONSOLE_INVITE_NO_QR = ("ボットのベーシックIDが設定されていないため、QRコードは表示できません。"
+                        "LINEでボットを友だち追加してもらい、このコードを送ってもらってください。")
+CONSOLE_INVITE_LOCAL = ("ローカルモードでは、シミュレーターの「人を追加」で増やした人のタブで「友だち追加」を押し、"
+                        "このコードを送ってください。")
+
+# The web console: the audit log (操作記録)
+CONSOLE_AUDIT_TITLE = "操作記録"
+CONSOLE_AUDIT_NOTE = "事務局の操作を、LINE・管理画面・サーバーのコマンド・連携APIのどこからでも記録しています。記録は変更も削除もできません。"
+CONSOLE_AUDIT_WHO = "操作した人"
+CONSOLE_AUDIT_ACTION = "操作"
+CONSOLE_AUDIT_DOOR = "入口"
+CONSOLE_AUDIT_SINCE = "開始日"
+CONSOLE_AUDIT_UNTIL = "終了日"
+CONSOLE_AUDIT_WHEN = "日時"
+CONSOLE_AUDIT_TARGET = "対象"
+CONSOLE_AUDIT_DETAILS = "詳細"
+CONSOLE_AUDIT_ORIGIN = "接続元"
+CONSOLE_AUDIT_ALL_OF = "{name}（すべて）"
+CONSOLE_AUDIT_GROUPS = {"console": "管理画面", "organization": "団体", "invite": "招待コード", "member": "メンバー",
+                        "agreement": "協定", "area": "地区", "notice": "お知らせ", "check": "安否確認",
+                        "kpi": "KPI", "meeting": "会議", "intro": "メンバー紹介", "handover": "引継ぎ",
+                        "audit": "操作記録"}
+CONSOLE_AUDIT_COUNT = "{total}件"
+CONSOLE_AUDIT_NONE = "条件に合う記録はありません。"
+CONSOLE_AUDIT_EXPORT = "CSVで書き出す"
+CONSOLE_AUDIT_PREV = "新しい記録へ"
+CONSOLE_AUDIT_NEXT = "古い記録へ"
+CONSOLE_AUDIT_PAGE = "{page}／{pages}ページ"
+CONSOLE_AUDIT_YES = "はい"
+CONSOLE_AUDIT_NO = "いいえ"
+CONSOLE_AUDIT_DETAIL_KEYS = {"role": "担当", "staff": "事務局用", "uses": "人数", "days": "有効日数", "rows": "件数",
+                             "who": "操作した人", "action": "操作", "door": "入口", "since": "開始日", "until": "終了日",
+                             "segment": "対象者", "drill": "訓練", "recipients": "送信人数", "send_at": "送信予定",
+                             "status": "回答", "title": "件名", "round": "回", "count": "件数",
+                             "organizations": "団体数", "members": "該当メンバー", "check": "安否確認",
+                             "every_days": "間隔（日）", "weekday": "曜日", "at": "時刻", "stopped": "停止"}
+CONSOLE_AUDIT_CSV_HEADERS = ["日時", "操作した人", "入口", "操作", "対象", "詳細", "接続元"]

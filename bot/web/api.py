@@ -11,12 +11,15 @@ from pydantic import BaseModel, Field
 
 from bot.web.deps import RuntimeDep, SessionDep, WrongTokensDep
 from bot.web.limits import client_key
+from db.audit import Actor, Door, record
 from db.contact_checks import CheckError, start_check, summarize
 from db.models import ContactCheck
 from db.segments import Segment, SegmentError
 from handlers.contact_checks.messages import queue_questions, tell_staff_started
 
 router = APIRouter(prefix="/api")
+# What the audit log calls the caller: the one token there is, by the setting that holds it.
+TOKEN_NAME = "RENKEI_API_TOKEN"
 
 
 async def authorized(request: Request, runtime: RuntimeDep, wrong_tokens: WrongTokensDep,
@@ -48,7 +51,8 @@ def check_json(check: ContactCheck, **extra) -> dict:
 
 
 @router.post("/contact-checks", dependencies=[Depends(authorized)], status_code=201)
-async def start(body: StartCheck, runtime: RuntimeDep, response: Response, background: BackgroundTasks) -> dict:
+async def start(body: StartCheck, request: Request, runtime: RuntimeDep, response: Response,
+                background: BackgroundTasks) -> dict:
     """Start a check; the one already running for the same segment is returned (200) instead of a second."""
     settings, now = runtime.settings, runtime.clock.now()
     try:
@@ -67,6 +71,10 @@ async def start(body: StartCheck, runtime: RuntimeDep, response: Response, backg
         rows = queue_questions(session, started.check, started.asked, now)
         if started.created:
             rows += await tell_staff_started(session, started.check, len(started.asked), now)
+            actor = Actor(door=Door.api, label=TOKEN_NAME, origin=request.client.host if request.client else None)
+            await record(session, actor=actor, action="check.start", now=now, target_kind="check",
+                         target_id=started.check.id, target_label=f"#{started.check.id}",
+                         details={"segment": segment.spec, "drill": body.drill, "recipients": len(started.asked)})
         await session.flush()
         answer = check_json(started.check, created=started.created, asked=len(started.asked))
         ids = [row.id for row in rows]

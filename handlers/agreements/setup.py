@@ -11,6 +11,7 @@ from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.texts.formats import date_label
 from db.access import REVIEW_REMINDER_TIME, DataError, create_agreement
+from db.audit import record
 from db.rules.dates import DateError, read_typed
 from db.models import Agreement, Organization
 
@@ -184,5 +185,8 @@ async def save(ctx: Context, _: Save) -> None:
         ctx.clear()
         ctx.reply(await ctx.help(T.AGREEMENT_NOT_SAVED))
         return
+    await record(ctx.session, actor=await ctx.actor(), action="agreement.create", now=ctx.now(),
+                 target_kind="agreement", target_id=agreement.id, target_label=agreement.name,
+                 details={"organizations": len(data["orgs"])})
     ctx.clear()
     ctx.reply(await ctx.help(T.AGREEMENT_SAVED.format(name=agreement.name)))

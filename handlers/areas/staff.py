@@ -4,6 +4,7 @@ from bot.dialogs import Access, Context, PostbackData, Router, StaleButton, Stat
 from bot.line import messages as m
 from bot.texts import catalog as T
 from db.areas import AreaError, AreaExists, add_area, area_counts, map_free_text, remove_area
+from db.audit import record
 from db.models import Area
 from db.rules.areas import MAX_AREA_NAME, match_area, split_areas
 from handlers.segments import MAX_OPTIONS
@@ -68,7 +69,10 @@ async def receive_names(ctx: Context) -> None:
     added, listed = [], []
     for name in names:
         try:
-            added.append((await add_area(ctx.session, name, ctx.now())).name)
+            area = await add_area(ctx.session, name, ctx.now())
+            added.append(area.name)
+            await record(ctx.session, actor=await ctx.actor(), action="area.create", now=ctx.now(),
+                         target_kind="area", target_id=area.id, target_label=area.name)
         except AreaExists as exc:
             listed.append(str(exc))
         except AreaError:
@@ -133,6 +137,8 @@ async def remove(ctx: Context) -> None:
     if ctx.text != T.AREA_REMOVE_YES:
         ctx.reply(m.text(T.AREA_REMOVE_CONFIRM_INVALID, quick=[m.message_action(T.AREA_REMOVE_YES), CANCEL]))
         return
-    name = area.name
+    name, area_id = area.name, area.id
     had = await remove_area(ctx.session, name)
+    await record(ctx.session, actor=await ctx.actor(), action="area.remove", now=ctx.now(), target_kind="area",
+                 target_id=area_id, target_label=name, details={"members": had})
     await show_areas(ctx, m.text(T.AREA_REMOVED.format(name=name, count=had)))

@@ -8,6 +8,7 @@ from bot.dialogs import Access, Context, PostbackData, Router, StaleButton, Stat
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.dialogs.words import fold_all, folded
+from db.audit import record
 from db.contact_checks import ANSWERS, MAX_NOTE, find_targets, record_answer, set_answer_details
 from db.models import ContactCheckTarget, Member, Organization
 from handlers.contact_checks.answers import ANSWER_WORDS
@@ -128,6 +129,9 @@ async def proxy_answer(ctx: Context, button: ProxyAnswer) -> None:
                                    recorded_by=staff.id)
     if done is None:
         raise StaleButton(button.pack())
+    await record(ctx.session, actor=await ctx.actor(), action="check.proxy_answer", now=ctx.now(),
+                 target_kind="member", target_id=member.id, target_label=member.name,
+                 details={"check": button.check_id, "status": button.code})
     ctx.begin(Proxy.provisions, check_id=button.check_id, member_id=member.id)
     recorded = (T.PROXY_RECORDED_LATE if done.late else T.PROXY_RECORDED).format(
         name=member.name, org=org, answer=T.CHECK_ANSWER_LABELS[button.code])

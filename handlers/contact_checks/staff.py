@@ -4,6 +4,7 @@ from bot.dialogs import Access, Context, PostbackData, Router, StaleButton, Stat
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.texts.formats import moment_label
+from db.audit import record
 from db.contact_checks import CheckError, close_check, latest_check, open_checks, start_check, summarize
 from db.models import ContactCheck
 from db.segments import Segment
@@ -126,6 +127,9 @@ async def confirm_start(ctx: Context) -> None:
                                                                 when=moment_label(check.started_at, ctx.settings.tz, ctx.now()))))
         return
     ctx.queued += queue_questions(ctx.session, check, started.asked, ctx.now())
+    await record(ctx.session, actor=await ctx.actor(), action="check.start", now=ctx.now(), target_kind="check",
+                 target_id=check.id, target_label=f"#{check.id}",
+                 details={"segment": check.segment, "drill": check.drill, "recipients": len(started.asked)})
     ctx.reply(await ctx.help(T.CHECK_STARTED.format(id=check.id, kind=kind, count=len(started.asked))))
 
 
@@ -223,5 +227,7 @@ async def close_confirmed(ctx: Context, button: Close) -> None:
         ctx.reply(await ctx.help(T.CHECK_NONE_OPEN))
         return
     await ctx.session.refresh(check)
+    await record(ctx.session, actor=await ctx.actor(), action="check.close", now=ctx.now(), target_kind="check",
+                 target_id=check.id, target_label=f"#{check.id}")
     ctx.reply(m.text(T.CHECK_CLOSED.format(id=check.id)))
     await reply_summary(ctx, check)

@@ -9,6 +9,7 @@ from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.texts.formats import moment_label
 from db.intro_network import network_stats
+from db.audit import record
 from db.intros import opted_in_members, schedule, set_schedule, stop_schedule
 from db.weekly_questions import MAX_QUESTION, clean_line
 from handlers.delivery import held_line, sent_text
@@ -89,6 +90,8 @@ async def save_schedule(ctx: Context, button: PickTime) -> None:
     ctx.queued += await call_off_announced(ctx.session, ctx.now(), ctx.settings.tz)
     row = await set_schedule(ctx.session, every_days=int(button.every), weekday=button.weekday, at=at, now=ctx.now(),
                              tz=ctx.settings.tz)
+    await record(ctx.session, actor=await ctx.actor(), action="intro.schedule", now=ctx.now(), target_kind="intro",
+                 details={"every_days": int(button.every), "weekday": T.WEEKDAYS[int(button.weekday)], "at": at.isoformat("minutes")})
     ctx.reply(await ctx.help(T.INTRO_SCHEDULED.format(schedule=schedule_text(row),
                                                       next=moment_label(row.next_round_at, ctx.settings.tz, ctx.now()))))
 
@@ -98,6 +101,8 @@ async def stop_rounds(ctx: Context, button: StopRounds) -> None:
     if not await stop_schedule(ctx.session, ctx.now()):
         raise StaleButton(button.pack())
     ctx.queued += await call_off_announced(ctx.session, ctx.now(), ctx.settings.tz)
+    await record(ctx.session, actor=await ctx.actor(), action="intro.schedule", now=ctx.now(), target_kind="intro",
+                 details={"stopped": True})
     ctx.reply(await ctx.help(T.INTRO_SCHEDULE_STOPPED))
 
 

@@ -12,6 +12,7 @@ from bot.dialogs import Access, Context, PostbackData, Router, StaleButton, Stat
 from bot.dialogs.words import folded
 from bot.texts.formats import date_label, local_day_label
 from db.rules.kpi_numbers import NotANumber, format_value, parse_value
+from db.audit import record
 from db.kpis import KpiError, create_kpi, first_prompt_at, name_taken
 from db.models import Agreement, AgreementOrganization, Kpi, KpiCadence, KpiTargetKind, Organization
 from db.rules.dates import DateError, read_day
@@ -331,5 +332,7 @@ async def save_kpi(ctx: Context, _: Save) -> None:
         ctx.clear()
         raise StaleButton(str(exc)) from None
     org = await ctx.session.get(Organization, kpi.organization_id)
+    await record(ctx.session, actor=await ctx.actor(), action="kpi.create", now=ctx.now(), target_kind="kpi",
+                 target_id=kpi.id, target_label=f"{org.name} {kpi.name}")
     ctx.clear()
     ctx.reply(await ctx.help(T.KPI_SETUP_SAVED.format(name=kpi.name, org=org.name)))

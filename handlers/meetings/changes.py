@@ -8,6 +8,7 @@ from bot.dialogs import Context, PostbackData, Router, StaleButton, State, State
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.texts.formats import span_label
+from db.audit import record
 from db.meetings import MeetingError, cancel, invitees, move
 from db.models import Meeting, MeetingStatus, Member
 from db.rules.dates import DateError, beyond_horizon, read_span
@@ -164,6 +165,8 @@ async def confirm_change(ctx: Context) -> None:
     if "start" not in data:
         text = cancelled_text(meeting, tz, now)
         if await cancel(ctx.session, meeting.id, now):
+            await record(ctx.session, actor=await ctx.actor(), action="meeting.cancel", now=now,
+                         target_kind="meeting", target_id=meeting.id, target_label=meeting.title)
             await _tell_everyone(ctx, meeting, text)
         return
     try:

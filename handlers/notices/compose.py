@@ -8,7 +8,6 @@ from bot.dialogs import Access, Context, PostbackData, Router, StaleButton, Stat
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.texts.formats import moment_label
-from db.audit import Actor, Door
 from db.models import Organization
 from db.notices import MAX_NOTICE_TEXT, read_status
 from db.rules.dates import DateError, read_span
@@ -270,7 +269,7 @@ async def confirm_notice(ctx: Context) -> None:
     # A moment that passed while the preview waited is sent now, as the preview's 今すぐ said.
     send_at = max(datetime.fromisoformat(ctx.data["send_at"]), now)
     try:
-        notice = await issue_notice(ctx.session, actor=Actor.of(staff, Door.line), text=ctx.data["text"],
+        notice = await issue_notice(ctx.session, actor=await ctx.actor(), text=ctx.data["text"],
                                     segment=Segment.parse(ctx.data["segment"]), send_at=send_at, now=now,
                                     quota=ctx.gateway.cached_quota(),
                                     over_quota_confirmed=bool(ctx.data.get("over_quota")))

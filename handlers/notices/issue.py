@@ -1,9 +1,9 @@
 """The one way a notice is sent, scheduled, reminded or called off, from any door (LINE, the console,
 the command line): the same rules and refusals, and an audit entry for each (naming the notice by its
-id and title, never copying its text)."""
+id and title, or its first line when it has none: see db.notices.notice_label)."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +12,7 @@ from bot.texts import catalog as T
 from db.audit import Actor, record
 from db.models import Notice, NoticeStatus, OutboxMessage
 from db.notices import (MAX_NOTICE_TEXT, MAX_NOTICE_TITLE, cancel_notice, claim_unacknowledged, create_notice,
-                        NoticeReader, notice_readers, own_usage_this_month)
+                        NoticeReader, notice_label, notice_readers, own_usage_this_month)
 from db.rules.dates import beyond_horizon
 from db.segments import Recipient, Segment, SegmentError
 from handlers.notices.messages import remind_unacknowledged
@@ -132,9 +132,9 @@ async def issue_notice(session: AsyncSession, *, actor: Actor, text: str, segmen
                                  author_member_id=actor.member_id, over_quota_confirmed=over_quota_confirmed)
     now_send = notice.send_at <= now
     await record(session, actor=actor, action="notice.send" if now_send else "notice.schedule", now=now,
-                 target_kind="notice", target_id=notice.id, target_label=title,
+                 target_kind="notice", target_id=notice.id, target_label=notice_label(notice),
                  details={"segment": segment.spec, "recipients": count,
-                          **({} if now_send else {"send_at": notice.send_at.isoformat()})})
+                          **({} if now_send else {"send_at": notice.send_at.astimezone(UTC).isoformat()})})
     return notice
 
 
@@ -158,7 +158,7 @@ async def remind_now(session: AsyncSession, *, actor: Actor, notice_id: int, see
         raise NoticeRefused("nobody_to_remind")
     rows = remind_unacknowledged(session, notice, users, now)
     await record(session, actor=actor, action="notice.remind", now=now, target_kind="notice", target_id=notice.id,
-                 target_label=notice.title, details={"recipients": len(users)})
+                 target_label=notice_label(notice), details={"recipients": len(users)})
     return rows
 
 
@@ -168,5 +168,5 @@ async def cancel_scheduled(session: AsyncSession, *, actor: Actor, notice_id: in
     if notice is None:
         raise NoticeRefused("not_cancellable")
     await record(session, actor=actor, action="notice.cancel", now=now, target_kind="notice", target_id=notice.id,
-                 target_label=notice.title)
+                 target_label=notice_label(notice))
     return notice

@@ -4,7 +4,6 @@ from bot.dialogs import Access, Context, PostbackData, Router, StaleButton
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.texts.formats import moment_label
-from db.audit import Actor, Door
 from db.notices import read_status, recent_notices
 from db.models import Notice, NoticeStatus
 from db.segments import Segment
@@ -86,8 +85,7 @@ async def ask_cancel(ctx: Context, button: AskCancel) -> None:
 async def call_off_notice(ctx: Context, button: CancelNotice) -> None:
     """取り消す confirmed: nobody receives the notice (unless it went out meanwhile)."""
     try:
-        await cancel_scheduled(ctx.session, actor=Actor.of(await ctx.active_member(), Door.line),
-                               notice_id=button.notice_id, now=ctx.now())
+        await cancel_scheduled(ctx.session, actor=await ctx.actor(), notice_id=button.notice_id, now=ctx.now())
     except NoticeRefused as refusal:
         ctx.reply(await ctx.help(refusal.message))
         return

@@ -12,7 +12,7 @@ from bot.dialogs.words import folded
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.texts.formats import moment_label
-from db.access import create_invite
+from db.members import issue_invite
 from db.models import Organization
 
 router = Router("registration.invites", access=Access.staff, refusal=T.INVITE_STAFF_ONLY)
@@ -100,8 +100,8 @@ async def issue(ctx: Context, button: InviteKind) -> None:
     if await ctx.session.get(Organization, org_id) is None:
         ctx.clear()
         raise StaleButton(button.pack())
-    invite = await create_invite(ctx.session, organization_id=org_id, now=ctx.now(), is_staff=KINDS[button.kind],
-                                 valid_for=VALID_FOR)
+    invite = await issue_invite(ctx.session, organization_id=org_id, actor=await ctx.actor(), now=ctx.now(),
+                                is_staff=KINDS[button.kind], valid_for=VALID_FOR)
     ctx.clear()
     kind = T.INVITE_FOR_STAFF if KINDS[button.kind] else T.INVITE_FOR_MEMBER
     ctx.reply(m.text(T.INVITE_ISSUED.format(org=org, kind=kind, when=moment_label(invite.expires_at, ctx.settings.tz, ctx.now()))),

@@ -19,7 +19,8 @@ from db.console import SIGNIN_PATH, find_session
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
 TEMPLATES.env.globals.update(T=T, moment_label=formats.moment_label, day_label=formats.day_label,
-                             local_day_label=formats.local_day_label, span_label=formats.span_label)
+                             local_day_label=formats.local_day_label, span_label=formats.span_label,
+                             period_label=formats.period_label, date_label=formats.date_label)
 COOKIE = "renkei_console"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"

@@ -106,7 +106,7 @@ async def test_notice_send_and_status_from_the_command_line(bot, renkei):
     assert "to 3 member(s)" in sent.output and "0 left after this send" in sent.output
     notice_id = sent.output.strip().splitlines()[-1]
     [entry] = await bot.scalars(select(AuditEntry))
-    assert (entry.action, entry.door, str(entry.target_id), entry.target_label) == ("notice.send", "cli", notice_id, "防災訓練")
+    assert (entry.action, entry.door, entry.target_label) == ("notice.send", "cli", f"#{notice_id} 防災訓練")
     # The command line uses the real clock; the scheduler runs at the next 10:00, outside quiet hours.
     morning = datetime.now(bot.settings.tz).replace(hour=10, minute=0, second=0, microsecond=0)
     bot.clock.set(morning if morning > datetime.now(UTC) else morning + timedelta(days=1))

@@ -128,7 +128,7 @@ async def test_compose_to_a_segment_send_and_watch_the_confirmations_arrive(sign
     await shot(page, "console-notice-list")
 
     [entry] = await console_db.audit("notice.send")
-    assert (entry.door, entry.target_label, entry.origin) == ("console", "防災訓練のご案内", "127.0.0.1")
+    assert (entry.door, entry.target_label, entry.origin) == ("console", "#1 防災訓練のご案内", "127.0.0.1")
     assert entry.details["recipients"] == 2 and "北公園" not in str(entry.details)
 
 

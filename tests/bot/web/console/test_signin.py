@@ -3,8 +3,6 @@ the link staff get, the cookie it sets, a link used twice or too late, sessions 
 
 from datetime import timedelta
 
-import httpx
-import pytest
 from sqlalchemy import select
 
 from bot.texts import catalog as T
@@ -14,18 +12,7 @@ from db.audit import Actor, Door
 from tests.harness import BotHarness
 from tests.seed import partnership
 
-BASE = "https://renkei.example.jp"
-
-
-@pytest.fixture
-async def public_bot(database_url, fake_line, clock, monkeypatch):
-    """The app behind HTTPS at BASE (PUBLIC_BASE_URL set)."""
-    monkeypatch.setenv("PUBLIC_BASE_URL", BASE)
-    async with BotHarness(database_url=database_url, line=fake_line, clock=clock) as harness:
-        # A browser sends the Secure cookie over HTTPS only.
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=harness.app), base_url=BASE) as client:
-            harness.client = client
-            yield harness
+from tests.bot.web.console.conftest import BASE
 
 
 def link_in(bot, user_id: str) -> str:
