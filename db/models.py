@@ -300,6 +300,8 @@ class Notice(Base):
     __table_args__ = (Index("ix_notices_due", "status", "send_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Optional (the LINE dialog asks only for the text); the card shows it above the text.
+    title: Mapped[str | None] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text)
     segment: Mapped[str] = mapped_column(String(200))
     author_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))

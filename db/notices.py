@@ -10,6 +10,7 @@ from db.models import Member, Notice, NoticeRecipient, NoticeStatus, Organizatio
 from db.segments import Recipient, Segment
 
 MAX_NOTICE_TEXT = 2000
+MAX_NOTICE_TITLE = 40  # Notice.title's column
 DEFAULT_REMIND_AFTER = timedelta(hours=24)
 
 
@@ -22,10 +23,15 @@ def notice_title(text: str) -> str:
     return first if len(first) <= TITLE_LENGTH else first[: TITLE_LENGTH - 1] + "…"
 
 
+def notice_label(notice: Notice) -> str:
+    """How the audit log names a notice: its id and title (its first line, cut short, when it has none)."""
+    return f"#{notice.id} {notice.title or notice_title(notice.text)}"
+
+
 async def create_notice(session: AsyncSession, *, text: str, segment: Segment, send_at: datetime, now: datetime,
                         author_member_id: int | None = None, over_quota_confirmed: bool = False,
-                        remind_after: timedelta = DEFAULT_REMIND_AFTER) -> Notice:
-    notice = Notice(text=text, segment=segment.spec, author_member_id=author_member_id, status=NoticeStatus.scheduled,
+                        remind_after: timedelta = DEFAULT_REMIND_AFTER, title: str | None = None) -> Notice:
+    notice = Notice(title=title or None, text=text, segment=segment.spec, author_member_id=author_member_id, status=NoticeStatus.scheduled,
                     send_at=max(send_at, now), remind_after_minutes=int(remind_after.total_seconds() // 60),
                     over_quota_confirmed=over_quota_confirmed, created_at=now)
     session.add(notice)
@@ -129,6 +135,45 @@ async def read_status(session: AsyncSession, notice_id: int) -> ReadStatus | Non
     for name, org, acked_at in rows:
         (acked if acked_at else pending).append((name, org))
     return ReadStatus(notice, acked, pending)
+
+
+@dataclass(frozen=True)
+class NoticeReader:
+    """One recipient of a sent notice, as the console's read status lists them."""
+
+    member_id: int
+    name: str
+    organization: str
+    acked_at: datetime | None
+    reminded_at: datetime | None
+
+
+async def notice_readers(session: AsyncSession, notice_id: int) -> list[NoticeReader]:
+    """Everyone a notice went to, by organization, with when they acknowledged it and were last reminded."""
+    rows = await session.execute(
+        select(Member.id, Member.name, Organization.name, NoticeRecipient.acked_at, NoticeRecipient.reminded_at)
+        .join(Member, Member.id == NoticeRecipient.member_id)
+        .join(Organization, Organization.id == Member.organization_id)
+        .where(NoticeRecipient.notice_id == notice_id).order_by(Organization.name, Member.name))
+    return [NoticeReader(*row) for row in rows]
+
+
+async def claim_unacknowledged(session: AsyncSession, notice_id: int, *, seen: datetime | None,
+                               now: datetime) -> list[str]:
+    """Take those who have not acknowledged a sent notice for one more reminder (marking them reminded now).
+
+    `seen` is the latest reminder the staff member saw when asking: anyone reminded after it was taken
+    by another request, so the same form sent twice reminds nobody twice.
+    """
+    not_since = NoticeRecipient.reminded_at.is_(None)
+    if seen is not None:
+        not_since = not_since | (NoticeRecipient.reminded_at <= seen)
+    taken = await session.execute(
+        update(NoticeRecipient)
+        .where(NoticeRecipient.notice_id == notice_id, NoticeRecipient.acked_at.is_(None), not_since)
+        .values(reminded_at=now)
+        .returning(NoticeRecipient.line_user_id))
+    return [row[0] for row in taken]
 
 
 async def recent_notices(session: AsyncSession, limit: int = 5) -> list[tuple[Notice, int, int]]:

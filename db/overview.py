@@ -45,7 +45,7 @@ class UnconfirmedNotice:
 
     @property
     def title(self) -> str:
-        return notice_title(self.notice.text)
+        return self.notice.title or notice_title(self.notice.text)
 
 
 @dataclass(frozen=True)

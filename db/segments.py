@@ -14,13 +14,14 @@ from db.models import (
     LineGroup,
     Member,
     MemberArea,
+    MemberRole,
     MemberStatus,
     Organization,
     OrgType,
 )
 
-KINDS = ("all", "staff", "type", "field", "area", "agreement", "group", "orgs", "members")
-SEGMENT_HELP = "all | staff | type:npo | field:防災 | area:北地区 | agreement:ID | group:GROUP_ID | orgs:ID,ID | members:ID,ID"
+KINDS = ("all", "staff", "type", "field", "area", "role", "agreement", "group", "orgs", "members")
+SEGMENT_HELP = "all | staff | type:npo | field:防災 | area:北地区 | role:primary|deputy | agreement:ID | group:GROUP_ID | orgs:ID,ID | members:ID,ID"
 
 
 class SegmentError(ValueError):
@@ -56,6 +57,8 @@ class Segment:
             raise SegmentError(f"unknown organization type {value!r}")
         if kind == "field" and value not in FIELDS:
             raise SegmentError(f"unknown field {value!r}; fields: {', '.join(FIELDS)}")
+        if kind == "role" and value not in {r.value for r in MemberRole}:
+            raise SegmentError(f"unknown role {value!r}; roles: primary, deputy")
         if kind == "agreement" and not value.isdigit():
             raise SegmentError("agreement: needs the agreement's id")
         if kind in ("orgs", "members"):
@@ -95,6 +98,8 @@ class Segment:
         elif self.kind == "area":
             query = query.join(MemberArea, MemberArea.member_id == Member.id).join(
                 Area, Area.id == MemberArea.area_id).where(Area.name == self.value)
+        elif self.kind == "role":
+            query = query.where(Member.role == self.value)
         elif self.kind == "agreement":
             query = query.join(AgreementOrganization, AgreementOrganization.organization_id == Member.organization_id
                                ).where(AgreementOrganization.agreement_id == int(self.value))

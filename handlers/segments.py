@@ -29,6 +29,8 @@ async def describe_segment(session: AsyncSession, segment: Segment) -> str:
         return T.SEGMENT_FIELD.format(field=value)
     if kind == "area":
         return T.SEGMENT_AREA.format(area=value)
+    if kind == "role":
+        return T.SEGMENT_ROLE.format(label=T.ROLE_LABELS.get(value, value))
     if kind == "agreement":
         agreement = await session.get(Agreement, int(value))
         return T.SEGMENT_AGREEMENT.format(name=agreement.name if agreement else value)
@@ -53,6 +55,8 @@ async def segment_options(session: AsyncSession, kind: str) -> tuple[str, list[t
         areas = [(area, n) for area, n in await area_counts(session) if n]
         options = [(area.name, f"area:{area.name}") for area, _ in areas[:MAX_OPTIONS]]
         return (T.ASK_SEGMENT_AREA if options else T.NO_AREAS), options
+    if kind == "role":
+        return T.ASK_SEGMENT_ROLE, [(label, f"role:{role}") for role, label in T.ROLE_LABELS.items()]
     if kind == "agreement":
         agreements = await session.scalars(select(Agreement).order_by(Agreement.id.desc()).limit(MAX_OPTIONS))
         options = [(a.name, f"agreement:{a.id}") for a in agreements]
@@ -65,7 +69,7 @@ async def segment_options(session: AsyncSession, kind: str) -> tuple[str, list[t
     return None
 
 
-PICK_LABELS = {"area": T.PICK_BY_AREA, "type": T.PICK_BY_TYPE, "field": T.PICK_BY_FIELD,
+PICK_LABELS = {"area": T.PICK_BY_AREA, "type": T.PICK_BY_TYPE, "field": T.PICK_BY_FIELD, "role": T.PICK_BY_ROLE,
                "agreement": T.PICK_BY_AGREEMENT, "group": T.PICK_BY_GROUP}
 
 

@@ -24,7 +24,8 @@ from db.migrate import current_revision, head_revision, upgrade
 from db.members import deactivate, issue_invite, set_role, set_staff
 from db.models import Agreement, MemberRole, Organization, OrgType, Reminder
 from db.organizations import register_organization
-from db.notices import MAX_NOTICE_TEXT, cancel_notice, create_notice, notice_title, read_status
+from db.notices import MAX_NOTICE_TEXT, MAX_NOTICE_TITLE, read_status
+from handlers.notices.issue import NoticeRefused, cancel_scheduled, issue_notice
 from db.segments import SEGMENT_HELP, Segment, SegmentError
 from handlers.segments import describe_segment
 
@@ -302,6 +303,10 @@ def parse_local_time(value: str, settings: Settings) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=settings.tz)
 
 
+CLI_REFUSALS = {"title": f"the title must be at most {MAX_NOTICE_TITLE} characters",
+                "too_far": "--at is more than three years ahead"}
+
+
 @notice_app.command("send")
 def notice_send(
     to: Annotated[str, typer.Option("--to", help=f"Segment: {SEGMENT_HELP}.")],
@@ -310,6 +315,8 @@ def notice_send(
                                                         "default now.")] = None,
     over_quota: Annotated[bool, typer.Option("--over-quota", help="Send even if it exceeds this month's "
                                                                   "message quota.")] = False,
+    title: Annotated[str | None, typer.Option("--title", help=f"A title shown above the text (up to "
+                                                              f"{MAX_NOTICE_TITLE} characters).")] = None,
 ) -> None:
     """Send a notice to a segment now or at a set time (the running scheduler sends it)."""
     settings = load_settings()
@@ -335,12 +342,11 @@ def notice_send(
         if quota is not None and quota.limit is not None and quota.left_after(count) < 0 and not over_quota:
             fail(f"sending to {count} members would exceed this month's quota ({quota.used} of {quota.limit} used); "
                  "add --over-quota to send anyway")
-        notice = await create_notice(session, text=text, segment=segment, send_at=send_at, now=now,
-                                     over_quota_confirmed=over_quota)
-        sent_now = send_at <= now
-        await record(session, actor=cli_actor(), action="notice.send" if sent_now else "notice.schedule", now=now,
-                     target_kind="notice", target_id=notice.id, target_label=f"#{notice.id} {notice_title(text)}",
-                     details={"segment": segment.spec, **({} if sent_now else {"send_at": send_at.astimezone(UTC).isoformat()})})
+        try:
+            notice = await issue_notice(session, actor=cli_actor(), text=text, segment=segment, send_at=send_at,
+                                        now=now, quota=quota, over_quota_confirmed=over_quota, title=title)
+        except NoticeRefused as refusal:
+            fail(CLI_REFUSALS.get(refusal.reason, f"refused ({refusal.reason}); nothing was sent"))
         return notice.id, count
 
     notice_id, count = run(work)
@@ -373,11 +379,10 @@ async def read_quota(settings: Settings):
 def notice_cancel(notice_id: int) -> None:
     """Call off a scheduled notice that has not been sent yet."""
     async def work(session):
-        notice = await cancel_notice(session, notice_id)
-        if notice is not None:
-            await record(session, actor=cli_actor(), action="notice.cancel", now=SystemClock().now(),
-                         target_kind="notice", target_id=notice.id, target_label=f"#{notice.id} {notice_title(notice.text)}")
-        return notice
+        try:
+            return await cancel_scheduled(session, actor=cli_actor(), notice_id=notice_id, now=SystemClock().now())
+        except NoticeRefused:
+            return None
 
     if run(work) is None:
         fail(f"notice {notice_id} is not waiting to be sent (already sent, called off, or unknown)")

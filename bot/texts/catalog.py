@@ -185,6 +185,7 @@ SEGMENT_AGREEMENT = "協定：{name}"
 SEGMENT_GROUP = "グループ：{name}"
 SEGMENT_ORGS = "団体：{names}"
 SEGMENT_MEMBERS = "メンバー：{names}"
+SEGMENT_ROLE = "担当区分：{label}"
 GROUP_UNNAMED = "（名前なし）"
 
 # Notices: composing
@@ -198,6 +199,7 @@ PICK_BY_TYPE = "団体種別で"
 PICK_BY_FIELD = "分野で"
 PICK_BY_AGREEMENT = "協定で"
 PICK_BY_GROUP = "グループで"
+PICK_BY_ROLE = "担当区分で"
 PICK_ORGS = "団体を指定"
 PICK_WORDS = {"area": ("地域", "地区"), "type": ("団体種別", "種別"), "field": ("分野",), "agreement": ("協定",),
               "group": ("グループ",), "orgs": ("団体", "団体で", "団体指定")}
@@ -205,6 +207,7 @@ ASK_SEGMENT_TYPE = "団体種別を選んでください。"
 ASK_SEGMENT_FIELD = "分野を選んでください。"
 ASK_SEGMENT_AGREEMENT = "協定を選んでください。"
 ASK_SEGMENT_GROUP = "グループを選んでください。"
+ASK_SEGMENT_ROLE = "担当区分（主担当・副担当）を選んでください。"
 ASK_SEGMENT_ORGS = "送信先の団体を選んでください（複数可）。選び終えたら「完了」を押してください。\n選択中：{selected}"
 NO_AGREEMENTS = "登録された協定がありません。別の送信先を選んでください。"
 NO_GROUPS = "ボットが参加しているグループがありません。別の送信先を選んでください。"
@@ -267,6 +270,71 @@ ASK_NOTICE_CANCEL = "{when}に送信予定のお知らせ #{id} を取り消し�
 NOTICE_CANCEL_OK = "取り消す"
 NOTICE_CANCELLED = "お知らせ #{id} を取り消しました。誰にも送られません。"
 NOTICE_NOT_CANCELLABLE = "このお知らせはもう取り消せません（送信済みか、取り消し済みです）。"
+# Why a notice was not sent, scheduled, reminded or called off (the same from LINE and the console)
+NOTICE_REFUSALS = {
+    "text": NOTICE_TEXT_INVALID,
+    "title": "件名は{max}文字以内にしてください。",
+    "past": NOTICE_TIME_PAST,
+    "too_far": "3年以上先の日時は指定できません。日付をご確認ください。",  # DATE_TOO_FAR, defined further down
+    "segment": "選んだ送信先が見つかりません。送信先を選び直してください。",
+    "empty": NOTICE_NO_RECIPIENTS,
+    "over_quota": "この送信で今月の上限を{over}通超えます。送る場合は「上限を超えて送信」を選んでください。",
+    "not_sent": "このお知らせはまだ送信されていないため、再通知できません。",
+    "nobody_to_remind": "再通知する相手がいません（全員が確認済みか、すでに再通知しています）。",
+    "not_cancellable": NOTICE_NOT_CANCELLABLE,
+    "time": "送信日時を選んでください（過去の日時は指定できません）。",
+}
+
+# The console: notices (お知らせ)
+CONSOLE_NOTICES = "お知らせ"
+CONSOLE_NOTICES_LEAD = "送信したお知らせと予約中のお知らせです。確認状況を見るものを選んでください。"
+CONSOLE_NOTICES_NEW = "お知らせを作成"
+CONSOLE_NOTICES_EMPTY = "まだお知らせはありません。"
+CONSOLE_NOTICE_COL_WHEN = "日時"
+CONSOLE_NOTICE_COL_TITLE = "件名・本文"
+CONSOLE_NOTICE_COL_SEGMENT = "送信先"
+CONSOLE_NOTICE_COL_READ = "確認"
+CONSOLE_NOTICE_COL_STATUS = "状態"
+CONSOLE_NOTICE_STATES = {"scheduled": "送信予定", "sent": "送信済み", "cancelled": "取り消し済み"}
+CONSOLE_NOTICE_READ = "{acked}/{total}人"
+CONSOLE_NOTICE_TITLE = "件名（なくても送れます・{max}文字まで）"
+CONSOLE_NOTICE_TEXT = "本文（{max}文字まで）"
+CONSOLE_NOTICE_SEGMENT = "送信先"
+CONSOLE_NOTICE_CHOICE = "どれに送りますか"
+CONSOLE_NOTICE_ORGS = "団体（複数選べます）"
+CONSOLE_NOTICE_RECIPIENTS = "届く人：{count}人"
+CONSOLE_NOTICE_COST = "このお知らせで使うメッセージ：{count}通"
+CONSOLE_NOTICE_WHEN = "送信日時"
+CONSOLE_NOTICE_LATER = "日時を指定して予約"
+CONSOLE_NOTICE_QUIET = "夜間（{start}〜{end}）のお知らせは、{end}に届きます。"
+CONSOLE_NOTICE_NEXT = "確認へ進む"
+CONSOLE_NOTICE_CONFIRM = "送信内容の確認"
+CONSOLE_NOTICE_CONFIRM_LEAD = "{count}人に届きます。内容を確かめてから送ってください。"
+CONSOLE_NOTICE_SEND = "送信する"
+CONSOLE_NOTICE_SCHEDULE = "予約する"
+CONSOLE_NOTICE_FIX = "戻って直す"
+CONSOLE_NOTICE_DONE = {"sent": "お知らせを送信しました。", "scheduled": "お知らせを予約しました。",
+                       "reminded": "まだ確認していない人に再通知しました。", "cancelled": "予約を取り消しました。誰にも送られません。"}
+CONSOLE_NOTICE_HEADING = "お知らせ #{id}"
+CONSOLE_NOTICE_SENT_AT = "{when}に送信"
+CONSOLE_NOTICE_SCHEDULED_AT = "{when}に送信予定"
+CONSOLE_NOTICE_SUMMARY = "確認済み {acked}/{total}人"
+CONSOLE_NOTICE_LIVE = "確認が届くと、この画面は自動で更新されます。"
+CONSOLE_NOTICE_ACKED = "確認済み（{count}人）"
+CONSOLE_NOTICE_PENDING = "未確認（{count}人）"
+CONSOLE_NOTICE_NAME = "名前"
+CONSOLE_NOTICE_ORG = "団体"
+CONSOLE_NOTICE_ACKED_AT = "確認した日時"
+CONSOLE_NOTICE_REMINDED_AT = "再通知した日時"
+CONSOLE_NOTICE_NONE_ACKED = "まだ誰も確認していません。"
+CONSOLE_NOTICE_ALL_ACKED = "全員が確認済みです。"
+CONSOLE_NOTICE_REMIND = "未確認の人に再通知"
+CONSOLE_NOTICE_REMIND_LEAD = "まだ確認していない{count}人に、このお知らせをもう一度送ります。"
+CONSOLE_NOTICE_REMIND_OK = "再通知する"
+CONSOLE_NOTICE_CANCEL = "予約を取り消す"
+CONSOLE_NOTICE_CANCEL_LEAD = "{when}に送信予定のこのお知らせを取り消します。取り消すと誰にも届きません。"
+CONSOLE_NOTICE_BACK = "お知らせ一覧へ"
+CONSOLE_NOTICE_UNKNOWN = "このお知らせは見つかりません。"
 
 # Agreements: staff register one in LINE (協定登録)
 AGREEMENT_ADD = "協定登録"

@@ -1,6 +1,6 @@
 """Staff composing a notice in LINE: its text, the segment, when to send, the preview and the send."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -9,13 +9,13 @@ from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.texts.formats import moment_label
 from db.models import Organization
-from db.audit import record
-from db.notices import MAX_NOTICE_TEXT, create_notice, notice_title, own_usage_this_month, read_status
-from db.rules.dates import DateError, beyond_horizon, read_span
+from db.notices import MAX_NOTICE_TEXT, read_status
+from db.rules.dates import DateError, read_span
 from db.segments import Segment
+from handlers.notices.issue import NoticeRefused, check_send_at, checked_text, issue_notice, quota_preview
 from handlers.notices.messages import send_notice
 from handlers.dates import date_problem
-from handlers.delivery import held_until_label, sent_text
+from handlers.delivery import sending_label, sent_text
 from bot.dialogs.words import fold_all, folded
 from handlers.segments import (SegmentButtons, describe_segment, picked_segment, segment_choices, segment_menu,
                                segment_options, typed_segment)
@@ -35,7 +35,7 @@ class Compose(StatesGroup):
 
 
 SEGMENT_BUTTONS = SegmentButtons("ntc")
-SEGMENT_KINDS = ["area", "type", "field", "agreement", "group"]
+SEGMENT_KINDS = ["area", "type", "field", "role", "agreement", "group"]
 
 
 class OrgToggle(PostbackData, prefix="ntc:org"):
@@ -66,9 +66,10 @@ async def start_notice(ctx: Context) -> None:
 @router.message(Compose.text)
 async def receive_notice_text(ctx: Context) -> None:
     """The notice's text, within LINE's length for it."""
-    text = (ctx.text or "").strip()
-    if not text or len(text) > MAX_NOTICE_TEXT:
-        ctx.reply(m.text(T.NOTICE_TEXT_INVALID.format(max=MAX_NOTICE_TEXT)))
+    try:
+        text = checked_text(ctx.text)
+    except NoticeRefused as refusal:
+        ctx.reply(m.text(refusal.message))
         return
     ctx.update_data(text=text)
     ask_segment(ctx)
@@ -213,12 +214,10 @@ async def receive_picked_time(ctx: Context, _: PickedTime) -> None:
     if send_at is None:
         ask_when(ctx)
         return
-    if beyond_horizon(send_at, ctx.now()):
-        ctx.reply(m.text(T.DATE_TOO_FAR))
-        ask_when(ctx)
-        return
-    if send_at < ctx.now() - timedelta(minutes=1):
-        ctx.reply(m.text(T.NOTICE_TIME_PAST))
+    try:
+        check_send_at(send_at, ctx.now())
+    except NoticeRefused as refusal:
+        ctx.reply(m.text(refusal.message))
         ask_when(ctx)
         return
     ctx.update_data(send_at=send_at.isoformat())
@@ -230,35 +229,19 @@ async def show_preview(ctx: Context) -> None:
     segment = Segment.parse(ctx.data["segment"])
     count = len(await segment.members(ctx.session))
     send_at = datetime.fromisoformat(ctx.data["send_at"])
-    now_label = send_at <= ctx.now() + timedelta(minutes=1)
-    quota = ctx.gateway.cached_quota()
-    month_start = ctx.now().astimezone(ctx.settings.tz).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    own_line = T.QUOTA_OWN.format(own=await own_usage_this_month(ctx.session, month_start))
-    if quota is None:
-        quota_line = T.QUOTA_UNKNOWN
-    elif quota.limit is None:
-        quota_line = T.QUOTA_UNLIMITED.format(used=quota.used)
-    else:
-        quota_line = T.QUOTA_LINE.format(limit=quota.limit, used=quota.used, left=quota.left_after(count))
-    over = -quota.left_after(count) if quota and quota.limit is not None and quota.left_after(count) < 0 else 0
+    preview = await quota_preview(ctx.session, ctx.gateway.cached_quota(), count, ctx.now(), ctx.settings.tz)
+    over = preview.over
     ctx.update_data(over_quota=over > 0)
     ok = T.CONFIRM_SEND_OVER if over else T.CONFIRM_SEND
     ctx.set_state(Compose.confirm)
-    preview = T.NOTICE_PREVIEW.format(segment=await describe_segment(ctx.session, segment), count=count,
-                                      when=sending_label(ctx, send_at, now_label),
-                                      quota=f"{quota_line}\n{own_line}", text=ctx.data["text"])
-    messages = [m.text(preview)]
+    text = T.NOTICE_PREVIEW.format(segment=await describe_segment(ctx.session, segment), count=count,
+                                   when=sending_label(send_at, ctx.now(), ctx.settings),
+                                   quota="\n".join(preview.lines), text=ctx.data["text"])
+    messages = [m.text(text)]
     if over:
         messages.append(m.text(T.QUOTA_EXCEEDED.format(over=over)))
     messages[-1] = {**messages[-1], "quickReply": m.quick_reply([m.message_action(ok), m.message_action(T.CANCEL)])}
     ctx.reply(*messages)
-
-
-def sending_label(ctx: Context, send_at: datetime, now_label: bool) -> str:
-    """今すぐ or the chosen moment, and when it really arrives if the quiet hours hold it."""
-    label = T.NOW_LABEL if now_label else moment_label(send_at, ctx.settings.tz, ctx.now())
-    held = held_until_label(ctx, max(send_at, ctx.now()))
-    return label if held is None else T.SEND_TIME_HELD.format(label=label, note=T.QUIET_HOURS_HOLD.format(held=held))
 
 
 @router.message(Compose.confirm)
@@ -281,19 +264,20 @@ async def confirm_plain(ctx: Context) -> None:
 @router.typed(Compose.confirm, (T.CONFIRM_SEND_OVER, "上限を超えて送る"))
 async def confirm_notice(ctx: Context) -> None:
     """Create the notice; one to be sent now goes out in this same transaction."""
-    staff = await ctx.active_member()
     now = ctx.now()
-    send_at = datetime.fromisoformat(ctx.data["send_at"])
-    notice = await create_notice(ctx.session, text=ctx.data["text"], segment=Segment.parse(ctx.data["segment"]),
-                                 send_at=send_at, now=now, author_member_id=staff.id,
-                                 over_quota_confirmed=bool(ctx.data.get("over_quota")))
+    # A moment that passed while the preview waited is sent now, as the preview's 今すぐ said.
+    send_at = max(datetime.fromisoformat(ctx.data["send_at"]), now)
+    try:
+        notice = await issue_notice(ctx.session, actor=await ctx.actor(), text=ctx.data["text"],
+                                    segment=Segment.parse(ctx.data["segment"]), send_at=send_at, now=now,
+                                    quota=ctx.gateway.cached_quota(),
+                                    over_quota_confirmed=bool(ctx.data.get("over_quota")))
+    except NoticeRefused as refusal:
+        ctx.reply(m.text(refusal.message))
+        await show_preview(ctx)
+        return
     ctx.clear()
-    sent_now = notice.send_at <= now
-    await record(ctx.session, actor=await ctx.actor(), action="notice.send" if sent_now else "notice.schedule",
-                 now=now, target_kind="notice", target_id=notice.id,
-                 target_label=f"#{notice.id} {notice_title(notice.text)}",
-                 details={"segment": notice.segment, **({} if sent_now else {"send_at": notice.send_at.astimezone(UTC).isoformat()})})
-    if sent_now:
+    if notice.send_at <= now:
         ctx.queued += await send_notice(ctx.session, notice.id, now) or []
         count = len((await read_status(ctx.session, notice.id)).pending)
         ctx.reply(await ctx.help(sent_text(ctx, T.NOTICE_SENT, T.NOTICE_HELD, count=count)))

@@ -19,7 +19,9 @@ class Ack(PostbackData, prefix="ack"):
 def notice_message(notice: Notice, *, reminder: bool = False) -> dict:
     """The notice as a card with its 確認しました button."""
     header = T.NOTICE_REMINDER_HEADER if reminder else T.NOTICE_HEADER
-    alt = (T.NOTICE_REMINDER_ALT if reminder else T.NOTICE_ALT).format(text=notice.text)
+    text = f"{notice.title}\n{notice.text}" if notice.title else notice.text
+    alt = (T.NOTICE_REMINDER_ALT if reminder else T.NOTICE_ALT).format(text=text)
+    title = [{"type": "text", "text": notice.title, "weight": "bold", "size": "lg", "wrap": True}] if notice.title else []
     return {
         "type": "flex",
         "altText": m.truncate_utf16(alt, 400),
@@ -27,6 +29,7 @@ def notice_message(notice: Notice, *, reminder: bool = False) -> dict:
             "type": "bubble",
             "body": {"type": "box", "layout": "vertical", "spacing": "md", "contents": [
                 {"type": "text", "text": header, "weight": "bold", "size": "md", "color": "#1F6F43"},
+                *title,
                 {"type": "text", "text": notice.text, "wrap": True, "size": "sm"},
             ]},
             "footer": {"type": "box", "layout": "vertical", "contents": [

@@ -4,10 +4,10 @@ from bot.dialogs import Access, Context, PostbackData, Router, StaleButton
 from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.texts.formats import moment_label
-from db.audit import record
-from db.notices import cancel_notice, notice_title, read_status, recent_notices
+from db.notices import read_status, recent_notices
 from db.models import Notice, NoticeStatus
 from db.segments import Segment
+from handlers.notices.issue import NoticeRefused, cancel_scheduled
 from handlers.segments import describe_segment
 
 router = Router("notices.status", access=Access.staff, refusal=T.NOTICE_STAFF_ONLY)
@@ -82,10 +82,11 @@ async def ask_cancel(ctx: Context, button: AskCancel) -> None:
 
 
 @router.postback(CancelNotice)
-async def cancel_scheduled(ctx: Context, button: CancelNotice) -> None:
+async def call_off_notice(ctx: Context, button: CancelNotice) -> None:
     """取り消す confirmed: nobody receives the notice (unless it went out meanwhile)."""
-    notice = await cancel_notice(ctx.session, button.notice_id)
-    if notice:
-        await record(ctx.session, actor=await ctx.actor(), action="notice.cancel", now=ctx.now(), target_kind="notice",
-                     target_id=notice.id, target_label=f"#{notice.id} {notice_title(notice.text)}")
-    ctx.reply(await ctx.help(T.NOTICE_CANCELLED.format(id=button.notice_id) if notice else T.NOTICE_NOT_CANCELLABLE))
+    try:
+        await cancel_scheduled(ctx.session, actor=await ctx.actor(), notice_id=button.notice_id, now=ctx.now())
+    except NoticeRefused as refusal:
+        ctx.reply(await ctx.help(refusal.message))
+        return
+    ctx.reply(await ctx.help(T.NOTICE_CANCELLED.format(id=button.notice_id)))

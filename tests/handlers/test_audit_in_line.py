@@ -75,7 +75,7 @@ async def test_notices_sent_scheduled_and_called_off(bot):
         ("notice.cancel", "line", me, "notice", "#2 来週の推進会議について"),
     ]
     sent, scheduled, _ = await entries(bot)
-    assert sent.details == {"segment": "all"}
+    assert sent.details == {"segment": "all", "recipients": 5}
     assert scheduled.details["send_at"] == "2026-11-25T00:00:00+00:00"
     assert "集合" not in str([(e.target_label, e.details) for e in await entries(bot)])  # the body stays out
     assert [n.id for n in await bot.scalars(select(Notice))] == [1, 2]

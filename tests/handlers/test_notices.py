@@ -234,3 +234,12 @@ async def test_notice_to_the_members_seen_in_a_group(bot):
     assert "送信先：グループ：防災ワーキング（2人）" in bot.texts_to(people["staff"])[-1]
     await bot.press(people["staff"], T.CONFIRM_SEND)
     assert sorted(bot.line.sent(MULTICAST)[0].json["to"]) == sorted([people["npo"], people["company"]])
+
+
+async def test_notice_to_the_deputies(bot):
+    people = await partnership(bot)
+    await compose(bot, people["staff"], "副担当の皆さんへ：引継ぎの資料です。", T.PICK_BY_ROLE, T.ROLE_DEPUTY, T.SEND_NOW)
+    assert "送信先：担当区分：副担当（1人）" in bot.texts_to(people["staff"])[-1]
+    await bot.press(people["staff"], T.CONFIRM_SEND)
+    [call] = bot.line.sent(MULTICAST)
+    assert call.json["to"] == [people["npo_deputy"]]

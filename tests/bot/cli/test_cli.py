@@ -4,6 +4,9 @@ import asyncio
 import json
 from datetime import UTC, date, datetime, time, timedelta
 
+from sqlalchemy import select
+
+from db.models import AuditEntry
 from tests.harness import ACCESS_TOKEN
 from tests.seed import partnership
 
@@ -94,10 +97,16 @@ async def test_notice_send_and_status_from_the_command_line(bot, renkei):
     assert wrong.exit_code == 1 and "unknown segment" in wrong.output
     over = await asyncio.to_thread(renkei, "notice", "send", "--to", "all", "--text", "全員へ", **line)
     assert over.exit_code == 1 and "would exceed this month's quota" in over.output
-    sent = await asyncio.to_thread(renkei, "notice", "send", "--to", "field:防災", "--text", "防災訓練のお知らせ", **line)
+    long_title = await asyncio.to_thread(renkei, "notice", "send", "--to", "field:防災", "--text", "x",
+                                         "--title", "長" * 41, **line)
+    assert long_title.exit_code == 1 and "at most 40 characters" in long_title.output
+    sent = await asyncio.to_thread(renkei, "notice", "send", "--to", "field:防災", "--text", "防災訓練のお知らせ",
+                                   "--title", "防災訓練", **line)
     assert sent.exit_code == 0, sent.output
     assert "to 3 member(s)" in sent.output and "0 left after this send" in sent.output
     notice_id = sent.output.strip().splitlines()[-1]
+    [entry] = await bot.scalars(select(AuditEntry))
+    assert (entry.action, entry.door, entry.target_label) == ("notice.send", "cli", f"#{notice_id} 防災訓練")
     # The command line uses the real clock; the scheduler runs at the next 10:00, outside quiet hours.
     morning = datetime.now(bot.settings.tz).replace(hour=10, minute=0, second=0, microsecond=0)
     bot.clock.set(morning if morning > datetime.now(UTC) else morning + timedelta(days=1))
