@@ -5,10 +5,10 @@ from bot.dialogs import Access, Context, Router
 from bot.texts import catalog as T
 
 ADMIN_MENU = "admin"
-# In this order, within LINE's 13 quick replies; the web console's sign-in link (管理画面) comes last once
-# its command is in the catalog (its own router handles it).
+# In this order, within LINE's 13 quick replies; the web console's sign-in link (管理画面) comes last (its own
+# router handles it).
 ADMIN_COMMANDS = (T.ORG_ADD, T.INVITE_ISSUE, T.MEMBER_MANAGE, T.AGREEMENT_ADD, T.KPI_SETUP, T.AREA_SETTINGS,
-                  T.INTRO_SETTINGS, *((T.CONSOLE_COMMAND,) if hasattr(T, "CONSOLE_COMMAND") else ()))
+                  T.INTRO_SETTINGS, T.CONSOLE_COMMAND)
 
 router = Router("admin.menu", access=Access.staff, refusal=T.ADMIN_STAFF_ONLY)
 router.help_action(T.ADMIN, T.ADMIN, staff_only=True)

@@ -325,7 +325,7 @@ async def test_staff_open_the_admin_menu_and_make_a_partner_staff(local_renkei, 
     await screen.say("staff", T.HELP)
     await screen.press("staff", T.ADMIN)
     await screen.expect_bot("staff", T.ADMIN_MENU)
-    await expect(screen.chat("staff").locator(".quick .chip")).to_have_count(7, timeout=TIMEOUT)
+    await expect(screen.chat("staff").locator(".quick .chip")).to_have_count(8, timeout=TIMEOUT)  # 管理画面 last
     await screenshot(screen.page, "admin-menu")
     await screen.press("staff", T.MEMBER_MANAGE)
     await screen.press("staff", "NPO法人 みどりの会")
