@@ -1277,7 +1277,7 @@ CONSOLE_HOME_QUOTA = "今月のメッセージ数"
 CONSOLE_HOME_QUOTA_LIMITED = "上限 {limit}通のうち {used}通を使用、残り {left}通"
 CONSOLE_HOME_QUOTA_UNLIMITED = "{used}通を使用（上限なし）"
 CONSOLE_HOME_QUOTA_UNKNOWN = "LINEから今月の送信数を取得できませんでした。"
-CONSOLE_HOME_QUOTA_OWN = "うちRenkeiからの送信：{own}通"
+CONSOLE_HOME_QUOTA_OWN = "そのうち、このボットからの送信：{own}通"
 CONSOLE_HOME_QUOTA_REACHED = "今月の上限に達したため、急ぎでない送信は止めています。"
 CONSOLE_HOME_NOTHING = "今日、急いで対応することはありません。"
 
