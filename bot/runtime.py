@@ -14,7 +14,7 @@ from bot.dialogs import Dispatcher
 from bot.line.gateway import LineGateway
 from bot.pipeline.ingest import EventIngest
 from bot.settings import Settings
-from bot.pipeline.worker import EventProcessor
+from bot.pipeline.worker import BATCH_SECONDS, EventProcessor
 from db.engine import create_engine, session_factory
 from db.rules.business_days import close_year_end
 from handlers import build_dispatcher
@@ -44,6 +44,12 @@ class Runtime:
         await self.processor.drain()
 
 
+def batch_seconds(engine: AsyncEngine) -> float:
+    """How long one transaction of the worker may handle events; on SQLite short, as the webhook
+    waits for the process's one connection meanwhile."""
+    return 0.01 if engine.dialect.name == "sqlite" else BATCH_SECONDS
+
+
 def event_workers(settings: Settings, engine: AsyncEngine) -> int:
     """On SQLite one worker: with one connection, more would only queue ahead of the webhook's writes."""
     return 1 if engine.dialect.name == "sqlite" else settings.event_workers
@@ -68,7 +74,8 @@ async def running(settings: Settings, clock: Clock, *, handle_events: bool, send
     dispatcher = build_dispatcher()
     processor = EventProcessor(sessions=sessions, dispatcher=dispatcher, settings=settings, clock=clock,
                                gateway=gateway, workers=event_workers(settings, engine),
-                               sweep_seconds=sweep_seconds, poll_seconds=poll_seconds, shard=shard)
+                               sweep_seconds=sweep_seconds, poll_seconds=poll_seconds, shard=shard,
+                               batch_seconds=batch_seconds(engine))
     ingest = EventIngest(engine, clock, processor.notify if handle_events else lambda keys: None)
     scheduler = Scheduler(sessions=sessions, gateway=gateway, clock=clock, settings=settings)
     runtime = Runtime(settings=settings, clock=clock, engine=engine, sessions=sessions,
