@@ -19,7 +19,7 @@ from bot.settings import Settings
 from db.areas import map_free_text
 from db.access import REVIEW_REMINDER_TIME, create_agreement, create_invite, create_organization, list_members
 from db.engine import create_engine
-from db.migrate import current_revision, head_revision, upgrade
+from db.migrate import head_revision, is_current, upgrade
 from db.models import Agreement, Organization, OrgType, Reminder
 from db.notices import MAX_NOTICE_TEXT, cancel_notice, create_notice, read_status
 from db.segments import SEGMENT_HELP, Segment, SegmentError
@@ -71,19 +71,12 @@ def service_settings(*, allow_local: bool = False) -> Settings:
     if missing and not (allow_local and settings.local_mode):
         fail(f"{missing[0]} is not set (see README: connecting a LINE channel)")
     if settings.database_url.startswith("sqlite"):
-        upgrade(settings.database_url)
-    elif not asyncio.run(_revision_is_head(settings)):
+        if not asyncio.run(is_current(settings.database_url)):  # alembic only when there is work for it
+            upgrade(settings.database_url)
+    elif not asyncio.run(is_current(settings.database_url)):
         fail("the database schema is not up to date; run `renkei db upgrade` first")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return settings
-
-
-async def _revision_is_head(settings: Settings) -> bool:
-    engine = create_engine(settings.database_url)
-    try:
-        return await current_revision(engine) == head_revision()
-    finally:
-        await engine.dispose()
 
 
 @db_app.command("upgrade")
