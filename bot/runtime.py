@@ -76,7 +76,7 @@ async def running(settings: Settings, clock: Clock, *, handle_events: bool, send
                                gateway=gateway, workers=event_workers(settings, engine),
                                sweep_seconds=sweep_seconds, poll_seconds=poll_seconds, shard=shard,
                                batch_seconds=batch_seconds(engine))
-    ingest = EventIngest(engine, clock, processor.notify if handle_events else lambda keys: None)
+    ingest = EventIngest(engine, clock, processor.notify if handle_events else lambda keys, taps: None)
     scheduler = Scheduler(sessions=sessions, gateway=gateway, clock=clock, settings=settings)
     runtime = Runtime(settings=settings, clock=clock, engine=engine, sessions=sessions,
                       signature=SignatureValidator(settings.line_channel_secret), gateway=gateway,

@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import zlib
+from collections import deque
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, text
@@ -42,7 +43,10 @@ MAX_SENDING = 256
 BATCH_USERS = 64
 # How long one batch may go on handling before it commits (and lets go of the connection).
 BATCH_SECONDS = 0.05
-ALONE = "alone"  # failed beside others: tried again by itself, where a failure counts
+ALONE = "alone"
+# A user handled this recently is in a conversation: their next event goes in the first lane.
+RECENT_SECONDS = 120.0
+MAX_RECENT = 20_000  # past this many remembered, those not recent are forgotten  # failed beside others: tried again by itself, where a failure counts
 # On stopping, how long a worker may take to finish the event in its hands.
 STOP_SECONDS = 5.0
 
@@ -93,7 +97,13 @@ class EventProcessor:
         # two processes taking turns on the same user would only wait on each other's lock.
         self._shard = shard
         self._seen_id = 0
-        self._queue: asyncio.Queue[str] = asyncio.Queue()
+        # One token per queued user (None: a worker is to stop); the users themselves wait in two
+        # lanes. Whoever is in a conversation (sent a message, or was handled a moment ago) goes
+        # first; a tap from someone not heard from lately (a flood of check answers, each
+        # member's one tap, with a reply token good for a minute) goes after them, in order.
+        self._queue: asyncio.Queue[str | None] = asyncio.Queue()
+        self._lanes: tuple[deque[str], deque[str]] = (deque(), deque())
+        self._recent: dict[str, float] = {}  # users handled lately: when (the loop's clock)
         self._queued: set[str] = set()
         # Users being handled by a worker of this process, and those notified meanwhile: one
         # worker keeps a user's events (and their replies) in sequence instead of two racing.
@@ -113,12 +123,26 @@ class EventProcessor:
         self._room.set()
         self._batch, self._batch_seconds = batch, batch_seconds
 
-    def notify(self, actor_keys: set[str]) -> None:
-        """Wake the workers for these users (called after their events were stored)."""
+    def notify(self, actor_keys: set[str], *, taps: frozenset[str] | set[str] = frozenset()) -> None:
+        """Wake the workers for these users (called after their events were stored); `taps`: those of
+        them whose new events are all button taps (postbacks), who wait behind the conversations."""
+        now = asyncio.get_running_loop().time()
         for key in actor_keys:
             if key not in self._queued:
                 self._queued.add(key)
+                later = key in taps and now - self._recent.get(key, -RECENT_SECONDS) >= RECENT_SECONDS
+                self._lanes[1 if later else 0].append(key)
                 self._queue.put_nowait(key)
+
+    def _next_user(self) -> str:
+        """The user a token stands for: the first in a conversation, else the first tap."""
+        return (self._lanes[0] or self._lanes[1]).popleft()
+
+    def _handled(self, key: str) -> None:
+        now = asyncio.get_running_loop().time()
+        self._recent[key] = now
+        if len(self._recent) > MAX_RECENT:
+            self._recent = {k: t for k, t in self._recent.items() if now - t < RECENT_SECONDS}
 
     async def start(self) -> None:
         await self.sweep()
@@ -192,12 +216,13 @@ class EventProcessor:
         """
         async with self._sessions() as session:
             rows = (await session.execute(
-                select(InboundEvent.id, InboundEvent.actor_key)
+                select(InboundEvent.id, InboundEvent.actor_key, InboundEvent.event_type)
                 .where(InboundEvent.id > self._seen_id, InboundEvent.status == EventStatus.pending)
                 .order_by(InboundEvent.id).limit(5000))).all()
         if rows:
             self._seen_id = rows[-1][0]
-            self.notify({key for _, key in rows if in_shard(key, self._shard)})
+            keys = {key for _, key, _ in rows if in_shard(key, self._shard)}
+            self.notify(keys, taps=keys - {key for _, key, kind in rows if kind != "postback"})
 
     async def _every(self, seconds: float, job) -> None:
         while True:
@@ -209,11 +234,11 @@ class EventProcessor:
 
     async def _work(self) -> None:
         while not self._stopping:
-            key = await self._queue.get()
-            if key is None or self._stopping:
+            token = await self._queue.get()
+            if token is None or self._stopping:
                 self._queue.task_done()
                 return
-            taken, keys = 1, [key]
+            taken, keys = 1, [self._next_user()]
             # Whoever else is queued already comes along, up to a batch: one transaction for all.
             while len(keys) < self._batch and not self._queue.empty():
                 more = self._queue.get_nowait()
@@ -222,7 +247,7 @@ class EventProcessor:
                     self._queue.task_done()
                     break
                 taken += 1
-                keys.append(more)
+                keys.append(self._next_user())
             try:
                 await self._work_on(keys)
             finally:
@@ -441,6 +466,7 @@ class EventProcessor:
                     row.handled_at = claimed_at
                     outcomes[key] = True if key in more or row.status == EventStatus.pending else LAST
                     handled.append((key, ctx))
+                    self._handled(key)
         for key, ctx in handled:
             if ctx.queued or ctx.after_commit:
                 self._start_sending(key, ctx.queued, claimed_at, ctx.after_commit)
