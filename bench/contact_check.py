@@ -17,6 +17,10 @@ against a fake LINE platform (in this process, answering each call after `--late
    The fake LINE keeps answering the replies after `--latency`, as the real one takes its time.
    The baseline: the same bodies against line-bot-sdk's FastAPI example shape
    (bench/baseline_app.py: verify and parse, store nothing), served the same way.
+   Meanwhile `--chat` members (200; registered after the check started, so not asked) chat:
+   each sends a text, waits for the reply, pauses 0.5-1.5 s, again; printed: the median and
+   p90 of their reply times. And the CPU time the service (server and workers) used, per
+   1,000 answers. `--profile DIR` samples the service with py-spy (bench/profile_top.py).
 Exits 1 if an answer acknowledged with 200 is not stored, or a member was not asked once.
 """
 
