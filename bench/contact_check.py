@@ -95,6 +95,7 @@ class Chat:
     def __init__(self, url: str, users: list[str], secret: str) -> None:
         self.url, self.users, self.secret = url, users, secret
         self.latencies: list[float] = []
+        self.lost = 0
         self._waiting: dict[str, tuple[float, asyncio.Future]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop = threading.Event()
@@ -107,7 +108,8 @@ class Chat:
         waiting = self._waiting.pop((record.json or {}).get("replyToken"), None)
         if waiting is not None:
             self.latencies.append(time.perf_counter() - waiting[0])
-            self._loop.call_soon_threadsafe(lambda: waiting[1].done() or waiting[1].set_result(None))
+            if not self._loop.is_closed():
+                self._loop.call_soon_threadsafe(lambda: waiting[1].done() or waiting[1].set_result(None))
 
     def start(self) -> None:
         self._thread.start()
@@ -126,6 +128,8 @@ class Chat:
     async def _member(self, http, user: str, i: int) -> None:
         import random
 
+        import aiohttp
+
         await asyncio.sleep(random.uniform(0, 1.0))
         while not self._stop.is_set():
             event = ev.text_message(user, self.TEXTS[i % 2])
@@ -133,12 +137,15 @@ class Chat:
             body = ev.body([event])
             done = self._loop.create_future()
             self._waiting[event["replyToken"]] = (time.perf_counter(), done)
-            async with http.post(self.url, data=body, headers={"X-Line-Signature": ev.sign(body, self.secret),
-                                                               "Content-Type": "application/json"}) as response:
-                await response.read()
             try:
+                async with http.post(self.url, data=body, headers={
+                        "X-Line-Signature": ev.sign(body, self.secret), "Content-Type": "application/json"}) as response:
+                    await response.read()
+                    if response.status != 200:
+                        raise aiohttp.ClientResponseError(response.request_info, (), status=response.status)
                 await asyncio.wait_for(done, 60)
-            except TimeoutError:
+            except (TimeoutError, aiohttp.ClientError):
+                self.lost += 1  # not acknowledged, or no reply within a minute: counted apart
                 self._waiting.pop(event["replyToken"], None)
             await asyncio.sleep(random.uniform(0.5, 1.5))
 
@@ -146,10 +153,10 @@ class Chat:
         import statistics
 
         if not self.latencies:
-            return {"chat_n": 0, "chat_p50": float("nan"), "chat_p90": float("nan")}
+            return {"chat_n": 0, "chat_p50": float("nan"), "chat_p90": float("nan"), "chat_lost": self.lost}
         ordered = sorted(self.latencies)
         return {"chat_n": len(ordered), "chat_p50": statistics.median(ordered),
-                "chat_p90": ordered[int(0.9 * (len(ordered) - 1))]}
+                "chat_p90": ordered[int(0.9 * (len(ordered) - 1))], "chat_lost": self.lost}
 
 
 def write_answers(directory: Path, users: list[str], check_id: int, secret: str) -> None:
@@ -381,7 +388,8 @@ def main() -> int:
               f"members answered {r['answered']}; server log errors {r['log_errors']}; CPU of the service "
               f"{r['cpu_per_1000']:.2f} s per 1,000 answers (acknowledged and handled)")
         print(f"  {r['db']}: chat of {opts.chat} members during the answers: {r['chat_n']} replies, median "
-              f"{r['chat_p50'] * 1000:.0f} ms, p90 {r['chat_p90'] * 1000:.0f} ms")
+              f"{r['chat_p50'] * 1000:.0f} ms, p90 {r['chat_p90'] * 1000:.0f} ms; {r['chat_lost']} not acknowledged "
+              "or not answered within 60 s")
         if r["non200"] or r["socket_errors"]:
             print(f"  {r['db']}: non-200 {r['non200']} socket errors {r['socket_errors'] or 'none'}")
         if r["answers"] != r["accepted"] or r["stored_events"] != r["accepted"]:
