@@ -98,12 +98,13 @@ class EventProcessor:
         self._shard = shard
         self._seen_id = 0
         # One token per queued user (None: a worker is to stop); the users themselves wait in two
-        # lanes. Whoever is in a conversation (sent a message, or was handled a moment ago) goes
-        # first; a tap from someone not heard from lately (a flood of check answers, each
-        # member's one tap, with a reply token good for a minute) goes after them, in order.
+        # lanes, taken turn about: whoever is in a conversation (sent a message, or was handled a
+        # moment ago), and taps from members not heard from lately (a flood of check answers,
+        # each member's one tap). A chat then waits behind one tap, not behind the whole flood.
         self._queue: asyncio.Queue[str | None] = asyncio.Queue()
         self._lanes: tuple[deque[str], deque[str]] = (deque(), deque())
         self._recent: dict[str, float] = {}  # users handled lately: when (the loop's clock)
+        self._tap_turn = False
         self._queued: set[str] = set()
         # Users being handled by a worker of this process, and those notified meanwhile: one
         # worker keeps a user's events (and their replies) in sequence instead of two racing.
@@ -135,8 +136,14 @@ class EventProcessor:
                 self._queue.put_nowait(key)
 
     def _next_user(self) -> str:
-        """The user a token stands for: the first in a conversation, else the first tap."""
-        return (self._lanes[0] or self._lanes[1]).popleft()
+        """The user a token stands for: turn about, the first in a conversation and the first tap.
+
+        Turn about, not conversations first: a busy chat must not starve the taps either (their
+        reply tokens run out too); a conversation waits behind one tap at most.
+        """
+        talking, tapping = self._lanes
+        self._tap_turn = not self._tap_turn
+        return (tapping if tapping and (self._tap_turn or not talking) else talking).popleft()
 
     def _handled(self, key: str) -> None:
         now = asyncio.get_running_loop().time()
