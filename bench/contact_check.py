@@ -17,6 +17,10 @@ against a fake LINE platform (in this process, answering each call after `--late
    The fake LINE keeps answering the replies after `--latency`, as the real one takes its time.
    The baseline: the same bodies against line-bot-sdk's FastAPI example shape
    (bench/baseline_app.py: verify and parse, store nothing), served the same way.
+   Meanwhile `--chat` members (200; registered after the check started, so not asked) chat:
+   each sends a text, waits for the reply, pauses 0.5-1.5 s, again; printed: the median and
+   p90 of their reply times. And the CPU time the service (server and workers) used, per
+   1,000 answers. `--profile DIR` samples the service with py-spy (bench/profile_top.py).
 Exits 1 if an answer acknowledged with 200 is not stored, or a member was not asked once.
 """
 
@@ -27,6 +31,8 @@ import math
 import os
 import secrets
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -42,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.fanout import TOKEN as FANOUT_TOKEN  # noqa: E402
 from bench.fanout import baseline as multicast_baseline  # noqa: E402
-from bench.webhook import PY, RENKEI, Database, Procs, free_port, run_wrk, tail, wait_http  # noqa: E402
+from bench.webhook import PY, RENKEI, Database, Procs, cpu_seconds, free_port, run_wrk, tail, wait_http  # noqa: E402
 from bot.fakeline import events as ev  # noqa: E402
 from bot.fakeline.server import FakeLine  # noqa: E402
 
@@ -52,7 +58,7 @@ HANDLE_LIMIT = 900.0  # seconds to wait for the answers to be handled
 ANSWERS = ("safe", "damaged", "help")
 
 
-def seed(url: str, members: int) -> list[str]:
+def seed(url: str, members: int, first_org: int = 0) -> list[str]:
     """Members of 2,000-odd organizations, every one a primary contact (so every one is asked)."""
     from sqlalchemy import insert
 
@@ -67,15 +73,90 @@ def seed(url: str, members: int) -> list[str]:
         now = datetime.now(UTC)
         async with engine.begin() as conn:
             await conn.execute(insert(Organization), [
-                {"name": f"団体{i}", "org_type": "npo", "created_at": now} for i in range(orgs)])
+                {"name": f"団体{first_org + i}", "org_type": "npo", "created_at": now} for i in range(orgs)])
             await conn.execute(insert(Member), [
-                {"line_user_id": user, "organization_id": 1 + i % orgs, "name": f"会員{i}", "fields": ["防災"],
+                {"line_user_id": user, "organization_id": first_org + 1 + i % orgs, "name": f"会員{i}", "fields": ["防災"],
                  "role": "primary", "is_staff": False, "needs": [], "offers": [],
                  "status": "active", "registered_at": now, "updated_at": now} for i, user in enumerate(users)])
         await engine.dispose()
 
     asyncio.run(work())
     return users
+
+
+class Chat:
+    """Members chatting while the answers flood in: each sends a text, waits for the reply, pauses, again.
+
+    Their latency is from posting the webhook to the reply reaching the fake LINE.
+    """
+
+    TEXTS = ("ヘルプ", "こんにちは")
+
+    def __init__(self, url: str, users: list[str], secret: str) -> None:
+        self.url, self.users, self.secret = url, users, secret
+        self.latencies: list[float] = []
+        self.lost = 0
+        self._waiting: dict[str, tuple[float, asyncio.Future]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=lambda: asyncio.run(self._run()), name="chat", daemon=True)
+
+    def record(self, record) -> None:
+        """Called by the fake LINE (its thread) for every request it answered."""
+        if record.path != "/v2/bot/message/reply" or self._loop is None:
+            return
+        waiting = self._waiting.pop((record.json or {}).get("replyToken"), None)
+        if waiting is not None:
+            self.latencies.append(time.perf_counter() - waiting[0])
+            if not self._loop.is_closed():
+                self._loop.call_soon_threadsafe(lambda: waiting[1].done() or waiting[1].set_result(None))
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(30)
+
+    async def _run(self) -> None:
+        import aiohttp
+
+        self._loop = asyncio.get_running_loop()
+        async with aiohttp.ClientSession() as http:
+            await asyncio.gather(*(self._member(http, user, i) for i, user in enumerate(self.users)))
+
+    async def _member(self, http, user: str, i: int) -> None:
+        import random
+
+        import aiohttp
+
+        await asyncio.sleep(random.uniform(0, 1.0))
+        while not self._stop.is_set():
+            event = ev.text_message(user, self.TEXTS[i % 2])
+            i += 1
+            body = ev.body([event])
+            done = self._loop.create_future()
+            self._waiting[event["replyToken"]] = (time.perf_counter(), done)
+            try:
+                async with http.post(self.url, data=body, headers={
+                        "X-Line-Signature": ev.sign(body, self.secret), "Content-Type": "application/json"}) as response:
+                    await response.read()
+                    if response.status != 200:
+                        raise aiohttp.ClientResponseError(response.request_info, (), status=response.status)
+                await asyncio.wait_for(done, 60)
+            except (TimeoutError, aiohttp.ClientError):
+                self.lost += 1  # not acknowledged, or no reply within a minute: counted apart
+                self._waiting.pop(event["replyToken"], None)
+            await asyncio.sleep(random.uniform(0.5, 1.5))
+
+    def summary(self) -> dict:
+        import statistics
+
+        if not self.latencies:
+            return {"chat_n": 0, "chat_p50": float("nan"), "chat_p90": float("nan"), "chat_lost": self.lost}
+        ordered = sorted(self.latencies)
+        return {"chat_n": len(ordered), "chat_p50": statistics.median(ordered),
+                "chat_p90": ordered[int(0.9 * (len(ordered) - 1))], "chat_lost": self.lost}
 
 
 def write_answers(directory: Path, users: list[str], check_id: int, secret: str) -> None:
@@ -108,8 +189,11 @@ class Run:
         self._multicast_done = threading.Event()
         self._asked: Counter = Counter()
         self._last_multicast = 0.0
+        self.chat: Chat | None = None
 
     def _record(self, record) -> None:
+        if self.chat is not None:
+            self.chat.record(record)
         if record.path == MULTICAST and 200 <= record.status < 300:
             self._asked.update(record.json["to"])
             self._last_multicast = time.perf_counter()
@@ -132,9 +216,16 @@ class Run:
                 try:
                     wait_http(f"http://127.0.0.1:{port}/healthz", server)
                     check_id = self.questions(port, line)
+                    # Members who join after the check started (so it does not ask them) chat meanwhile.
+                    chatting = seed(db.url, self.opts.chat, first_org=max(1, self.opts.members // 5)) \
+                        if self.opts.chat else []
+                    self.chat = Chat(f"http://127.0.0.1:{port}/callback", chatting, self.secret)
                     self.answers(port, db, users, check_id, server)
                 finally:
                     self.procs.stop(server)
+                if self.opts.keep_logs:
+                    Path(self.opts.keep_logs).mkdir(parents=True, exist_ok=True)
+                    shutil.copy(server.log_path, Path(self.opts.keep_logs) / server.log_path.name)
                 problems = [l for l in server.log_path.read_text(errors="replace").splitlines()
                             if " ERROR " in l or l.startswith(("ERROR", "Traceback"))]
                 self.results["log_errors"] = len(problems)
@@ -166,29 +257,69 @@ class Run:
     def answers(self, port: int, db: Database, users: list[str], check_id: int, server) -> None:
         directory = self.tmp / f"answers-{self.kind}"
         write_answers(directory, users, check_id, self.secret)
+        profiler = start_profile(self.opts.profile, self.kind, server.pid)
+        self.chat.start()
+        cpu_before = tree_cpu(server.pid)
         load = run_wrk(f"http://127.0.0.1:{port}", directory, 600, CONNECTIONS, cycle=False)
         loaded = time.monotonic()
         self.results.update(rps=load.rps, p50=load.p50, p99=load.p99, accepted=load.ok, non200=dict(load.non200),
                             socket_errors=load.socket_errors)
-        stored_events = sum(db.event_counts().values())
+        # The answers are the postbacks (the chat's events are texts), their replies those of purpose check-answer.
+        stored_events = db.query("SELECT count(*) FROM inbound_events WHERE event_type = 'postback'")[0][0]
         while time.monotonic() - loaded < HANDLE_LIMIT:
-            counts = db.event_counts()
-            if counts.get("pending", 0) == 0 and db.outbox_pending() == 0:
+            pending = db.query("SELECT count(*) FROM inbound_events WHERE event_type = 'postback' "
+                               "AND status = 'pending'")[0][0]
+            if pending == 0 and db.query("SELECT count(*) FROM outbox WHERE status = 'pending' "
+                                         "AND purpose = 'check-answer'")[0][0] == 0:
                 break
             if server.poll() is not None:
                 raise RuntimeError(f"renkei exited:\n{tail(server.log_path)}")
             time.sleep(0.5)
         handled_at = time.monotonic()
+        cpu = tree_cpu(server.pid) - cpu_before
+        self.chat.stop()
+        self.results.update(self.chat.summary())
+        stop_profile(profiler)
         answers = db.query(f"SELECT count(*) FROM contact_check_answers WHERE check_id = {check_id}")[0][0]
         answered = db.query(f"SELECT count(*) FROM contact_check_targets WHERE check_id = {check_id} "
                             "AND status IS NOT NULL")[0][0]
-        kinds = dict(db.query("SELECT kind, count(*) FROM outbox WHERE purpose <> 'check:%d' GROUP BY kind"
-                              % check_id))
+        kinds = dict(db.query("SELECT kind, count(*) FROM outbox WHERE purpose = 'check-answer' GROUP BY kind"))
         self.results.update(stored_events=stored_events, answers=answers, answered=answered,
                             drain=handled_at - loaded, handled_rate=answers / (handled_at - loaded + load.window),
                             replies=kinds.get("reply", 0), pushes=kinds.get("push", 0),
-                            events=db.event_counts())
+                            cpu_per_1000=1000 * cpu / max(answers, 1),
+                            events=dict(db.query("SELECT status, count(*) FROM inbound_events "
+                                                 "WHERE event_type = 'postback' GROUP BY status")))
         shutil.rmtree(directory, ignore_errors=True)
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by a process and its children (the web server and its workers)."""
+    total = cpu_seconds(pid)
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return total + sum(tree_cpu(int(child)) for child in children)
+
+
+def start_profile(directory: str | None, kind: str, pid: int):
+    """py-spy (pip install py-spy) sampling the service and its workers while the answers come in and are handled."""
+    if not directory:
+        return None
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    spy = shutil.which("py-spy") or str(Path(PY).with_name("py-spy"))
+    proc = subprocess.Popen([spy, "record", "--pid", str(pid), "--subprocesses", "--rate", "100", "--format", "raw",
+                             "--nonblocking", "-o", str(Path(directory) / f"{kind}.txt")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)  # attached before the first answer
+    return proc
+
+
+def stop_profile(proc) -> None:
+    if proc is not None:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(60)
 
 
 def baseline_answers(tmp: Path, procs: Procs, members: int) -> dict:
@@ -213,6 +344,10 @@ def main() -> int:
     parser.add_argument("--members", type=int, default=10_000)
     parser.add_argument("--latency", type=float, default=0.05, help="the fake LINE's answer delay, seconds")
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--chat", type=int, default=200, help="members chatting during the answers (0: none)")
+    parser.add_argument("--profile", metavar="DIR", help="sample the service with py-spy into DIR/<db>.txt "
+                        "(collapsed stacks; bench/profile_top.py summarizes them)")
+    parser.add_argument("--keep-logs", metavar="DIR", help="copy the service's log into DIR")
     opts = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
@@ -250,7 +385,11 @@ def main() -> int:
               f"{r['drain']:>13.1f}{r['handled_rate']:>10.0f}{r['replies']:>8}{r['pushes']:>7}")
     for r in rows:
         print(f"  {r['db']}: answers/s against the baseline: {r['rps'] / base['rps']:.2f}x; events {r['events']}; "
-              f"members answered {r['answered']}; server log errors {r['log_errors']}")
+              f"members answered {r['answered']}; server log errors {r['log_errors']}; CPU of the service "
+              f"{r['cpu_per_1000']:.2f} s per 1,000 answers (acknowledged and handled)")
+        print(f"  {r['db']}: chat of {opts.chat} members during the answers: {r['chat_n']} replies, median "
+              f"{r['chat_p50'] * 1000:.0f} ms, p90 {r['chat_p90'] * 1000:.0f} ms; {r['chat_lost']} not acknowledged "
+              "or not answered within 60 s")
         if r["non200"] or r["socket_errors"]:
             print(f"  {r['db']}: non-200 {r['non200']} socket errors {r['socket_errors'] or 'none'}")
         if r["answers"] != r["accepted"] or r["stored_events"] != r["accepted"]:

@@ -15,12 +15,14 @@ from bot.dialogs import Dispatcher
 from bot.line.gateway import LineGateway
 from bot.pipeline.ingest import EventIngest
 from bot.settings import Settings
-from bot.pipeline.worker import EventProcessor
+from bot.pipeline.worker import BATCH_SECONDS, EventProcessor
 from db.engine import create_engine, session_factory
 from db.rules.business_days import close_year_end
 from handlers import build_dispatcher
 from handlers.richmenus.setup import keep_rich_menus
 from scheduler.runner import Scheduler
+
+RICH_MENUS_STOP_SECONDS = 5  # how long a stopping process lets a rich-menu set-up round finish
 
 
 @dataclass
@@ -48,6 +50,12 @@ class Runtime:
         await self.processor.drain()
 
 
+def batch_seconds(engine: AsyncEngine) -> float:
+    """How long one transaction of the worker may handle events; on SQLite short, as the webhook
+    waits for the process's one connection meanwhile."""
+    return 0.01 if engine.dialect.name == "sqlite" else BATCH_SECONDS
+
+
 def event_workers(settings: Settings, engine: AsyncEngine) -> int:
     """On SQLite one worker: with one connection, more would only queue ahead of the webhook's writes."""
     return 1 if engine.dialect.name == "sqlite" else settings.event_workers
@@ -72,8 +80,9 @@ async def running(settings: Settings, clock: Clock, *, handle_events: bool, send
     dispatcher = build_dispatcher()
     processor = EventProcessor(sessions=sessions, dispatcher=dispatcher, settings=settings, clock=clock,
                                gateway=gateway, workers=event_workers(settings, engine),
-                               sweep_seconds=sweep_seconds, poll_seconds=poll_seconds, shard=shard)
-    ingest = EventIngest(engine, clock, processor.notify if handle_events else lambda keys: None)
+                               sweep_seconds=sweep_seconds, poll_seconds=poll_seconds, shard=shard,
+                               batch_seconds=batch_seconds(engine))
+    ingest = EventIngest(engine, clock, processor.notify if handle_events else lambda keys, taps: None)
     scheduler = Scheduler(sessions=sessions, gateway=gateway, clock=clock, settings=settings)
     runtime = Runtime(settings=settings, clock=clock, engine=engine, sessions=sessions,
                       signature=SignatureValidator(settings.line_channel_secret), gateway=gateway,
@@ -82,13 +91,18 @@ async def running(settings: Settings, clock: Clock, *, handle_events: bool, send
         await processor.start()
     if run_scheduler:
         scheduler.start()
+    rich_menus_stop = asyncio.Event()
     if send and settings.line_rich_menus:
         runtime.rich_menu_setup = asyncio.create_task(
-            keep_rich_menus(gateway=gateway, sessions=sessions, clock=clock), name="rich-menus")
+            keep_rich_menus(gateway=gateway, sessions=sessions, clock=clock, stop=rich_menus_stop), name="rich-menus")
     try:
         yield runtime
     finally:
         if runtime.rich_menu_setup is not None:
+            # Cancelled inside a SQLite transaction, aiosqlite's thread can be left behind and keep the
+            # process from exiting: a round under way finishes first (a second or so), then it stops.
+            rich_menus_stop.set()
+            await asyncio.wait({runtime.rich_menu_setup}, timeout=RICH_MENUS_STOP_SECONDS)
             runtime.rich_menu_setup.cancel()
             await asyncio.gather(runtime.rich_menu_setup, return_exceptions=True)
         scheduler.shutdown()

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass, field
 
-import networkx as nx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,6 +39,8 @@ async def network_stats(session: AsyncSession, max_bridges: int = 5) -> NetworkS
     for member in members.values():
         org_fields.setdefault(member.organization_id, set()).update(member.fields or [])
     reached: dict[int, set[str]] = {}
+    import networkx as nx  # imported when the network is drawn, not by every process
+
     graph = nx.Graph()
     for pair in ties:
         a, b = members[pair.member_a_id], members[pair.member_b_id]

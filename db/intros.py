@@ -10,7 +10,6 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, tzinfo
 
-import networkx as nx
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -127,6 +126,8 @@ def candidate_edges(block: list[Candidate], history: set[frozenset[int]], waitin
 
 def _match(block: list[Candidate], history: set[frozenset[int]], waiting: set[int],
            top_k: int, strict: bool) -> tuple[list[tuple[Candidate, Candidate]], list[Candidate]]:
+    import networkx as nx  # the matching library: imported by the rounds that pair, not by every process
+
     graph = nx.Graph()
     graph.add_nodes_from(range(len(block)))
     for (i, j), weight in candidate_edges(block, history, waiting, strict=strict, top_k=top_k).items():

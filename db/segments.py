@@ -86,8 +86,9 @@ class Segment:
             if missing := sorted(set(ids) - found):
                 raise SegmentError(f"no organization with id {', '.join(map(str, missing))}")
 
-    async def members(self, session: AsyncSession) -> list[Recipient]:
-        """The active members the segment covers, in a stable order."""
+    def query(self):
+        """The active members the segment covers (id, line_user_id, organization_id, role, fields), as
+        one SELECT; for a field segment a superset, narrowed by `members` (fields are a JSON list)."""
         query = select(Member.id, Member.line_user_id, Member.organization_id, Member.role, Member.fields).where(
             Member.status == MemberStatus.active)
         if self.kind == "staff":
@@ -110,6 +111,11 @@ class Segment:
             query = query.where(Member.organization_id.in_([int(part) for part in self.value.split(",")]))
         elif self.kind == "members":
             query = query.where(Member.id.in_([int(part) for part in self.value.split(",")]))
+        return query
+
+    async def members(self, session: AsyncSession) -> list[Recipient]:
+        """The active members the segment covers, in a stable order."""
+        query = self.query()
         rows = await session.execute(query.order_by(Member.id))
         return [Recipient(member_id, user_id, org_id, role) for member_id, user_id, org_id, role, fields in rows
                 if self.kind != "field" or self.value in (fields or [])]

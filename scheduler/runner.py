@@ -7,7 +7,6 @@ look for due work. What is due, and who sends it, lives in the database.
 import logging
 from datetime import UTC, datetime
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -29,9 +28,12 @@ class Scheduler:
         self._clock = clock
         self._settings = settings
         self._interval = interval_seconds
-        self._aps: AsyncIOScheduler | None = None
+        self._aps = None
 
     def start(self) -> None:
+        # Imported here: the web server on PostgreSQL and the other workers never run the timer.
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
         self._aps = AsyncIOScheduler(timezone=UTC)
         # coalesce + one instance: a slow round is never stacked on by the next.
         self._aps.add_job(self.run_due, "interval", seconds=self._interval, id="due-work", max_instances=1,

@@ -19,8 +19,7 @@ from bot.settings import Settings
 from db.areas import map_free_text
 from db.access import REVIEW_REMINDER_TIME, create_agreement, list_members
 from db.audit import record
-from db.engine import create_engine
-from db.migrate import current_revision, head_revision, upgrade
+from db.migrate import head_revision, is_current, upgrade
 from db.members import deactivate, issue_invite, set_role, set_staff
 from db.models import Agreement, MemberRole, Organization, OrgType, Reminder
 from db.organizations import register_organization
@@ -77,19 +76,12 @@ def service_settings(*, allow_local: bool = False) -> Settings:
     if missing and not (allow_local and settings.local_mode):
         fail(f"{missing[0]} is not set (see README: connecting a LINE channel)")
     if settings.database_url.startswith("sqlite"):
-        upgrade(settings.database_url)
-    elif not asyncio.run(_revision_is_head(settings)):
+        if not asyncio.run(is_current(settings.database_url)):  # alembic only when there is work for it
+            upgrade(settings.database_url)
+    elif not asyncio.run(is_current(settings.database_url)):
         fail("the database schema is not up to date; run `renkei db upgrade` first")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return settings
-
-
-async def _revision_is_head(settings: Settings) -> bool:
-    engine = create_engine(settings.database_url)
-    try:
-        return await current_revision(engine) == head_revision()
-    finally:
-        await engine.dispose()
 
 
 @db_app.command("upgrade")

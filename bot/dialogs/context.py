@@ -47,6 +47,10 @@ class Context:
     loaded: tuple = (None, {})
     _member: Member | None = None
     _member_loaded: bool = False
+    # The user's stored dialog row, when the worker read it with those of the other users it
+    # handles at once (None: there is none); unread, the dialog storage reads it itself.
+    _conversation: Any = None
+    _conversation_loaded: bool = False
 
     @property
     def user_id(self) -> str | None:
@@ -66,6 +70,11 @@ class Context:
                 self._member = await self.session.scalar(select(Member).where(Member.line_user_id == self.user_id))
             self._member_loaded = True
         return self._member
+
+    def preload(self, *, member: Member | None, conversation: Any) -> None:
+        """The sender's member row and dialog row, read in one statement for several events."""
+        self._member, self._member_loaded = member, True
+        self._conversation, self._conversation_loaded = conversation, True
 
     def remember_member(self, member: Member) -> None:
         """A member this handler just created is the sender from now on."""

@@ -11,16 +11,23 @@ from bot.texts import catalog as T
 from db.models import Conversation
 
 
+async def _stored(ctx: Context, key: str) -> Conversation | None:
+    if ctx._conversation_loaded:  # read by the worker beside other users' rows
+        return ctx._conversation
+    return await ctx.session.get(Conversation, key)
+
+
 async def load_state(ctx: Context) -> None:
     """Load the user's dialog state (call with the per-user lock held)."""
     key = ctx.event.user_id
     if key is None:
         return
-    row = await ctx.session.get(Conversation, key)
+    row = await _stored(ctx, key)
     if row is None:
         return
     if row.expires_at <= ctx.now():
         await ctx.session.delete(row)
+        ctx._conversation_loaded = False  # saving a new state looks again (the row is on its way out)
         ctx.reply(m.text(T.DIALOG_EXPIRED))
         return
     ctx.state, ctx.data = row.state, dict(row.data or {})
@@ -35,7 +42,7 @@ async def save_state(ctx: Context, ttl: timedelta) -> None:
     if ctx.state is None:
         await ctx.session.execute(delete(Conversation).where(Conversation.actor_key == key))
         return
-    row = await ctx.session.get(Conversation, key)
+    row = await _stored(ctx, key)
     now = ctx.now()
     if row is None:
         row = Conversation(actor_key=key)

@@ -27,7 +27,7 @@ from linebot.v3.messaging import (
     RichMenuRequest,
     UpdateRichMenuAliasRequest,
 )
-from sqlalchemy import and_, or_, select, true, update
+from sqlalchemy import and_, bindparam, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -54,6 +54,9 @@ QUOTA_MAX_AGE = timedelta(minutes=10)
 # ones (see bot.line.outbox: replies, contact checks) are still tried, this often if refused.
 MONTHLY_LIMIT_TEXT = "monthly limit"
 MONTHLY_LIMIT_RETRY = timedelta(minutes=5)
+# Requests to LINE in flight at once per process: at LINE's ~50 ms a reply, 128 carry a burst of
+# 2,000 answers a second (the SDK's own connection pool, 5 per core, would hold it at 200).
+CONCURRENCY = 128
 # LINE's per-endpoint rate limits (requests per second), kept per process.
 RATE_LIMITS = {OutboxKind.push: 2000, OutboxKind.multicast: 200, OutboxKind.reply: 2000}
 # Linking rich menus to many users: 500 a request. LINE lists these endpoints under "other API
@@ -138,7 +141,7 @@ def _retry_after(headers) -> float | None:
 
 class LineGateway:
     def __init__(self, *, settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Clock,
-                 max_attempts: int = 10, request_timeout: float = 10.0, concurrency: int = 16,
+                 max_attempts: int = 10, request_timeout: float = 10.0, concurrency: int = CONCURRENCY,
                  sweep_seconds: float = 1.0) -> None:
         self._settings = settings
         self._sessions = sessions
@@ -146,6 +149,13 @@ class LineGateway:
         self.max_attempts = max_attempts
         self.request_timeout = request_timeout
         self._limit = asyncio.Semaphore(concurrency)
+        self._concurrency = concurrency
+        # Outcomes waiting to be written, several senders' in one transaction (group commit).
+        self._outcomes: list[tuple[list[tuple[int, dict]], dict[int, int], asyncio.Future]] = []
+        self._recorder: asyncio.Task | None = None
+        # The recorder and the heartbeat update the same rows: taking turns (and each in id
+        # order) keeps their transactions from deadlocking on each other.
+        self._writing = asyncio.Lock()
         self._sweep_seconds = sweep_seconds
         self._client: AsyncApiClient | None = None
         self._api: AsyncMessagingApi | None = None
@@ -167,6 +177,7 @@ class LineGateway:
     async def start(self, *, sweep: bool = True) -> None:
         config = Configuration(access_token=self._settings.line_channel_access_token,
                                host=self._settings.line_api_base_url or None)
+        config.connection_pool_maxsize = self._concurrency
         self._client = AsyncApiClient(config)
         self._api = AsyncMessagingApi(self._client)
         self._blob = AsyncMessagingApiBlob(self._client)
@@ -181,6 +192,11 @@ class LineGateway:
             if task is not None:
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)
+        if self._recorder is not None and not self._recorder.done():
+            # Outcomes of requests LINE answered are written before the claims are handed back.
+            await asyncio.wait([self._recorder], timeout=self.request_timeout)
+            self._recorder.cancel()
+            await asyncio.gather(self._recorder, return_exceptions=True)
         try:
             await self.release_held()
         except Exception:
@@ -220,8 +236,8 @@ class LineGateway:
         for row_id, attempts in list(self._held.items()):
             by_claim.setdefault(attempts, []).append(row_id)
         until = self._clock.now() + LEASE
-        async with self._sessions() as session, session.begin():
-            for attempts, ids in by_claim.items():
+        async with self._writing, self._sessions() as session, session.begin():
+            for attempts, ids in sorted(by_claim.items()):
                 await session.execute(update(OutboxMessage).where(
                     OutboxMessage.id.in_(ids), OutboxMessage.attempts == attempts,
                     OutboxMessage.status == OutboxStatus.pending).values(lease_until=until))
@@ -400,17 +416,51 @@ class LineGateway:
             self._started.discard(row_id)
 
     async def _record(self, outcomes: list[tuple[int, dict]], claims: dict[int, int]) -> None:
-        """Write the outcomes; while the database is away, keep trying (the claims stay held)."""
+        """Write the outcomes, with those of every other sender waiting meanwhile (one transaction)."""
+        future = asyncio.get_running_loop().create_future()
+        self._outcomes.append((outcomes, claims, future))
+        if self._recorder is None or self._recorder.done():
+            self._recorder = asyncio.create_task(self._record_pending(), name="outbox-recorder")
+        await asyncio.shield(future)
+
+    async def _record_pending(self) -> None:
+        while self._outcomes:
+            batch, self._outcomes = self._outcomes, []
+            try:
+                await self._write_outcomes([(row_id, values, claims[row_id])
+                                            for outcomes, claims, _ in batch for row_id, values in outcomes])
+            except Exception as exc:
+                for _, _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for _, _, future in batch:
+                if not future.done():
+                    future.set_result(None)
+
+    async def _write_outcomes(self, outcomes: list[tuple[int, dict, int]]) -> None:
+        """One transaction; while the database is away, keep trying (the claims stay held).
+
+        An outcome lands only on its own claim (the attempt count it was claimed with). Rows
+        that change the same columns go in one statement with many parameter sets.
+        """
+        groups: dict[tuple, list[dict]] = {}
+        for row_id, values, attempts in sorted(outcomes, key=lambda outcome: outcome[0]):
+            params = {f"v_{name}": value for name, value in values.items()}
+            params.update(w_id=row_id, w_attempts=attempts)
+            groups.setdefault(tuple(sorted(values)), []).append(params)
+        table = OutboxMessage.__table__
         delay, deadline = 0.5, asyncio.get_running_loop().time() + RECORD_RETRY_SECONDS
         while True:
             try:
-                async with self._sessions() as session, session.begin():
-                    for row_id, values in outcomes:
-                        await session.execute(update(OutboxMessage)
-                                              .where(OutboxMessage.id == row_id,
-                                                     OutboxMessage.attempts == claims[row_id],
-                                                     OutboxMessage.status == OutboxStatus.pending)
-                                              .values(**values))
+                async with self._writing, self._sessions() as session, session.begin():
+                    for names, params in groups.items():
+                        await session.execute(
+                            table.update()
+                            .where(table.c.id == bindparam("w_id"), table.c.attempts == bindparam("w_attempts"),
+                                   table.c.status == OutboxStatus.pending)
+                            .values({name: bindparam(f"v_{name}", type_=table.c[name].type) for name in names}),
+                            params)
                 return
             except Exception:
                 if asyncio.get_running_loop().time() > deadline:

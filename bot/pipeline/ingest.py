@@ -32,7 +32,8 @@ def _insert_ignoring_duplicates(dialect: str):
 
 
 class EventIngest:
-    def __init__(self, engine: AsyncEngine, clock: Clock, on_stored: Callable[[set[str]], None]) -> None:
+    def __init__(self, engine: AsyncEngine, clock: Clock, on_stored: Callable[..., None]) -> None:
+        """`on_stored(keys, taps=...)` is told whose events were stored, and which of them only tapped."""
         self._engine = engine
         self._clock = clock
         self._on_stored = on_stored
@@ -87,7 +88,9 @@ class EventIngest:
             for _, future in batch:
                 if not future.done():
                     future.set_result(None)
-            self._on_stored({row["actor_key"] for row in rows})
+            keys = {row["actor_key"] for row in rows}
+            talking = {row["actor_key"] for row in rows if row["event_type"] != "postback"}
+            self._on_stored(keys, taps=keys - talking)
 
     async def close(self) -> None:
         if self._writer is not None:

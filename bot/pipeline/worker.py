@@ -1,12 +1,20 @@
-"""Handling stored webhook events: one user's events one at a time, in order, across workers."""
+"""Handling stored webhook events: one user's events one at a time, in order, across workers.
+
+A worker takes the next event of several users at once and handles them in one transaction
+(one lock statement, one read of their events, members and dialog rows, one commit), each
+event in a savepoint of its own: a user's events still go one at a time and in order (one
+event per user per batch, the next after its replies have gone), and an event that fails is
+rolled back alone and tried again by itself, its neighbours' effects kept.
+"""
 
 import asyncio
 import json
 import logging
 import zlib
+from collections import deque
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, text
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.texts import catalog as T
@@ -15,7 +23,7 @@ from bot.dialogs import Context, Dispatcher
 from bot.line.events import Event
 from bot.line.gateway import LineGateway
 from bot.settings import Settings
-from db.models import EventStatus, InboundEvent, OutboxMessage, OutboxStatus
+from db.models import Conversation, EventStatus, InboundEvent, Member, OutboxMessage, OutboxStatus
 from db.richmenus import LINKS_DUE
 
 log = logging.getLogger(__name__)
@@ -28,8 +36,19 @@ REPLY_WAIT_SECONDS = 0.02  # how often a user waiting for a reply sent elsewhere
 # Past this, on the app's clock (so that tests move it), a reply still in flight no longer holds the
 # user's next event (a live sender renews its lease, so a slow LINE could otherwise hold it longer).
 REPLY_WAIT_LIMIT = timedelta(seconds=5)
-# Replies being sent while the workers go on to other users; past this many, a worker waits.
-MAX_SENDING = 32
+# Events whose replies are being sent while the workers go on to other users; past this many, a
+# worker waits before taking more (a batch may go past it by its size: once handled, an event's
+# replies are handed to their task without waiting).
+MAX_SENDING = 256
+# Users whose next event one transaction handles: enough to share a commit (and, on SQLite, its
+# fsync) among many, few enough that the users it holds are not kept long.
+BATCH_USERS = 64
+# How long one batch may go on handling before it commits (and lets go of the connection).
+BATCH_SECONDS = 0.05
+ALONE = "alone"
+# A user handled this recently is in a conversation: their next event goes in the first lane.
+RECENT_SECONDS = 120.0
+MAX_RECENT = 20_000  # past this many remembered, those not recent are forgotten  # failed beside others: tried again by itself, where a failure counts
 # On stopping, how long a worker may take to finish the event in its hands.
 STOP_SECONDS = 5.0
 
@@ -46,15 +65,28 @@ async def lock_actor(session: AsyncSession, key: str) -> None:
     PostgreSQL: a transaction-scoped advisory lock, so workers in any process wait their
     turn. SQLite: every transaction begins IMMEDIATE, which already serializes writers.
     """
-    if session.bind.dialect.name == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
+    await lock_actors(session, [key])
+
+
+async def lock_actors(session: AsyncSession, keys: list[str]) -> None:
+    """The per-user locks of several users, in one statement, always taken in the same (sorted)
+    order so that two transactions locking overlapping users cannot deadlock."""
+    if session.bind.dialect.name != "postgresql":
+        return
+    if len(keys) == 1:
+        await session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": keys[0]})
+        return
+    await session.execute(text(
+        "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) "
+        "FROM unnest(CAST(:keys AS text[])) WITH ORDINALITY AS t(k, n) ORDER BY n"), {"keys": sorted(keys)})
 
 
 class EventProcessor:
     def __init__(self, *, sessions: async_sessionmaker[AsyncSession], dispatcher: Dispatcher, settings: Settings,
                  clock: Clock, gateway: LineGateway,
                  workers: int = 4, sweep_seconds: float = 2.0, poll_seconds: float = 0.0,
-                 shard: tuple[int, int] = (0, 1)) -> None:
+                 shard: tuple[int, int] = (0, 1), batch: int = BATCH_USERS,
+                 batch_seconds: float = BATCH_SECONDS) -> None:
         self._sessions = sessions
         self._dispatcher = dispatcher
         self._settings = settings
@@ -67,7 +99,14 @@ class EventProcessor:
         # two processes taking turns on the same user would only wait on each other's lock.
         self._shard = shard
         self._seen_id = 0
-        self._queue: asyncio.Queue[str] = asyncio.Queue()
+        # One token per queued user (None: a worker is to stop); the users themselves wait in two
+        # lanes, taken turn about: whoever is in a conversation (sent a message, or was handled a
+        # moment ago), and taps from members not heard from lately (a flood of check answers,
+        # each member's one tap). A chat then waits behind one tap, not behind the whole flood.
+        self._queue: asyncio.Queue[str | None] = asyncio.Queue()
+        self._lanes: tuple[deque[str], deque[str]] = (deque(), deque())
+        self._recent: dict[str, float] = {}  # users handled lately: when (the loop's clock)
+        self._tap_turn = False
         self._queued: set[str] = set()
         # Users being handled by a worker of this process, and those notified meanwhile: one
         # worker keeps a user's events (and their replies) in sequence instead of two racing.
@@ -83,14 +122,36 @@ class EventProcessor:
         # does not sit out LINE's answer time; the user's next event waits for it (see WAIT).
         self._sending: set[asyncio.Task] = set()
         self._sending_for: dict[str, asyncio.Task] = {}  # the user whose event's replies a task sends
-        self._send_slots = asyncio.Semaphore(MAX_SENDING)
+        self._room = asyncio.Event()  # set while fewer than MAX_SENDING events' replies are on their way
+        self._room.set()
+        self._batch, self._batch_seconds = batch, batch_seconds
 
-    def notify(self, actor_keys: set[str]) -> None:
-        """Wake the workers for these users (called after their events were stored)."""
+    def notify(self, actor_keys: set[str], *, taps: frozenset[str] | set[str] = frozenset()) -> None:
+        """Wake the workers for these users (called after their events were stored); `taps`: those of
+        them whose new events are all button taps (postbacks), who wait behind the conversations."""
+        now = asyncio.get_running_loop().time()
         for key in actor_keys:
             if key not in self._queued:
                 self._queued.add(key)
+                later = key in taps and now - self._recent.get(key, -RECENT_SECONDS) >= RECENT_SECONDS
+                self._lanes[1 if later else 0].append(key)
                 self._queue.put_nowait(key)
+
+    def _next_user(self) -> str:
+        """The user a token stands for: turn about, the first in a conversation and the first tap.
+
+        Turn about, not conversations first: a busy chat must not starve the taps either (their
+        reply tokens run out too); a conversation waits behind one tap at most.
+        """
+        talking, tapping = self._lanes
+        self._tap_turn = not self._tap_turn
+        return (tapping if tapping and (self._tap_turn or not talking) else talking).popleft()
+
+    def _handled(self, key: str) -> None:
+        now = asyncio.get_running_loop().time()
+        self._recent[key] = now
+        if len(self._recent) > MAX_RECENT:
+            self._recent = {k: t for k, t in self._recent.items() if now - t < RECENT_SECONDS}
 
     async def start(self) -> None:
         await self.sweep()
@@ -164,12 +225,13 @@ class EventProcessor:
         """
         async with self._sessions() as session:
             rows = (await session.execute(
-                select(InboundEvent.id, InboundEvent.actor_key)
+                select(InboundEvent.id, InboundEvent.actor_key, InboundEvent.event_type)
                 .where(InboundEvent.id > self._seen_id, InboundEvent.status == EventStatus.pending)
                 .order_by(InboundEvent.id).limit(5000))).all()
         if rows:
             self._seen_id = rows[-1][0]
-            self.notify({key for _, key in rows if in_shard(key, self._shard)})
+            keys = {key for _, key, _ in rows if in_shard(key, self._shard)}
+            self.notify(keys, taps=keys - {key for _, key, kind in rows if kind != "postback"})
 
     async def _every(self, seconds: float, job) -> None:
         while True:
@@ -181,41 +243,94 @@ class EventProcessor:
 
     async def _work(self) -> None:
         while not self._stopping:
-            key = await self._queue.get()
-            if key is None or self._stopping:
+            token = await self._queue.get()
+            if token is None or self._stopping:
                 self._queue.task_done()
                 return
+            taken, keys = 1, [self._next_user()]
+            # Whoever else is queued already comes along, up to a batch: one transaction for all.
+            while len(keys) < self._batch and not self._queue.empty():
+                more = self._queue.get_nowait()
+                if more is None:  # a stop meant for some worker: leave it for one
+                    self._queue.put_nowait(None)
+                    self._queue.task_done()
+                    break
+                taken += 1
+                keys.append(self._next_user())
+            try:
+                await self._work_on(keys)
+            finally:
+                for _ in range(taken):
+                    self._queue.task_done()
+
+    async def _work_on(self, keys: list[str]) -> None:
+        mine = []
+        for key in keys:
             self._queued.discard(key)
             if key in self._busy:
                 self._again.add(key)
-                self._queue.task_done()
-                continue
-            self._busy.add(key)
-            try:
-                while True:
-                    await self.handle_actor(key)
-                    if key not in self._again:
-                        break
-                    self._again.discard(key)
-            except Exception:
-                log.exception("handling events failed")
-            finally:
+            elif key not in mine:
+                mine.append(key)
+        self._busy.update(mine)
+        again: set[str] = set()
+        try:
+            again = await self._handle_users(mine)
+        except Exception:
+            log.exception("handling events failed")
+        finally:
+            for key in mine:
                 self._busy.discard(key)
-                self._again.discard(key)
-                self._queue.task_done()
+                if key in self._again:
+                    self._again.discard(key)
+                    again.add(key)
+            # Behind those already waiting: a flood of answers does not starve someone's chat.
+            self.notify(again)
+
+    async def _handle_users(self, keys: list[str]) -> set[str]:
+        """The next event of each of these users, in one transaction; returns those who may have more."""
+        ready = []
+        for key in keys:
+            sending = self._sending_for.get(key)
+            if sending is not None:
+                # This process is still sending the user's previous replies: the next event waits
+                # for them (however long LINE takes), and the worker goes on to other users.
+                sending.add_done_callback(lambda _task, key=key: self.notify({key}))
+            else:
+                ready.append(key)
+        if not ready:
+            return set()
+        try:
+            outcomes = await self._handle_batch(ready)
+        except Exception:
+            if len(ready) == 1:
+                raise
+            # The transaction as a whole failed (nothing of it is kept): each user on their own.
+            log.warning("handling %d users' events together failed; each is tried alone", len(ready), exc_info=True)
+            outcomes = dict.fromkeys(ready, ALONE)
+        again = set()
+        for key, outcome in outcomes.items():
+            if outcome is ALONE:
+                try:
+                    await self.handle_actor(key)
+                except Exception:
+                    log.exception("handling events failed")
+            elif outcome is WAIT:
+                self._waiting_since.setdefault(key, self._clock.now())
+                self._defer(key)
+            else:
+                self._waiting_since.pop(key, None)
+                if outcome is True:
+                    again.add(key)
+        return again
 
     async def handle_actor(self, key: str) -> None:
         """Handle this user's pending events, oldest first, until none is left (or the process stops)."""
         while not self._stopping:
             sending = self._sending_for.get(key)
             if sending is not None:
-                # This process is still sending the user's previous replies: the next event waits
-                # for them (however long LINE takes), and the worker goes on to other users.
                 sending.add_done_callback(lambda _task: self.notify({key}))
                 return
-            since = self._waiting_since.get(key)
-            outcome = await self._handle_next(
-                key, wait_for_replies=since is None or self._clock.now() - since < REPLY_WAIT_LIMIT)
+            outcome = (await self._handle_batch([key]))[key]
             if outcome is WAIT:
                 # Another process is still sending this user's previous reply: come back to this
                 # user shortly, and meanwhile leave the worker to everyone else.
@@ -234,79 +349,142 @@ class EventProcessor:
         handle = asyncio.get_running_loop().call_later(REPLY_WAIT_SECONDS, wake)
         self._deferred.add(handle)
 
-    async def _replies_in_flight(self, session: AsyncSession, key: str) -> bool:
-        """Whether an answer to this user's previous event is queued or being sent (not merely retrying).
+    def _waits_for_replies(self, key: str) -> bool:
+        since = self._waiting_since.get(key)
+        return since is None or self._clock.now() - since < REPLY_WAIT_LIMIT
 
-        A row whose sender died counts until its lease runs out (seconds: see gateway.LEASE)."""
-        return await session.scalar(
-            select(OutboxMessage.id).where(
-                OutboxMessage.actor_key == key, OutboxMessage.status == OutboxStatus.pending,
-                or_(OutboxMessage.attempts == 0, OutboxMessage.lease_until > self._clock.now())).limit(1)) is not None
+    async def _replies_in_flight(self, session: AsyncSession, keys: list[str]) -> set[str]:
+        """Those of these users with an answer to their previous event queued or being sent (not
+        merely retrying). A row whose sender died counts until its lease runs out (seconds: see
+        gateway.LEASE)."""
+        if not keys:
+            return set()
+        return set(await session.scalars(
+            select(OutboxMessage.actor_key).where(
+                OutboxMessage.actor_key.in_(keys), OutboxMessage.status == OutboxStatus.pending,
+                or_(OutboxMessage.attempts == 0, OutboxMessage.lease_until > self._clock.now())).distinct()))
 
-    async def _handle_next(self, key: str, *, wait_for_replies: bool = True):
-        """Handle the user's oldest pending event.
+    @staticmethod
+    async def _next_events(session: AsyncSession, keys: list[str]) -> tuple[dict[str, InboundEvent], set[str]]:
+        """Each user's oldest pending event, and the users who have another after it."""
+        if len(keys) == 1:
+            rows = list(await session.scalars(
+                select(InboundEvent)
+                .where(InboundEvent.actor_key == keys[0], InboundEvent.status == EventStatus.pending)
+                .order_by(InboundEvent.event_time_ms, InboundEvent.id)
+                .limit(2)))
+            return ({keys[0]: rows[0]} if rows else {}), ({keys[0]} if len(rows) > 1 else set())
+        place = func.row_number().over(partition_by=InboundEvent.actor_key,
+                                       order_by=(InboundEvent.event_time_ms, InboundEvent.id)).label("place")
+        ranked = (select(InboundEvent.id, place)
+                  .where(InboundEvent.actor_key.in_(keys), InboundEvent.status == EventStatus.pending).subquery())
+        heads, more = {}, set()
+        for row, n in await session.execute(
+                select(InboundEvent, ranked.c.place).join(ranked, ranked.c.id == InboundEvent.id)
+                .where(ranked.c.place <= 2)):
+            if n == 1:
+                heads[row.actor_key] = row
+            else:
+                more.add(row.actor_key)
+        return heads, more
 
-        Returns True if there may be more, LAST if that was the last one seen, False if there was
-        none, WAIT to try again soon. (Knowing the last one saves a transaction that finds nothing;
-        an event stored meanwhile wakes the worker again.)
+    @staticmethod
+    async def _senders(session: AsyncSession, user_ids: set[str]) -> tuple[dict[str, Member], dict[str, Conversation]]:
+        """The members and dialog rows of these senders, in two statements for the whole batch."""
+        if not user_ids:
+            return {}, {}
+        members = {m.line_user_id: m for m in await session.scalars(
+            select(Member).where(Member.line_user_id.in_(user_ids)))}
+        dialogs = {c.actor_key: c for c in await session.scalars(
+            select(Conversation).where(Conversation.actor_key.in_(user_ids)))}
+        return members, dialogs
+
+    async def _handle_batch(self, keys: list[str]) -> dict[str, object]:
+        """Handle the oldest pending event of each user, in one transaction, each in its savepoint.
+
+        Per user: True if there may be more, LAST if that was the last one seen, False if there
+        was none, WAIT to try again soon, ALONE if it failed beside others (to be tried by itself:
+        a failure there may be a neighbour's doing, a lock the two took in opposite order, and is
+        not counted against the event). Knowing the last one saves a transaction that finds
+        nothing; an event stored meanwhile wakes the worker again.
         """
-        # A slot for sending is taken before anything is committed: once the event is handled,
-        # its replies must be handed to a task without waiting (a cancelled wait would strand them).
-        await self._send_slots.acquire()
-        try:
-            return await self._handle_locked(key, wait_for_replies)
-        except BaseException:
-            self._send_slots.release()
-            raise
-
-    async def _handle_locked(self, key: str, wait_for_replies: bool):
+        # Room for the replies is made before anything is committed: once the events are handled,
+        # their replies must be handed to tasks without waiting (a cancelled wait would strand them).
+        while len(self._sending) >= MAX_SENDING:
+            self._room.clear()
+            await self._room.wait()
+        alone = len(keys) == 1
+        outcomes: dict[str, object] = {}
+        handled: list[tuple[str, Context]] = []
         async with self._sessions() as session:
             async with session.begin():
-                await lock_actor(session, key)
-                if wait_for_replies and await self._replies_in_flight(session, key):
-                    self._send_slots.release()
-                    return WAIT
-                rows = list(await session.scalars(
-                    select(InboundEvent)
-                    .where(InboundEvent.actor_key == key, InboundEvent.status == EventStatus.pending)
-                    .order_by(InboundEvent.event_time_ms, InboundEvent.id)
-                    .limit(2)
-                ))
-                if not rows:
-                    self._send_slots.release()
-                    return False
-                row, more = rows[0], len(rows) > 1
+                await lock_actors(session, keys)
+                waiting = await self._replies_in_flight(session, [k for k in keys if self._waits_for_replies(k)])
+                outcomes.update((key, WAIT) for key in waiting)
+                heads, more = await self._next_events(session, [k for k in keys if k not in waiting])
+                events = {key: Event(json.loads(row.payload)) for key, row in heads.items()}
+                members, dialogs = (({}, {}) if alone else
+                                    await self._senders(session, {e.user_id for e in events.values() if e.user_id}))
                 claimed_at = self._clock.now()
-                ctx = self._context(session, Event(json.loads(row.payload)), row.received_at)
-                try:
-                    async with session.begin_nested():
-                        await self._dispatcher.handle(ctx, dialog_ttl=timedelta(minutes=self._settings.dialog_ttl_minutes),
-                                                      purpose=row.event_type)
-                        # What this event queued is claimed in this transaction and sent right after
-                        # its commit: no second transaction, and no other process takes it meanwhile.
-                        self._gateway.lease(ctx.queued, claimed_at)
-                        await session.flush()
-                    row.status = EventStatus.done
-                    self._link_menus_after(ctx, session.info.pop(LINKS_DUE, None))
-                except Exception as exc:
-                    session.info.pop(LINKS_DUE, None)
-                    row.attempts += 1
-                    row.error = type(exc).__name__[:200]
-                    log.exception("event %s (%s) failed, attempt %d", row.webhook_event_id, row.event_type, row.attempts)
-                    # Nothing the handler staged is kept: its savepoint was rolled back.
-                    ctx = self._context(session, ctx.event, ctx.received_at)
-                    if row.attempts >= MAX_ATTEMPTS:
-                        row.status = EventStatus.failed
-                        ctx.reply(self._dispatcher.help_message(T.INTERNAL_ERROR))
-                        ctx.flush_replies(purpose="error")
-                        self._gateway.lease(ctx.queued, claimed_at)
-                        await session.flush()
-                row.handled_at = claimed_at
-        result = True if more or row.status == EventStatus.pending else LAST
-        if not ctx.queued and not ctx.after_commit:
-            self._send_slots.release()
-            return result
-        task = asyncio.create_task(self._send(ctx.queued, claimed_at, ctx.after_commit))
+                loop = asyncio.get_running_loop()
+                until = loop.time() + self._batch_seconds
+                for key in keys:
+                    row = heads.get(key)
+                    if key in waiting:
+                        continue
+                    if row is None:
+                        outcomes[key] = False
+                        continue
+                    if handled and loop.time() > until:
+                        # Long enough in one transaction (on SQLite the webhook waits for its one
+                        # connection): the rest go in the next one.
+                        outcomes[key] = True
+                        continue
+                    ctx = self._context(session, events[key], row.received_at)
+                    if not alone and ctx.user_id:
+                        ctx.preload(member=members.get(ctx.user_id), conversation=dialogs.get(ctx.user_id))
+                    try:
+                        async with session.begin_nested():
+                            await self._dispatcher.handle(
+                                ctx, dialog_ttl=timedelta(minutes=self._settings.dialog_ttl_minutes),
+                                purpose=row.event_type)
+                            # What this event queued is claimed in this transaction and sent right after
+                            # its commit: no second transaction, and no other process takes it meanwhile.
+                            self._gateway.lease(ctx.queued, claimed_at)
+                            await session.flush()
+                    except Exception as exc:
+                        session.info.pop(LINKS_DUE, None)
+                        if not alone:
+                            log.warning("event %s (%s) failed beside others; it is tried again alone",
+                                        row.webhook_event_id, row.event_type, exc_info=True)
+                            outcomes[key] = ALONE
+                            continue
+                        row.attempts += 1
+                        row.error = type(exc).__name__[:200]
+                        log.exception("event %s (%s) failed, attempt %d", row.webhook_event_id, row.event_type,
+                                      row.attempts)
+                        # Nothing the handler staged is kept: its savepoint was rolled back.
+                        ctx = self._context(session, ctx.event, ctx.received_at)
+                        if row.attempts >= MAX_ATTEMPTS:
+                            row.status = EventStatus.failed
+                            ctx.reply(self._dispatcher.help_message(T.INTERNAL_ERROR))
+                            ctx.flush_replies(purpose="error")
+                            self._gateway.lease(ctx.queued, claimed_at)
+                            await session.flush()
+                    else:
+                        row.status = EventStatus.done
+                        self._link_menus_after(ctx, session.info.pop(LINKS_DUE, None))
+                    row.handled_at = claimed_at
+                    outcomes[key] = True if key in more or row.status == EventStatus.pending else LAST
+                    handled.append((key, ctx))
+                    self._handled(key)
+        for key, ctx in handled:
+            if ctx.queued or ctx.after_commit:
+                self._start_sending(key, ctx.queued, claimed_at, ctx.after_commit)
+        return outcomes
+
+    def _start_sending(self, key: str, rows: list[OutboxMessage], claimed_at, after_commit) -> None:
+        task = asyncio.create_task(self._send(rows, claimed_at, after_commit))
         self._sending.add(task)
         self._sending_for[key] = task
 
@@ -314,9 +492,10 @@ class EventProcessor:
             self._sending.discard(done)
             if self._sending_for.get(key) is done:
                 del self._sending_for[key]
+            if len(self._sending) < MAX_SENDING:
+                self._room.set()
 
         task.add_done_callback(finished)
-        return result
 
     def _link_menus_after(self, ctx: Context, users: set[str] | None) -> None:
         """Menus this event changed are sent to LINE after its commit (many: all that are due)."""
@@ -332,8 +511,6 @@ class EventProcessor:
         except Exception:
             log.exception("sending an event's messages failed; their lease expires and the outbox sweep "
                           "takes them again")
-        finally:
-            self._send_slots.release()
         for callback in after_commit:
             try:
                 await callback()

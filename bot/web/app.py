@@ -1,6 +1,7 @@
 """The web app: webhook, and the background work that handles what it stored."""
 
 import asyncio
+from typing import TYPE_CHECKING
 import logging
 from contextlib import asynccontextmanager
 
@@ -12,15 +13,16 @@ from bot.clock import Clock, SystemClock
 from bot.runtime import running
 from bot.web.limits import WrongTokens
 from bot.settings import Settings
-from bot.web.simulator import routes
-from bot.web.simulator.state import Simulator
 
 log = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from bot.web.simulator.state import Simulator
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None, handle_events: bool = True,
                sweep_seconds: float = 2.0, run_scheduler: bool = False,
-               companions: tuple[BackgroundProcess, ...] = (), simulator: Simulator | None = None) -> FastAPI:
+               companions: tuple[BackgroundProcess, ...] = (), simulator: "Simulator | None" = None) -> FastAPI:
     """Build the app; `handle_events=False` only stores events (used to test restarts).
 
     `sweep_seconds=0` turns off the timers that look for unhandled events and unsent
@@ -59,6 +61,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(charts.router)
     console.install(app)
     if simulator is not None:
+        from bot.web.simulator import routes  # local mode only: its pages and templates
+
         routes.install(simulator, settings.tz)
         app.state.simulator = simulator
         app.include_router(routes.router)

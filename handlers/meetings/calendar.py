@@ -2,7 +2,6 @@
 
 from datetime import datetime, tzinfo
 
-from icalendar import Calendar, Event
 
 from db.models import Meeting, MeetingStatus
 
@@ -13,6 +12,8 @@ def calendar_url(base_url: str | None, meeting: Meeting) -> str | None:
 
 def meeting_ics(meeting: Meeting, tz: tzinfo, now: datetime, location: str | None = None) -> bytes:
     """One event in local time with its time zone, updated in place (same UID, higher SEQUENCE)."""
+    from icalendar import Calendar, Event  # imported when a calendar file is made
+
     calendar = Calendar()
     calendar.add("prodid", "-//Renkei//meetings//JA")
     calendar.add("version", "2.0")

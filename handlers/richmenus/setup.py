@@ -89,12 +89,19 @@ async def _set_default(gateway, rich_menu_id: str) -> bool:
     return await gateway.default_rich_menu() == rich_menu_id or await gateway.set_default_rich_menu(rich_menu_id)
 
 
-async def keep_rich_menus(*, gateway, sessions, clock) -> None:
-    """Run `ensure_rich_menus` until it succeeds, waiting longer after each failure (LINE may be away)."""
+async def keep_rich_menus(*, gateway, sessions, clock, stop: asyncio.Event | None = None) -> None:
+    """Run `ensure_rich_menus` until it succeeds, waiting longer after each failure (LINE may be away),
+    or until `stop` is set (the process is stopping: a round under way is let finish, not cut off
+    inside a database transaction)."""
+    stop = stop or asyncio.Event()
     for attempt in range(10_000):
         try:
             if await ensure_rich_menus(gateway=gateway, sessions=sessions, clock=clock):
                 return
         except Exception:
             log.exception("setting up the rich menus failed")
-        await asyncio.sleep(RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)])
+        try:
+            await asyncio.wait_for(stop.wait(), RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)])
+            return
+        except TimeoutError:
+            pass
