@@ -3,7 +3,6 @@
 from sqlalchemy import or_, select
 
 from bot.dialogs import Access, Context, Router
-from bot.line import messages as m
 from bot.texts import catalog as T
 from db.models import IntroPair
 from handlers.intros.messages import intro_card, members_by_id

@@ -1,7 +1,6 @@
 """The rich menus' own buttons: 安否を回答, 招待コードを入力, and the tabs LINE switches."""
 
 from bot.dialogs import Access, Context, Router
-from bot.line import messages as m
 from bot.texts import catalog as T
 from db.contact_checks import open_check_asking
 from db.models import ContactCheck

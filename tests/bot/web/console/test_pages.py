@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.texts import catalog as T
 from db.contact_checks import start_check
-from db.models import AuditEntry, Invite, Member, Organization
+from db.models import Invite, Member, Organization
 from db.segments import Segment
 from tests.bot.web.console.conftest import open_signed_in
 from tests.bot.web.simulator.conftest import LocalRenkei

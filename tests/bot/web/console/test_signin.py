@@ -9,7 +9,6 @@ from bot.texts import catalog as T
 from db.models import AuditEntry, ConsoleLink, ConsoleSession, Member
 from db.members import set_staff, deactivate
 from db.audit import Actor, Door
-from tests.harness import BotHarness
 from tests.seed import partnership
 
 from tests.bot.web.console.conftest import BASE
