@@ -581,12 +581,14 @@ class LineGateway:
 
     # Rich menus
 
-    async def _call(self, what: str, call, *args, **kwargs) -> tuple[SendResult, object]:
-        """One rich-menu request to LINE: its outcome, and what LINE answered when it took it."""
+    async def _call(self, what: str, call, *args, expected: tuple[int, ...] = (), **kwargs) -> tuple[SendResult, object]:
+        """One rich-menu request to LINE: its outcome, and what LINE answered when it took it (an
+        `expected` status is an answer, not a failure to log)."""
         try:
             answer = await call(*args, _request_timeout=self.request_timeout, **kwargs)
         except ApiException as exc:
-            log.warning("%s failed with HTTP %s", what, exc.status)
+            if exc.status not in expected:
+                log.warning("%s failed with HTTP %s", what, exc.status)
             return SendResult(exc.status, _error_text(exc.body), _retry_after(exc.headers)), None
         except aiohttp.ClientConnectorError as exc:
             return SendResult(None, type(exc).__name__, refused=True), None
@@ -625,7 +627,8 @@ class LineGateway:
         return result.delivered
 
     async def default_rich_menu(self) -> str | None:
-        result, answer = await self._call("default rich menu", self._api.get_default_rich_menu_id)
+        # 404: the channel has no default menu yet.
+        result, answer = await self._call("default rich menu", self._api.get_default_rich_menu_id, expected=(404,))
         return answer.rich_menu_id if result.delivered else None
 
     async def set_default_rich_menu(self, rich_menu_id: str) -> bool:

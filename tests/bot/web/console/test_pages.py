@@ -40,7 +40,7 @@ async def test_home_shows_what_needs_attention(local_renkei, demo_staff, console
     await expect(check.get_by_role("link", name=T.CONSOLE_HOME_OPEN_BOARD)).to_have_attribute(
         "href", f"/console/checks/{started.check.id}")
     await expect(page.locator('[data-part="reviews"] li').first).to_be_visible()
-    await expect(page.locator('[data-part="quota"]')).to_contain_text("Renkeiからの送信")
+    await expect(page.locator('[data-part="quota"]')).to_contain_text("このボットからの送信")
     await screenshot(page, "console-home-demo")
     await page.context.close()
 
