@@ -1205,7 +1205,7 @@ AUDIT_ACTIONS = {
     "handover.undo": "引継ぎを取り消し",
     "audit.export": "操作記録を書き出し",
 }
-AUDIT_DOORS = {"line": "LINE", "console": "管理画面", "cli": "サーバーのコマンド", "api": "連携API", "system": "自動"}
+AUDIT_DOORS = {"line": "LINE", "console": "管理画面", "cli": "サーバーでの操作", "api": "外部システムとの連携", "system": "自動"}
 
 
 # The web console (管理画面): staff ask for a sign-in link in LINE
@@ -1373,7 +1373,8 @@ CONSOLE_INVITE_LOCAL = ("ローカルモードでは、シミュレーターの�
 
 # The web console: the audit log (操作記録)
 CONSOLE_AUDIT_TITLE = "操作記録"
-CONSOLE_AUDIT_NOTE = "事務局の操作を、LINE・管理画面・サーバーのコマンド・連携APIのどこからでも記録しています。記録は変更も削除もできません。"
+CONSOLE_AUDIT_NOTE = ("事務局の操作と担当者の引継ぎを、LINE・管理画面・サーバーでの操作・外部システムとの連携のどこからでも"
+                      "記録しています。記録は変更も削除もできません。")
 CONSOLE_AUDIT_WHO = "操作した人"
 CONSOLE_AUDIT_ACTION = "操作"
 CONSOLE_AUDIT_DOOR = "入口"
@@ -1401,7 +1402,12 @@ CONSOLE_AUDIT_DETAIL_KEYS = {"role": "担当", "staff": "事務局用", "uses": 
                              "segment": "対象者", "drill": "訓練", "recipients": "送信人数", "send_at": "送信予定",
                              "status": "回答", "title": "件名", "round": "回", "count": "件数",
                              "organizations": "団体数", "members": "該当メンバー", "check": "安否確認",
-                             "every_days": "間隔（日）", "weekday": "曜日", "at": "時刻", "stopped": "停止"}
+                             "every_days": "間隔（日）", "weekday": "曜日", "at": "時刻", "stopped": "停止",
+                             "type": "種別", "handover": "引継ぎ番号", "successor": "後任のメンバー番号",
+                             "successor_name": "後任", "invite": "招待コードで引継ぎ", "kpi_prompts": "移したKPI報告",
+                             "meetings": "移した会議・日程調整", "intros": "移した紹介", "checks": "移した安否確認",
+                             "moves": "元に戻したもの", "again": "再送した人数", "deputies": "副担当へ送った人数",
+                             "late": "終了後の回答", "with_note": "メモあり"}
 CONSOLE_AUDIT_CSV_HEADERS = ["日時", "操作した人", "入口", "操作", "対象", "詳細", "接続元"]
 
 

@@ -6,6 +6,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from bot.texts import catalog as T
+from bot.texts.formats import moment_label
+from db import audit
+from db.audit import Actor, Door
 from db.access import create_agreement
 from db.kpis import create_kpi
 from db.meetings import create_meeting, slots_of
@@ -131,3 +134,24 @@ async def test_the_audit_csv_keeps_names_as_text(public_bot):
     # Today (11/24 in Tokyo): the link, the sign-in, the staff role, the export; from LINE: the link alone.
     assert counted == {("2026-11-25",): 0, ("2026-11-23",): 0, ("2026-11-24", "2026-11-24"): 4, (str(npo.id),): 0,
                        ("line",): 1, ("not a date",): 4}
+
+
+async def test_the_audit_log_reads_stored_codes_as_words(public_bot):
+    bot = public_bot
+    people = await partnership(bot)
+    csrf = await sign_in_through_line(bot, people["staff"])
+    staff = await bot.one(Member, Member.line_user_id == people["staff"])
+    later = bot.clock.now() + timedelta(days=2)
+    async with bot.runtime.sessions() as session, session.begin():
+        actor = Actor.of(staff, Door.line)
+        await audit.record(session, actor=actor, action="notice.schedule", now=bot.clock.now(), target_kind="notice",
+                           target_id=1, details={"segment": "type:npo", "recipients": 6,
+                                                 "send_at": later.isoformat()})
+        await audit.record(session, actor=actor, action="handover.start", now=bot.clock.now(), target_kind="member",
+                           target_id=staff.id, details={"role": "primary", "invite": False})
+    page = (await bot.client.get("/console/audit")).text
+    assert "対象者：種別：NPO" in page and "送信予定：" + moment_label(later, bot.settings.tz, bot.clock.now()) in page
+    assert "担当：主担当" in page and "招待コードで引継ぎ：いいえ" in page
+    assert not {"type:npo", "primary", "successor", "send_at"} & set(page.replace("／", " ").replace("：", " ").split())
+    exported = await bot.client.post("/console/audit/export", data={"csrf_token": csrf})
+    assert "対象者：種別：NPO" in exported.content.decode("utf-8-sig")
