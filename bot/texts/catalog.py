@@ -590,7 +590,7 @@ CONSOLE_CHECK_DONE = {"started": "安否確認を開始しました。回答が�
 CONSOLE_CHECK_REASK_NOW = "未回答の方へ今すぐ再送"
 CONSOLE_CHECK_CLOSE = "安否確認を終了する"
 CONSOLE_CHECK_EXPORT = "CSVをダウンロード"
-CONSOLE_CHECK_SILENT_ALL = "未回答の全員"
+CONSOLE_CHECK_SILENT_ALL = "未回答の方をすべて見る"
 CONSOLE_CHECK_LIVE_ON = "自動更新中"
 CONSOLE_CHECK_LIVE_LOST = "接続が切れました。再接続しています…"
 CONSOLE_CHECK_STARTED_AT = "{when}開始"
@@ -1284,7 +1284,7 @@ CONSOLE_HOME_NOTHING = "今日、急いで対応することはありません�
 # The web console: organizations and members
 CONSOLE_MEMBERS_TITLE = "団体とメンバー"
 CONSOLE_ORGS = "団体"
-CONSOLE_ORGS_FLAGGED = "{count}団体で、担当が一人に頼っているか、担当がいません。"
+CONSOLE_ORGS_FLAGGED = "主担当か副担当がいない団体が{count}団体あります。"
 CONSOLE_ORG_NO_MEMBERS = "メンバーなし"
 CONSOLE_ORG_NO_PRIMARY = "主担当なし"
 CONSOLE_ORG_NO_DEPUTY = "副担当なし"
@@ -1366,8 +1366,8 @@ CONSOLE_INVITE_REVOKE = "取り消す"
 CONSOLE_INVITE_REVOKE_CONFIRM = "招待コード {code}（{org}）を取り消しますか？ 取り消すと、このコードではもう登録できません。"
 CONSOLE_INVITE_HOW = ("QRコードをLINEで読み取るとボットを友だち追加できます。追加するとボットが招待コードを尋ねるので、"
                       "ここに表示されたコードを送ってもらってください。")
-CONSOLE_INVITE_NO_QR = ("ボットのベーシックIDが設定されていないため、QRコードは表示できません。"
-                        "LINEでボットを友だち追加してもらい、このコードを送ってもらってください。")
+CONSOLE_INVITE_NO_QR = ("友だち追加用のQRコードは、設定が済むと表示されます。それまでは、LINEでボットを友だち追加して"
+                        "もらい、このコードを送ってもらってください。")
 CONSOLE_INVITE_LOCAL = ("ローカルモードでは、シミュレーターの「人を追加」で増やした人のタブで「友だち追加」を押し、"
                         "このコードを送ってください。")
 
