@@ -28,6 +28,14 @@ def qr_svg(url: str) -> Markup:
                                                        title="QR", dark="#111"))
 
 
+def state(invite, now) -> str | None:
+    """Why a code is no longer usable, as staff want it listed: a code everyone used is 使い切り even once
+    its date has passed (the registration dialog asks in the other order)."""
+    if invite.revoked_at is None and invite.uses >= invite.max_uses:
+        return "used-up"
+    return invite_problem(invite, now)
+
+
 @router.get("/invites", response_class=HTMLResponse)
 async def invites_page(request: Request, staff: StaffDep, runtime: RuntimeDep, session: SessionDep,
                        created: int = 0, revoked: int = 0, confirm: int = 0, error: str = "") -> HTMLResponse:
@@ -38,7 +46,7 @@ async def invites_page(request: Request, staff: StaffDep, runtime: RuntimeDep, s
     orgs = list(await session.scalars(select(Organization).order_by(Organization.name)))
     await session.commit()
     friend_url = settings.add_friend_url
-    rows = [{"invite": i, "problem": invite_problem(i, now), "left": max(i.max_uses - i.uses, 0)} for i in invites]
+    rows = [{"invite": i, "problem": state(i, now), "left": max(i.max_uses - i.uses, 0)} for i in invites]
     codes = {i.id: i.code for i in invites}
     return render(request, "console/invites.html", staff, rows=rows, orgs=orgs, created=codes.get(created),
                   revoked=codes.get(revoked),

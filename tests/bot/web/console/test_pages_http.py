@@ -9,7 +9,7 @@ from bot.texts import catalog as T
 from bot.texts.formats import moment_label
 from db import audit
 from db.audit import Actor, Door
-from db.access import create_agreement
+from db.access import create_agreement, create_invite
 from db.kpis import create_kpi
 from db.meetings import create_meeting, slots_of
 from db.models import AuditEntry, KpiPrompt, Member
@@ -155,3 +155,19 @@ async def test_the_audit_log_reads_stored_codes_as_words(public_bot):
     assert not {"type:npo", "primary", "successor", "send_at"} & set(page.replace("／", " ").replace("：", " ").split())
     exported = await bot.client.post("/console/audit/export", data={"csrf_token": csrf})
     assert "対象者：種別：NPO" in exported.content.decode("utf-8-sig")
+
+
+async def test_an_invite_everyone_used_is_listed_as_used_up_even_after_its_date(public_bot):
+    bot = public_bot
+    people = await partnership(bot)
+    await sign_in_through_line(bot, people["staff"])
+    npo = await bot.one(Member, Member.line_user_id == people["npo"])
+    async with bot.runtime.sessions() as session, session.begin():
+        used = await create_invite(session, organization_id=npo.organization_id, now=bot.clock.now() - timedelta(days=30))
+        used.uses = 1
+        lapsed = await create_invite(session, organization_id=npo.organization_id, now=bot.clock.now() - timedelta(days=30))
+    page = (await bot.client.get("/console/invites")).text
+    row = lambda code: page[page.index(code, page.index("<tbody")):].split("</tr>")[0]  # noqa: E731
+    assert T.CONSOLE_INVITE_PROBLEMS["used-up"] in row(used.code) and "1／1" in row(used.code)
+    assert T.CONSOLE_INVITE_PROBLEMS["expired"] in row(lapsed.code)
+    assert T.CONSOLE_INVITE_USED in page
