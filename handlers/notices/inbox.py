@@ -10,6 +10,7 @@ from db.models import Notice, NoticeRecipient
 from handlers.notices.messages import notice_message
 
 router = Router("notices.inbox", access=Access.member)
+router.help_action(T.NOTICE_LIST, T.NOTICE_LIST)
 
 LISTED = 5
 PREVIEW = 30
