@@ -235,6 +235,8 @@ async def test_the_demo_drill_never_sent_says_so_instead_of_none_reached_and_is_
         await page.goto(f"{local_renkei.url}/console/checks/{check.id}")
         assert (await page.text_content("#count-answered")).strip().startswith("9/")
         assert await page.text_content("#sent") == T.CONSOLE_CHECK_SENT_NONE
+        # Its deputies were never asked, and no one will be now.
+        assert await page.text_content("#count-held") == T.CONSOLE_CHECK_HELD_NOTE_CLOSED.format(count=10)
         assert await page.locator("#live-state").count() == 0
         assert await page.text_content("#finished") == T.CONSOLE_CHECK_FINISHED
         await screenshot(page, "console-check-demo-finished")
