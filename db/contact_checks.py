@@ -151,11 +151,18 @@ async def _insert_targets_from(session: AsyncSession, check_id: int, people, now
         literal(0), false(), false(), literal([], table.c.provisions.type))))
 
 
-async def _insert_targets(session: AsyncSession, check_id: int, people: list, now: datetime) -> None:
+def held_back(people: list) -> set[int]:
+    """The member ids start_check holds back: deputies of an organization whose primary contact is asked
+    (they are asked only if no primary answers). The same rule as _insert_targets_from's, in Python."""
     with_primary = {p.organization_id for p in people if p.role == MemberRole.primary}
+    return {p.member_id for p in people if p.role == MemberRole.deputy and p.organization_id in with_primary}
+
+
+async def _insert_targets(session: AsyncSession, check_id: int, people: list, now: datetime) -> None:
+    held_ids = held_back(people)
     rows = []
     for p in people:
-        held = p.role == MemberRole.deputy and p.organization_id in with_primary
+        held = p.member_id in held_ids
         rows.append({"check_id": check_id, "member_id": p.member_id, "line_user_id": p.line_user_id,
                      "organization_id": p.organization_id, "held": held, "asked_count": 0 if held else 1,
                      "last_asked_at": None if held else now, "answers": 0, "by_proxy": False, "late": False,
@@ -343,12 +350,31 @@ async def claim_reask(session: AsyncSession, check_id: int, now: datetime, *, by
     if ids:
         await session.execute(update(ContactCheckTarget).where(
             ContactCheckTarget.check_id == check_id, ContactCheckTarget.member_id.in_(ids)).values(
-            asked_count=ContactCheckTarget.asked_count + 1, last_asked_at=now))
+            asked_count=ContactCheckTarget.asked_count + 1, last_asked_at=now, held=False))
     await bump_version(session, check_id)
     return Reask(check, round_, [u for _, u in again], [u for _, u in deputies])
 
 
 # The picture for staff
+
+def _asked_clause():
+    """A target counts as asked once the question went to them, or once they answered (by phone, say):
+    the one rule the board, the list of checks and the console's home count by."""
+    t = ContactCheckTarget
+    return (t.asked_count > 0) | t.status.is_not(None)
+
+
+async def check_counts(session: AsyncSession, check_ids: list[int]) -> dict[int, tuple[int, int, int, int]]:
+    """Per check: (people asked, of them answered, held back not yet asked, answered 被害あり or 支援が必要)."""
+    t = ContactCheckTarget
+    if not check_ids:
+        return {}
+    rows = await session.execute(
+        select(t.check_id, func.count().filter(_asked_clause()), func.count(t.status),
+               func.count().filter(~_asked_clause()), func.count().filter(t.status.in_(["damaged", "help"])))
+        .where(t.check_id.in_(check_ids)).group_by(t.check_id))
+    return {cid: (asked, answered, held, in_need) for cid, asked, answered, held, in_need in rows}
+
 
 @dataclass
 class OrgLine:
@@ -393,7 +419,7 @@ class Answerer:
 class CheckSummary:
     check: ContactCheck
     members: int
-    members_asked: int
+    members_asked: int  # the question went to them, or they answered anyway
     members_answered: int
     member_status: dict[str, int]
     orgs: list[OrgLine]
@@ -402,8 +428,21 @@ class CheckSummary:
     questions_sent: int
     questions_waiting: int
     questions_failed: int
+    # Whether the check's questions went through the outbox at all: the demo's check was never sent,
+    # and its board must not say 届いた 0人 beside its answers.
+    questions_queued: bool = True
     member_first_answers: list[datetime] = field(default_factory=list)  # when each member first answered
     answerers: list[Answerer] = field(default_factory=list)
+
+    @property
+    def members_held(self) -> int:
+        """Deputies not asked yet: they are asked only if their organization's primary contact does not answer."""
+        return self.members - self.members_asked
+
+    @property
+    def members_silent(self) -> int:
+        """People asked who have not answered (the held deputies are counted apart)."""
+        return self.members_asked - self.members_answered
 
     @property
     def people_in_need(self) -> list[Answerer]:
@@ -462,8 +501,8 @@ async def summarize(session: AsyncSession, check: ContactCheck) -> CheckSummary:
     # Columns, not entities: the live board draws this for thousands of members twice a second.
     rows = await session.execute(
         select(t.organization_id, t.member_id, t.asked_count, t.status, t.first_status, t.first_answered_at,
-               t.answered_at, t.by_proxy, t.late, t.provisions, t.note, Organization.name, Member.name, Member.role,
-               Member.phone)
+               t.answered_at, t.by_proxy, t.late, t.provisions, t.note, Organization.name, Member.name,
+               Member.role, Member.phone)
         .join(Organization, Organization.id == t.organization_id)
         .join(Member, Member.id == t.member_id)
         .where(t.check_id == check.id).order_by(Organization.name, Member.role.desc(), Member.id))
@@ -475,7 +514,7 @@ async def summarize(session: AsyncSession, check: ContactCheck) -> CheckSummary:
         org_name, name, role, phone = target[11:]
         org = orgs.setdefault(target.organization_id, OrgLine(target.organization_id, org_name, 0))
         org.contacts += 1
-        asked += target.asked_count > 0
+        asked += target.asked_count > 0 or target.status is not None
         if target.status is None:
             org.silent.append(Contact(name, role, phone, target.asked_count > 0, target.member_id))
             continue
@@ -497,15 +536,18 @@ async def summarize(session: AsyncSession, check: ContactCheck) -> CheckSummary:
         if org.first_answered_at is None or target.first_answered_at < org.first_answered_at:
             org.first_answered_at = target.first_answered_at
     reached, waiting, failed = set(), set(), set()
+    queued = 0
     for status, recipients in await session.execute(
             select(OutboxMessage.status, OutboxMessage.recipients).where(OutboxMessage.purpose == purpose(check.id))):
+        queued += 1
         {OutboxStatus.sent: reached, OutboxStatus.failed: failed}.get(status, waiting).update(recipients)
     waiting -= reached
     failed -= reached | waiting
     return CheckSummary(check=check, members=sum(o.contacts for o in orgs.values()), members_asked=asked,
                         members_answered=answered, member_status=member_status, orgs=list(orgs.values()),
                         by_proxy=by_proxy, late=late, questions_sent=len(reached), questions_waiting=len(waiting),
-                        questions_failed=len(failed), member_first_answers=sorted(firsts),
+                        questions_failed=len(failed), questions_queued=queued > 0,
+                        member_first_answers=sorted(firsts),
                         answerers=people)
 
 

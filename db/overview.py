@@ -11,7 +11,6 @@ from db.models import (
     Agreement,
     CheckStatus,
     ContactCheck,
-    ContactCheckTarget,
     Kpi,
     KpiPrompt,
     KpiPromptStep,
@@ -22,6 +21,7 @@ from db.models import (
     NoticeStatus,
     Organization,
 )
+from db.contact_checks import check_counts
 from db.notices import notice_title, own_usage_this_month
 
 UNCONFIRMED_WITHIN = timedelta(days=30)  # older notices are history, not a task
@@ -70,12 +70,10 @@ class Attention:
 async def running_checks(session: AsyncSession) -> list[RunningCheck]:
     checks = list(await session.scalars(select(ContactCheck).where(ContactCheck.status == CheckStatus.open)
                                         .order_by(ContactCheck.started_at.desc())))
+    counts = await check_counts(session, [c.id for c in checks])
     out = []
     for check in checks:
-        asked, answered, in_need = (await session.execute(select(
-            func.count(), func.count(ContactCheckTarget.status),
-            func.count().filter(ContactCheckTarget.status.in_(["damaged", "help"])))
-            .where(ContactCheckTarget.check_id == check.id, ContactCheckTarget.held.is_(False)))).one()
+        asked, answered, _, in_need = counts.get(check.id, (0, 0, 0, 0))
         out.append(RunningCheck(check, asked, answered, in_need))
     return out
 

@@ -6,6 +6,7 @@ from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.texts.formats import moment_label
 from db.contact_checks import MAX_NOTE, PROVISIONS, SEVERITY, CheckSummary
+from handlers.contact_checks.charts import milestone_label
 
 MAX_SILENT_LISTED = 60
 MAX_NEED_LISTED = 15
@@ -31,8 +32,7 @@ def summary_text(summary: CheckSummary, segment_label: str, now: datetime, tz,
         **summary.offered(), proxy=summary.by_proxy, late=summary.late, sent=summary.questions_sent,
         waiting=summary.questions_waiting, failed=summary.questions_failed)
     if check.drill:
-        shown = {f"p{share}": T.CHECK_MINUTES.format(minutes=round(took.total_seconds() / 60, 1)) if took is not None
-                 else T.CHECK_MILESTONE_NONE for share, took in summary.milestones().items()}
+        shown = {f"p{share}": milestone_label(took) for share, took in summary.milestones().items()}
         text += "\n" + T.CHECK_MILESTONES.format(**shown)
     in_need = summary.orgs_in_need
     if in_need:

@@ -14,7 +14,8 @@ from bot.texts import catalog as T
 from bot.fakeline import events as ev
 from bot.line.outbox import CHECK_ANSWER_REPLY
 from bot.web.limits import MAX_WRONG, client_key
-from db.contact_checks import MAX_NOTE, board_version, claim_reask, record_answer
+from db.contact_checks import MAX_NOTE, board_version, check_counts, claim_reask, record_answer, summarize
+from handlers.contact_checks.charts import milestone_label
 from db.models import ContactCheck, ContactCheckAnswer, ContactCheckTarget, Member, Organization, OutboxMessage
 from tests.seed import Seed, listed_areas, partnership
 
@@ -171,6 +172,15 @@ async def test_reasks_go_to_the_silent_only_and_a_silent_primary_brings_in_the_d
     assert len(cards(bot, people["npo"])) == 3
     [deputy_card] = cards(bot, people["npo_deputy"])
     assert T.CHECK_DEPUTY in card_texts(deputy_card)
+    # Asked now: no longer held, and counted as asked everywhere (board, list of checks, home).
+    deputy = await target(bot, people["npo_deputy"])
+    assert (deputy.held, deputy.asked_count) == (False, 1)
+    async with bot.runtime.sessions() as session:
+        check = await session.get(ContactCheck, 1)
+        summary = await summarize(session, check)
+        counts = await check_counts(session, [1])
+    assert (summary.members_asked, summary.members_answered, summary.members_held) == (5, 2, 0)
+    assert counts[1][:3] == (5, 2, 0)
     await answer(bot, people["npo_deputy"], "被害あり")  # the NPO has answered now
 
     bot.clock.advance(timedelta(minutes=30))
@@ -189,6 +199,11 @@ async def test_reasks_go_to_the_silent_only_and_a_silent_primary_brings_in_the_d
 async def test_a_drill_is_marked_and_reports_how_fast_answers_came(bot):
     people = await partnership(bot)
     await start_in_line(bot, people["staff"], T.SEGMENT_ALL, T.CHECK_DRILL, T.CHECK_START)
+    async with bot.runtime.sessions() as session:  # the NPO's deputy is held back, not asked yet
+        summary = await summarize(session, await session.get(ContactCheck, 1))
+        counts = await check_counts(session, [1])
+    assert (summary.members, summary.members_asked, summary.members_held, summary.members_silent) == (5, 4, 1, 4)
+    assert counts[1] == (4, 0, 1, 0)
     assert bot.last_text(people["staff"]) == T.CHECK_STARTED.format(id=1, kind=T.CHECK_DRILL, count=4)
     [card] = cards(bot, people["school"])
     assert card_texts(card)[:2] == [T.CHECK_DRILL_HEADER, T.CHECK_DRILL_MESSAGE]
@@ -201,7 +216,8 @@ async def test_a_drill_is_marked_and_reports_how_fast_answers_came(bot):
         await answer(bot, people[who], "無事")
     assert bot.texts_to(people["school"])[-2].startswith(T.CHECK_DRILL_NOTE)
     await bot.say(people["staff"], T.CHECK_STATUS)
-    assert "回答の到達時間（団体）：25% 2.0分／50% 5.0分／75% 9.0分" in bot.last_text(people["staff"])
+    assert T.CHECK_MILESTONES.format(p25="2分", p50="5分", p75="9分") in bot.last_text(people["staff"])
+    assert T.CHECK_MILESTONES == "4分の1の団体が回答するまで：{p25}／半数まで：{p50}／4分の3まで：{p75}"
 
 
 async def test_a_second_start_returns_the_running_check_and_the_real_thing_replaces_a_drill(bot):
@@ -583,3 +599,9 @@ async def test_every_change_a_board_shows_counts_up_the_checks_version_and_nothi
     await bot.say(people["staff"], T.CHECK_CLOSE)
     await bot.press(people["staff"], T.CHECK_CLOSE_OK)
     await changed()
+
+
+def test_milestone_times_read_in_seconds_under_two_minutes_and_whole_minutes_above():
+    assert [milestone_label(timedelta(seconds=s)) for s in (0, 45, 119, 120, 12 * 60 + 10, 22 * 60 + 40)] == [
+        "0秒", "45秒", "119秒", "2分", "12分", "23分"]
+    assert milestone_label(None) == T.CHECK_MILESTONE_NONE

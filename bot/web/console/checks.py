@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.concurrency import run_in_threadpool
 
@@ -28,11 +28,13 @@ from db.contact_checks import (
     CheckError,
     board_version,
     claim_reask,
+    check_counts,
     close_check,
+    held_back,
     start_check,
     summarize,
 )
-from db.models import CheckStatus, ContactCheck, ContactCheckTarget
+from db.models import CheckStatus, ContactCheck
 from db.segments import Segment, SegmentError
 from handlers.contact_checks.charts import milestone_label, render_answer_curve
 from handlers.contact_checks.export import csv_bytes, export_table
@@ -65,9 +67,7 @@ async def checks(request: Request, staff: StaffDep, session: SessionDep):
     """Every check, newest first, with how far its answers got."""
     rows = list(await session.scalars(select(ContactCheck).order_by(ContactCheck.started_at.desc(),
                                                                      ContactCheck.id.desc()).limit(100)))
-    counts = dict((cid, (asked, answered)) for cid, asked, answered in await session.execute(
-        select(ContactCheckTarget.check_id, func.count(), func.count(ContactCheckTarget.status))
-        .where(ContactCheckTarget.check_id.in_([c.id for c in rows])).group_by(ContactCheckTarget.check_id)))
+    counts = await check_counts(session, [c.id for c in rows])
     listed = [{"check": c, "kind": _kind(c), "segment": await describe_segment(session, Segment.parse(c.segment)),
                "members": counts.get(c.id, (0, 0))[0], "answered": counts.get(c.id, (0, 0))[1]} for c in rows]
     return render(request, "console/checks.html", staff, checks=listed)
@@ -85,7 +85,7 @@ async def segment_choices(session: AsyncSession) -> list[tuple[str, list[tuple[s
     return groups
 
 
-async def _new_page(request: Request, staff, session: AsyncSession, *, segment: str = "all", drill: bool = False,
+async def _new_page(request: Request, staff, session: AsyncSession, *, segment: str = "all", drill: bool = True,
                     message: str = "", problem: str | None = None, status_code: int = 200):
     return render(request, "console/checks_new.html", staff, choices=await segment_choices(session), segment=segment,
                   drill=drill, message=message, problem=problem, max_message=MAX_NOTE, status_code=status_code)
@@ -105,7 +105,7 @@ async def _chosen(session: AsyncSession, spec: str) -> tuple[Segment, list]:
 
 @router.post("/checks/confirm")
 async def confirm_check(request: Request, staff: CsrfDep, session: SessionDep, runtime: RuntimeDep,
-                        segment: Annotated[str, Form()] = "all", kind: Annotated[str, Form()] = "real",
+                        segment: Annotated[str, Form()] = "all", kind: Annotated[str, Form()] = "drill",
                         message: Annotated[str, Form()] = ""):
     """The confirmation: how many people and organizations will be asked, nothing sent yet."""
     drill, message = kind == "drill", message.strip()
@@ -121,8 +121,9 @@ async def confirm_check(request: Request, staff: CsrfDep, session: SessionDep, r
         return await _new_page(request, staff, session, segment=chosen.spec, drill=drill, message=message,
                                problem=problem, status_code=422)
     settings = runtime.settings
+    held = len(held_back(people))  # start_check's rule: these deputies are asked only if their primary is silent
     return render(request, "console/checks_confirm.html", staff, segment=chosen.spec, segment_label=label,
-                  members=len(people), orgs=len({p.organization_id for p in people}), drill=drill,
+                  members=len(people), asked=len(people) - held, held=held, orgs=len({p.organization_id for p in people}), drill=drill,
                   kind_label=T.CHECK_DRILL if drill else T.CHECK_REAL, message=message,
                   shown=message or (T.CHECK_DRILL_MESSAGE if drill else T.CHECK_DEFAULT_MESSAGE),
                   minutes=settings.check_reask_minutes, reasks=settings.check_max_reasks)
@@ -131,7 +132,7 @@ async def confirm_check(request: Request, staff: CsrfDep, session: SessionDep, r
 @router.post("/checks")
 async def start(request: Request, staff: CsrfDep, session: SessionDep, runtime: RuntimeDep,
                 background: BackgroundTasks, segment: Annotated[str, Form()] = "all",
-                kind: Annotated[str, Form()] = "real", message: Annotated[str, Form()] = ""):
+                kind: Annotated[str, Form()] = "drill", message: Annotated[str, Form()] = ""):
     """開始する: the question to everyone in the segment, as the LINE dialog starts it; a running one is kept."""
     settings, now, drill = runtime.settings, runtime.clock.now(), kind == "drill"
     message = message.strip()

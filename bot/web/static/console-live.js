@@ -16,6 +16,11 @@
       last = event.data;
       region.innerHTML = event.data;
       if (window.htmx) window.htmx.process(region);
+      var drawn = region.querySelector("[data-status]");
+      if (drawn && drawn.dataset.status !== "open") {  // finished: nothing more to follow live
+        source.close();
+        if (state) { state.textContent = state.dataset.finished || ""; state.classList.remove("lost"); state.classList.add("finished"); }
+      }
     });
     source.addEventListener("signedout", function (event) {
       source.close();
