@@ -61,11 +61,15 @@ async def notice_delivered(session: AsyncSession, notice: Notice) -> bool:
     return outbox_delivered(notice, (await notice_outbox(session, [notice.id]))[notice.id])
 
 
-async def delivered_to(session: AsyncSession, line_user_id: str, notice_ids: list[int]) -> set[int]:
-    """Of these sent notices, those whose message LINE accepted for this user."""
-    rows = await notice_outbox(session, notice_ids)
-    return {i for i, found in rows.items()
-            if not found or any(r.status == OutboxStatus.sent and line_user_id in r.recipients for r in found)}
+async def delivered_to(session: AsyncSession, line_user_id: str, notice_ids: list[int]) -> dict[int, datetime | None]:
+    """Of these sent notices, those whose message LINE accepted for this user, with when it did (None when
+    the notice was sent before its rows were tagged with it)."""
+    delivered: dict[int, datetime | None] = {}
+    for notice_id, found in (await notice_outbox(session, notice_ids)).items():
+        taken = [r.sent_at for r in found if r.status == OutboxStatus.sent and line_user_id in r.recipients]
+        if not found or taken:
+            delivered[notice_id] = max((t for t in taken if t), default=None)
+    return delivered
 
 
 async def create_notice(session: AsyncSession, *, text: str, segment: Segment, send_at: datetime, now: datetime,
@@ -142,6 +146,8 @@ async def claim_ack_reminders(session: AsyncSession, now: datetime) -> dict[int,
     due: dict[int, list[str]] = {}
     for notice in notices:
         if notice.sent_at + timedelta(minutes=notice.remind_after_minutes) > now:
+            continue
+        if not await notice_delivered(session, notice):  # still held by the quiet hours: not yet to remind of
             continue
         taken = await session.execute(
             update(NoticeRecipient)

@@ -334,6 +334,7 @@ NOTICE_DELIVERY_STATES = {"scheduled": "送信予定", "held": "夜間のため�
                           "delivered": "送信済み", "failed": "送信できませんでした", "cancelled": "取り消し済み"}
 CONSOLE_HOME_NOTICE_HELD = "#{id}「{title}」（{note}）"
 NOTICE_HELD_LINE = "#{id} {note} {segment}「{head}」"
+CONSOLE_NOTICE_DONE_HELD = "お知らせを受け付けました。{note}。"
 NOTICE_DETAIL_HELD = "#{id} {note}（{total}人）。確認状況は届いた後に見られます。"
 CONSOLE_NOTICE_REMIND = "未確認の人に再通知"
 CONSOLE_NOTICE_REMIND_LEAD = "まだ確認していない{count}人に、このお知らせをもう一度送ります。"

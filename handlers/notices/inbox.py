@@ -32,7 +32,7 @@ async def list_notices(ctx: Context) -> None:
         ctx.reply(await ctx.help(T.NOTICE_LIST_NONE))
         return
     lines = [T.NOTICE_LIST_HEADER] + [
-        T.NOTICE_LIST_LINE.format(when=moment_label(notice.sent_at, ctx.settings.tz, ctx.now()),
+        T.NOTICE_LIST_LINE.format(when=moment_label(delivered[notice.id] or notice.sent_at, ctx.settings.tz, ctx.now()),
                                   text=_preview(notice.text),
                                   ack=T.NOTICE_LIST_ACKED if acked else T.NOTICE_LIST_OPEN)
         for notice, acked in rows]

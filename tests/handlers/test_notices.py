@@ -256,3 +256,22 @@ async def test_notice_to_the_deputies(bot):
     await bot.press(people["staff"], T.CONFIRM_SEND)
     [call] = bot.line.sent(MULTICAST)
     assert call.json["to"] == [people["npo_deputy"]]
+
+
+async def test_the_ack_reminder_waits_until_the_notice_itself_has_arrived(bot):
+    """A notice held by the night is not reminded of before it has reached anyone, however short its wait."""
+    people = await partnership(bot)
+    bot.clock.set(datetime(2026, 11, 24, 23, 0, tzinfo=bot.settings.tz))
+    await compose(bot, people["staff"], "夜のお知らせ", T.SEGMENT_ALL, T.SEND_NOW)
+    await bot.press(people["staff"], T.CONFIRM_SEND)
+    [notice] = await bot.scalars(select(Notice))
+    async with bot.runtime.sessions() as session, session.begin():
+        (await session.get(Notice, notice.id)).remind_after_minutes = 60
+    bot.clock.set(datetime(2026, 11, 25, 1, 0, tzinfo=bot.settings.tz))
+    await bot.runtime.scheduler.run_due()
+    assert await bot.scalars(select(NoticeRecipient).where(NoticeRecipient.reminded_at.is_not(None))) == []
+    bot.clock.set(datetime(2026, 11, 25, 7, 0, tzinfo=bot.settings.tz))
+    await bot.runtime.gateway.deliver_due()
+    assert len(bot.line.sent(MULTICAST)) == 1
+    await bot.runtime.scheduler.run_due()
+    assert len(await bot.scalars(select(NoticeRecipient).where(NoticeRecipient.reminded_at.is_not(None)))) == 5

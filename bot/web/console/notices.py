@@ -235,8 +235,10 @@ async def notice_status(request: Request, notice_id: int, staff: StaffDep, runti
     async with runtime.sessions() as session:
         context = await status_context(request, session, runtime, notice_id)
     done = request.query_params.get("done")
-    return render(request, "console/notices_status.html", staff, **context,
-                  done=T.CONSOLE_NOTICE_DONE.get(done) if done else None)
+    message = T.CONSOLE_NOTICE_DONE.get(done) if done else None
+    if done == "sent" and context["delivery"].state == "held":  # accepted, not sent: say when it arrives
+        message = T.CONSOLE_NOTICE_DONE_HELD.format(note=context["state"])
+    return render(request, "console/notices_status.html", staff, **context, done=message)
 
 
 @router.get("/notices/{notice_id}/readers")

@@ -118,9 +118,11 @@ async def test_a_notice_held_by_the_night_says_so_everywhere_until_line_takes_it
     notice_page = sent.headers["location"].split("?")[0]
     await bot.runtime.gateway.deliver_due()
     assert bot.line.sent(MULTICAST) == []
+    held = T.QUIET_HOURS_HOLD.format(held="11/25(水) 07:00")
+    done = await bot.client.get(sent.headers["location"])
+    assert T.CONSOLE_NOTICE_DONE_HELD.format(note=held) in done.text and T.CONSOLE_NOTICE_DONE["sent"] not in done.text
     bot.clock.set(datetime(2026, 11, 25, 2, 3, tzinfo=bot.settings.tz))
     await sign_in(bot)
-    held = T.QUIET_HOURS_HOLD.format(held="11/25(水) 07:00")
 
     page = await bot.client.get(notice_page)
     assert held in page.text
@@ -159,4 +161,4 @@ async def test_a_notice_held_by_the_night_says_so_everywhere_until_line_takes_it
     remind_page = await bot.client.get(f"{notice_page}/remind")
     assert T.CONSOLE_NOTICE_REMIND_OK in remind_page.text
     await bot.say(bot.people["npo"], T.NOTICE_LIST)
-    assert "明日の会議室が変わりました。" in bot.last_text(bot.people["npo"])
+    assert "11/25(水) 07:00　明日の会議室が変わりました。" in bot.last_text(bot.people["npo"])  # when it arrived
