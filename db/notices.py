@@ -28,6 +28,50 @@ def notice_label(notice: Notice) -> str:
     return f"#{notice.id} {notice.title or notice_title(notice.text)}"
 
 
+def notice_purpose(notice_id: int) -> str:
+    """The outbox purpose of a notice's messages: how its delivery is read back from the outbox."""
+    return f"notice:{notice_id}"
+
+
+def reminder_purpose(notice_id: int) -> str:
+    return f"notice-reminder:{notice_id}"
+
+
+async def notice_outbox(session: AsyncSession, notice_ids: list[int]) -> dict[int, list[OutboxMessage]]:
+    """The outbox rows that carry each notice to its recipients (not its reminders)."""
+    found: dict[int, list[OutboxMessage]] = {i: [] for i in notice_ids}
+    if notice_ids:
+        by_purpose = {notice_purpose(i): i for i in notice_ids}
+        for row in await session.scalars(select(OutboxMessage).where(OutboxMessage.purpose.in_(by_purpose))
+                                          .order_by(OutboxMessage.id)):
+            found[by_purpose[row.purpose]].append(row)
+    return found
+
+
+def outbox_delivered(notice: Notice, rows: list[OutboxMessage]) -> bool:
+    """Whether LINE took a sent notice's messages: none still waiting, and some accepted (or none to send)."""
+    if notice.status != NoticeStatus.sent:
+        return False
+    if not rows:  # nobody to send to, or sent before its rows were tagged with the notice
+        return True
+    return all(r.status != OutboxStatus.pending for r in rows) and any(r.status == OutboxStatus.sent for r in rows)
+
+
+async def notice_delivered(session: AsyncSession, notice: Notice) -> bool:
+    return outbox_delivered(notice, (await notice_outbox(session, [notice.id]))[notice.id])
+
+
+async def delivered_to(session: AsyncSession, line_user_id: str, notice_ids: list[int]) -> dict[int, datetime | None]:
+    """Of these sent notices, those whose message LINE accepted for this user, with when it did (None when
+    the notice was sent before its rows were tagged with it)."""
+    delivered: dict[int, datetime | None] = {}
+    for notice_id, found in (await notice_outbox(session, notice_ids)).items():
+        taken = [r.sent_at for r in found if r.status == OutboxStatus.sent and line_user_id in r.recipients]
+        if not found or taken:
+            delivered[notice_id] = max((t for t in taken if t), default=None)
+    return delivered
+
+
 async def create_notice(session: AsyncSession, *, text: str, segment: Segment, send_at: datetime, now: datetime,
                         author_member_id: int | None = None, over_quota_confirmed: bool = False,
                         remind_after: timedelta = DEFAULT_REMIND_AFTER, title: str | None = None) -> Notice:
@@ -84,11 +128,15 @@ async def acknowledge(session: AsyncSession, *, notice_id: int, member_id: int, 
 
 
 async def latest_unacknowledged(session: AsyncSession, member_id: int) -> int | None:
-    """The latest notice sent to the member that they have not acknowledged."""
-    return await session.scalar(
-        select(NoticeRecipient.notice_id).join(Notice, Notice.id == NoticeRecipient.notice_id)
+    """The latest notice delivered to the member that they have not acknowledged (one the quiet hours still hold is not)."""
+    rows = (await session.execute(
+        select(NoticeRecipient.notice_id, NoticeRecipient.line_user_id).join(Notice, Notice.id == NoticeRecipient.notice_id)
         .where(NoticeRecipient.member_id == member_id, NoticeRecipient.acked_at.is_(None))
-        .order_by(Notice.sent_at.desc(), Notice.id.desc()).limit(1))
+        .order_by(Notice.sent_at.desc(), Notice.id.desc()).limit(20))).all()
+    if not rows:
+        return None
+    delivered = await delivered_to(session, rows[0][1], [notice_id for notice_id, _ in rows])
+    return next((notice_id for notice_id, _ in rows if notice_id in delivered), None)
 
 
 async def claim_ack_reminders(session: AsyncSession, now: datetime) -> dict[int, list[str]]:
@@ -98,6 +146,8 @@ async def claim_ack_reminders(session: AsyncSession, now: datetime) -> dict[int,
     due: dict[int, list[str]] = {}
     for notice in notices:
         if notice.sent_at + timedelta(minutes=notice.remind_after_minutes) > now:
+            continue
+        if not await notice_delivered(session, notice):  # still held by the quiet hours: not yet to remind of
             continue
         taken = await session.execute(
             update(NoticeRecipient)

@@ -280,6 +280,7 @@ NOTICE_REFUSALS = {
     "empty": NOTICE_NO_RECIPIENTS,
     "over_quota": "この送信で今月の上限を{over}通超えます。送る場合は「上限を超えて送信」を選んでください。",
     "not_sent": "このお知らせはまだ送信されていないため、再通知できません。",
+    "not_delivered": "このお知らせはまだ届いていないため、再通知できません。",
     "nobody_to_remind": "再通知する相手がいません（全員が確認済みか、すでに再通知しています）。",
     "not_cancellable": NOTICE_NOT_CANCELLABLE,
     "time": "送信日時を選んでください（過去の日時は指定できません）。",
@@ -328,6 +329,13 @@ CONSOLE_NOTICE_ACKED_AT = "確認した日時"
 CONSOLE_NOTICE_REMINDED_AT = "再通知した日時"
 CONSOLE_NOTICE_NONE_ACKED = "まだ誰も確認していません。"
 CONSOLE_NOTICE_ALL_ACKED = "全員が確認済みです。"
+# A sent notice's state, read from its messages (the quiet hours' hold says 夜間のため…に届きます instead)
+NOTICE_DELIVERY_STATES = {"scheduled": "送信予定", "held": "夜間のため保留中", "sending": "送信中",
+                          "delivered": "送信済み", "failed": "送信できませんでした", "cancelled": "取り消し済み"}
+CONSOLE_HOME_NOTICE_HELD = "#{id}「{title}」（{note}）"
+NOTICE_HELD_LINE = "#{id} {note} {segment}「{head}」"
+CONSOLE_NOTICE_DONE_HELD = "お知らせを受け付けました。{note}。"
+NOTICE_DETAIL_HELD = "#{id} {note}（{total}人）。確認状況は届いた後に見られます。"
 CONSOLE_NOTICE_REMIND = "未確認の人に再通知"
 CONSOLE_NOTICE_REMIND_LEAD = "まだ確認していない{count}人に、このお知らせをもう一度送ります。"
 CONSOLE_NOTICE_REMIND_OK = "再通知する"

@@ -7,6 +7,7 @@ from bot.line import messages as m
 from bot.texts import catalog as T
 from bot.texts.formats import moment_label
 from db.models import Notice, NoticeRecipient
+from db.notices import delivered_to
 from handlers.notices.messages import notice_message
 
 router = Router("notices.inbox", access=Access.member)
@@ -24,12 +25,15 @@ async def list_notices(ctx: Context) -> None:
     rows = (await ctx.session.execute(
         select(Notice, NoticeRecipient.acked_at).join(NoticeRecipient, NoticeRecipient.notice_id == Notice.id)
         .where(NoticeRecipient.member_id == member.id, Notice.sent_at.is_not(None))
-        .order_by(Notice.sent_at.desc(), Notice.id.desc()).limit(LISTED))).all()
+        .order_by(Notice.sent_at.desc(), Notice.id.desc()).limit(LISTED * 4))).all()
+    # Only what has reached this member: a notice the quiet hours still hold is not theirs to see yet.
+    delivered = await delivered_to(ctx.session, member.line_user_id, [notice.id for notice, _ in rows])
+    rows = [(notice, acked) for notice, acked in rows if notice.id in delivered][:LISTED]
     if not rows:
         ctx.reply(await ctx.help(T.NOTICE_LIST_NONE))
         return
     lines = [T.NOTICE_LIST_HEADER] + [
-        T.NOTICE_LIST_LINE.format(when=moment_label(notice.sent_at, ctx.settings.tz, ctx.now()),
+        T.NOTICE_LIST_LINE.format(when=moment_label(delivered[notice.id] or notice.sent_at, ctx.settings.tz, ctx.now()),
                                   text=_preview(notice.text),
                                   ack=T.NOTICE_LIST_ACKED if acked else T.NOTICE_LIST_OPEN)
         for notice, acked in rows]

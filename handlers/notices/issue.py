@@ -12,7 +12,7 @@ from bot.texts import catalog as T
 from db.audit import Actor, record
 from db.models import Notice, NoticeStatus, OutboxMessage
 from db.notices import (MAX_NOTICE_TEXT, MAX_NOTICE_TITLE, cancel_notice, claim_unacknowledged, create_notice,
-                        NoticeReader, notice_label, notice_readers, own_usage_this_month)
+                        NoticeReader, notice_delivered, notice_label, notice_readers, own_usage_this_month)
 from db.rules.dates import beyond_horizon
 from db.segments import Recipient, Segment, SegmentError
 from handlers.notices.messages import remind_unacknowledged
@@ -150,6 +150,8 @@ async def remind_now(session: AsyncSession, *, actor: Actor, notice_id: int, see
     notice = await session.get(Notice, notice_id)
     if notice is None or notice.status != NoticeStatus.sent:
         raise NoticeRefused("not_sent")
+    if not await notice_delivered(session, notice):  # the quiet hours still hold it: nothing to remind of yet
+        raise NoticeRefused("not_delivered")
     due = len(await reminder_due(session, notice_id, seen=seen))
     if due and (over := over_quota(quota, due)) and not over_quota_confirmed:
         raise NoticeRefused("over_quota", over=over)

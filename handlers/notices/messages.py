@@ -9,7 +9,7 @@ from bot.line import messages as m
 from bot.line.outbox import queue_multicast
 from bot.texts import catalog as T
 from db.models import Notice, OutboxMessage
-from db.notices import claim_for_sending
+from db.notices import claim_for_sending, notice_purpose, reminder_purpose
 
 
 class Ack(PostbackData, prefix="ack"):
@@ -47,10 +47,10 @@ async def send_notice(session: AsyncSession, notice_id: int, now: datetime) -> l
         return None if recipients is None else []
     notice = await session.get(Notice, notice_id)
     return queue_multicast(session, to=[r.line_user_id for r in recipients], messages=[notice_message(notice)],
-                           purpose="notice", now=now)
+                           purpose=notice_purpose(notice_id), now=now)
 
 
 def remind_unacknowledged(session: AsyncSession, notice: Notice, users: list[str], now: datetime) -> list[OutboxMessage]:
     """The notice again, marked as a reminder, to those who have not acknowledged it."""
     return queue_multicast(session, to=users, messages=[notice_message(notice, reminder=True)],
-                           purpose="notice-reminder", now=now)
+                           purpose=reminder_purpose(notice.id), now=now)

@@ -7,6 +7,7 @@ from bot.texts.formats import moment_label
 from db.notices import read_status, recent_notices
 from db.models import Notice, NoticeStatus
 from db.segments import Segment
+from handlers.delivery import notice_deliveries
 from handlers.notices.issue import NoticeRefused, cancel_scheduled
 from handlers.segments import describe_segment
 
@@ -36,11 +37,17 @@ async def show_notice_status(ctx: Context) -> None:
         ctx.reply(await ctx.help(T.NOTICE_STATUS_EMPTY))
         return
     lines, buttons = [], []
+    deliveries = await notice_deliveries(ctx.session, [notice for notice, _, _ in notices], ctx.now(), ctx.settings)
     for notice, acked, total in notices:
-        head = m.truncate_utf16(notice.text.replace("\n", " "), 16)
+        head = m.truncate_utf16(notice.title or notice.text.replace("\n", " "), 16)
         segment = await describe_segment(ctx.session, Segment.parse(notice.segment))
-        when = moment_label(notice.send_at, ctx.settings.tz, ctx.now())
-        if notice.status == "scheduled":
+        delivery = deliveries[notice.id]
+        when = moment_label(delivery.at or notice.sent_at or notice.send_at, ctx.settings.tz, ctx.now())
+        if delivery.state in ("held", "sending", "failed"):  # not yet with its recipients: no read count to show
+            lines.append(T.NOTICE_HELD_LINE.format(id=notice.id, note=delivery.label(ctx.settings.tz, ctx.now()),
+                                                   segment=segment, head=head))
+            buttons.append(m.postback_action(f"#{notice.id}", NoticeDetail(notice_id=notice.id)))
+        elif notice.status == "scheduled":
             lines.append(T.NOTICE_SCHEDULED_LINE.format(id=notice.id, when=when, segment=segment, head=head))
             buttons.append(m.postback_action(T.NOTICE_CANCEL_BUTTON.format(id=notice.id),
                                              AskCancel(notice_id=notice.id)))
@@ -57,7 +64,12 @@ async def show_notice_detail(ctx: Context, button: NoticeDetail) -> None:
     status = await read_status(ctx.session, button.notice_id)
     if status is None:
         raise StaleButton(button)
-    when = moment_label(status.notice.sent_at or status.notice.send_at, ctx.settings.tz, ctx.now())
+    delivery = (await notice_deliveries(ctx.session, [status.notice], ctx.now(), ctx.settings))[status.notice.id]
+    if not delivery.delivered and status.notice.status == NoticeStatus.sent:
+        ctx.reply(m.text(T.NOTICE_DETAIL_HELD.format(id=status.notice.id, note=delivery.label(ctx.settings.tz, ctx.now()),
+                                                     total=status.total)))
+        return
+    when = moment_label(delivery.at or status.notice.sent_at or status.notice.send_at, ctx.settings.tz, ctx.now())
     if not status.pending:
         ctx.reply(m.text(T.NOTICE_DETAIL_ALL_ACKED.format(id=status.notice.id, when=when, total=status.total)))
         return

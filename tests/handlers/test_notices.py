@@ -143,11 +143,24 @@ async def test_notice_at_night_is_held_until_morning(bot):
     bot.clock.set(datetime(2026, 11, 24, 23, 30, tzinfo=bot.settings.tz))
     await bot.runtime.scheduler.run_due()
     assert bot.line.sent(MULTICAST) == []
-    held = (await bot.scalars(select(OutboxMessage).where(OutboxMessage.purpose == "notice")))[0]
+    [notice] = await bot.scalars(select(Notice))
+    held = (await bot.scalars(select(OutboxMessage).where(OutboxMessage.purpose == f"notice:{notice.id}")))[0]
     assert held.status == "pending"
+    # Until LINE takes it, staff read that it waits for the morning, and members do not see it yet.
+    note = T.QUIET_HOURS_HOLD.format(held="11/25(水) 07:00")
+    await bot.say(people["staff"], T.NOTICE_STATUS)
+    assert note in bot.last_text(people["staff"]) and "確認 0/" not in bot.last_text(people["staff"])
+    await bot.press(people["staff"], f"#{notice.id}")
+    assert bot.last_text(people["staff"]).startswith(f"#{notice.id} {note}")
+    await bot.say(people["npo"], T.NOTICE_LIST)
+    assert T.NOTICE_LIST_NONE in bot.last_text(people["npo"])
     bot.clock.set(datetime(2026, 11, 25, 7, 0, tzinfo=bot.settings.tz))
     await bot.runtime.gateway.deliver_due()
     assert len(bot.line.sent(MULTICAST)) == 1
+    await bot.say(people["npo"], T.NOTICE_LIST)
+    assert "夜間に予約したお知らせ（未確認）" in bot.last_text(people["npo"])
+    await bot.say(people["staff"], T.NOTICE_STATUS)
+    assert "確認 0/" in bot.last_text(people["staff"]) and note not in bot.last_text(people["staff"])
 
 
 async def test_two_scheduler_instances_send_each_notice_exactly_once(database_url, fake_line, clock):
@@ -243,3 +256,22 @@ async def test_notice_to_the_deputies(bot):
     await bot.press(people["staff"], T.CONFIRM_SEND)
     [call] = bot.line.sent(MULTICAST)
     assert call.json["to"] == [people["npo_deputy"]]
+
+
+async def test_the_ack_reminder_waits_until_the_notice_itself_has_arrived(bot):
+    """A notice held by the night is not reminded of before it has reached anyone, however short its wait."""
+    people = await partnership(bot)
+    bot.clock.set(datetime(2026, 11, 24, 23, 0, tzinfo=bot.settings.tz))
+    await compose(bot, people["staff"], "夜のお知らせ", T.SEGMENT_ALL, T.SEND_NOW)
+    await bot.press(people["staff"], T.CONFIRM_SEND)
+    [notice] = await bot.scalars(select(Notice))
+    async with bot.runtime.sessions() as session, session.begin():
+        (await session.get(Notice, notice.id)).remind_after_minutes = 60
+    bot.clock.set(datetime(2026, 11, 25, 1, 0, tzinfo=bot.settings.tz))
+    await bot.runtime.scheduler.run_due()
+    assert await bot.scalars(select(NoticeRecipient).where(NoticeRecipient.reminded_at.is_not(None))) == []
+    bot.clock.set(datetime(2026, 11, 25, 7, 0, tzinfo=bot.settings.tz))
+    await bot.runtime.gateway.deliver_due()
+    assert len(bot.line.sent(MULTICAST)) == 1
+    await bot.runtime.scheduler.run_due()
+    assert len(await bot.scalars(select(NoticeRecipient).where(NoticeRecipient.reminded_at.is_not(None)))) == 5

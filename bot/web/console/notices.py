@@ -19,7 +19,7 @@ from bot.web.deps import RuntimeDep
 from db.models import Notice, NoticeStatus, Organization
 from db.notices import MAX_NOTICE_TEXT, MAX_NOTICE_TITLE, notice_readers, recent_notices
 from db.segments import Segment, SegmentError
-from handlers.delivery import sending_label
+from handlers.delivery import notice_deliveries, sending_label
 from handlers.notices.issue import (NoticeRefused, cancel_scheduled, checked_notice, issue_notice, quota_preview,
                                     recipients, remind_now, reminder_due)
 from handlers.notices.messages import send_notice
@@ -116,10 +116,15 @@ async def notice_list(request: Request, staff: StaffDep, runtime: RuntimeDep):
     """Notices sent and scheduled, newest first, with how many have confirmed."""
     tz, now = runtime.settings.tz, runtime.clock.now()
     async with runtime.sessions() as session:
-        rows = [{"notice": notice, "acked": acked, "total": total,
-                 "segment": await describe_segment(session, Segment.parse(notice.segment)),
-                 "when": moment_label(notice.sent_at or notice.send_at, tz, now)}
-                for notice, acked, total in await recent_notices(session, limit=LISTED)]
+        listed = await recent_notices(session, limit=LISTED)
+        deliveries = await notice_deliveries(session, [notice for notice, _, _ in listed], now, runtime.settings)
+        rows = []
+        for notice, acked, total in listed:
+            delivery = deliveries[notice.id]
+            rows.append({"notice": notice, "acked": acked, "total": total, "delivery": delivery,
+                         "state": delivery.short(tz, now),
+                         "segment": await describe_segment(session, Segment.parse(notice.segment)),
+                         "when": moment_label(delivery.at or notice.sent_at or notice.send_at, tz, now)})
     return render(request, "console/notices.html", staff, rows=rows)
 
 
@@ -217,7 +222,8 @@ async def status_context(request: Request, session: AsyncSession, runtime: Runti
     acked = [(r, label(r.acked_at)) for r in readers if r.acked_at]
     pending = [(r, label(r.reminded_at)) for r in readers if not r.acked_at]
     seen = max((r.reminded_at for r in readers if r.reminded_at), default=None)
-    return {"notice": notice, "acked": acked, "pending": pending, "total": len(readers),
+    delivery = (await notice_deliveries(session, [notice], now, runtime.settings))[notice.id]
+    return {"notice": notice, "delivery": delivery, "state": delivery.label(tz, now), "acked": acked, "pending": pending, "total": len(readers),
             "segment": await describe_segment(session, Segment.parse(notice.segment)),
             "sent_label": label(notice.sent_at), "send_label": label(notice.send_at),
             "scheduled": notice.status == NoticeStatus.scheduled, "seen": seen.isoformat() if seen else ""}
@@ -229,8 +235,10 @@ async def notice_status(request: Request, notice_id: int, staff: StaffDep, runti
     async with runtime.sessions() as session:
         context = await status_context(request, session, runtime, notice_id)
     done = request.query_params.get("done")
-    return render(request, "console/notices_status.html", staff, **context,
-                  done=T.CONSOLE_NOTICE_DONE.get(done) if done else None)
+    message = T.CONSOLE_NOTICE_DONE.get(done) if done else None
+    if done == "sent" and context["delivery"].state == "held":  # accepted, not sent: say when it arrives
+        message = T.CONSOLE_NOTICE_DONE_HELD.format(note=context["state"])
+    return render(request, "console/notices_status.html", staff, **context, done=message)
 
 
 @router.get("/notices/{notice_id}/readers")
@@ -254,7 +262,8 @@ async def ask_remind(request: Request, notice_id: int, staff: StaffDep, runtime:
     quota = await fresh_quota(runtime)
     async with runtime.sessions() as session:
         context = await status_context(request, session, runtime, notice_id)
-        due = await reminder_due(session, notice_id, seen=seen_moment(context["seen"]))
+        due = (await reminder_due(session, notice_id, seen=seen_moment(context["seen"]))
+               if context["delivery"].delivered else [])
         preview = await quota_preview(session, quota, len(due), runtime.clock.now(), runtime.settings.tz)
     return render(request, "console/notices_remind.html", staff, **context, due=due, quota=preview)
 

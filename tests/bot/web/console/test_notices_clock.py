@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.texts import catalog as T
 from db.audit import Actor, Door
 from db.console import issue_link, link_url
-from db.models import AuditEntry, Member, Notice
+from db.models import AuditEntry, Member, Notice, NoticeRecipient, OutboxMessage
 from tests.harness import BotHarness
 from tests.seed import partnership
 
@@ -103,3 +103,62 @@ async def test_a_notice_for_a_segment_that_names_nothing_is_refused(console):
     unknown = await bot.client.get("/console/notices/999")
     assert unknown.status_code == 404 and T.CONSOLE_NOTICE_UNKNOWN in unknown.text
     assert await bot.scalars(select(Notice)) == []
+
+
+async def test_a_notice_held_by_the_night_says_so_everywhere_until_line_takes_it(console):
+    """Its page, the list, the home page and LINE's お知らせ状況 say when it arrives (from its outbox rows, not
+    from when it was sent); 再通知 is refused and members do not see it in お知らせ一覧 until it has gone."""
+    bot = console
+    bot.clock.set(datetime(2026, 11, 24, 23, 0, tzinfo=bot.settings.tz))
+    await sign_in(bot)
+    draft = {"title": "夜間の連絡", "text": "明日の会議室が変わりました。\n3階です。", "kind": "field", "value": "防災",
+             "when": "now"}
+    sent = await post(bot, "/console/notices", **draft)
+    assert sent.status_code == 303
+    notice_page = sent.headers["location"].split("?")[0]
+    await bot.runtime.gateway.deliver_due()
+    assert bot.line.sent(MULTICAST) == []
+    held = T.QUIET_HOURS_HOLD.format(held="11/25(水) 07:00")
+    done = await bot.client.get(sent.headers["location"])
+    assert T.CONSOLE_NOTICE_DONE_HELD.format(note=held) in done.text and T.CONSOLE_NOTICE_DONE["sent"] not in done.text
+    bot.clock.set(datetime(2026, 11, 25, 2, 3, tzinfo=bot.settings.tz))
+    await sign_in(bot)
+
+    page = await bot.client.get(notice_page)
+    assert held in page.text
+    assert T.CONSOLE_NOTICE_SENT_AT.format(when="11/24(火) 23:00") not in page.text
+    assert f"{notice_page}/remind" not in page.text
+    listed = await bot.client.get("/console/notices")
+    assert held in listed.text and T.NOTICE_DELIVERY_STATES["delivered"] not in listed.text
+    home = await bot.client.get("/console")
+    assert T.CONSOLE_HOME_NOTICE_HELD.format(id=notice_page.rsplit("/", 1)[1], title="夜間の連絡", note=held) in home.text
+    assert "23:00送信" not in home.text
+    remind_page = await bot.client.get(f"{notice_page}/remind")
+    assert T.NOTICE_REFUSALS["not_delivered"] in remind_page.text and held in remind_page.text
+    assert T.CONSOLE_NOTICE_REMIND_OK not in remind_page.text
+    refused = await post(bot, f"{notice_page}/remind", seen="")
+    assert refused.status_code == 422 and T.NOTICE_REFUSALS["not_delivered"] in refused.text
+    assert await bot.scalars(select(OutboxMessage).where(OutboxMessage.purpose.like("notice-reminder%"))) == []
+
+    await bot.say(bot.people["staff"], T.NOTICE_STATUS)
+    status = bot.last_text(bot.people["staff"])
+    assert held in status and "「夜間の連絡」" in status and "明日の会議室" not in status
+    await bot.say(bot.people["npo"], T.NOTICE_LIST)
+    assert T.NOTICE_LIST_NONE in bot.last_text(bot.people["npo"])
+    assert [m for m in bot.messages_to(bot.people["npo"]) if m["type"] == "flex"] == []
+    await bot.say(bot.people["npo"], T.ACK_BUTTON)
+    assert await bot.scalars(select(NoticeRecipient).where(NoticeRecipient.acked_at.is_not(None))) == []
+
+    bot.clock.set(datetime(2026, 11, 25, 7, 0, tzinfo=bot.settings.tz))
+    await bot.runtime.gateway.deliver_due()
+    assert len(bot.line.sent(MULTICAST)) == 1
+    await sign_in(bot)
+    page = await bot.client.get(notice_page)
+    assert T.CONSOLE_NOTICE_SENT_AT.format(when="11/25(水) 07:00") in page.text and held not in page.text
+    assert f"{notice_page}/remind" in page.text
+    listed = await bot.client.get("/console/notices")
+    assert T.NOTICE_DELIVERY_STATES["delivered"] in listed.text and held not in listed.text
+    remind_page = await bot.client.get(f"{notice_page}/remind")
+    assert T.CONSOLE_NOTICE_REMIND_OK in remind_page.text
+    await bot.say(bot.people["npo"], T.NOTICE_LIST)
+    assert "11/25(水) 07:00　明日の会議室が変わりました。" in bot.last_text(bot.people["npo"])  # when it arrived
