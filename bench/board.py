@@ -44,7 +44,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.contact_check import MULTICAST, post_json, seed  # noqa: E402
-from bench.webhook import RENKEI, Database, Procs, free_port, tail, wait_http  # noqa: E402
+from bench.webhook import RENKEI, Database, Procs, free_port, log_errors, tail, wait_http  # noqa: E402
 from bot.fakeline import events as ev  # noqa: E402
 from bot.fakeline.server import FakeLine  # noqa: E402
 
@@ -164,11 +164,7 @@ class Run:
                     self.measure()
                 finally:
                     self.procs.stop(server)
-                problems = [ln for ln in server.log_path.read_text(errors="replace").splitlines()
-                            if " ERROR " in ln or ln.startswith(("ERROR", "Traceback"))]
-                self.results["log_errors"] = len(problems)
-                if problems:
-                    print(f"  {self.kind}: first error in the server log: {problems[0][:200]}", file=sys.stderr)
+                self.results["log_errors"] = log_errors(server.log_path, self.kind)
         finally:
             db.drop()
         return self.results

@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.fanout import TOKEN as FANOUT_TOKEN  # noqa: E402
 from bench.fanout import baseline as multicast_baseline  # noqa: E402
-from bench.webhook import PY, RENKEI, Database, Procs, cpu_seconds, free_port, run_wrk, tail, wait_http  # noqa: E402
+from bench.webhook import PY, RENKEI, Database, Procs, cpu_seconds, free_port, log_errors, run_wrk, tail, wait_http  # noqa: E402
 from bot.fakeline import events as ev  # noqa: E402
 from bot.fakeline.server import FakeLine  # noqa: E402
 
@@ -226,11 +226,7 @@ class Run:
                 if self.opts.keep_logs:
                     Path(self.opts.keep_logs).mkdir(parents=True, exist_ok=True)
                     shutil.copy(server.log_path, Path(self.opts.keep_logs) / server.log_path.name)
-                problems = [l for l in server.log_path.read_text(errors="replace").splitlines()
-                            if " ERROR " in l or l.startswith(("ERROR", "Traceback"))]
-                self.results["log_errors"] = len(problems)
-                if problems:
-                    print(f"  {self.kind}: first error in the server log: {problems[0][:200]}", file=sys.stderr)
+                self.results["log_errors"] = log_errors(server.log_path, self.kind)
         finally:
             db.drop()
         return self.results

@@ -215,6 +215,15 @@ def tail(path: Path, lines: int = 15) -> str:
         return ""
 
 
+def log_errors(path: Path, kind: str) -> int:
+    """How many errors a server's log holds; the first is printed, so that a run with errors says why."""
+    problems = [line for line in path.read_text(errors="replace").splitlines()
+                if " ERROR " in line or line.startswith(("ERROR", "Traceback"))]
+    if problems:
+        print(f"  {kind}: first error in the server log: {problems[0][:200]}", file=sys.stderr)
+    return len(problems)
+
+
 def cpu_seconds(pid: int) -> float:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
