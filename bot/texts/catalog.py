@@ -1300,10 +1300,12 @@ CONSOLE_HOME_NOTHING = "今日、急いで対応することはありません�
 # The web console: organizations and members
 CONSOLE_MEMBERS_TITLE = "団体とメンバー"
 CONSOLE_ORGS = "団体"
-CONSOLE_ORGS_FLAGGED = "主担当か副担当がいない団体が{count}団体あります。"
+CONSOLE_ORGS_FLAGGED = "担当者の体制に注意が必要な団体が{count}団体あります。"
 CONSOLE_ORG_NO_MEMBERS = "メンバーなし"
-CONSOLE_ORG_NO_PRIMARY = "主担当なし"
-CONSOLE_ORG_NO_DEPUTY = "副担当なし"
+# Why an organization depends on one person (db/handovers.fragile_organizations, as in the weekly note);
+# {days}: how long a contact has been away.
+CONSOLE_ORG_FLAGS = {"single": "メンバーが1人だけ", "no_primary": "主担当なし", "no_deputy": "副担当なし",
+                     "inactive": "{days}日以上LINEを離れた担当者あり"}
 CONSOLE_ORG_NAME = "団体名"
 CONSOLE_ORG_TYPE = "種別"
 CONSOLE_ORG_MEMBERS = "メンバー数"

@@ -1,12 +1,14 @@
-"""Organizations and members: search and filter, a member's profile, the staff role and taking a member
-off, each through db/members.py (the same rules and audit entries as LINE and the command line)."""
+"""Organizations and members: search and filter (organizations flagged where they depend on one person), a
+member's profile, the staff role and taking a member off, each through db/members.py (the same rules and audit
+entries as LINE and the command line)."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from bot.texts import catalog as T
@@ -14,8 +16,9 @@ from bot.web.console.auth import CsrfDep, StaffDep, render
 from bot.web.deps import RuntimeDep, SessionDep
 from db.access import DataError, list_members
 from db.areas import list_areas, names_by_member
+from db.handovers import INACTIVE_LONG, fragile_organizations
 from db.members import LastStaff, deactivate, set_staff
-from db.models import Member, MemberRole, MemberStatus, Organization
+from db.models import Member, MemberStatus, Organization
 from db.vocabulary import FIELDS
 
 router = APIRouter()
@@ -46,44 +49,41 @@ class MemberFilter:
 class OrgRow:
     organization: Organization
     members: int
-    primaries: int
-    deputies: int
+    reasons: tuple[str, ...] = ()  # db/handovers.fragile_organizations' reasons
 
     @property
     def flags(self) -> list[str]:
-        if not self.members:
-            return [T.CONSOLE_ORG_NO_MEMBERS]
-        return ([T.CONSOLE_ORG_NO_PRIMARY] if not self.primaries else []) + (
-            [T.CONSOLE_ORG_NO_DEPUTY] if not self.deputies else [])
+        labels = [T.CONSOLE_ORG_FLAGS[r].format(days=INACTIVE_LONG.days) for r in self.reasons]
+        return labels or ([] if self.members else [T.CONSOLE_ORG_NO_MEMBERS])
 
 
-async def organization_rows(session) -> list[OrgRow]:
-    """Every organization with its active members counted by role; those depending on one person are flagged."""
-    orgs = list(await session.scalars(select(Organization).options(selectinload(Organization.members))
-                                      .order_by(Organization.name)))
-    rows = []
-    for org in orgs:
-        active = [m for m in org.members if m.status == MemberStatus.active]
-        rows.append(OrgRow(org, len(active), sum(m.role == MemberRole.primary for m in active),
-                           sum(m.role == MemberRole.deputy for m in active)))
+async def organization_rows(session, now: datetime) -> list[OrgRow]:
+    """Every organization with its active members counted, flagged where it depends on one person by the same
+    rules as the weekly note to staff (db/handovers.fragile_organizations)."""
+    fragile = {f.organization_id: f.reasons for f in await fragile_organizations(session, now)}
+    counts = dict((await session.execute(select(Member.organization_id, func.count(Member.id)).where(
+        Member.status == MemberStatus.active).group_by(Member.organization_id))).all())
+    rows = [OrgRow(org, counts.get(org.id, 0), fragile.get(org.id, ()))
+            for org in await session.scalars(select(Organization).order_by(Organization.name))]
     return sorted(rows, key=lambda r: (not r.flags, r.organization.name))
 
 
 @router.get("/members", response_class=HTMLResponse)
-async def members_page(request: Request, staff: StaffDep, session: SessionDep, q: str = "", type: str = "",
-                       field: str = "", area: str = "", role: str = "", status: str = "active") -> HTMLResponse:
+async def members_page(request: Request, staff: StaffDep, session: SessionDep, runtime: RuntimeDep, q: str = "",
+                       type: str = "", field: str = "", area: str = "", role: str = "",
+                       status: str = "active") -> HTMLResponse:
     """The organizations (flagged where one person carries them) and the members, filtered."""
     wanted = MemberFilter(q=q[:100], type=type, field=field, area=area, role=role, status=status)
-    orgs = await organization_rows(session)
-    org_types = {row.organization.id: row.organization.org_type for row in orgs}
+    org_types = dict((await session.execute(select(Organization.id, Organization.org_type))).all())
     members = [m for m in await list_members(session) if wanted.keeps(m, org_types.get(m["organization_id"], ""))]
+    if request.headers.get("HX-Target") == "member-list":  # the list alone, as the filters change
+        await session.commit()
+        return render(request, "console/members_list.html", staff, members=members)
+    orgs = await organization_rows(session, runtime.clock.now())
     areas = [a.name for a in await list_areas(session)]
     await session.commit()
-    context = dict(members=members, wanted=wanted, orgs=orgs, areas=areas, fields=FIELDS, org_types=org_types,
-                   flagged=sum(1 for row in orgs if row.flags))
-    if request.headers.get("HX-Target") == "member-list":
-        return render(request, "console/members_list.html", staff, **context)
-    return render(request, "console/members.html", staff, **context)
+    return render(request, "console/members.html", staff, members=members, wanted=wanted, orgs=orgs, areas=areas,
+                  fields=FIELDS, flagged=sum(1 for row in orgs if row.flags))
 
 
 async def _member(session, member_id: int) -> Member:

@@ -54,7 +54,7 @@ async def test_members_filter_and_a_member_made_staff_shows_in_the_audit_log(loc
     assert everyone == 20
     # Organizations that depend on one person are flagged.
     orgs = await console_db.scalars(select(Organization))
-    flagged = page.locator("table.orgs tr", has=page.locator(".flag", has_text=T.CONSOLE_ORG_NO_DEPUTY))
+    flagged = page.locator("table.orgs tr", has=page.locator(".flag", has_text=T.CONSOLE_ORG_FLAGS["no_deputy"]))
     assert 0 < await flagged.count() < len(orgs)
 
     await page.get_by_label(T.CONSOLE_FILTER_TYPE).select_option("npo")
