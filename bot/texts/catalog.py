@@ -1357,6 +1357,36 @@ CONSOLE_MEMBER_REFUSED = {
     "not_active": "退会したメンバーは事務局にできません。",
 }
 
+# The web console: a contact's handover (引継ぎ) on the member's page
+CONSOLE_HANDOVER = "引継ぎ"
+CONSOLE_HANDOVER_HOW = ("{role}を後任の方に引き継ぎます。待っている報告・会議・安否確認なども後任の方に移り、"
+                        "後任の方には引継ぎ資料が、連携先の主担当には交代のお知らせが届きます。")
+CONSOLE_HANDOVER_SUCCESSOR = "後任"
+CONSOLE_HANDOVER_NEW_PERSON = "まだ登録していない人（招待コードを発行）"
+CONSOLE_HANDOVER_NEXT = "確認へ進む"
+CONSOLE_HANDOVER_NO_CANDIDATES = "同じ団体にほかのメンバーがいないため、招待コードで後任の方を招きます。"
+CONSOLE_HANDOVER_CONFIRM = ("{before}さんの{role}（{org}）を{after}さんに引き継ぎますか？ 待っている報告・会議・"
+                            "安否確認なども{after}さんに移ります。1日以内なら取り消せます。")
+CONSOLE_HANDOVER_CONFIRM_INVITE = ("{before}さんの{role}（{org}）を、これから登録する方に引き継ぎますか？ "
+                                   "引継ぎ用の招待コードを発行し、その方が登録したときに引き継ぎます。")
+CONSOLE_HANDOVER_WAITING = "後任の方の登録待ちです。この招待コードで登録すると{role}の引継ぎが完了します（1回限り、{when}まで有効）。"
+CONSOLE_HANDOVER_RECENT = "引継ぎの記録"
+CONSOLE_HANDOVER_LINE = "{when}　{before}さん → {after}さん（{role}）"
+CONSOLE_HANDOVER_SOMEONE = "登録待ちの後任"
+CONSOLE_HANDOVER_STATES = {"waiting": "登録待ち", "done": "完了", "undone": "取り消し済み", "cancelled": "期限切れ・取り消し"}
+CONSOLE_HANDOVER_CHOICES = {"stay": "前任の方はメンバーとして残ります", "leave": "前任の方は退会しました"}
+CONSOLE_HANDOVER_UNDO = "取り消す"
+CONSOLE_HANDOVER_UNDO_UNTIL = "{when}まで取り消せます"
+CONSOLE_HANDOVER_UNDO_CONFIRM = ("{before}さんから{after}さんへの{role}の引継ぎを取り消しますか？ 担当と移したものは"
+                                 "{before}さんに戻り、お二人と連携先の担当者に知らせます。")
+CONSOLE_HANDOVER_DONE = {
+    "handover": "引継ぎが完了しました。後任の方に引継ぎ資料を送り、前任の方に今後どうするかを尋ねました。",
+    "handover_invite": "引継ぎ用の招待コードを発行しました。後任の方に渡してください。",
+    "handover_undone": "引継ぎを取り消しました。関係する方に知らせました。",
+}
+CONSOLE_HANDOVER_REFUSED = {**HANDOVER_REFUSED, "busy": "同じ方の引継ぎが同時に始まりました。ページを読み込み直してください。"}
+CONSOLE_HANDOVER_UNDO_REFUSED = {**HANDOVER_UNDO_REFUSED, "too-late": "引継ぎから1日を過ぎたため、取り消せません。"}
+
 # The web console: invite codes
 CONSOLE_INVITES_TITLE = "招待コード"
 CONSOLE_INVITE_NEW = "新しい招待コード"

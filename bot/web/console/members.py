@@ -1,6 +1,6 @@
 """Organizations and members: search and filter (organizations flagged where they depend on one person), a
 member's profile, the staff role and taking a member off, each through db/members.py (the same rules and audit
-entries as LINE and the command line)."""
+entries as LINE and the command line); a contact's handover is in handovers.py."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from bot.texts import catalog as T
+from bot.web.console import handovers as member_handovers
 from bot.web.console.auth import CsrfDep, StaffDep, render
 from bot.web.deps import RuntimeDep, SessionDep
 from db.access import DataError, list_members
@@ -22,6 +23,7 @@ from db.models import Member, MemberStatus, Organization
 from db.vocabulary import FIELDS
 
 router = APIRouter()
+router.include_router(member_handovers.router)  # 引継ぎ, on the member's page
 CONFIRMABLE = ("staff_on", "staff_off", "deactivate")
 
 
@@ -95,15 +97,20 @@ async def _member(session, member_id: int) -> Member:
 
 
 @router.get("/members/{member_id}", response_class=HTMLResponse)
-async def member_page(request: Request, member_id: int, staff: StaffDep, session: SessionDep, confirm: str = "",
-                      done: str = "", refused: str = "") -> HTMLResponse:
-    """A member's profile, phone included (staff only see this page), with the staff role and 退会."""
+async def member_page(request: Request, member_id: int, staff: StaffDep, session: SessionDep, runtime: RuntimeDep,
+                      confirm: str = "", done: str = "", refused: str = "", successor: int | None = None,
+                      handover: int | None = None, handover_refused: str = "", undo_refused: str = "") -> HTMLResponse:
+    """A member's profile, phone included (staff only see this page), with the staff role, 退会 and 引継ぎ."""
     member = await _member(session, member_id)
     areas = (await names_by_member(session)).get(member.id, [])
+    handovers = await member_handovers.page_context(session, member, staff, runtime, confirm=confirm,
+                                                    successor=successor, handover_id=handover)
     await session.commit()
-    return render(request, "console/member.html", staff, member=member, areas=areas,
-                  confirm=confirm if confirm in CONFIRMABLE else "", done=T.CONSOLE_MEMBER_DONE.get(done),
-                  refused=T.CONSOLE_MEMBER_REFUSED.get(refused))
+    refusal = (T.CONSOLE_MEMBER_REFUSED.get(refused) or T.CONSOLE_HANDOVER_REFUSED.get(handover_refused)
+               or T.CONSOLE_HANDOVER_UNDO_REFUSED.get(undo_refused) or handovers.refused)
+    return render(request, "console/member.html", staff, member=member, areas=areas, handovers=handovers,
+                  confirm=confirm if confirm in CONFIRMABLE else "",
+                  done=T.CONSOLE_MEMBER_DONE.get(done) or T.CONSOLE_HANDOVER_DONE.get(done), refused=refusal)
 
 
 def _back(member_id: int, **query: str) -> Response:
