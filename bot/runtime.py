@@ -53,7 +53,7 @@ class Runtime:
 def batch_seconds(engine: AsyncEngine) -> float:
     """How long one transaction of the worker may handle events; on SQLite short, as the webhook
     waits for the process's one connection meanwhile."""
-    return 0.01 if engine.dialect.name == "sqlite" else BATCH_SECONDS
+    return 0.05 if engine.dialect.name == "sqlite" else BATCH_SECONDS
 
 
 def event_workers(settings: Settings, engine: AsyncEngine) -> int:

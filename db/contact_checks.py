@@ -7,13 +7,15 @@ the stored answers when they ask, so the picture always matches what was stored.
 """
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, false, func, literal, null, select, true, update
+from sqlalchemy import and_, case, event, false, func, literal, null, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from db.models import (
     CheckStatus,
@@ -36,6 +38,7 @@ NO_PROVISION = "none"
 MILESTONES = (25, 50, 75)
 MAX_NOTE = 1000
 VERSION_SLOTS = 16  # rows of a check's change counter: concurrent answers rarely wait on each other's
+VERSIONS_DUE = "contact_check_versions_due"  # session.info: the counts the transaction adds when it commits
 
 
 class CheckError(ValueError):
@@ -50,14 +53,35 @@ def purpose(check_id: int) -> str:
 async def bump_version(session: AsyncSession, check_id: int, member_id: int = 0) -> None:
     """Count a change to what the check's board shows, in the caller's transaction (visible when it commits).
 
-    One of a few rows per check, chosen by the member, takes the increment: a member's own
-    changes always land on the same row, so two transactions never wait on each other's rows
-    in opposite order, and answers of different members seldom wait at all.
+    The counts of one transaction are added when it commits, one statement for all of them (a
+    batch of answers would otherwise write the counter once per answer). One of a few rows per
+    check, chosen by the member, takes a member's increments, and the rows are written in one
+    order: two transactions never wait on each other's rows in opposite order, and answers of
+    members on different rows seldom wait at all.
     """
+    due = session.info.get(VERSIONS_DUE)
+    if due is None:
+        due = session.info[VERSIONS_DUE] = Counter()
+    due[(check_id, member_id % VERSION_SLOTS)] += 1
+
+
+@event.listens_for(Session, "after_transaction_create")
+def _fresh_counts(session: Session, transaction) -> None:
+    if transaction.parent is None:  # a new transaction counts from nothing (a rolled-back one's are gone)
+        session.info.pop(VERSIONS_DUE, None)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_counts(session: Session) -> None:
+    due = session.info.pop(VERSIONS_DUE, None)
+    if not due:
+        return
     dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(ContactCheckVersion).values(check_id=check_id, slot=member_id % VERSION_SLOTS, version=1)
-    await session.execute(insert.on_conflict_do_update(
-        index_elements=["check_id", "slot"], set_={"version": ContactCheckVersion.version + 1}))
+    insert = dialect.insert(ContactCheckVersion)
+    session.execute(
+        insert.on_conflict_do_update(index_elements=["check_id", "slot"],
+                                     set_={"version": ContactCheckVersion.version + insert.excluded.version}),
+        [{"check_id": check_id, "slot": slot, "version": n} for (check_id, slot), n in sorted(due.items())])
 
 
 async def board_version(session: AsyncSession, check_id: int) -> int:
