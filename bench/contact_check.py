@@ -18,7 +18,8 @@ against a fake LINE platform (in this process, answering each call after `--late
    The baseline: the same bodies against line-bot-sdk's FastAPI example shape
    (bench/baseline_app.py: verify and parse, store nothing), served the same way.
    Meanwhile `--chat` members (200; registered after the check started, so not asked) chat:
-   each sends a text, waits for the reply, pauses 0.5-1.5 s, again; printed: the median and
+   each sends a text, waits for the reply, reads it and types the next (`--think` seconds, 3-8 by
+   default; 0.5-1.5 was the first version's, a member typing faster than anyone does), again; printed: the median and
    p90 of their reply times. And the CPU time the service (server and workers) used, per
    1,000 answers. `--profile DIR` samples the service with py-spy (bench/profile_top.py).
 Exits 1 if an answer acknowledged with 200 is not stored, or a member was not asked once.
@@ -92,8 +93,8 @@ class Chat:
 
     TEXTS = ("ヘルプ", "こんにちは")
 
-    def __init__(self, url: str, users: list[str], secret: str) -> None:
-        self.url, self.users, self.secret = url, users, secret
+    def __init__(self, url: str, users: list[str], secret: str, think: tuple[float, float]) -> None:
+        self.url, self.users, self.secret, self.think = url, users, secret, think
         self.latencies: list[float] = []
         self.lost = 0
         self._waiting: dict[str, tuple[float, asyncio.Future]] = {}
@@ -147,7 +148,7 @@ class Chat:
             except (TimeoutError, aiohttp.ClientError):
                 self.lost += 1  # not acknowledged, or no reply within a minute: counted apart
                 self._waiting.pop(event["replyToken"], None)
-            await asyncio.sleep(random.uniform(0.5, 1.5))
+            await asyncio.sleep(random.uniform(*self.think))
 
     def summary(self) -> dict:
         import statistics
@@ -219,7 +220,7 @@ class Run:
                     # Members who join after the check started (so it does not ask them) chat meanwhile.
                     chatting = seed(db.url, self.opts.chat, first_org=max(1, self.opts.members // 5)) \
                         if self.opts.chat else []
-                    self.chat = Chat(f"http://127.0.0.1:{port}/callback", chatting, self.secret)
+                    self.chat = Chat(f"http://127.0.0.1:{port}/callback", chatting, self.secret, self.opts.think)
                     self.answers(port, db, users, check_id, server)
                 finally:
                     self.procs.stop(server)
@@ -341,6 +342,8 @@ def main() -> int:
     parser.add_argument("--latency", type=float, default=0.05, help="the fake LINE's answer delay, seconds")
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--chat", type=int, default=200, help="members chatting during the answers (0: none)")
+    parser.add_argument("--think", type=float, nargs=2, default=(3.0, 8.0), metavar=("MIN", "MAX"),
+                        help="seconds a chatting member takes between a reply and their next message")
     parser.add_argument("--profile", metavar="DIR", help="sample the service with py-spy into DIR/<db>.txt "
                         "(collapsed stacks; bench/profile_top.py summarizes them)")
     parser.add_argument("--keep-logs", metavar="DIR", help="copy the service's log into DIR")
