@@ -7,7 +7,8 @@ Needs `wrk` (apt-get install wrk; not for `--questions-only`) and, for postgres,
 bench/webhook.py does. Per database, with `renkei serve` running as its own process
 against a fake LINE platform (in this process, answering each call after `--latency`):
 
-1. Questions: POST /api/contact-checks (everyone), timed until LINE has accepted the
+1. Questions: once the service has started up (its rich menus made and every member's linked),
+   POST /api/contact-checks (everyone), timed until LINE has accepted the
    question for every member. Printed against the floor (ceil(N/500) multicast calls at
    LINE's 200 calls/s, plus one latency) and against a baseline in the same run: the same
    multicast bodies posted straight to the fake with aiohttp (no database, no outbox).
@@ -217,6 +218,7 @@ class Run:
                 server = self.procs.start(f"renkei-{self.kind}", [RENKEI, "serve", "--port", str(port)], env=env)
                 try:
                     wait_http(f"http://127.0.0.1:{port}/healthz", server)
+                    self.results["settled"] = settled(db, self.opts.members, server)
                     check_id = self.questions(port, line)
                     if not self.opts.questions_only:
                         # Members who join after the check started (so it does not ask them) chat meanwhile.
@@ -290,6 +292,20 @@ class Run:
                             events=dict(db.query("SELECT status, count(*) FROM inbound_events "
                                                  "WHERE event_type = 'postback' GROUP BY status")))
         shutil.rmtree(directory, ignore_errors=True)
+
+
+def settled(db: Database, members: int, server, timeout: float = 120.0) -> float:
+    """Wait until the service has done what it does once started (its rich menus made on LINE, every
+    member's linked): a check starts on a service that runs, not one starting. Returns the seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        links, due = db.query("SELECT count(*), count(next_attempt_at) FROM rich_menu_links")[0]
+        if links >= members and due == 0:
+            return time.monotonic() - started
+        if server.poll() is not None:
+            raise RuntimeError(f"renkei exited:\n{tail(server.log_path)}")
+        time.sleep(0.2)
+    raise RuntimeError(f"the members' rich menus were not linked within {timeout:.0f} s")
 
 
 def tree_cpu(pid: int) -> float:
@@ -377,7 +393,7 @@ def main() -> int:
             ok = False
             print(f"  {r['db']}: FAIL: not every member was asked exactly once")
         if opts.questions_only:
-            print(f"  {r['db']}: server log errors {r['log_errors']}")
+            print(f"  {r['db']}: server log errors {r['log_errors']}; started up (menus linked) in {r['settled']:.1f} s")
     if opts.questions_only:
         print("every member asked once" if ok else "FAILED")
         return 0 if ok else 1
