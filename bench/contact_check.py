@@ -1,12 +1,14 @@
 """A contact check (安否確認) to 10,000 members: the questions out, then the answers in.
 
     .venv/bin/python bench/contact_check.py [--members 10000] [--latency 0.05] [--db sqlite|postgres|both]
+                                            [--questions-only]
 
-Needs `wrk` (apt-get install wrk) and, for postgres, PostgreSQL at 127.0.0.1:5432 as
+Needs `wrk` (apt-get install wrk; not for `--questions-only`) and, for postgres, PostgreSQL at 127.0.0.1:5432 as
 bench/webhook.py does. Per database, with `renkei serve` running as its own process
 against a fake LINE platform (in this process, answering each call after `--latency`):
 
-1. Questions: POST /api/contact-checks (everyone), timed until LINE has accepted the
+1. Questions: once the service has started up (its rich menus made and every member's linked),
+   POST /api/contact-checks (everyone), timed until LINE has accepted the
    question for every member. Printed against the floor (ceil(N/500) multicast calls at
    LINE's 200 calls/s, plus one latency) and against a baseline in the same run: the same
    multicast bodies posted straight to the fake with aiohttp (no database, no outbox).
@@ -22,6 +24,7 @@ against a fake LINE platform (in this process, answering each call after `--late
    default; 0.5-1.5 was the first version's, a member typing faster than anyone does), again; printed: the median and
    p90 of their reply times. And the CPU time the service (server and workers) used, per
    1,000 answers. `--profile DIR` samples the service with py-spy (bench/profile_top.py).
+`--questions-only` measures the questions alone (no answers, no chat, no SDK example): seconds a database.
 Exits 1 if an answer acknowledged with 200 is not stored, or a member was not asked once.
 """
 
@@ -216,12 +219,14 @@ class Run:
                 server = self.procs.start(f"renkei-{self.kind}", [RENKEI, "serve", "--port", str(port)], env=env)
                 try:
                     wait_http(f"http://127.0.0.1:{port}/healthz", server)
+                    self.results["settled"] = settled(db, self.opts.members, server)
                     check_id = self.questions(port, line)
-                    # Members who join after the check started (so it does not ask them) chat meanwhile.
-                    chatting = seed(db.url, self.opts.chat, first_org=max(1, self.opts.members // 5)) \
-                        if self.opts.chat else []
-                    self.chat = Chat(f"http://127.0.0.1:{port}/callback", chatting, self.secret, self.opts.think)
-                    self.answers(port, db, users, check_id, server)
+                    if not self.opts.questions_only:
+                        # Members who join after the check started (so it does not ask them) chat meanwhile.
+                        chatting = seed(db.url, self.opts.chat, first_org=max(1, self.opts.members // 5)) \
+                            if self.opts.chat else []
+                        self.chat = Chat(f"http://127.0.0.1:{port}/callback", chatting, self.secret, self.opts.think)
+                        self.answers(port, db, users, check_id, server)
                 finally:
                     self.procs.stop(server)
                 if self.opts.keep_logs:
@@ -290,6 +295,20 @@ class Run:
         shutil.rmtree(directory, ignore_errors=True)
 
 
+def settled(db: Database, members: int, server, timeout: float = 120.0) -> float:
+    """Wait until the service has done what it does once started (its rich menus made on LINE, every
+    member's linked): a check starts on a service that runs, not one starting. Returns the seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        links, due = db.query("SELECT count(*), count(next_attempt_at) FROM rich_menu_links")[0]
+        if links >= members and due == 0:
+            return time.monotonic() - started
+        if server.poll() is not None:
+            raise RuntimeError(f"renkei exited:\n{tail(server.log_path)}")
+        time.sleep(0.2)
+    raise RuntimeError(f"the members' rich menus were not linked within {timeout:.0f} s")
+
+
 def tree_cpu(pid: int) -> float:
     """CPU seconds used so far by a process and its children (the web server and its workers)."""
     total = cpu_seconds(pid)
@@ -346,16 +365,18 @@ def main() -> int:
                         help="seconds a chatting member takes between a reply and their next message")
     parser.add_argument("--profile", metavar="DIR", help="sample the service with py-spy into DIR/<db>.txt "
                         "(collapsed stacks; bench/profile_top.py summarizes them)")
+    parser.add_argument("--questions-only", action="store_true",
+                        help="only the questions: no answers, no chat, no baseline of the SDK example")
     parser.add_argument("--keep-logs", metavar="DIR", help="copy the service's log into DIR")
     opts = parser.parse_args()
-    if shutil.which("wrk") is None:
+    if shutil.which("wrk") is None and not opts.questions_only:
         print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
         return 2
     tmp = Path(tempfile.mkdtemp(prefix="renkei-check-bench-"))
     procs = Procs(tmp)
     rows = []
     try:
-        base = baseline_answers(tmp, procs, opts.members)
+        base = None if opts.questions_only else baseline_answers(tmp, procs, opts.members)
         for kind in (["sqlite", "postgres"] if opts.db == "both" else [opts.db]):
             rows.append(Run(kind, opts, tmp, procs).go())
     finally:
@@ -374,6 +395,11 @@ def main() -> int:
         if not r["asked_once"]:
             ok = False
             print(f"  {r['db']}: FAIL: not every member was asked exactly once")
+        if opts.questions_only:
+            print(f"  {r['db']}: server log errors {r['log_errors']}; started up (menus linked) in {r['settled']:.1f} s")
+    if opts.questions_only:
+        print("every member asked once" if ok else "FAILED")
+        return 0 if ok else 1
     print(f"\n2. answers posted by wrk ({CONNECTIONS} connections), one per member, one per request")
     print(f"{'target':<12}{'answers/s':>10}{'p50 ms':>8}{'p99 ms':>8}{'accepted':>9}{'stored':>8}"
           f"{'handled by s':>13}{'handled/s':>10}{'replies':>8}{'pushes':>7}")

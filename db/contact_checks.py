@@ -141,13 +141,10 @@ async def start_check(session: AsyncSession, *, segment: Segment, drill: bool, n
         ContactCheckTarget.check_id == check.id).order_by(ContactCheckTarget.member_id))).all()
     asked = [user for user, held in targets if not held]
     if not drill:  # the targets' menus become 安否を回答, the staff's the board
-        await settle_menus(session, now=now, line_user_ids=[user for user, _ in targets] + await _staff_users(session))
+        await settle_menus(session, now=now, line_user_ids=select(ContactCheckTarget.line_user_id).where(
+            ContactCheckTarget.check_id == check.id).union(select(Member.line_user_id).where(Member.is_staff.is_(True))))
     await bump_version(session, check.id)
     return Started(check, created=True, asked=asked)
-
-
-async def _staff_users(session: AsyncSession) -> list[str]:
-    return list(await session.scalars(select(Member.line_user_id).where(Member.is_staff.is_(True))))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ latest decision always wins.
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Select, and_, case, literal, null, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,64 +33,69 @@ CLAIM = timedelta(minutes=2)
 LINKS_DUE = "rich_menu_links_due"
 
 
-def menu_of(*, active: bool, staff: bool, in_real_check: bool, real_check_running: bool) -> str | None:
-    """The menu for one person: None when they left (nothing to link)."""
-    if not active:
-        return None
-    if staff:
-        return BOARD if real_check_running else STAFF
-    return ALERT if in_real_check else MEMBER
+def _in_real_check():
+    """Whether an open real (not drill) check covers the member, as a condition on Member (a look-up
+    by the targets' key per open check)."""
+    return select(ContactCheckTarget.member_id).join(ContactCheck, ContactCheck.id == ContactCheckTarget.check_id).where(
+        ContactCheck.status == CheckStatus.open, ContactCheck.drill.is_(False),
+        ContactCheckTarget.member_id == Member.id).exists()
 
 
-async def _real_check_targets(session: AsyncSession) -> tuple[bool, set[str]]:
-    """Whether a real check runs, and the LINE users it covers."""
-    open_real = select(ContactCheck.id).where(ContactCheck.status == CheckStatus.open, ContactCheck.drill.is_(False))
-    ids = list(await session.scalars(open_real))
-    if not ids:
-        return False, set()
-    users = await session.scalars(select(ContactCheckTarget.line_user_id).where(ContactCheckTarget.check_id.in_(ids)))
-    return True, set(users)
+async def _real_check_running(session: AsyncSession) -> bool:
+    return bool(await session.scalar(select(select(ContactCheck.id).where(
+        ContactCheck.status == CheckStatus.open, ContactCheck.drill.is_(False)).exists())))
 
 
-async def settle_menus(session: AsyncSession, *, now: datetime, line_user_ids: list[str] | None = None,
+def _menu_column(running: bool):
+    """The menu for each member, as SQL: NULL when they left (nothing to link); staff see the board
+    while a real check runs, members it covers the disaster menu."""
+    return case((Member.status != MemberStatus.active, null()),
+                (Member.is_staff.is_(True), literal(BOARD if running else STAFF)),
+                (_in_real_check(), literal(ALERT)), else_=literal(MEMBER))
+
+
+async def settle_menus(session: AsyncSession, *, now: datetime, line_user_ids: list[str] | Select | None = None,
                        wanted_in: tuple[str, ...] | None = None, force: bool = False) -> int:
-    """Work out again the menu of these users (or of those now given one of `wanted_in`, or of every
-    member) and mark the changed ones for sending; `force` sends even an unchanged one (a returning
-    follower, whose link LINE may have dropped). Returns how many are to be sent."""
+    """Work out again the menu of these users (a list, or a SELECT of LINE user ids; or those now
+    given one of `wanted_in`, or every member) and mark the changed ones for sending; `force` sends
+    even an unchanged one (a returning follower, whose link LINE may have dropped). Returns how
+    many are to be sent.
+
+    One statement whatever the number of users (a check's 10,000 members switch to the disaster
+    menu in the transaction that starts it): each member's menu is computed in the database and
+    upserted where it differs from what the row holds.
+    """
     await session.flush()
-    running, in_check = await _real_check_targets(session)
-    query = select(Member.line_user_id, Member.status, Member.is_staff)
+    link = RichMenuLink.__table__
+    has_row = select(link.c.line_user_id).where(link.c.line_user_id == Member.line_user_id).exists()
+    # Someone to link (an active member: the menu is NULL only for those who left), or a row to
+    # change (nobody gets a row to say there is nothing to link); in key order, so that two
+    # transactions settling the same users lock their rows alike.
+    people = select(Member.line_user_id, _menu_column(await _real_check_running(session)), null(),
+                    literal(now, link.c.updated_at.type), literal(0), literal(now, link.c.next_attempt_at.type)
+                    ).where((Member.status == MemberStatus.active) | has_row).order_by(Member.line_user_id)
     if line_user_ids is not None:
-        query = query.where(Member.line_user_id.in_(line_user_ids))
+        people = people.where(Member.line_user_id.in_(line_user_ids))
     if wanted_in is not None:
-        query = query.join(RichMenuLink, RichMenuLink.line_user_id == Member.line_user_id).where(
-            RichMenuLink.wanted.in_(wanted_in))
-    people = {user: menu_of(active=status == MemberStatus.active, staff=staff, in_real_check=user in in_check,
-                            real_check_running=running)
-              for user, status, staff in (await session.execute(query)).all()}
-    if not people:
-        return 0
-    existing = {row.line_user_id: row for row in await session.scalars(
-        select(RichMenuLink).where(RichMenuLink.line_user_id.in_(list(people))))}
-    changed = 0
-    for user, menu in people.items():
-        row = existing.get(user)
-        if row is None:
-            if menu is None:
-                continue
-            row = RichMenuLink(line_user_id=user, linked=None, attempts=0, updated_at=now)
-            session.add(row)
-        if row.wanted == menu and row.linked == menu and not force:
-            continue
-        if force:
-            row.linked = None
-        row.wanted, row.updated_at, row.attempts, row.last_error = menu, now, 0, None
-        row.next_attempt_at = now if row.wanted != row.linked and menu is not None else None
-        if row.next_attempt_at is not None:
-            changed += 1
-            session.info.setdefault(LINKS_DUE, set()).add(user)
-    await session.flush()
-    return changed
+        people = people.where(select(link.c.line_user_id).where(
+            link.c.line_user_id == Member.line_user_id, link.c.wanted.in_(wanted_in)).exists())
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    insert = dialect.insert(link).from_select(
+        ["line_user_id", "wanted", "linked", "updated_at", "attempts", "next_attempt_at"], people)
+    wanted, linked = insert.excluded.wanted, null() if force else link.c.linked
+    unchanged = and_(link.c.wanted.is_not_distinct_from(wanted), link.c.linked.is_not_distinct_from(wanted))
+    upsert = insert.on_conflict_do_update(
+        index_elements=[link.c.line_user_id],
+        set_={"wanted": wanted, "updated_at": insert.excluded.updated_at, "attempts": 0, "last_error": null(),
+              "linked": linked,
+              "next_attempt_at": case((and_(wanted.is_not(None), linked.is_distinct_from(wanted)),
+                                       insert.excluded.updated_at), else_=null())},
+        where=None if force else ~unchanged,
+    ).returning(link.c.line_user_id, link.c.next_attempt_at.is_not(None))
+    due = [user for user, to_send in await session.execute(upsert) if to_send]
+    if due:
+        session.info.setdefault(LINKS_DUE, set()).update(due)
+    return len(due)
 
 
 async def relink(session: AsyncSession, member: Member, now: datetime, *, force: bool = False) -> None:
@@ -103,8 +108,7 @@ async def link_everyone(session: AsyncSession, now: datetime) -> int:
     missing = select(Member.line_user_id).where(
         Member.status == MemberStatus.active,
         ~select(RichMenuLink.line_user_id).where(RichMenuLink.line_user_id == Member.line_user_id).exists())
-    users = list(await session.scalars(missing))
-    return await settle_menus(session, now=now, line_user_ids=users) if users else 0
+    return await settle_menus(session, now=now, line_user_ids=missing)
 
 
 async def resend_menu(session: AsyncSession, key: str, now: datetime) -> None:

@@ -68,20 +68,24 @@ async def start(body: StartCheck, request: Request, runtime: RuntimeDep, respons
                                         max_reasks=settings.check_max_reasks)
         except (SegmentError, CheckError) as exc:
             raise HTTPException(422, str(exc)) from exc
+        # Claimed in the transaction that queues them (before their INSERT, so no UPDATE follows it),
+        # so that sending starts without reading them back; should this process stop first, their
+        # leases run out and the outbox sweep sends them.
         rows = queue_questions(session, started.check, started.asked, now)
+        runtime.gateway.lease(rows, now)
         if started.created:
-            rows += await tell_staff_started(session, started.check, len(started.asked), now)
+            staff = await tell_staff_started(session, started.check, len(started.asked), now)
+            runtime.gateway.lease(staff, now)
+            rows += staff
             actor = Actor(door=Door.api, label=TOKEN_NAME, origin=request.client.host if request.client else None)
             await record(session, actor=actor, action="check.start", now=now, target_kind="check",
                          target_id=started.check.id, target_label=f"#{started.check.id}",
                          details={"segment": segment.spec, "drill": body.drill, "recipients": len(started.asked)})
         await session.flush()
         answer = check_json(started.check, created=started.created, asked=len(started.asked))
-        ids = [row.id for row in rows]
     if not started.created:
         response.status_code = 200
-    # Sent right after the answer; should this process stop first, the outbox sweep sends them.
-    background.add_task(runtime.gateway.deliver, ids)
+    background.add_task(runtime.gateway.deliver_claimed, rows, now)
     return answer
 
 
