@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     renkei_timezone: str = "Asia/Tokyo"
     quiet_hours_start: time = time(22, 0)
     quiet_hours_end: time = time(7, 0)
-    event_workers: int = Field(default=4, ge=1, le=64)
+    event_workers: int = Field(default=2, ge=1, le=64)
     # On PostgreSQL, `renkei serve` runs this many background processes, each handling a share of the users.
     worker_processes: int = Field(default=2, ge=1, le=32)
     # A dialog left alone this long is forgotten; the next message starts afresh.

@@ -44,8 +44,11 @@ MAX_SENDING = 256
 # Users whose next event one transaction handles: enough to share a commit (and, on SQLite, its
 # fsync) among many, few enough that the users it holds are not kept long.
 BATCH_USERS = 64
-# How long one batch may go on handling before it commits (and lets go of the connection).
-BATCH_SECONDS = 0.05
+# How long one batch may go on handling before it commits (and lets go of the connection). On
+# PostgreSQL long enough that a batch's own reads and its commit are shared by many events (at
+# 0.05 s, with the process busy, a batch held one or two and handled half as many a second); an
+# event's reply waits for its batch's commit, at most this long.
+BATCH_SECONDS = 0.2
 ALONE = "alone"
 # A user handled this recently is in a conversation: their next event goes in the first lane.
 RECENT_SECONDS = 120.0
