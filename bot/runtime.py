@@ -6,13 +6,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from linebot.v3.webhook import SignatureValidator
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.dialogs import Dispatcher
 from bot.line.gateway import LineGateway
+from bot.line.signature import SignatureValidator
 from bot.pipeline.ingest import EventIngest
 from bot.settings import Settings
 from bot.pipeline.worker import BATCH_SECONDS, EventProcessor
