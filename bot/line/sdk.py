@@ -51,8 +51,8 @@ def lazy_package(name: str) -> ModuleType:
                if source.startswith(name + ".")}
 
     def __getattr__(attr: str):
-        if attr.startswith("__"):
-            raise AttributeError(attr)
+        if attr.startswith("__") and attr not in ("__all__", "__version__"):
+            raise AttributeError(attr)  # what introspection asks of any module: not a reason to load it all
         if attr in origins:
             value = getattr(importlib.import_module(origins[attr]), attr)
             setattr(module, attr, value)
