@@ -6,13 +6,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from linebot.v3.webhook import SignatureValidator
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.dialogs import Dispatcher
 from bot.line.gateway import LineGateway
+from bot.line.signature import SignatureValidator
 from bot.pipeline.ingest import EventIngest
 from bot.settings import Settings
 from bot.pipeline.worker import BATCH_SECONDS, EventProcessor
@@ -33,7 +33,7 @@ class Runtime:
     sessions: async_sessionmaker[AsyncSession]
     signature: SignatureValidator
     gateway: LineGateway
-    dispatcher: Dispatcher
+    dispatcher: Dispatcher | None  # None where events are not handled
     processor: EventProcessor
     ingest: EventIngest
     scheduler: Scheduler
@@ -77,7 +77,8 @@ async def running(settings: Settings, clock: Clock, *, handle_events: bool, send
     sessions = session_factory(engine)
     gateway = LineGateway(settings=settings, sessions=sessions, clock=clock, sweep_seconds=sweep_seconds / 2)
     await gateway.start(sweep=send)
-    dispatcher = build_dispatcher()
+    # The features' dialogs are loaded only where events are handled: not by the web server on PostgreSQL.
+    dispatcher = build_dispatcher() if handle_events else None
     processor = EventProcessor(sessions=sessions, dispatcher=dispatcher, settings=settings, clock=clock,
                                gateway=gateway, workers=event_workers(settings, engine),
                                sweep_seconds=sweep_seconds, poll_seconds=poll_seconds, shard=shard,

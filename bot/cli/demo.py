@@ -4,11 +4,12 @@ import typer
 
 from bot.clock import SystemClock
 from bot.cli.support import fail, load_settings, run
-from bot.demo.data import NotEmpty, load_demo
 
 
 def demo() -> None:
     """Load the demo partnership of みなと市 into an empty database (nothing is sent to LINE)."""
+    from bot.demo.data import NotEmpty, load_demo  # the demo's people and texts: not for every command
+
     settings = load_settings()
     if not settings.missing_line_credentials() and not settings.line_api_base_url:
         # Its people are not users of a real channel: the scheduler would push to ids LINE does not know.

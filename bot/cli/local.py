@@ -31,7 +31,7 @@ def serve_locally(settings: Settings, *, host: str, port: int, run_scheduler: bo
         line.access_token = local.line_channel_access_token
         simulator = Simulator(line, channel_secret=local.line_channel_secret, base_url=address)
         app = create_app(local, run_scheduler=run_scheduler, simulator=simulator)
-        config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=False,
+        config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=False, ws="none",
                                 timeout_graceful_shutdown=5)
         _Server(config, simulator).run()
     finally:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import aiohttp
-from linebot.v3.messaging import (
+from bot.line.sdk import (
     ApiException,
     AsyncApiClient,
     AsyncMessagingApi,

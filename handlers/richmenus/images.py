@@ -1,11 +1,16 @@
-"""The rich menus' images, drawn by Renkei with Pillow (LINE shows the image; the areas take the taps)."""
+"""The rich menus' images, drawn by Renkei with Pillow (LINE shows the image; the areas take the taps).
+
+Pillow is imported by the drawing, not by every process: a process whose menus are already on
+LINE never draws one.
+"""
+
+from __future__ import annotations
 
 import io
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 from handlers.richmenus.layouts import WIDTH, Button, Menu
 
@@ -18,6 +23,9 @@ COLORS = {
 GRID = "#c9d3dc"
 # LINE refuses a rich menu image over 1 MB.
 MAX_BYTES = 1_000_000
+
+if TYPE_CHECKING:
+    from PIL import ImageDraw, ImageFont
 
 
 @lru_cache(maxsize=1)
@@ -32,6 +40,8 @@ def font_path() -> str:
 
 @lru_cache(maxsize=32)
 def _font(size: int) -> ImageFont.FreeTypeFont:
+    from PIL import ImageFont
+
     return ImageFont.truetype(font_path(), size)
 
 
@@ -68,6 +78,8 @@ def _drawn(menu: Menu) -> bytes:
 
 
 def _draw(menu: Menu) -> bytes:
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGB", (WIDTH, menu.height), "#ffffff")
     draw = ImageDraw.Draw(image)
     for button in menu.buttons:

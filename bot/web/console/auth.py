@@ -3,12 +3,12 @@ request), the CSRF guard every form and htmx request passes, and the one way pag
 
 import hmac
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from bot.texts import catalog as T
 from bot.texts import formats
@@ -17,10 +17,22 @@ from bot.web.deps import RuntimeDep, SessionDep
 from db.audit import Actor, Door
 from db.console import SIGNIN_PATH, find_session
 
-TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
-TEMPLATES.env.globals.update(T=T, moment_label=formats.moment_label, day_label=formats.day_label,
-                             local_day_label=formats.local_day_label, span_label=formats.span_label,
-                             period_label=formats.period_label, date_label=formats.date_label)
+if TYPE_CHECKING:
+    from fastapi.templating import Jinja2Templates
+
+
+@cache
+def templates() -> "Jinja2Templates":
+    """The pages' templates: Jinja2 is imported by the first page drawn, not by every process."""
+    from fastapi.templating import Jinja2Templates
+
+    loaded = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
+    loaded.env.globals.update(T=T, moment_label=formats.moment_label, day_label=formats.day_label,
+                              local_day_label=formats.local_day_label, span_label=formats.span_label,
+                              period_label=formats.period_label, date_label=formats.date_label)
+    return loaded
+
+
 COOKIE = "renkei_console"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
@@ -55,8 +67,8 @@ def page(request: Request, template: str, context: dict, *, status_code: int = 2
          headers: dict | None = None) -> HTMLResponse:
     """A console page drawn for someone not (or no longer) signed in: sign-in and refusals."""
     local_mode = request.app.state.runtime.settings.local_mode
-    return TEMPLATES.TemplateResponse(request, template, {"local_mode": local_mode, **context},
-                                      status_code=status_code, headers=headers)
+    return templates().TemplateResponse(request, template, {"local_mode": local_mode, **context},
+                                        status_code=status_code, headers=headers)
 
 
 def refusal_page(request: Request, message: str, *, status_code: int, signin: bool = False) -> HTMLResponse:
@@ -110,7 +122,7 @@ def render(request: Request, template: str, staff: ConsoleStaff, *, status_code:
            headers: dict | None = None, **context) -> HTMLResponse:
     """A console page (or fragment) with the staff member, the CSRF token, the nav and the catalog."""
     runtime = request.app.state.runtime
-    return TEMPLATES.TemplateResponse(request, template, {
+    return templates().TemplateResponse(request, template, {
         "staff": staff, "csrf_token": staff.csrf_token, "nav": NAV, "T": T, "path": request.url.path,
         "tz": runtime.settings.tz, "now": runtime.clock.now(), "local_mode": runtime.settings.local_mode,
         **context}, status_code=status_code, headers=headers)

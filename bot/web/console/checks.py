@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from bot.texts import catalog as T
 from bot.web.console.check_answers import named_check
 from bot.web.console.check_answers import router as answers_router
-from bot.web.console.auth import COOKIE, TEMPLATES, CsrfDep, StaffDep, render
+from bot.web.console.auth import COOKIE, CsrfDep, StaffDep, render, templates
 from bot.web.console.live import BoardHub
 from bot.web.deps import RuntimeDep, SessionDep
 from db import audit
@@ -186,7 +186,7 @@ async def draw_board(session: AsyncSession, check_id: int, *, tz, now) -> str:
     if check is None:
         return ""
     summary = await summarize(session, check)
-    template = TEMPLATES.get_template("console/checks_board.html")
+    template = templates().get_template("console/checks_board.html")
     return template.render(T=T, check=check, s=summary, tz=tz, now=now, listed=BOARD_LISTED, offer_labels=offer_labels,
                            orgs_sorted=sorted(summary.orgs, key=lambda o: (ORG_ORDER[o.status], o.name)),
                            version=await board_version(session, check_id), provisions=PROVISIONS,

@@ -4,7 +4,6 @@ with a QR code that opens the bot in LINE to add it as a friend, and the code to
 from datetime import timedelta
 from typing import Annotated
 
-import segno
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
@@ -24,6 +23,8 @@ MAX_USES, MAX_DAYS = 100, 90
 
 def qr_svg(url: str) -> Markup:
     """`url` as a QR code, inline SVG (scales with the page, prints sharp)."""
+    import segno  # imported by the invites page, not by every process
+
     return Markup(segno.make(url, error="m").svg_inline(scale=4, border=2, omitsize=True,
                                                        title="QR", dark="#111"))
 
