@@ -25,7 +25,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 
-from sqlalchemy import event as sa_event, select  # noqa: E402
+from sqlalchemy import event as sa_event  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
 from bench.contact_check import seed  # noqa: E402
@@ -128,7 +128,6 @@ def answer_events(users: list[str], check_id: int) -> list[dict]:
 
 
 async def start_check(url: str) -> int:
-    from bot.line.outbox import queue_multicast  # noqa: F401 (the outbox's models are loaded)
     from db.contact_checks import start_check as start
     from db.engine import create_engine, session_factory
     from db.segments import Segment
