@@ -143,6 +143,13 @@ def _error_text(body) -> str | None:
         return None
 
 
+def _unsent(exc: Exception) -> SendResult:
+    """A message request that got no answer from LINE: refused (nothing was sent), or timed out (it may have been)."""
+    if isinstance(exc, aiohttp.ClientConnectorError):  # refused, or no address
+        return SendResult(None, type(exc).__name__, refused=True)
+    return SendResult(None, type(exc).__name__)
+
+
 def _retry_after(headers) -> float | None:
     value = (headers or {}).get("Retry-After") or (headers or {}).get("retry-after")
     try:
@@ -556,10 +563,8 @@ class LineGateway:
                 request, x_line_retry_key=row.retry_key, _request_timeout=self.request_timeout)
         except ApiException as exc:
             return SendResult(exc.status, _error_text(exc.body), _retry_after(exc.headers))
-        except aiohttp.ClientConnectorError as exc:  # refused, or no address: nothing was sent
-            return SendResult(None, type(exc).__name__, refused=True)
         except (TimeoutError, aiohttp.ClientError) as exc:
-            return SendResult(None, type(exc).__name__)
+            return _unsent(exc)
         except ValueError as exc:
             # The SDK refused to build the request: sending it again cannot help.
             return SendResult(0, f"invalid request: {type(exc).__name__}")
@@ -585,10 +590,8 @@ class LineGateway:
                 if 200 <= response.status < 300:
                     return SendResult(response.status)
                 return SendResult(response.status, _error_text(answer), _retry_after(response.headers))
-        except aiohttp.ClientConnectorError as exc:  # refused, or no address: nothing was sent
-            return SendResult(None, type(exc).__name__, refused=True)
         except (TimeoutError, aiohttp.ClientError) as exc:
-            return SendResult(None, type(exc).__name__)
+            return _unsent(exc)
 
     def _multicast(self, row: OutboxMessage) -> MulticastRequest:
         """The request, its messages validated by the SDK once for every multicast that sends them, its

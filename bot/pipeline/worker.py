@@ -12,7 +12,7 @@ import json
 import logging
 import zlib
 from collections import deque
-from contextlib import asynccontextmanager
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, text
@@ -63,11 +63,6 @@ class _BatchUndone(Exception):
     def __init__(self, key: str, outcomes: dict) -> None:
         super().__init__(key)
         self.key, self.outcomes = key, outcomes
-
-
-@asynccontextmanager
-async def _no_savepoint():
-    yield
 
 
 def in_shard(key: str, shard: tuple[int, int]) -> bool:
@@ -499,7 +494,7 @@ class EventProcessor:
                         # Alone, the event has a savepoint of its own, so that a failure is counted on
                         # its row while what it staged is undone; beside others, a failure undoes the
                         # whole batch (two statements fewer per event), and the event goes again alone.
-                        async with session.begin_nested() if alone else _no_savepoint():
+                        async with session.begin_nested() if alone else nullcontext():
                             await self._dispatcher.handle(
                                 ctx, dialog_ttl=timedelta(minutes=self._settings.dialog_ttl_minutes),
                                 purpose=row.event_type)
