@@ -28,7 +28,11 @@ def create_engine(database_url: str, **kwargs) -> AsyncEngine:
         # retries, lets a busy writer starve the others.
         kwargs.setdefault("pool_size", 1)
         kwargs.setdefault("max_overflow", 0)
-        engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+        from db import sqlite_loop
+
+        # Statements run in the event loop's thread, commits in the driver's (see db/sqlite_loop.py).
+        engine = create_async_engine(url, connect_args={"timeout": 30, "async_creator_fn": sqlite_loop.connect},
+                                     **kwargs)
         _configure_sqlite(engine)
         return engine
     kwargs.setdefault("pool_size", 10)
