@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, event, false, func, literal, null, select, true, update
+from sqlalchemy import and_, case, event, false, func, literal, null, select, true, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,6 +39,8 @@ MILESTONES = (25, 50, 75)
 MAX_NOTE = 1000
 VERSION_SLOTS = 16  # rows of a check's change counter: concurrent answers rarely wait on each other's
 VERSIONS_DUE = "contact_check_versions_due"  # session.info: the counts the transaction adds when it commits
+# session.info: targets read and locked for the transaction's answers, by (check, member), and their checks
+HELD_TARGETS, HELD_CHECKS = "contact_check_targets_held", "contact_checks_held"
 
 
 class CheckError(ValueError):
@@ -69,6 +71,9 @@ async def bump_version(session: AsyncSession, check_id: int, member_id: int = 0)
 def _fresh_counts(session: Session, transaction) -> None:
     if transaction.parent is None:  # a new transaction counts from nothing (a rolled-back one's are gone)
         session.info.pop(VERSIONS_DUE, None)
+        # and reads its rows again (another transaction may have changed them; its locks are gone)
+        session.info.pop(HELD_TARGETS, None)
+        session.info.pop(HELD_CHECKS, None)
 
 
 @event.listens_for(Session, "before_commit")
@@ -191,9 +196,40 @@ async def _insert_targets(session: AsyncSession, check_id: int, people: list, no
     await session.execute(ContactCheckTarget.__table__.insert(), rows)
 
 
+async def hold_targets(session: AsyncSession, pairs: list[tuple[int, int]]) -> None:
+    """Read and lock the targets of these (check, member) pairs, and their checks, in two statements
+    for a batch of answers; the transaction's answers then find them without a statement each, and
+    their writes go out together at its flush."""
+    pairs = sorted(set(pairs))
+    if not pairs:
+        return
+    held = session.info.setdefault(HELD_TARGETS, {})
+    held.update(dict.fromkeys(pairs))  # a pair with no row is a member the check does not ask
+    rows = await session.scalars(
+        select(ContactCheckTarget).where(tuple_(ContactCheckTarget.check_id, ContactCheckTarget.member_id).in_(pairs))
+        .order_by(ContactCheckTarget.check_id, ContactCheckTarget.member_id).with_for_update())
+    held.update(((t.check_id, t.member_id), t) for t in rows)
+    checks = session.info.setdefault(HELD_CHECKS, {})
+    wanted = {check_id for check_id, _ in pairs} - set(checks)
+    if wanted:
+        checks.update((c.id, c) for c in await session.scalars(select(ContactCheck).where(ContactCheck.id.in_(wanted))))
+
+
 async def _target(session: AsyncSession, check_id: int, member_id: int) -> ContactCheckTarget | None:
+    held = session.info.get(HELD_TARGETS)
+    if held is not None and (check_id, member_id) in held:
+        return held[(check_id, member_id)]
     return await session.scalar(select(ContactCheckTarget).where(
         ContactCheckTarget.check_id == check_id, ContactCheckTarget.member_id == member_id).with_for_update())
+
+
+async def _check(session: AsyncSession, check_id: int) -> ContactCheck | None:
+    """The check, read once per transaction: kept in the session's info, since the session's own
+    map of rows holds them weakly (an answer's check would be gone, and read again, by the next)."""
+    checks = session.info.setdefault(HELD_CHECKS, {})
+    if check_id not in checks:
+        checks[check_id] = await session.get(ContactCheck, check_id)
+    return checks[check_id]
 
 
 async def record_answer(session: AsyncSession, *, check_id: int, member_id: int, status: str, now: datetime,
@@ -211,21 +247,27 @@ async def record_answer(session: AsyncSession, *, check_id: int, member_id: int,
         return None
     # No lock on the check: every answer would write to its one row. An answer racing the
     # closing may be stored as on time; the picture counts it by its time (see summarize).
-    check = await session.get(ContactCheck, check_id)
+    check = await _check(session, check_id)
     late = check.status != CheckStatus.open
-    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
-    logged = await session.execute(dialect.insert(ContactCheckAnswer).values(
-        check_id=check_id, member_id=member_id, status=status, source_key=source_key, recorded_by_member_id=recorded_by,
-        late=late, answered_at=now).on_conflict_do_nothing(index_elements=["source_key"])
-        .returning(ContactCheckAnswer.id))
-    if logged.scalar() is None:
-        return Answered(check, target, late, changed=False, duplicate=True)
+    entry = dict(check_id=check_id, member_id=member_id, status=status, source_key=source_key,
+                 recorded_by_member_id=recorded_by, late=late, answered_at=now)
+    if (check_id, member_id) in session.info.get(HELD_TARGETS, ()):
+        # One of a batch (see hold_targets): written with the others' at the flush. An answer
+        # logged already (the same event handled twice, which the per-user lock rules out) fails
+        # that flush, and each event of the batch is then handled alone, where it is found below.
+        session.add(ContactCheckAnswer(**entry))
+    else:
+        dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+        logged = await session.execute(dialect.insert(ContactCheckAnswer).values(**entry)
+                                       .on_conflict_do_nothing(index_elements=["source_key"])
+                                       .returning(ContactCheckAnswer.id))
+        if logged.scalar() is None:
+            return Answered(check, target, late, changed=False, duplicate=True)
     changed = target.status is not None and target.status != status
     if target.first_status is None:
         target.first_status, target.first_answered_at = status, now
     target.status, target.answered_at, target.answers = status, now, target.answers + 1
     target.by_proxy, target.late = by_proxy or recorded_by is not None, late
-    await session.flush()
     await bump_version(session, check_id, member_id)
     return Answered(check, target, late, changed)
 

@@ -13,6 +13,7 @@ from bot.line import messages as m
 from bot.line.outbox import MAX_MESSAGES_PER_REQUEST
 from bot.texts import catalog as T
 from db.line_limits import first_notice
+from db.models import Member
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,8 @@ class Dispatcher:
         routes = [route for router in root.walk() for route in router.routes]
         self.observers = [route for route in routes if route.kind == "observe"]
         self.fallbacks = [route for route in routes if route.kind == "fallback"]
-        self.routes = [route for route in routes if route.kind not in {"observe", "fallback"}]
+        self.prefetchers = [route for route in routes if route.kind == "prefetch"]
+        self.routes = [route for route in routes if route.kind not in {"observe", "fallback", "prefetch"}]
         self.help_actions = [action for router in root.walk() for action in router.help_actions]
         self.menus: dict[str, list[dict]] = {}
         for router in root.walk():
@@ -65,6 +67,20 @@ class Dispatcher:
         else:
             actions = [action for action, staff_only in self.help_actions if staff or not staff_only]
         return m.text(body, quick=actions[: m.MAX_QUICK_REPLY] or None)
+
+    async def prefetch(self, session, taps: list[tuple[Member | None, str]]) -> None:
+        """Let each feature read at once what a batch's taps on its buttons need (see Router.prefetch):
+        `taps` are the senders' member rows (None for someone not registered) and the postback data."""
+        for route in self.prefetchers:
+            found = []
+            for member, data in taps:
+                if route.data.matches(data):
+                    try:
+                        found.append((member, route.data.unpack(data)))
+                    except StaleButton:
+                        continue  # answered as stale when handled
+            if found:
+                await route.handler(session, found)
 
     async def handle(self, ctx: Context, *, dialog_ttl: timedelta, purpose: str) -> None:
         """Everything one event does: state in, handler, state out, replies staged in the outbox."""

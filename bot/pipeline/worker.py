@@ -471,6 +471,9 @@ class EventProcessor:
                 events = {key: Event(json.loads(row.payload)) for key, row in heads.items()}
                 members, dialogs = (({}, {}) if alone else
                                     await self._senders(session, {e.user_id for e in events.values() if e.user_id}))
+                if not alone:
+                    await self._dispatcher.prefetch(session, [(members.get(e.user_id), e.postback_data)
+                                                              for e in events.values() if e.type == "postback"])
                 claimed_at = self._clock.now()
                 loop = asyncio.get_running_loop()
                 began = loop.time()
@@ -501,7 +504,8 @@ class EventProcessor:
                             # What this event queued is claimed in this transaction and sent right after
                             # its commit: no second transaction, and no other process takes it meanwhile.
                             self._gateway.lease(ctx.queued, claimed_at)
-                            await session.flush()
+                            if alone:  # beside others, its writes go out with theirs (a failure there undoes all)
+                                await session.flush()
                     except Exception as exc:
                         session.info.pop(LINKS_DUE, None)
                         if not alone:  # (the rows are no longer readable: the transaction is gone)

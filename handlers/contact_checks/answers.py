@@ -14,7 +14,7 @@ from bot.line import messages as m
 from bot.line.outbox import CHECK_ANSWER_REPLY
 from bot.texts import catalog as T
 from bot.texts.formats import moment_label
-from db.contact_checks import ANSWERS, MAX_NOTE, open_check_asking, record_answer, set_answer_details
+from db.contact_checks import ANSWERS, MAX_NOTE, hold_targets, open_check_asking, record_answer, set_answer_details
 from db.models import ContactCheckTarget
 from handlers.contact_checks.buttons import Provide, provision_tap, provisions_question, provision_words
 from handlers.contact_checks.messages import Answer
@@ -39,6 +39,12 @@ def provide_data(check_id: int) -> Callable[[str], Provide]:
 def _in_own_steps(ctx: Context) -> bool:
     """No other dialog is under way: the answer's own steps may follow."""
     return ctx.state is None or ctx.state in {s.name for s in Answering.states()}
+
+
+@router.prefetch(Answer)
+async def answers_in_batch(session, taps: list) -> None:
+    """A flood of answers: their targets and checks read in two statements for the batch."""
+    await hold_targets(session, [(button.check_id, member.id) for member, button in taps if member is not None])
 
 
 @router.postback(Answer)
