@@ -109,8 +109,13 @@ async def open_check_for(session: AsyncSession, segment: Segment) -> ContactChec
 
 async def start_check(session: AsyncSession, *, segment: Segment, drill: bool, now: datetime, source: str,
                       message: str | None = None, started_by: int | None = None, reask_minutes: int = 30,
-                      max_reasks: int = 3) -> Started:
+                      max_reasks: int = 3, menus: bool = True) -> Started:
     """Start a check, or return the one already running for this segment.
+
+    `menus=False`: the caller settles the members' menus (settle_check_menus) in a transaction
+    of its own after this one commits, so that the questions go out first (the API: 10,000 menu
+    rows took longer than the rest of the start). A process that stops in between leaves them
+    to its next start-up, which settles every member's menu.
 
     While a check runs for a segment, starting one again (a second staff member, a repeated
     alert) returns it: its answers stay in one place, and staff close it to start afresh.
@@ -139,17 +144,20 @@ async def start_check(session: AsyncSession, *, segment: Segment, drill: bool, n
     except IntegrityError:
         return Started(await open_check_for(session, segment), created=False)
     if segment.kind == "field":  # the segment's members are picked in Python (fields are a JSON list)
-        await _insert_targets(session, check.id, people, now)
+        asked = await _insert_targets(session, check.id, people, now)
     else:
-        await _insert_targets_from(session, check.id, segment.query().subquery(), now)
-    targets = (await session.execute(select(ContactCheckTarget.line_user_id, ContactCheckTarget.held).where(
-        ContactCheckTarget.check_id == check.id).order_by(ContactCheckTarget.member_id))).all()
-    asked = [user for user, held in targets if not held]
-    if not drill:  # the targets' menus become 安否を回答, the staff's the board
-        await settle_menus(session, now=now, line_user_ids=select(ContactCheckTarget.line_user_id).where(
-            ContactCheckTarget.check_id == check.id).union(select(Member.line_user_id).where(Member.is_staff.is_(True))))
+        asked = await _insert_targets_from(session, check.id, segment.query().subquery(), now)
+    if menus and not drill:
+        await settle_check_menus(session, check.id, now)
     await bump_version(session, check.id)
     return Started(check, created=True, asked=asked)
+
+
+async def settle_check_menus(session: AsyncSession, check_id: int, now: datetime) -> int:
+    """A real check's members get the menu 安否を回答, the staff the board (unless it is over by now:
+    the menus are worked out from what is running)."""
+    return await settle_menus(session, now=now, line_user_ids=select(ContactCheckTarget.line_user_id).where(
+        ContactCheckTarget.check_id == check_id).union(select(Member.line_user_id).where(Member.is_staff.is_(True))))
 
 
 @dataclass(frozen=True)
@@ -161,20 +169,23 @@ class Answered:
     duplicate: bool = False
 
 
-async def _insert_targets_from(session: AsyncSession, check_id: int, people, now: datetime) -> None:
+async def _insert_targets_from(session: AsyncSession, check_id: int, people, now: datetime) -> list[str]:
     """Every member of the segment becomes a target in one INSERT ... SELECT (10,000 rows in one
     statement, none of them through Python). A deputy or other contact of an organization with a
-    primary contact in the segment is held (asked only if no primary answers); plain members are asked."""
+    primary contact in the segment is held (asked only if no primary answers); plain members are asked.
+    Returns the LINE user ids of those asked now, in member order."""
     primaries = select(people.c.organization_id).where(people.c.role == MemberRole.primary)
     held = and_(people.c.role == MemberRole.deputy, people.c.organization_id.in_(primaries))
     table = ContactCheckTarget.__table__
     columns = ["check_id", "member_id", "line_user_id", "organization_id", "held", "asked_count", "last_asked_at",
                "answers", "by_proxy", "late", "provisions"]
-    await session.execute(table.insert().from_select(columns, select(
+    inserted = await session.execute(table.insert().from_select(columns, select(
         literal(check_id), people.c.id, people.c.line_user_id, people.c.organization_id,
         case((held, true()), else_=false()), case((held, 0), else_=1),
         case((held, null()), else_=literal(now, table.c.last_asked_at.type)),
-        literal(0), false(), false(), literal([], table.c.provisions.type))))
+        literal(0), false(), false(), literal([], table.c.provisions.type)))
+        .returning(table.c.member_id, table.c.line_user_id, table.c.held))
+    return [user for _, user, held in sorted(inserted.all()) if not held]
 
 
 def held_back(people: list) -> set[int]:
@@ -184,7 +195,7 @@ def held_back(people: list) -> set[int]:
     return {p.member_id for p in people if p.role == MemberRole.deputy and p.organization_id in with_primary}
 
 
-async def _insert_targets(session: AsyncSession, check_id: int, people: list, now: datetime) -> None:
+async def _insert_targets(session: AsyncSession, check_id: int, people: list, now: datetime) -> list[str]:
     held_ids = held_back(people)
     rows = []
     for p in people:
@@ -194,6 +205,7 @@ async def _insert_targets(session: AsyncSession, check_id: int, people: list, no
                      "last_asked_at": None if held else now, "answers": 0, "by_proxy": False, "late": False,
                      "provisions": []})
     await session.execute(ContactCheckTarget.__table__.insert(), rows)
+    return [row["line_user_id"] for row in sorted(rows, key=lambda row: row["member_id"]) if not row["held"]]
 
 
 async def hold_targets(session: AsyncSession, pairs: list[tuple[int, int]]) -> None:

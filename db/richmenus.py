@@ -104,11 +104,10 @@ async def relink(session: AsyncSession, member: Member, now: datetime, *, force:
 
 
 async def link_everyone(session: AsyncSession, now: datetime) -> int:
-    """Members who have no menu yet (registered before menus existed) get theirs."""
-    missing = select(Member.line_user_id).where(
-        Member.status == MemberStatus.active,
-        ~select(RichMenuLink.line_user_id).where(RichMenuLink.line_user_id == Member.line_user_id).exists())
-    return await settle_menus(session, now=now, line_user_ids=missing)
+    """Every member's menu worked out again (at start-up): those who have none yet (registered
+    before menus existed) get theirs, and a menu that no longer fits is changed (a check's,
+    when the process that started it stopped before settling them)."""
+    return await settle_menus(session, now=now)
 
 
 async def resend_menu(session: AsyncSession, key: str, now: datetime) -> None:

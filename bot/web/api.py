@@ -4,6 +4,7 @@ Authenticated with the bearer token in RENKEI_API_TOKEN; without one the API doe
 """
 
 import hmac
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Request, Response
@@ -12,11 +13,12 @@ from pydantic import BaseModel, Field
 from bot.web.deps import RuntimeDep, SessionDep, WrongTokensDep
 from bot.web.limits import client_key
 from db.audit import Actor, Door, record
-from db.contact_checks import CheckError, start_check, summarize
+from db.contact_checks import CheckError, settle_check_menus, start_check, summarize
 from db.models import ContactCheck
 from db.segments import Segment, SegmentError
 from handlers.contact_checks.messages import queue_questions, tell_staff_started
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api")
 # What the audit log calls the caller: the one token there is, by the setting that holds it.
 TOKEN_NAME = "RENKEI_API_TOKEN"
@@ -65,7 +67,7 @@ async def start(body: StartCheck, request: Request, runtime: RuntimeDep, respons
             started = await start_check(session, segment=segment, drill=body.drill, now=now, source="api",
                                         message=(body.message or "").strip() or None,
                                         reask_minutes=settings.check_reask_minutes,
-                                        max_reasks=settings.check_max_reasks)
+                                        max_reasks=settings.check_max_reasks, menus=False)
         except (SegmentError, CheckError) as exc:
             raise HTTPException(422, str(exc)) from exc
         # Claimed in the transaction that queues them (before their INSERT, so no UPDATE follows it),
@@ -85,8 +87,27 @@ async def start(body: StartCheck, request: Request, runtime: RuntimeDep, respons
         answer = check_json(started.check, created=started.created, asked=len(started.asked))
     if not started.created:
         response.status_code = 200
-    background.add_task(runtime.gateway.deliver_claimed, rows, now)
+    menus = started.check.id if started.created and not started.check.drill else None
+    background.add_task(_after_start, runtime, rows, now, menus)
     return answer
+
+
+async def _after_start(runtime, rows: list, now, menus_of: int | None) -> None:
+    """The questions to LINE, then the members' menus for the check `menus_of`. Should either fail,
+    the outbox sweep sends the questions when their leases run out, and the menus' links; the next
+    start-up settles menus left unsettled."""
+    try:
+        await runtime.gateway.deliver_claimed(rows, now)
+    except Exception:
+        log.exception("sending a check's questions failed; the outbox sweep sends them")
+    if menus_of is None:
+        return
+    try:
+        async with runtime.sessions() as session, session.begin():
+            await settle_check_menus(session, menus_of, now)
+        await runtime.gateway.sync_menu_links()
+    except Exception:
+        log.exception("settling check %s's menus failed", menus_of)
 
 
 @router.get("/contact-checks/{check_id}", dependencies=[Depends(authorized)])

@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 
 from bot.fakeline import events as ev
 from bot.texts import catalog as T
-from db.models import Member, RichMenu, RichMenuLink
+from db.models import ContactCheck, Member, RichMenu, RichMenuLink
 from db.audit import Actor, Door
 from db.members import set_staff
 from handlers.richmenus.layouts import MENUS, STAFF_MEMBER, STAFF_MORE, TABBED, AnswerCheck, EnterInvite
@@ -201,3 +201,35 @@ async def test_the_members_own_commands_list_notices_introductions_and_waiting_r
     listed, card = bot.messages_to(people["npo"])[-2:]
     assert listed["text"].startswith(T.NOTICE_LIST_HEADER) and "来週の会議は市役所3階です。（未確認）" in listed["text"]
     assert card["type"] == "flex"  # the notice again, with its 確認しました button
+
+
+async def test_a_check_from_the_api_switches_the_menus_after_its_questions(database_url, fake_line, clock):
+    """The alert feed's check: the questions go to LINE first, then the members' menus switch. A check
+    whose menus a stopping process left unsettled gets them at the next start-up."""
+    from db.contact_checks import start_check
+    from db.segments import Segment
+    from tests.handlers.test_contact_checks import API, MULTICAST, TOKEN
+
+    async with BotHarness(database_url=database_url, line=fake_line, clock=clock, rich_menus=True) as bot:
+        staff = await Seed(bot).member("市 職員", org="市役所", staff=True)
+        members = await crowd(bot, 600)
+        await started(bot)
+        bot.settings.renkei_api_token = TOKEN
+        mark = len(fake_line.requests)
+        answer = await bot.client.post(API, json={"segment": "all"}, headers={"Authorization": f"Bearer {TOKEN}"})
+        assert answer.status_code == 201
+        sent = [r.path for r in fake_line.requests[mark:] if r.path in (MULTICAST, BULK_LINK)]
+        # The questions (601 asked: 500 + 101) and the staff's note, then the links.
+        assert sent == [MULTICAST] * 3 + [BULK_LINK] * 3
+        assert {menu_key(bot, user) for user in members} == {"alert"} and menu_key(bot, staff) == "board"
+
+        async with bot.runtime.sessions() as session, session.begin():  # closed, and one begun as a process stops
+            await session.execute(update(ContactCheck).values(status="closed"))
+            await session.execute(update(RichMenuLink).values(wanted="member", linked="member"))
+            await start_check(session, segment=Segment.parse("all"), drill=False, now=bot.clock.now(),
+                              source="api", menus=False)
+        bot.line.rich_menus.users.clear()
+    async with BotHarness(database_url=database_url, line=fake_line, clock=clock, rich_menus=True) as again:
+        await started(again)
+        assert {menu_key(again, user) for user in members} == {"alert"} and menu_key(again, staff) == "board"
+        fake_line.assert_no_schema_errors()
