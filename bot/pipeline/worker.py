@@ -1,10 +1,11 @@
 """Handling stored webhook events: one user's events one at a time, in order, across workers.
 
 A worker takes the next event of several users at once and handles them in one transaction
-(one lock statement, one read of their events, members and dialog rows, one commit), each
-event in a savepoint of its own: a user's events still go one at a time and in order (one
-event per user per batch, the next after its replies have gone), and an event that fails is
-rolled back alone and tried again by itself, its neighbours' effects kept.
+(one lock statement, one read of their events, members and dialog rows, and of what the
+features prefetch for their taps; the events' writes flushed together; one commit): a user's
+events still go one at a time and in order (one event per user per batch, the next after its
+replies have gone). If an event fails, the batch is rolled back: that event is tried again by
+itself, in a savepoint where its failure is counted, and its neighbours go again.
 """
 
 import asyncio
