@@ -115,7 +115,7 @@ async def start_check(session: AsyncSession, *, segment: Segment, drill: bool, n
     `menus=False`: the caller settles the members' menus (settle_check_menus) in a transaction
     of its own after this one commits, so that the questions go out first (the API: 10,000 menu
     rows took longer than the rest of the start). A process that stops in between leaves them
-    to its next start-up, which settles every member's menu.
+    to the next start-up of a background process, which settles every member's menu.
 
     While a check runs for a segment, starting one again (a second staff member, a repeated
     alert) returns it: its answers stay in one place, and staff close it to start afresh.

@@ -71,9 +71,16 @@ async def settle_menus(session: AsyncSession, *, now: datetime, line_user_ids: l
     # Someone to link (an active member: the menu is NULL only for those who left), or a row to
     # change (nobody gets a row to say there is nothing to link); in key order, so that two
     # transactions settling the same users lock their rows alike.
-    people = select(Member.line_user_id, _menu_column(await _real_check_running(session)), null(),
+    menu = _menu_column(await _real_check_running(session))
+    people = select(Member.line_user_id, menu, null(),
                     literal(now, link.c.updated_at.type), literal(0), literal(now, link.c.next_attempt_at.type)
                     ).where((Member.status == MemberStatus.active) | has_row).order_by(Member.line_user_id)
+    if not force:
+        # Rows that already say it are left out before the upsert, which would lock them all
+        # (10,000 at a start-up) even where it changes nothing.
+        people = people.where(~select(link.c.line_user_id).where(
+            link.c.line_user_id == Member.line_user_id, link.c.wanted.is_not_distinct_from(menu),
+            link.c.linked.is_not_distinct_from(menu)).exists())
     if line_user_ids is not None:
         people = people.where(Member.line_user_id.in_(line_user_ids))
     if wanted_in is not None:

@@ -12,11 +12,17 @@ that the loop never sleeps on it:
 - `COMMIT`, which waits for the disk (the WAL's fsync: milliseconds).
 
 Within a process the one connection is handed out by the pool (see engine.create_engine), so
-once a transaction has begun nothing else takes the lock from under its statements; a long
-statement (a report over a large check) holds the loop for its time, as it held the one
-connection before.
+once a transaction has begun nothing else takes the lock from under its statements. A long
+statement (starting a check for 10,000 members, a report over them) holds the whole loop for
+its time (tens of milliseconds), where before it held the one connection while the loop went
+on with work that needed none.
+
+While a call is queued or running in the driver's thread (a BEGIN waiting for the lock, say,
+whose caller was cancelled meanwhile), every call goes there too, behind it: the connection is
+never used from both threads at once, and calls keep their order.
 """
 
+import asyncio
 import sqlite3
 from functools import partial
 
@@ -24,12 +30,26 @@ import aiosqlite
 
 
 class LoopConnection(aiosqlite.Connection):
+    _in_thread = 0  # calls handed to the driver's thread and not yet done there (cancelled or not)
+
     async def _execute(self, fn, *args, **kwargs):
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
-        if _may_wait(self._connection, fn, args):
-            return await super()._execute(fn, *args, **kwargs)
-        return fn(*args, **kwargs)
+        if not self._in_thread and not _may_wait(self._connection, fn, args):
+            return fn(*args, **kwargs)
+        loop = asyncio.get_running_loop()
+
+        def call():
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                loop.call_soon_threadsafe(self._done_in_thread)
+
+        self._in_thread += 1
+        return await super()._execute(call)
+
+    def _done_in_thread(self) -> None:
+        self._in_thread -= 1
 
 
 def _may_wait(connection: sqlite3.Connection, fn, args: tuple) -> bool:

@@ -17,6 +17,7 @@ from contextlib import nullcontext
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.texts import catalog as T
@@ -59,11 +60,16 @@ STOP_SECONDS = 5.0
 
 
 class _BatchUndone(Exception):
-    """An event failed beside others: the batch's transaction is rolled back as a whole."""
+    """An event failed beside others: the batch's transaction is rolled back as a whole.
 
-    def __init__(self, key: str, outcomes: dict) -> None:
+    `everyone`: the failure may be another event's, a write of theirs that the session sent on
+    while this one ran (the writes of a batch go out together, at the first statement that needs
+    them or at the commit): every event handled so far goes alone, as after a failed commit.
+    """
+
+    def __init__(self, key: str, outcomes: dict, *, everyone: bool = False) -> None:
         super().__init__(key)
-        self.key, self.outcomes = key, outcomes
+        self.key, self.outcomes, self.everyone = key, outcomes, everyone
 
 
 def in_shard(key: str, shard: tuple[int, int]) -> bool:
@@ -430,7 +436,7 @@ class EventProcessor:
         return members, dialogs
 
     async def _handle_batch(self, keys: list[str]) -> dict[str, object]:
-        """Handle the oldest pending event of each user, in one transaction, each in its savepoint.
+        """Handle the oldest pending event of each user, in one transaction (alone, in a savepoint).
 
         Per user: True if there may be more, LAST if that was the last one seen, False if there
         was none, WAIT to try again soon, ALONE if it failed beside others (to be tried by itself:
@@ -450,9 +456,12 @@ class EventProcessor:
             claimed_at = await self._handle_in_one(keys, alone, outcomes, handled)
         except _BatchUndone as undone:
             # Nothing of the batch was kept: the failed event goes alone, those handled before it
-            # (and those not reached) go again in another batch.
+            # (and those not reached) go again in another batch, or, when the failure may be any
+            # of theirs, each of those handled goes alone too.
             outcomes = dict.fromkeys(keys, True)
             outcomes.update((key, WAIT) for key, outcome in undone.outcomes.items() if outcome is WAIT)
+            if undone.everyone:
+                outcomes.update((key, ALONE) for key, _ in handled)
             outcomes[undone.key] = ALONE
             return outcomes
         for key, ctx in handled:
@@ -473,7 +482,7 @@ class EventProcessor:
                 members, dialogs = (({}, {}) if alone else
                                     await self._senders(session, {e.user_id for e in events.values() if e.user_id}))
                 if not alone:
-                    await self._dispatcher.prefetch(session, [(members.get(e.user_id), e.postback_data)
+                    await self._dispatcher.prefetch(session, [(members.get(e.user_id), e.postback_data or "")
                                                               for e in events.values() if e.type == "postback"])
                 claimed_at = self._clock.now()
                 loop = asyncio.get_running_loop()
@@ -512,7 +521,7 @@ class EventProcessor:
                         if not alone:  # (the rows are no longer readable: the transaction is gone)
                             log.warning("event %s (%s) failed beside others; it is tried again alone",
                                         ctx.event.webhook_event_id, ctx.event.type, exc_info=True)
-                            raise _BatchUndone(key, outcomes) from exc
+                            raise _BatchUndone(key, outcomes, everyone=isinstance(exc, SQLAlchemyError)) from exc
                         row.attempts += 1
                         row.error = type(exc).__name__[:200]
                         log.exception("event %s (%s) failed, attempt %d", row.webhook_event_id, row.event_type,

@@ -3,6 +3,7 @@
 Authenticated with the bearer token in RENKEI_API_TOKEN; without one the API does not exist.
 """
 
+import asyncio
 import hmac
 import logging
 from typing import Annotated
@@ -20,6 +21,7 @@ from handlers.contact_checks.messages import queue_questions, tell_staff_started
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api")
+MENU_RETRY_SECONDS = (1, 2, 4, 8, 0)  # a check's menus tried five times, these waits after each failure
 # What the audit log calls the caller: the one token there is, by the setting that holds it.
 TOKEN_NAME = "RENKEI_API_TOKEN"
 
@@ -87,27 +89,33 @@ async def start(body: StartCheck, request: Request, runtime: RuntimeDep, respons
         answer = check_json(started.check, created=started.created, asked=len(started.asked))
     if not started.created:
         response.status_code = 200
-    menus = started.check.id if started.created and not started.check.drill else None
-    background.add_task(_after_start, runtime, rows, now, menus)
+    # A real check's menus, also when it was running already (the alert again: menus a failed
+    # first try left unsettled are settled now; those that are right are left alone).
+    background.add_task(_after_start, runtime, rows, now, None if started.check.drill else started.check.id)
     return answer
 
 
 async def _after_start(runtime, rows: list, now, menus_of: int | None) -> None:
-    """The questions to LINE, then the members' menus for the check `menus_of`. Should either fail,
-    the outbox sweep sends the questions when their leases run out, and the menus' links; the next
-    start-up settles menus left unsettled."""
+    """The questions to LINE, then the members' menus for the check `menus_of`. Should the questions
+    fail, the outbox sweep sends them when their leases run out; the menus are tried a few times
+    (a busy database), then left to the next start-up of a background process, which settles
+    every member's menu, or to the alert's next call."""
     try:
         await runtime.gateway.deliver_claimed(rows, now)
     except Exception:
         log.exception("sending a check's questions failed; the outbox sweep sends them")
     if menus_of is None:
         return
-    try:
-        async with runtime.sessions() as session, session.begin():
-            await settle_check_menus(session, menus_of, now)
-        await runtime.gateway.sync_menu_links()
-    except Exception:
-        log.exception("settling check %s's menus failed", menus_of)
+    for attempt, wait in enumerate(MENU_RETRY_SECONDS):
+        try:
+            async with runtime.sessions() as session, session.begin():
+                await settle_check_menus(session, menus_of, runtime.clock.now())
+            await runtime.gateway.sync_menu_links()
+            return
+        except Exception:
+            log.warning("settling check %s's menus failed (attempt %d)", menus_of, attempt + 1, exc_info=True)
+            await asyncio.sleep(wait)
+    log.error("check %s's menus were not settled; the next start-up settles them", menus_of)
 
 
 @router.get("/contact-checks/{check_id}", dependencies=[Depends(authorized)])
