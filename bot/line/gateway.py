@@ -8,6 +8,8 @@ import asyncio
 import json
 import logging
 import random
+import ssl
+import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -200,6 +202,7 @@ class LineGateway:
                                host=self._settings.line_api_base_url or None)
         config.connection_pool_maxsize = self._concurrency
         self._client = AsyncApiClient(config)
+        await self._look_at_the_environment_once()
         self._api = AsyncMessagingApi(self._client)
         # Where the SDK itself would send them (its host, else LINE's), with its token.
         self._host = config.host if config.host is not None else self._api.line_base_path
@@ -209,6 +212,24 @@ class LineGateway:
             self._heartbeat = asyncio.create_task(self._renew_forever(), name="outbox-heartbeat")
         if sweep and self._sweep_seconds > 0:
             self._sweeper = asyncio.create_task(self._sweep_forever(), name="outbox-sweeper")
+
+    async def _look_at_the_environment_once(self) -> None:
+        """The SDK's connections without a look at the environment before every request.
+
+        The SDK opens its session with aiohttp's trust_env, which reads the proxy variables and
+        ~/.netrc anew for each request, in a thread: a fifth of the CPU of a burst's replies. Where
+        no proxy is set (what it would find), the same connections are opened without it; where one
+        is, the SDK's session is kept as it is. The Authorization header is always ours, so .netrc
+        is never needed.
+        """
+        if urllib.request.getproxies():
+            return
+        rest = self._client.rest_client
+        sdk_session = rest.pool_manager
+        rest.pool_manager = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=self._concurrency, ssl=ssl.create_default_context()),
+            trust_env=False)
+        await sdk_session.close()
 
     async def close(self) -> None:
         """Stop sweeping and hand back what this process still holds, so another takes it at once."""
