@@ -5,6 +5,7 @@ processes never send it at once), sent with its retry key, and its outcome recor
 """
 
 import asyncio
+import functools
 import json
 import logging
 import random
@@ -14,19 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import aiohttp
-from bot.line.sdk import (
-    ApiException,
-    AsyncApiClient,
-    AsyncMessagingApi,
-    AsyncMessagingApiBlob,
-    Configuration,
-    CreateRichMenuAliasRequest,
-    MulticastRequest,
-    RichMenuBulkLinkRequest,
-    RichMenuBulkUnlinkRequest,
-    RichMenuRequest,
-    UpdateRichMenuAliasRequest,
-)
+from bot.line import sdk
 from sqlalchemy import and_, bindparam, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -73,14 +62,23 @@ MULTICAST_MAX_USERS = 500
 MULTICAST_MESSAGES_KEPT = 16  # distinct message lists whose validated form is kept for further multicasts
 
 
-class _Multicast(MulticastRequest):
+# Where LINE's Messaging API is (the SDK's AsyncMessagingApi.line_base_path; tests/bot/line/test_sdk.py
+# checks that they agree), for the requests posted here without the SDK.
+LINE_API = "https://api.line.me"
+
+
+@functools.cache
+def _multicast_request() -> type:
     """A multicast whose body is written from its fields: the SDK's to_dict has pydantic go over the
     500 ids (and the messages, which it then writes again), some milliseconds a request, more than
-    the 5 ms between two multicasts at LINE's 200 a second."""
+    the 5 ms between two multicasts at LINE's 200 a second. (Made when first needed, as the SDK is.)"""
 
-    def to_dict(self) -> dict:
-        return {"messages": [message.to_dict() for message in self.messages], "to": list(self.to),
-                "notificationDisabled": self.notification_disabled}
+    class Multicast(sdk.MulticastRequest):
+        def to_dict(self) -> dict:
+            return {"messages": [message.to_dict() for message in self.messages], "to": list(self.to),
+                    "notificationDisabled": self.notification_disabled}
+
+    return Multicast
 
 
 class RateLimit:
@@ -178,14 +176,14 @@ class LineGateway:
         # order) keeps their transactions from deadlocking on each other.
         self._writing = asyncio.Lock()
         self._sweep_seconds = sweep_seconds
-        self._client: AsyncApiClient | None = None
-        self._api: AsyncMessagingApi | None = None
+        self._http: aiohttp.ClientSession | None = None
+        self._sdk_apis: tuple | None = None  # the SDK's clients, made when first needed (see _sdk)
+        self._closing: list[asyncio.Future] = []
         self._sweeper: asyncio.Task | None = None
         self._rates = {kind: RateLimit(rate) for kind, rate in RATE_LIMITS.items()}
         self._bulk_rate = RateLimit(BULK_LINK_PER_SECOND)
         # The messages of recent multicasts as the SDK validated them: a check's 20 requests share one card.
         self._multicast_messages: dict[str, list] = {}
-        self._blob: AsyncMessagingApiBlob | None = None
         self._quota: tuple[datetime, Quota] | None = None
         # The rows this process has claimed and not yet recorded: id -> the attempt count of the
         # claim (which names the claim: a takeover elsewhere counts one more), and those whose
@@ -198,38 +196,41 @@ class LineGateway:
         self._limit_met = False
 
     async def start(self, *, sweep: bool = True) -> None:
-        config = Configuration(access_token=self._settings.line_channel_access_token,
-                               host=self._settings.line_api_base_url or None)
-        config.connection_pool_maxsize = self._concurrency
-        self._client = AsyncApiClient(config)
-        await self._look_at_the_environment_once()
-        self._api = AsyncMessagingApi(self._client)
-        # Where the SDK itself would send them (its host, else LINE's), with its token.
-        self._host = config.host if config.host is not None else self._api.line_base_path
+        # The connections, for the requests posted here and the SDK's alike. aiohttp's trust_env
+        # (which the SDK sets) reads the proxy variables and ~/.netrc anew for every request, in a
+        # thread: a fifth of the CPU of a burst's replies. It is set only where a proxy is (what
+        # it would find); the Authorization header is always ours, so .netrc is never needed.
+        self._http = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=self._concurrency, ssl=ssl.create_default_context()),
+            trust_env=bool(urllib.request.getproxies()))
+        # Where the SDK would send them (its host, else LINE's), with its token.
+        self._host = self._settings.line_api_base_url or LINE_API
         self._authorization = f"Bearer {self._settings.line_channel_access_token}"
-        self._blob = AsyncMessagingApiBlob(self._client)
         if self._sessions is not None:
             self._heartbeat = asyncio.create_task(self._renew_forever(), name="outbox-heartbeat")
         if sweep and self._sweep_seconds > 0:
             self._sweeper = asyncio.create_task(self._sweep_forever(), name="outbox-sweeper")
 
-    async def _look_at_the_environment_once(self) -> None:
-        """The SDK's connections without a look at the environment before every request.
+    def _sdk(self) -> tuple:
+        """The SDK's Messaging API clients (messages, blobs), made when first needed: for multicasts,
+        rich menus and the quota. Importing the SDK takes half a second, which start-up, replies and
+        pushes do without. They send on this gateway's connections."""
+        if self._sdk_apis is None:
+            config = sdk.Configuration(access_token=self._settings.line_channel_access_token, host=self._host)
+            config.connection_pool_maxsize = self._concurrency
+            client = sdk.AsyncApiClient(config)
+            own, client.rest_client.pool_manager = client.rest_client.pool_manager, self._http
+            self._closing.append(asyncio.ensure_future(own.close()))  # never used
+            self._sdk_apis = (sdk.AsyncMessagingApi(client), sdk.AsyncMessagingApiBlob(client))
+        return self._sdk_apis
 
-        The SDK opens its session with aiohttp's trust_env, which reads the proxy variables and
-        ~/.netrc anew for each request, in a thread: a fifth of the CPU of a burst's replies. Where
-        no proxy is set (what it would find), the same connections are opened without it; where one
-        is, the SDK's session is kept as it is. The Authorization header is always ours, so .netrc
-        is never needed.
-        """
-        if urllib.request.getproxies():
-            return
-        rest = self._client.rest_client
-        sdk_session = rest.pool_manager
-        rest.pool_manager = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=self._concurrency, ssl=ssl.create_default_context()),
-            trust_env=False)
-        await sdk_session.close()
+    @property
+    def _api(self):
+        return self._sdk()[0]
+
+    @property
+    def _blob(self):
+        return self._sdk()[1]
 
     async def close(self) -> None:
         """Stop sweeping and hand back what this process still holds, so another takes it at once."""
@@ -246,8 +247,10 @@ class LineGateway:
             await self.release_held()
         except Exception:
             log.warning("could not hand back %d claimed outbox rows; their leases run out instead", len(self._held))
-        if self._client is not None:
-            await self._client.close()
+        if self._closing:
+            await asyncio.gather(*self._closing, return_exceptions=True)
+        if self._http is not None:
+            await self._http.close()
 
     async def release_held(self) -> None:
         """End this process's claims: rows whose request never started go back as not attempted."""
@@ -352,7 +355,7 @@ class LineGateway:
         """One GET from LINE; None when it does not answer (404 is an answer: not allowed, not there)."""
         try:
             return await call(*args, _request_timeout=self.request_timeout)
-        except ApiException as exc:
+        except sdk.ApiException as exc:
             if exc.status != 404:
                 log.warning("%s lookup failed with HTTP %s", what, exc.status)
         except (TimeoutError, aiohttp.ClientError) as exc:
@@ -582,7 +585,7 @@ class LineGateway:
             request = self._multicast(row)
             response = await self._api.multicast_with_http_info(
                 request, x_line_retry_key=row.retry_key, _request_timeout=self.request_timeout)
-        except ApiException as exc:
+        except sdk.ApiException as exc:
             return SendResult(exc.status, _error_text(exc.body), _retry_after(exc.headers))
         except (TimeoutError, aiohttp.ClientError) as exc:
             return _unsent(exc)
@@ -604,7 +607,7 @@ class LineGateway:
             headers["X-Line-Retry-Key"] = retry_key
         data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         try:
-            async with self._client.rest_client.pool_manager.post(
+            async with self._http.post(
                     self._host + path, data=data, headers=headers,
                     timeout=aiohttp.ClientTimeout(total=self.request_timeout)) as response:
                 answer = await response.read()
@@ -614,20 +617,20 @@ class LineGateway:
         except (TimeoutError, aiohttp.ClientError) as exc:
             return _unsent(exc)
 
-    def _multicast(self, row: OutboxMessage) -> MulticastRequest:
+    def _multicast(self, row: OutboxMessage):
         """The request, its messages validated by the SDK once for every multicast that sends them, its
         recipients checked as the SDK would (1 to 500 user ids); a ValueError if it cannot be sent."""
         key = json.dumps(row.messages, sort_keys=True, ensure_ascii=False)
         messages = self._multicast_messages.get(key)
         if messages is None:
-            messages = MulticastRequest.from_dict({"to": ["-"], "messages": row.messages}).messages
+            messages = sdk.MulticastRequest.from_dict({"to": ["-"], "messages": row.messages}).messages
             if len(self._multicast_messages) >= MULTICAST_MESSAGES_KEPT:
                 self._multicast_messages.clear()
             self._multicast_messages[key] = messages
         to = row.recipients
         if not 1 <= len(to) <= MULTICAST_MAX_USERS or not all(isinstance(user, str) for user in to):
             raise ValueError(f"a multicast goes to 1 to {MULTICAST_MAX_USERS} user ids, not {len(to)}")
-        return _Multicast.construct(messages=messages, to=list(to), notification_disabled=False)
+        return _multicast_request().construct(messages=messages, to=list(to), notification_disabled=False)
 
     def _backoff(self, attempts: int, result: SendResult) -> timedelta:
         if result.status == 429:
@@ -663,7 +666,7 @@ class LineGateway:
         `expected` status is an answer, not a failure to log)."""
         try:
             answer = await call(*args, _request_timeout=self.request_timeout, **kwargs)
-        except ApiException as exc:
+        except sdk.ApiException as exc:
             if exc.status not in expected:
                 log.warning("%s failed with HTTP %s", what, exc.status)
             return SendResult(exc.status, _error_text(exc.body), _retry_after(exc.headers)), None
@@ -681,7 +684,7 @@ class LineGateway:
 
     async def create_rich_menu(self, body: dict) -> str | None:
         result, answer = await self._call("rich menu creation", self._api.create_rich_menu,
-                                          RichMenuRequest.from_dict(body))
+                                          sdk.RichMenuRequest.from_dict(body))
         return answer.rich_menu_id if result.delivered else None
 
     async def upload_rich_menu_image(self, rich_menu_id: str, image: bytes, content_type: str) -> bool:
@@ -697,10 +700,10 @@ class LineGateway:
     async def point_rich_menu_alias(self, alias: str, rich_menu_id: str, *, exists: bool) -> bool:
         if exists:
             result, _ = await self._call("rich menu alias update", self._api.update_rich_menu_alias, alias,
-                                         UpdateRichMenuAliasRequest(rich_menu_id=rich_menu_id))
+                                         sdk.UpdateRichMenuAliasRequest(rich_menu_id=rich_menu_id))
         else:
             result, _ = await self._call("rich menu alias creation", self._api.create_rich_menu_alias,
-                                         CreateRichMenuAliasRequest(rich_menu_alias_id=alias, rich_menu_id=rich_menu_id))
+                                         sdk.CreateRichMenuAliasRequest(rich_menu_alias_id=alias, rich_menu_id=rich_menu_id))
         return result.delivered
 
     async def default_rich_menu(self) -> str | None:
@@ -742,10 +745,10 @@ class LineGateway:
             await self._bulk_rate.wait()
             if rich_menu_id is None:  # guests see the channel's default menu
                 result, _ = await self._call("rich menu bulk unlink", self._api.unlink_rich_menu_id_from_users,
-                                             RichMenuBulkUnlinkRequest(user_ids=users))
+                                             sdk.RichMenuBulkUnlinkRequest(user_ids=users))
             else:
                 result, _ = await self._call("rich menu bulk link", self._api.link_rich_menu_id_to_users,
-                                             RichMenuBulkLinkRequest(rich_menu_id=rich_menu_id, user_ids=users))
+                                             sdk.RichMenuBulkLinkRequest(rich_menu_id=rich_menu_id, user_ids=users))
         async with self._sessions() as session, session.begin():
             if result.delivered:
                 await richmenus.record_linked(session, users, menu)

@@ -83,6 +83,8 @@ def _validated_when_called(func=None, *, config=None):
     def wrapper(*args, **kwargs):
         nonlocal validated
         if validated is None:
+            from pydantic import v1 as pydantic_v1
+
             validated = pydantic_v1.validate_arguments(func, config=config)
         return validated(*args, **kwargs)
 
@@ -93,6 +95,8 @@ def _import_api(name: str) -> ModuleType:
     """An API module of the SDK, its methods' argument models built when each is first called."""
     if name in sys.modules:
         return sys.modules[name]
+    from pydantic import v1 as pydantic_v1
+
     eager = pydantic_v1.validate_arguments
     pydantic_v1.validate_arguments = _validated_when_called  # what the module imports as it loads
     try:
@@ -104,23 +108,30 @@ def _import_api(name: str) -> ModuleType:
 for _name in LAZY_PACKAGES:
     lazy_package(_name)
 
-from pydantic import v1 as pydantic_v1  # noqa: E402
+# The names Renkei uses, each imported (with what it needs of the SDK) when first asked for: the
+# gateway's replies and pushes do without the SDK, so a process that sends only those never loads it.
+_WHERE = {
+    "AsyncMessagingApi": "linebot.v3.messaging.api.async_messaging_api",
+    "AsyncMessagingApiBlob": "linebot.v3.messaging.api.async_messaging_api_blob",
+    "AsyncApiClient": "linebot.v3.messaging.async_api_client",
+    "Configuration": "linebot.v3.messaging.configuration",
+    "ApiException": "linebot.v3.messaging.exceptions",
+    "CreateRichMenuAliasRequest": "linebot.v3.messaging.models.create_rich_menu_alias_request",
+    "MulticastRequest": "linebot.v3.messaging.models.multicast_request",
+    "PushMessageRequest": "linebot.v3.messaging.models.push_message_request",
+    "ReplyMessageRequest": "linebot.v3.messaging.models.reply_message_request",
+    "RichMenuBulkLinkRequest": "linebot.v3.messaging.models.rich_menu_bulk_link_request",
+    "RichMenuBulkUnlinkRequest": "linebot.v3.messaging.models.rich_menu_bulk_unlink_request",
+    "RichMenuRequest": "linebot.v3.messaging.models.rich_menu_request",
+    "UpdateRichMenuAliasRequest": "linebot.v3.messaging.models.update_rich_menu_alias_request",
+}
+__all__ = sorted(_WHERE)
 
-AsyncMessagingApi = _import_api("linebot.v3.messaging.api.async_messaging_api").AsyncMessagingApi
-AsyncMessagingApiBlob = _import_api("linebot.v3.messaging.api.async_messaging_api_blob").AsyncMessagingApiBlob
 
-from linebot.v3.messaging.async_api_client import AsyncApiClient  # noqa: E402
-from linebot.v3.messaging.configuration import Configuration  # noqa: E402
-from linebot.v3.messaging.exceptions import ApiException  # noqa: E402
-from linebot.v3.messaging.models.create_rich_menu_alias_request import CreateRichMenuAliasRequest  # noqa: E402
-from linebot.v3.messaging.models.multicast_request import MulticastRequest  # noqa: E402
-from linebot.v3.messaging.models.push_message_request import PushMessageRequest  # noqa: E402
-from linebot.v3.messaging.models.reply_message_request import ReplyMessageRequest  # noqa: E402
-from linebot.v3.messaging.models.rich_menu_bulk_link_request import RichMenuBulkLinkRequest  # noqa: E402
-from linebot.v3.messaging.models.rich_menu_bulk_unlink_request import RichMenuBulkUnlinkRequest  # noqa: E402
-from linebot.v3.messaging.models.rich_menu_request import RichMenuRequest  # noqa: E402
-from linebot.v3.messaging.models.update_rich_menu_alias_request import UpdateRichMenuAliasRequest  # noqa: E402
-
-__all__ = ["ApiException", "AsyncApiClient", "AsyncMessagingApi", "AsyncMessagingApiBlob", "Configuration",
-           "CreateRichMenuAliasRequest", "MulticastRequest", "PushMessageRequest", "ReplyMessageRequest",
-           "RichMenuBulkLinkRequest", "RichMenuBulkUnlinkRequest", "RichMenuRequest", "UpdateRichMenuAliasRequest"]
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    where = _WHERE[name]
+    module = _import_api(where) if where.startswith("linebot.v3.messaging.api.") else importlib.import_module(where)
+    value = globals()[name] = getattr(module, name)
+    return value
