@@ -390,10 +390,12 @@ class ContactCheckTarget(Base):
     __tablename__ = "contact_check_targets"
     __table_args__ = (Index("ix_contact_check_targets_org", "check_id", "organization_id"),)
 
-    check_id: Mapped[int] = mapped_column(ForeignKey("contact_checks.id"), primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    # A check's, a member's and their organization's ids, without foreign keys: the rows are written
+    # only by the check's start, from those rows, which are never deleted (see migration 0021).
+    check_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     line_user_id: Mapped[str] = mapped_column(String(64))
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    organization_id: Mapped[int] = mapped_column(Integer)
     # Deputies of an organization whose primary contact is covered wait until the primary stays silent.
     held: Mapped[bool] = mapped_column(Boolean, default=False)
     asked_count: Mapped[int] = mapped_column(Integer, default=0)

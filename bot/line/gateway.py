@@ -67,6 +67,13 @@ MULTICAST_MESSAGES_KEPT = 16  # distinct message lists whose validated form is k
 LINE_API = "https://api.line.me"
 
 
+def _import_sdk() -> None:
+    """What _sdk and the multicasts use of the SDK, imported (and kept by bot.line.sdk)."""
+    for name in ("Configuration", "AsyncApiClient", "AsyncMessagingApi", "AsyncMessagingApiBlob", "ApiException",
+                 "MulticastRequest"):
+        getattr(sdk, name)
+
+
 @functools.cache
 def _multicast_request() -> type:
     """A multicast whose body is written from its fields: the SDK's to_dict has pydantic go over the
@@ -206,6 +213,8 @@ class LineGateway:
         # Where the SDK would send them (its host, else LINE's), with its token.
         self._host = self._settings.line_api_base_url or LINE_API
         self._authorization = f"Bearer {self._settings.line_channel_access_token}"
+        # The SDK is imported beside start-up, in a thread: a check's first multicast does not wait for it.
+        self._closing.append(asyncio.get_running_loop().run_in_executor(None, _import_sdk))
         if self._sessions is not None:
             self._heartbeat = asyncio.create_task(self._renew_forever(), name="outbox-heartbeat")
         if sweep and self._sweep_seconds > 0:

@@ -22,11 +22,13 @@ import importlib.machinery
 import importlib.util
 import re
 import sys
+import threading
 from pathlib import Path
 from types import ModuleType
 
 # `from linebot.v3.messaging.models.text_message import TextMessage`: where each name comes from.
 _FROM_IMPORT = re.compile(r"^from\s+([\w.]+)\s+import\s+(\w+)\s*$", re.MULTILINE)
+_PATCHING = threading.Lock()
 LAZY_PACKAGES = ("linebot", "linebot.v3", "linebot.v3.messaging", "linebot.v3.messaging.api",
                  "linebot.v3.messaging.models")
 
@@ -93,16 +95,17 @@ def _validated_when_called(func=None, *, config=None):
 
 def _import_api(name: str) -> ModuleType:
     """An API module of the SDK, its methods' argument models built when each is first called."""
-    if name in sys.modules:
-        return sys.modules[name]
     from pydantic import v1 as pydantic_v1
 
-    eager = pydantic_v1.validate_arguments
-    pydantic_v1.validate_arguments = _validated_when_called  # what the module imports as it loads
-    try:
-        return importlib.import_module(name)
-    finally:
-        pydantic_v1.validate_arguments = eager
+    with _PATCHING:  # the gateway imports beside start-up, in a thread: one patch at a time
+        if name in sys.modules:
+            return sys.modules[name]
+        eager = pydantic_v1.validate_arguments
+        pydantic_v1.validate_arguments = _validated_when_called  # what the module imports as it loads
+        try:
+            return importlib.import_module(name)
+        finally:
+            pydantic_v1.validate_arguments = eager
 
 
 for _name in LAZY_PACKAGES:
