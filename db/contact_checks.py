@@ -39,7 +39,7 @@ MILESTONES = (25, 50, 75)
 MAX_NOTE = 1000
 VERSION_SLOTS = 16  # rows of a check's change counter: concurrent answers rarely wait on each other's
 VERSIONS_DUE = "contact_check_versions_due"  # session.info: the counts the transaction adds when it commits
-# session.info: targets read and locked for the transaction's answers, by (check, member), and their checks
+# session.info: targets read and locked for the transaction's answers, by (check, member), and the checks read
 HELD_TARGETS, HELD_CHECKS = "contact_check_targets_held", "contact_checks_held"
 
 
@@ -209,9 +209,9 @@ async def _insert_targets(session: AsyncSession, check_id: int, people: list, no
 
 
 async def hold_targets(session: AsyncSession, pairs: list[tuple[int, int]]) -> None:
-    """Read and lock the targets of these (check, member) pairs, and their checks, in two statements
-    for a batch of answers; the transaction's answers then find them without a statement each, and
-    their writes go out together at its flush."""
+    """Read and lock the targets of these (check, member) pairs in one statement for a batch of
+    answers; the transaction's answers then find them without a statement each (their check, read
+    once per transaction by _check), and their writes go out together at its flush."""
     pairs = sorted(set(pairs))
     if not pairs:
         return
@@ -221,10 +221,6 @@ async def hold_targets(session: AsyncSession, pairs: list[tuple[int, int]]) -> N
         select(ContactCheckTarget).where(tuple_(ContactCheckTarget.check_id, ContactCheckTarget.member_id).in_(pairs))
         .order_by(ContactCheckTarget.check_id, ContactCheckTarget.member_id).with_for_update())
     held.update(((t.check_id, t.member_id), t) for t in rows)
-    checks = session.info.setdefault(HELD_CHECKS, {})
-    wanted = {check_id for check_id, _ in pairs} - set(checks)
-    if wanted:
-        checks.update((c.id, c) for c in await session.scalars(select(ContactCheck).where(ContactCheck.id.in_(wanted))))
 
 
 async def _target(session: AsyncSession, check_id: int, member_id: int) -> ContactCheckTarget | None:

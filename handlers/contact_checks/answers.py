@@ -43,7 +43,7 @@ def _in_own_steps(ctx: Context) -> bool:
 
 @router.prefetch(Answer)
 async def answers_in_batch(session, taps: list) -> None:
-    """A flood of answers: their targets and checks read in two statements for the batch."""
+    """A flood of answers: their targets read in one statement for the batch."""
     await hold_targets(session, [(button.check_id, member.id) for member, button in taps if member is not None])
 
 
