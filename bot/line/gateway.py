@@ -185,7 +185,7 @@ class LineGateway:
         self._sweep_seconds = sweep_seconds
         self._http: aiohttp.ClientSession | None = None
         self._sdk_apis: tuple | None = None  # the SDK's clients, made when first needed (see _sdk)
-        self._closing: list[asyncio.Future] = []
+        self._background: list[asyncio.Future] = []  # the SDK's import, its unused session's close: awaited on close
         self._sweeper: asyncio.Task | None = None
         self._rates = {kind: RateLimit(rate) for kind, rate in RATE_LIMITS.items()}
         self._bulk_rate = RateLimit(BULK_LINK_PER_SECOND)
@@ -214,7 +214,7 @@ class LineGateway:
         self._host = self._settings.line_api_base_url or LINE_API
         self._authorization = f"Bearer {self._settings.line_channel_access_token}"
         # The SDK is imported beside start-up, in a thread: a check's first multicast does not wait for it.
-        self._closing.append(asyncio.get_running_loop().run_in_executor(None, _import_sdk))
+        self._background.append(asyncio.get_running_loop().run_in_executor(None, _import_sdk))
         if self._sessions is not None:
             self._heartbeat = asyncio.create_task(self._renew_forever(), name="outbox-heartbeat")
         if sweep and self._sweep_seconds > 0:
@@ -229,7 +229,7 @@ class LineGateway:
             config.connection_pool_maxsize = self._concurrency
             client = sdk.AsyncApiClient(config)
             own, client.rest_client.pool_manager = client.rest_client.pool_manager, self._http
-            self._closing.append(asyncio.ensure_future(own.close()))  # never used
+            self._background.append(asyncio.ensure_future(own.close()))  # never used
             self._sdk_apis = (sdk.AsyncMessagingApi(client), sdk.AsyncMessagingApiBlob(client))
         return self._sdk_apis
 
@@ -256,8 +256,8 @@ class LineGateway:
             await self.release_held()
         except Exception:
             log.warning("could not hand back %d claimed outbox rows; their leases run out instead", len(self._held))
-        if self._closing:
-            await asyncio.gather(*self._closing, return_exceptions=True)
+        if self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
         if self._http is not None:
             await self._http.close()
 
