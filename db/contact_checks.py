@@ -185,7 +185,8 @@ async def _insert_targets_from(session: AsyncSession, check_id: int, people, now
         case((held, null()), else_=literal(now, table.c.last_asked_at.type)),
         literal(0), false(), false(), literal([], table.c.provisions.type)))
         .returning(table.c.member_id, table.c.line_user_id, table.c.held))
-    return [user for _, user, held in sorted(inserted.all()) if not held]
+    # (Sorted as plain tuples: comparing 10,000 result rows was a tenth of a start.)
+    return [user for _, user, held in sorted(map(tuple, inserted)) if not held]
 
 
 def held_back(people: list) -> set[int]:

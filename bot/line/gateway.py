@@ -5,7 +5,6 @@ processes never send it at once), sent with its retry key, and its outcome recor
 """
 
 import asyncio
-import functools
 import json
 import logging
 import random
@@ -58,8 +57,8 @@ LINK_MAX_ATTEMPTS = 10
 LINK_BATCH = 5000  # claimed at a time; more are taken in further rounds
 REPLY_PATH = "/v2/bot/message/reply"
 PUSH_PATH = "/v2/bot/message/push"
+MULTICAST_PATH = "/v2/bot/message/multicast"
 MULTICAST_MAX_USERS = 500
-MULTICAST_MESSAGES_KEPT = 16  # distinct message lists whose validated form is kept for further multicasts
 
 
 # Where LINE's Messaging API is (the SDK's AsyncMessagingApi.line_base_path; tests/bot/line/test_sdk.py
@@ -68,24 +67,9 @@ LINE_API = "https://api.line.me"
 
 
 def _import_sdk() -> None:
-    """What _sdk and the multicasts use of the SDK, imported (and kept by bot.line.sdk)."""
-    for name in ("Configuration", "AsyncApiClient", "AsyncMessagingApi", "AsyncMessagingApiBlob", "ApiException",
-                 "MulticastRequest"):
+    """What _sdk uses of the SDK, imported (and kept by bot.line.sdk)."""
+    for name in ("Configuration", "AsyncApiClient", "AsyncMessagingApi", "AsyncMessagingApiBlob", "ApiException"):
         getattr(sdk, name)
-
-
-@functools.cache
-def _multicast_request() -> type:
-    """A multicast whose body is written from its fields: the SDK's to_dict has pydantic go over the
-    500 ids (and the messages, which it then writes again), some milliseconds a request, more than
-    the 5 ms between two multicasts at LINE's 200 a second. (Made when first needed, as the SDK is.)"""
-
-    class Multicast(sdk.MulticastRequest):
-        def to_dict(self) -> dict:
-            return {"messages": [message.to_dict() for message in self.messages], "to": list(self.to),
-                    "notificationDisabled": self.notification_disabled}
-
-    return Multicast
 
 
 class RateLimit:
@@ -189,8 +173,6 @@ class LineGateway:
         self._sweeper: asyncio.Task | None = None
         self._rates = {kind: RateLimit(rate) for kind, rate in RATE_LIMITS.items()}
         self._bulk_rate = RateLimit(BULK_LINK_PER_SECOND)
-        # The messages of recent multicasts as the SDK validated them: a check's 20 requests share one card.
-        self._multicast_messages: dict[str, list] = {}
         self._quota: tuple[datetime, Quota] | None = None
         # The rows this process has claimed and not yet recorded: id -> the attempt count of the
         # claim (which names the claim: a takeover elsewhere counts one more), and those whose
@@ -213,7 +195,7 @@ class LineGateway:
         # Where the SDK would send them (its host, else LINE's), with its token.
         self._host = self._settings.line_api_base_url or LINE_API
         self._authorization = f"Bearer {self._settings.line_channel_access_token}"
-        # The SDK is imported beside start-up, in a thread: a check's first multicast does not wait for it.
+        # The SDK is imported beside start-up, in a thread: a check's first menu switch does not wait for it.
         self._background.append(asyncio.get_running_loop().run_in_executor(None, _import_sdk))
         if self._sessions is not None:
             self._heartbeat = asyncio.create_task(self._renew_forever(), name="outbox-heartbeat")
@@ -221,9 +203,9 @@ class LineGateway:
             self._sweeper = asyncio.create_task(self._sweep_forever(), name="outbox-sweeper")
 
     def _sdk(self) -> tuple:
-        """The SDK's Messaging API clients (messages, blobs), made when first needed: for multicasts,
-        rich menus and the quota. Importing the SDK takes half a second, which start-up, replies and
-        pushes do without. They send on this gateway's connections."""
+        """The SDK's Messaging API clients (messages, blobs), made when first needed: for rich menus,
+        the quota and profiles. Importing the SDK takes half a second, which start-up and messages
+        do without. They send on this gateway's connections."""
         if self._sdk_apis is None:
             config = sdk.Configuration(access_token=self._settings.line_channel_access_token, host=self._host)
             config.connection_pool_maxsize = self._concurrency
@@ -590,26 +572,20 @@ class LineGateway:
             return await self._post(REPLY_PATH, {"replyToken": row.reply_token, "messages": row.messages})
         if row.kind == OutboxKind.push:
             return await self._post(PUSH_PATH, {"to": row.recipients[0], "messages": row.messages}, row.retry_key)
-        try:
-            request = self._multicast(row)
-            response = await self._api.multicast_with_http_info(
-                request, x_line_retry_key=row.retry_key, _request_timeout=self.request_timeout)
-        except sdk.ApiException as exc:
-            return SendResult(exc.status, _error_text(exc.body), _retry_after(exc.headers))
-        except (TimeoutError, aiohttp.ClientError) as exc:
-            return _unsent(exc)
-        except ValueError as exc:
-            # The SDK refused to build the request: sending it again cannot help.
-            return SendResult(0, f"invalid request: {type(exc).__name__}")
-        return SendResult(response.status_code)
+        to = row.recipients
+        if not 1 <= len(to) <= MULTICAST_MAX_USERS or not all(isinstance(user, str) for user in to):
+            # Sending it again cannot help: LINE takes 1 to 500 user ids.
+            return SendResult(0, f"invalid request: a multicast to {len(to)} recipients")
+        return await self._post(MULTICAST_PATH, {"to": to, "messages": row.messages}, row.retry_key)
 
     async def _post(self, path: str, body: dict, retry_key: str | None = None) -> SendResult:
-        """A reply or a push, its JSON written here and posted on the SDK's own connections.
+        """A reply, a push or a multicast, its JSON written here and posted on the gateway's own connections.
 
-        These are the requests of a burst (an answer's confirmation each): the SDK would build its
-        models of the messages, write them back out and read LINE's answer into models again,
-        milliseconds of CPU a request, as much as handling the answer. The body is the outbox's
-        JSON, made by bot.line.messages and checked against LINE's schema by the fake platform.
+        These are the requests of a burst (a check's questions, an answer's confirmation each): the
+        SDK would build its models of the messages, write them back out and read LINE's answer into
+        models again, milliseconds of CPU a request (a multicast's 500 ids and its messages: more
+        than the 5 ms between two multicasts at LINE's 200 a second). The body is the outbox's JSON,
+        made by bot.line.messages and checked against LINE's schema by the fake platform.
         """
         headers = {"Authorization": self._authorization, "Content-Type": "application/json"}
         if retry_key:
@@ -625,21 +601,6 @@ class LineGateway:
                 return SendResult(response.status, _error_text(answer), _retry_after(response.headers))
         except (TimeoutError, aiohttp.ClientError) as exc:
             return _unsent(exc)
-
-    def _multicast(self, row: OutboxMessage):
-        """The request, its messages validated by the SDK once for every multicast that sends them, its
-        recipients checked as the SDK would (1 to 500 user ids); a ValueError if it cannot be sent."""
-        key = json.dumps(row.messages, sort_keys=True, ensure_ascii=False)
-        messages = self._multicast_messages.get(key)
-        if messages is None:
-            messages = sdk.MulticastRequest.from_dict({"to": ["-"], "messages": row.messages}).messages
-            if len(self._multicast_messages) >= MULTICAST_MESSAGES_KEPT:
-                self._multicast_messages.clear()
-            self._multicast_messages[key] = messages
-        to = row.recipients
-        if not 1 <= len(to) <= MULTICAST_MAX_USERS or not all(isinstance(user, str) for user in to):
-            raise ValueError(f"a multicast goes to 1 to {MULTICAST_MAX_USERS} user ids, not {len(to)}")
-        return _multicast_request().construct(messages=messages, to=list(to), notification_disabled=False)
 
     def _backoff(self, attempts: int, result: SendResult) -> timedelta:
         if result.status == 429:

@@ -120,7 +120,6 @@ _WHERE = {
     "Configuration": "linebot.v3.messaging.configuration",
     "ApiException": "linebot.v3.messaging.exceptions",
     "CreateRichMenuAliasRequest": "linebot.v3.messaging.models.create_rich_menu_alias_request",
-    "MulticastRequest": "linebot.v3.messaging.models.multicast_request",
     "PushMessageRequest": "linebot.v3.messaging.models.push_message_request",
     "ReplyMessageRequest": "linebot.v3.messaging.models.reply_message_request",
     "RichMenuBulkLinkRequest": "linebot.v3.messaging.models.rich_menu_bulk_link_request",

@@ -29,7 +29,7 @@ print(json.dumps({"older": [n for n in names if n in ("linebot.api", "linebot.mo
                   "models": len([n for n in names if n.startswith("linebot.v3.messaging.models.")])}))
 """)
     assert loaded["older"] == [] and loaded["webhooks"] == [] and loaded["blocking"] == []
-    assert loaded["models"] == 0  # until a multicast or a rich menu asks for the SDK: replies do without it
+    assert loaded["models"] == 0  # until a rich menu asks for the SDK: messages do without it
 
 
 def test_the_gateway_posts_where_the_sdk_would():
