@@ -56,15 +56,15 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on.")] = "12
         return
     if settings.database_url.startswith("sqlite"):
         # SQLite has one writer: handling shares this process's one connection with the webhook.
-        uvicorn.run(create_app(settings, run_scheduler=not no_scheduler), host=host, port=port, log_level="info",
-                    access_log=False, ws="none", timeout_graceful_shutdown=GRACEFUL_SECONDS)
+        uvicorn.run(create_app(settings, run_scheduler=not no_scheduler, service=True), host=host, port=port,
+                    log_level="info", access_log=False, ws="none", timeout_graceful_shutdown=GRACEFUL_SECONDS)
         return
     # This process only verifies, stores and acknowledges; the background process, started
     # and stopped with the app, handles.
     count = settings.worker_processes
     background = tuple(BackgroundProcess(["--shard", f"{i}/{count}"] + (["--no-scheduler"] if no_scheduler or i else []))
                        for i in range(count))
-    uvicorn.run(create_app(settings, handle_events=False, companions=background), host=host, port=port,
+    uvicorn.run(create_app(settings, handle_events=False, companions=background, service=True), host=host, port=port,
                 log_level="info", access_log=False, ws="none", timeout_graceful_shutdown=GRACEFUL_SECONDS)
 
 

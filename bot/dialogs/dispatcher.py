@@ -5,7 +5,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from bot.dialogs.context import Context
-from bot.dialogs.data import StaleButton
+from bot.dialogs.data import SEPARATOR, StaleButton
 from bot.dialogs.router import UNHANDLED, Access, Route, Router
 from bot.dialogs.storage import load_state, save_state
 from bot.dialogs.words import folded
@@ -50,6 +50,18 @@ class Dispatcher:
         self.menu_commands = {folded(action["text"]) for action, _ in self.help_actions} | {
             folded(action["text"]) for actions in self.menus.values() for action in actions}
         self._check_unique()
+        # The routes looked up by what an event carries, instead of asking each route in turn (a
+        # hundred of them: a tenth of handling a check's answer): each key has one route at most.
+        self._by_prefix = {route.prefix: route for route in self.routes if route.kind == "postback"}
+        self._by_text = {(route.kind, text): route for route in self.routes if route.kind == "command"
+                         for text in route.texts}
+        self._by_state = {(route.kind, state): route for route in self.routes if route.kind == "state"
+                          for state in route.states}
+        self._by_word = {(state, text): route for route in self.routes if route.kind == "typed"
+                         for state in route.states for text in route.texts}
+        self._by_kind: dict[str, list[Route]] = {}
+        for route in self.routes:
+            self._by_kind.setdefault(route.kind, []).append(route)
 
     def _check_unique(self) -> None:
         seen: dict = {}
@@ -177,17 +189,32 @@ class Dispatcher:
         """The routes that may take this event, in the order they are asked."""
         event = ctx.event
         in_group = not event.is_one_to_one
-        candidates = [r for r in self.routes if r.in_groups or not in_group]
+
+        def fits(route: Route | None) -> bool:
+            return route is not None and (route.in_groups or not in_group)
+
         kind = event.type
         if kind not in {"message", "postback"}:
-            return [r for r in candidates if r.kind == kind][:1]
+            return [route for route in self._by_kind.get(kind, ()) if fits(route)][:1]
         if kind == "postback":
+            # The route of the longest prefix the data starts with ("chk:ans" before "chk"), whole or before a colon.
             data = event.postback_data or ""
-            matches = [r for r in candidates if r.kind == "postback" and r.data.matches(data)]
-            return [max(matches, key=lambda r: len(r.prefix))] if matches else []
+            candidate = data
+            while True:
+                route = self._by_prefix.get(candidate)
+                if fits(route):
+                    return [route]
+                cut = candidate.rfind(SEPARATOR)
+                if cut < 0:
+                    return []
+                candidate = candidate[:cut]
         form = folded(event.text)
         in_step = bool(ctx.state) and not in_group
-        found = [r for r in candidates if r.kind == "typed" and in_step and ctx.state in r.states and form in r.texts]
-        found += [r for r in candidates if r.kind == "command" and form and form in r.texts][:1]
-        found += [r for r in candidates if r.kind == "state" and in_step and ctx.state in r.states][:1]
+        found = []
+        if in_step and fits(route := self._by_word.get((ctx.state, form))):
+            found.append(route)
+        if form and fits(route := self._by_text.get(("command", form))):
+            found.append(route)
+        if in_step and fits(route := self._by_state.get(("state", ctx.state))):
+            found.append(route)
         return found

@@ -17,7 +17,7 @@ import threading
 import time
 
 from bot.clock import Clock, SystemClock
-from bot.runtime import running
+from bot.runtime import running, settle_garbage_collector
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ async def run_background(settings: Settings, *, handle_events: bool = True, run_
     """Run until `stop` is set (or forever)."""
     async with running(settings, clock or SystemClock(), handle_events=handle_events, send=True,
                        run_scheduler=run_scheduler, poll_seconds=POLL_SECONDS, shard=shard):
+        settle_garbage_collector()
         log.info("background process running (events: %s, users: share %d of %d, scheduler: %s)", handle_events,
                  shard[0] + 1, shard[1], run_scheduler)
         await (stop or asyncio.Event()).wait()

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from bot.web import api, calendar, charts, console, webhook
 from bot.pipeline.background import BackgroundProcess
 from bot.clock import Clock, SystemClock
-from bot.runtime import running
+from bot.runtime import running, settle_garbage_collector
 from bot.web.limits import WrongTokens
 from bot.settings import Settings
 
@@ -22,13 +22,15 @@ if TYPE_CHECKING:
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None, handle_events: bool = True,
                sweep_seconds: float = 2.0, run_scheduler: bool = False,
-               companions: tuple[BackgroundProcess, ...] = (), simulator: "Simulator | None" = None) -> FastAPI:
+               companions: tuple[BackgroundProcess, ...] = (), simulator: "Simulator | None" = None,
+               service: bool = False) -> FastAPI:
     """Build the app; `handle_events=False` only stores events (used to test restarts).
 
     `sweep_seconds=0` turns off the timers that look for unhandled events and unsent
     messages (tests drive them by hand); `run_scheduler` starts the scheduler's timer;
     `companions` are background processes started and stopped with the app; a `simulator`
-    (local mode) adds the simulator page, which exists in no other mode.
+    (local mode) adds the simulator page, which exists in no other mode; `service`: the process
+    runs for long (`renkei serve`), its garbage collector settled once it has started.
     """
     settings = settings or Settings()
     clock = clock or SystemClock()
@@ -46,6 +48,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
                 log.info("Renkei はローカルモードで動いています（LINEには接続しません）: %s", simulator.page_url)
             for companion in companions:
                 companion.start()
+            if service:
+                settle_garbage_collector()
             try:
                 yield
             finally:

@@ -102,18 +102,31 @@ def _mark(word: str) -> str | None:
     return next((choice for choice, words in MARK_WORDS.items() if word in words), None)
 
 
-def read_marks(text: str | None, positions: list[int]) -> dict[int, str] | None:
-    """{slot position: choice} from what was typed; None if it does not read as answers to these slots."""
+def _typed_marks(text: str | None) -> tuple[str, object] | None:
+    """What was typed, read as marks before the poll's slots are known: ("one", choice) for a lone
+    mark, ("every", choice) for 全部○, ("numbered", {number: choice}); None if it is no marks at all."""
     form = folded(text)
     if (choice := _mark(form)) is not None:
-        return {positions[0]: choice} if len(positions) == 1 else {}
+        return "one", choice
     for every in EVERY:
         if form.startswith(every) and (choice := _mark(form[len(every):])) is not None:
-            return dict.fromkeys(positions, choice)
+            return "every", choice
     pairs = NUMBERED.findall(form)
     if not pairs or NUMBERED.sub("", form):
         return None
-    marks = {int(number): _mark(word) for number, word in pairs}
+    return "numbered", {int(number): _mark(word) for number, word in pairs}
+
+
+def read_marks(text: str | None, positions: list[int]) -> dict[int, str] | None:
+    """{slot position: choice} from what was typed; None if it does not read as answers to these slots."""
+    typed = _typed_marks(text)
+    if typed is None:
+        return None
+    how, marks = typed
+    if how == "one":
+        return {positions[0]: marks} if len(positions) == 1 else {}
+    if how == "every":
+        return dict.fromkeys(positions, marks)
     return marks if set(marks) <= set(positions) else None
 
 
@@ -127,6 +140,8 @@ async def _open_poll_for(ctx: Context, member_id: int) -> Meeting | None:
 @router.fallback()
 async def typed_answers(ctx: Context) -> object:
     """○ / △ / × typed by someone a poll is open for: recorded like the taps."""
+    if _typed_marks(ctx.text) is None:  # no marks (most chat): no poll to look up
+        return UNHANDLED
     member = await ctx.active_member()
     meeting = member and await _open_poll_for(ctx, member.id)
     if meeting is None:
