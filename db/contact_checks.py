@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from db.engine import among
 from db.models import (
     CheckStatus,
     ContactCheck,
@@ -218,8 +219,13 @@ async def hold_targets(session: AsyncSession, pairs: list[tuple[int, int]]) -> N
         return
     held = session.info.setdefault(HELD_TARGETS, {})
     held.update(dict.fromkeys(pairs))  # a pair with no row is a member the check does not ask
+    checks = {check_id for check_id, _ in pairs}
+    # Mostly one check is open: its members as one array (see among), else the pairs.
+    which = (and_(ContactCheckTarget.check_id == next(iter(checks)),
+                  among(session, ContactCheckTarget.member_id, [member_id for _, member_id in pairs]))
+             if len(checks) == 1 else tuple_(ContactCheckTarget.check_id, ContactCheckTarget.member_id).in_(pairs))
     rows = await session.scalars(
-        select(ContactCheckTarget).where(tuple_(ContactCheckTarget.check_id, ContactCheckTarget.member_id).in_(pairs))
+        select(ContactCheckTarget).where(which)
         .order_by(ContactCheckTarget.check_id, ContactCheckTarget.member_id).with_for_update())
     held.update(((t.check_id, t.member_id), t) for t in rows)
 

@@ -1,6 +1,7 @@
 """Engines and sessions for SQLite (embedded default) and PostgreSQL (production)."""
 
-from sqlalchemy import event
+from sqlalchemy import ColumnElement, any_, bindparam, event
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -72,3 +73,14 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 def is_sqlite(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def among(session: AsyncSession, column, values) -> ColumnElement[bool]:
+    """`column IN values`; on PostgreSQL `column = ANY(:values)`, one array parameter, so that the
+    statement's text is the same whatever the number of values: psycopg converts it once (not a
+    statement of 64 parameters each time: a tenth of a worker's CPU) and prepares it, and the
+    server plans it once. The worker's batches name their users this way."""
+    values = list(values)
+    if session.bind.dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+    return column.in_(values)

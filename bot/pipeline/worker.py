@@ -26,6 +26,7 @@ from bot.dialogs import Context, Dispatcher
 from bot.line.events import Event
 from bot.line.gateway import LineGateway
 from bot.settings import Settings
+from db.engine import among
 from db.models import Conversation, EventStatus, InboundEvent, Member, OutboxMessage, OutboxStatus
 from db.richmenus import LINKS_DUE
 
@@ -397,7 +398,7 @@ class EventProcessor:
             return set()
         return set(await session.scalars(
             select(OutboxMessage.actor_key).where(
-                OutboxMessage.actor_key.in_(keys), OutboxMessage.status == OutboxStatus.pending,
+                among(session, OutboxMessage.actor_key, keys), OutboxMessage.status == OutboxStatus.pending,
                 or_(OutboxMessage.attempts == 0, OutboxMessage.lease_until > self._clock.now())).distinct()))
 
     @staticmethod
@@ -413,7 +414,7 @@ class EventProcessor:
         place = func.row_number().over(partition_by=InboundEvent.actor_key,
                                        order_by=(InboundEvent.event_time_ms, InboundEvent.id)).label("place")
         ranked = (select(InboundEvent.id, place)
-                  .where(InboundEvent.actor_key.in_(keys), InboundEvent.status == EventStatus.pending).subquery())
+                  .where(among(session, InboundEvent.actor_key, keys), InboundEvent.status == EventStatus.pending).subquery())
         heads, more = {}, set()
         for row, n in await session.execute(
                 select(InboundEvent, ranked.c.place).join(ranked, ranked.c.id == InboundEvent.id)
@@ -430,9 +431,9 @@ class EventProcessor:
         if not user_ids:
             return {}, {}
         members = {m.line_user_id: m for m in await session.scalars(
-            select(Member).where(Member.line_user_id.in_(user_ids)))}
+            select(Member).where(among(session, Member.line_user_id, user_ids)))}
         dialogs = {c.actor_key: c for c in await session.scalars(
-            select(Conversation).where(Conversation.actor_key.in_(user_ids)))}
+            select(Conversation).where(among(session, Conversation.actor_key, user_ids)))}
         return members, dialogs
 
     async def _handle_batch(self, keys: list[str]) -> dict[str, object]:

@@ -313,7 +313,8 @@ async def _save_weekly_answer(ctx: Context, text: str) -> None:
 async def typed_weekly_answer(ctx: Context) -> object:
     """Words typed after the question of the week, without 答える: held as the answer, to confirm with 送信する."""
     member = await ctx.active_member()
-    question = await open_question_for(ctx.session, member.id, ctx.now()) if ctx.text else None
+    with ctx.session.no_autoflush:  # (see receive_kpi_value)
+        question = await open_question_for(ctx.session, member.id, ctx.now()) if ctx.text else None
     if question is None or folded(ctx.text) in {folded(T.HELP)}:
         return UNHANDLED
     text = clean_line(ctx.text, MAX_ANSWER)

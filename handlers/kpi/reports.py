@@ -175,7 +175,10 @@ async def _take(ctx: Context, entries: list[Entry], member_id: int) -> None:
 async def receive_kpi_value(ctx: Context) -> object:
     """A message outside any dialog: a KPI value when the organization reports KPIs and it has a number."""
     member = await ctx.active_member()
-    kpis = await reporting_kpis(ctx.session, member.organization_id) if ctx.text else []
+    # Read without first writing what the batch's other events staged, which go out together at
+    # its end (this event has staged nothing yet): not a flush for every message of free text.
+    with ctx.session.no_autoflush:
+        kpis = await reporting_kpis(ctx.session, member.organization_id) if ctx.text else []
     if not kpis:
         return UNHANDLED
     pending = await pending_prompts(ctx.session, member.organization_id)
