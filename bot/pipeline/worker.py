@@ -122,7 +122,7 @@ class EventProcessor:
         # One token per queued user (None: a worker is to stop); the users themselves wait in two
         # lanes, taken turn about: whoever is in a conversation (sent a message, or was handled a
         # moment ago), and taps from members not heard from lately (a flood of check answers,
-        # each member's one tap). A chat then waits behind one tap, not behind the whole flood.
+        # each member's one tap). A chat then waits behind one batch of taps, not behind the whole flood.
         self._queue: asyncio.Queue[str | None] = asyncio.Queue()
         self._lanes: tuple[deque[str], deque[str]] = (deque(), deque())
         self._recent: dict[str, float] = {}  # users handled lately: when (the loop's clock)
@@ -161,15 +161,17 @@ class EventProcessor:
                 self._lanes[1 if later else 0].append(key)
                 self._queue.put_nowait(key)
 
-    def _next_user(self) -> str:
-        """The user a token stands for: turn about, the first in a conversation and the first tap.
+    def _next_lane(self) -> deque[str]:
+        """The lane the next batch takes its users from: turn about, conversations and taps.
 
         Turn about, not conversations first: a busy chat must not starve the taps either (their
-        reply tokens run out too); a conversation waits behind one tap at most.
+        reply tokens run out too); a conversation waits behind one batch of taps at most. A batch
+        holds one kind: a reply waits for its batch's commit, and a batch of a flood's taps is long
+        (64 answers), one of the conversations going on short.
         """
         talking, tapping = self._lanes
         self._tap_turn = not self._tap_turn
-        return (tapping if tapping and (self._tap_turn or not talking) else talking).popleft()
+        return tapping if tapping and (self._tap_turn or not talking) else talking
 
     def _handled(self, key: str) -> None:
         now = asyncio.get_running_loop().time()
@@ -271,17 +273,18 @@ class EventProcessor:
             if token is None or self._stopping:
                 self._queue.task_done()
                 return
-            taken, keys = 1, [self._next_user()]
-            # Whoever else is queued already comes along, as many as fit: one transaction for all.
+            lane = self._next_lane()
+            taken, keys = 1, [lane.popleft()]
+            # Whoever else is queued in that lane comes along, as many as fit: one transaction for all.
             room = self._room_in_batch()
-            while len(keys) < room and not self._queue.empty():
+            while len(keys) < room and lane and not self._queue.empty():
                 more = self._queue.get_nowait()
                 if more is None:  # a stop meant for some worker: leave it for one
                     self._queue.put_nowait(None)
                     self._queue.task_done()
                     break
                 taken += 1
-                keys.append(self._next_user())
+                keys.append(lane.popleft())
             try:
                 await self._work_on(keys)
             finally:

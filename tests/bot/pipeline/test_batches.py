@@ -95,3 +95,29 @@ async def test_an_event_that_fails_beside_others_fails_alone(database_url, fake_
             assert {events[user].status for user in users} == {"done"}
             assert (events[unlucky].status, events[unlucky].attempts) == ("failed", 3)
             assert bot.texts_to(unlucky) == [T.INTERNAL_ERROR]
+
+
+async def test_a_message_during_a_flood_of_taps_is_handled_in_a_batch_of_its_own(database_url, fake_line, clock):
+    """Three hundred members' taps arrive at once, then someone writes: the message does not wait for
+    the commit of a long batch of taps (its reply goes after its batch's commit), it goes in a
+    batch of the conversations, turn about with the taps."""
+    tappers, writer = [ev.new_user_id() for _ in range(300)], ev.new_user_id()
+    async with BotHarness(database_url=database_url, line=fake_line, clock=clock) as bot:
+        batches = []
+        handle_batch = bot.runtime.processor._handle_batch
+
+        async def recorded(keys):
+            batches.append(list(keys))
+            return await handle_batch(keys)
+
+        bot.runtime.processor._handle_batch = recorded
+        base = bot.now_ms()
+        assert (await bot.deliver(*[ev.postback(user, "chk:ans:1:safe", timestamp_ms=base + i)
+                                    for i, user in enumerate(tappers)])).status_code == 200
+        assert (await bot.deliver(ev.text_message(writer, "こんにちは", timestamp_ms=base + 200))).status_code == 200
+        await bot.drain()
+        assert bot.texts_to(writer) == [T.NOT_REGISTERED]
+        assert all(bot.texts_to(user) == [T.CHECK_NOT_TARGET] for user in tappers)
+        with_writer = [batch for batch in batches if writer in batch]
+        assert with_writer == [[writer]], [len(batch) for batch in batches]
+        assert batches.index(with_writer[0]) < len(batches) - 1  # while taps were still waiting
