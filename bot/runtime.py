@@ -27,13 +27,20 @@ RICH_MENUS_STOP_SECONDS = 5  # how long a stopping process lets a rich-menu set-
 # The collector's first threshold in a service (Python's is 700 new objects): handling an event
 # makes and drops thousands of rows and statements, most freed at once by their counts.
 GC_YOUNG_THRESHOLD = 10_000
+# A full collection takes about 80 ms: a while after start-up, not in it.
+GC_SETTLE_SECONDS = 5.0
 
 
 def settle_garbage_collector() -> None:
-    """For a service, once it has started: what it has loaded by then (the modules, the app, the
-    dialogs: a hundred thousand objects that stay) is left out of the collector's passes, and the
-    young objects are looked at less often. bench/statements.py: a check's answer took 1.84-1.88 ms
-    of CPU on SQLite with Python's settings, 1.39-1.59 with these."""
+    """For a service that has started (called in its event loop): a few seconds later, what it has
+    loaded by then (the modules, the app, the dialogs: over a hundred thousand objects that stay)
+    is left out of the collector's passes, and the young objects are looked at less often.
+    bench/statements.py: a check's answer took 1.84-1.88 ms of CPU on SQLite with Python's
+    settings, 1.39-1.59 with these."""
+    asyncio.get_running_loop().call_later(GC_SETTLE_SECONDS, _settle_garbage_collector)
+
+
+def _settle_garbage_collector() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(GC_YOUNG_THRESHOLD, 20, 20)
