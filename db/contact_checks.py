@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, event, false, func, literal, null, select, true, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -180,14 +181,21 @@ async def _insert_targets_from(session: AsyncSession, check_id: int, people, now
     table = ContactCheckTarget.__table__
     columns = ["check_id", "member_id", "line_user_id", "organization_id", "held", "asked_count", "last_asked_at",
                "answers", "by_proxy", "late", "provisions"]
-    inserted = await session.execute(table.insert().from_select(columns, select(
+    insert = (table.insert().from_select(columns, select(
         literal(check_id), people.c.id, people.c.line_user_id, people.c.organization_id,
         case((held, true()), else_=false()), case((held, 0), else_=1),
         case((held, null()), else_=literal(now, table.c.last_asked_at.type)),
         literal(0), false(), false(), literal([], table.c.provisions.type)))
         .returning(table.c.member_id, table.c.line_user_id, table.c.held))
+    if session.bind.dialect.name == "postgresql":
+        # Those asked come back as one array, in member order: not 10,000 rows read into Python and
+        # sorted there (a fifth of the API's answer).
+        asked = insert.cte("inserted")
+        return list(await session.scalar(select(func.coalesce(
+            func.array_agg(aggregate_order_by(asked.c.line_user_id, asked.c.member_id)).filter(~asked.c.held),
+            literal([], ARRAY(table.c.line_user_id.type))))))
     # (Sorted as plain tuples: comparing 10,000 result rows was a tenth of a start.)
-    return [user for _, user, held in sorted(map(tuple, inserted)) if not held]
+    return [user for _, user, held in sorted(map(tuple, await session.execute(insert))) if not held]
 
 
 def held_back(people: list) -> set[int]:
