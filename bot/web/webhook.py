@@ -44,7 +44,8 @@ async def receive_events(runtime, body: bytes, signature: str | None) -> tuple[i
         log.warning("signed webhook body could not be read; nothing stored")
         return 400, b'{"detail":"malformed body"}'
     try:
-        await asyncio.wait_for(runtime.ingest.store(rows), STORE_TIMEOUT_SECONDS)
+        async with asyncio.timeout(STORE_TIMEOUT_SECONDS):  # (no task of its own per request, as wait_for makes)
+            await runtime.ingest.store(rows)
     except TimeoutError:
         log.warning("storing webhook events took over %.0fs; answered 503, LINE will redeliver", STORE_TIMEOUT_SECONDS)
         return 503, b'{"detail":"not stored, try again"}'
