@@ -165,7 +165,7 @@ class EventProcessor:
         """The lane the next batch takes its users from: turn about, conversations and taps.
 
         Turn about, not conversations first: a busy chat must not starve the taps either (their
-        reply tokens run out too); a conversation waits behind one batch of taps at most. A batch
+        reply tokens run out too); a conversation waits about one batch's time. A batch
         holds one kind: a reply waits for its batch's commit, and a batch of a flood's taps is long
         (64 answers), one of the conversations going on short.
         """

@@ -315,6 +315,8 @@ async def typed_weekly_answer(ctx: Context) -> object:
     member = await ctx.active_member()
     with ctx.session.no_autoflush:  # (see receive_kpi_value)
         question = await open_question_for(ctx.session, member.id, ctx.now()) if ctx.text else None
+    if question is not None and (question.digest_sent_at is not None or question.digest_at <= ctx.now()):
+        question = None  # closed by another event of the batch
     if question is None or folded(ctx.text) in {folded(T.HELP)}:
         return UNHANDLED
     text = clean_line(ctx.text, MAX_ANSWER)

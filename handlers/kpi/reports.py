@@ -176,9 +176,11 @@ async def receive_kpi_value(ctx: Context) -> object:
     """A message outside any dialog: a KPI value when the organization reports KPIs and it has a number."""
     member = await ctx.active_member()
     # Read without first writing what the batch's other events staged, which go out together at
-    # its end (this event has staged nothing yet): not a flush for every message of free text.
+    # its end (this event has staged nothing yet): not a flush for every message of free text. A
+    # KPI one of them changed comes back as changed (the session's own row): it is filtered again.
     with ctx.session.no_autoflush:
         kpis = await reporting_kpis(ctx.session, member.organization_id) if ctx.text else []
+    kpis = [kpi for kpi in kpis if kpi.status == KpiStatus.active and kpi.organization_id == member.organization_id]
     if not kpis:
         return UNHANDLED
     pending = await pending_prompts(ctx.session, member.organization_id)
