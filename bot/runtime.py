@@ -36,7 +36,7 @@ def settle_garbage_collector() -> None:
     loaded by then (the modules, the app, the dialogs: over a hundred thousand objects that stay)
     is left out of the collector's passes, and the young objects are looked at less often.
     bench/statements.py: a check's answer took 1.84-1.88 ms of CPU on SQLite with Python's
-    settings, 1.39-1.59 with these. What is in hand at that moment (a burst's rows) is kept for
+    settings, 1.29-1.46 with these. What is in hand at that moment (a burst's rows) is kept for
     good too: once, and a few megabytes at most."""
     asyncio.get_running_loop().call_later(GC_SETTLE_SECONDS, _settle_garbage_collector)
 
