@@ -53,10 +53,8 @@ class Dispatcher:
         # The routes looked up by what an event carries, instead of asking each route in turn (a
         # hundred of them: a tenth of handling a check's answer): each key has one route at most.
         self._by_prefix = {route.prefix: route for route in self.routes if route.kind == "postback"}
-        self._by_text = {(route.kind, text): route for route in self.routes if route.kind == "command"
-                         for text in route.texts}
-        self._by_state = {(route.kind, state): route for route in self.routes if route.kind == "state"
-                          for state in route.states}
+        self._by_command = {text: route for route in self.routes if route.kind == "command" for text in route.texts}
+        self._by_state = {state: route for route in self.routes if route.kind == "state" for state in route.states}
         self._by_word = {(state, text): route for route in self.routes if route.kind == "typed"
                          for state in route.states for text in route.texts}
         self._by_kind: dict[str, list[Route]] = {}
@@ -213,8 +211,8 @@ class Dispatcher:
         found = []
         if in_step and fits(route := self._by_word.get((ctx.state, form))):
             found.append(route)
-        if form and fits(route := self._by_text.get(("command", form))):
+        if form and fits(route := self._by_command.get(form)):
             found.append(route)
-        if in_step and fits(route := self._by_state.get(("state", ctx.state))):
+        if in_step and fits(route := self._by_state.get(ctx.state)):
             found.append(route)
         return found
