@@ -112,7 +112,7 @@ for _name in LAZY_PACKAGES:
     lazy_package(_name)
 
 # The names Renkei uses, each imported (with what it needs of the SDK) when first asked for: the
-# gateway's replies and pushes do without the SDK, so a process that sends only those never loads it.
+# gateway's messages do without the SDK, so a process that only sends messages never loads it.
 _WHERE = {
     "AsyncMessagingApi": "linebot.v3.messaging.api.async_messaging_api",
     "AsyncMessagingApiBlob": "linebot.v3.messaging.api.async_messaging_api_blob",
@@ -120,7 +120,6 @@ _WHERE = {
     "Configuration": "linebot.v3.messaging.configuration",
     "ApiException": "linebot.v3.messaging.exceptions",
     "CreateRichMenuAliasRequest": "linebot.v3.messaging.models.create_rich_menu_alias_request",
-    "PushMessageRequest": "linebot.v3.messaging.models.push_message_request",
     "ReplyMessageRequest": "linebot.v3.messaging.models.reply_message_request",
     "RichMenuBulkLinkRequest": "linebot.v3.messaging.models.rich_menu_bulk_link_request",
     "RichMenuBulkUnlinkRequest": "linebot.v3.messaging.models.rich_menu_bulk_unlink_request",
